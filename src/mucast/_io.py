@@ -1,0 +1,57 @@
+"""Layer 0 helpers: reading package data (importlib.resources) and TOML; atomic writes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .exceptions import DataFileError
+
+
+def data_path(relative: str):
+    """A Traversable for a file shipped in ``mucast/data``."""
+    return resources.files("mucast").joinpath("data").joinpath(relative)
+
+
+def read_text(path) -> str:
+    """Read a text file given as a path or Traversable; DataFileError if unreadable."""
+    try:
+        return path.read_text(encoding="utf-8") if hasattr(path, "read_text") else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"cannot read {path}: {exc}") from None
+
+
+def read_toml(path) -> dict:
+    text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{path} is not valid TOML: {exc}") from None
+
+
+def atomic_write_text(path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temporary file in the same folder + rename)."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise DataFileError(f"output directory {directory} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DataFileError(f"cannot write to {directory}: {exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

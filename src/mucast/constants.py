@@ -1,0 +1,54 @@
+"""Layer 0: physical constants, each with its source. Physics modules import them from here
+and never retype a number.
+
+All dimensionful values are in hepunits (MeV = 1). Sources:
+
+* masses of leptons: the ``particle`` package (PDG tables shipped with it; the PDG edition
+  is recorded in :data:`PDG_SOURCE`);
+* α, G_F, sin²θ_W, atomic mass unit, Avogadro: ``scipy.constants`` (CODATA, edition in
+  :data:`CODATA_SOURCE`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import scipy.constants as _sc
+from particle import Particle as _Particle
+import particle as _particle
+
+from .units import GeV, MeV
+
+#: where the lepton masses come from
+PDG_SOURCE = f"PDG tables of the particle package {_particle.__version__}"
+#: where alpha, G_F, sin^2 theta_W and u come from
+CODATA_SOURCE = "CODATA via scipy.constants " + _sc.__dict__.get("__version__", "")
+
+#: fine-structure constant at Q^2 = 0 (CODATA) [dimensionless]
+ALPHA = _sc.fine_structure
+#: value used by the seed papers' tools (DMG4 uses 1/137) -- kept for the "paper" conventions
+ALPHA_1_OVER_137 = 1.0 / 137.0
+
+#: Fermi constant G_F [1/energy^2] (CODATA "Fermi coupling constant" in GeV^-2)
+G_F = _sc.physical_constants["Fermi coupling constant"][0] / GeV**2
+#: v^2 = 1/(sqrt(2) G_F), the normalisation of seed 000, Eq. (2) [energy^2]; v = 246.22 GeV
+V2 = 1.0 / (math.sqrt(2.0) * G_F)
+
+#: weak mixing angle sin^2(theta_W), CODATA (on-shell definition 1 - m_W^2/m_Z^2)
+SIN2_THETA_W = _sc.physical_constants["weak mixing angle"][0]
+
+#: lepton masses [energy], PDG via the particle package
+M_E = _Particle.from_pdgid(11).mass * MeV
+M_MU = _Particle.from_pdgid(13).mass * MeV
+M_TAU = _Particle.from_pdgid(15).mass * MeV
+
+#: atomic mass unit u, as an energy (CODATA)
+AMU = _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV
+#: Avogadro's number [1/mol]
+N_AVOGADRO = _sc.N_A
+
+#: anomalous magnetic moment inputs quoted in seed 001 (units of 1e-11):
+#: a_mu(Exp) = 116 592 059(22) [Muon g-2, PRL 131 (2023) 161802],
+#: a_mu(SM) = 116 591 810(43) [Theory Initiative, Phys. Rept. 887 (2020) 1]
+A_MU_EXP_SEED001 = (116592059e-11, 22e-11)
+A_MU_SM_SEED001 = (116591810e-11, 43e-11)

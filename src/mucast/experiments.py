@@ -1,0 +1,182 @@
+"""Layer 1: experiments (data sets), loaded from ``data/experiments/*.toml`` or a user's file.
+
+An :class:`Experiment` is everything a yield needs that is not physics: beam energy, target and
+its effective thickness, muons on target, observed events and background, and the acceptance
+table κ(k). A user describes another set-up by copying a shipped file and editing it:
+``Experiment.from_file("my_setup.toml")``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._io import data_path, read_toml
+from .acceptance import AcceptanceTable, load_table
+from .exceptions import DataFileError, InputError, UnknownNameError
+from .targets import Target
+from .units import GeV, cm
+
+_BEAMS = ("mu-", "mu+")
+
+_REQUIRED = {
+    "name": str,
+    "beam_energy_GeV": (int, float),
+    "target": str,
+    "effective_thickness_cm": (int, float),
+    "mot": (int, float),
+}
+_OPTIONAL = {
+    "description": str,
+    "beam_particle": str,
+    "observed": int,
+    "background": (int, float),
+    "acceptance": str,
+}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A data set.
+
+    Attributes
+    ----------
+    name : str
+    beam_energy : float       [energy, hepunits]
+    target : Target
+    thickness : float         effective target thickness [length, hepunits]
+    mot : float               muons on target
+    acceptance : AcceptanceTable   κ(k) for pair production (seed 000, Fig. 4 / Eq. 22)
+    observed : int            observed events in the signal region
+    background : float        expected background events
+    beam_particle : str       "mu-" or "mu+"
+    zprime : dict             Z′-analysis settings (trigger configurations, systematics)
+    """
+
+    name: str
+    beam_energy: float
+    target: Target
+    thickness: float
+    mot: float
+    acceptance: AcceptanceTable
+    observed: int = 0
+    background: float = 0.0
+    beam_particle: str = "mu-"
+    description: str = ""
+    zprime: dict = field(default_factory=dict, compare=False, repr=False)
+    provenance: str = field(default="", compare=False, repr=False)
+    base_dir: str | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if not (math.isfinite(self.mot) and self.mot > 0):
+            raise InputError(f"experiment {self.name}: mot (muons on target) must be > 0, got {self.mot}")
+        if not (math.isfinite(self.beam_energy) and self.beam_energy > 0):
+            raise InputError(f"experiment {self.name}: beam energy must be > 0, got {self.beam_energy}")
+        if not (math.isfinite(self.thickness) and self.thickness > 0):
+            raise InputError(f"experiment {self.name}: effective thickness must be > 0, got {self.thickness}")
+        if isinstance(self.observed, bool) or not isinstance(self.observed, int) or self.observed < 0:
+            raise InputError(f"experiment {self.name}: observed must be an integer >= 0, got {self.observed!r}")
+        if not (math.isfinite(self.background) and self.background >= 0):
+            raise InputError(f"experiment {self.name}: background must be >= 0, got {self.background}")
+        if self.beam_particle not in _BEAMS:
+            raise InputError(f"experiment {self.name}: beam_particle must be one of {_BEAMS}, got {self.beam_particle!r}")
+
+    def replace(self, **changes) -> "Experiment":
+        """A copy with some fields changed, e.g. ``exp.replace(mot=1e12)``."""
+        return dataclasses.replace(self, **changes)
+
+    def luminosity_factor(self, nucleus_mass=None) -> float:
+        """N_MOT · n_T · L_eff [1/area, hepunits] (seed 000, Eq. 22)."""
+        return self.mot * self.target.nuclei_per_volume(nucleus_mass) * self.thickness
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "beam_particle": self.beam_particle,
+            "beam_energy_GeV": self.beam_energy / GeV,
+            "target": self.target.name,
+            "effective_thickness_cm": self.thickness / cm,
+            "mot": self.mot,
+            "observed": self.observed,
+            "background": self.background,
+            "acceptance": self.acceptance.source,
+        }
+
+    # -- constructors --------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, d: dict, base_dir=None, provenance="") -> "Experiment":
+        if "experiment" not in d:
+            raise DataFileError("experiment file lacks the [experiment] table")
+        e = d["experiment"]
+        unknown = set(e) - set(_REQUIRED) - set(_OPTIONAL)
+        if unknown:
+            raise DataFileError(f"unknown key(s) in [experiment]: {', '.join(sorted(unknown))}; "
+                                f"allowed: {', '.join(list(_REQUIRED) + list(_OPTIONAL))}")
+        for key, typ in _REQUIRED.items():
+            if key not in e:
+                raise DataFileError(f"[experiment] lacks the required key {key!r}")
+        for key, typ in {**_REQUIRED, **_OPTIONAL}.items():
+            if key in e and (not isinstance(e[key], typ) or isinstance(e[key], bool)):
+                raise DataFileError(f"[experiment] {key} has the wrong type ({type(e[key]).__name__})")
+        target = e["target"]
+        if base_dir is not None and (Path(base_dir) / target).is_file():
+            tgt = Target.from_file(Path(base_dir) / target)
+        else:
+            tgt = Target.from_name(target)
+        acc_ref = e.get("acceptance")
+        if acc_ref is None:
+            raise DataFileError("[experiment] lacks the key 'acceptance' (a k_GeV,kappa CSV table)")
+        acceptance = load_table(acc_ref, base=base_dir, columns=("k_GeV", "kappa"))
+        try:
+            return cls(
+                name=e["name"],
+                beam_energy=float(e["beam_energy_GeV"]) * GeV,
+                target=tgt,
+                thickness=float(e["effective_thickness_cm"]) * cm,
+                mot=float(e["mot"]),
+                acceptance=acceptance,
+                observed=e.get("observed", 0),
+                background=float(e.get("background", 0.0)),
+                beam_particle=e.get("beam_particle", "mu-"),
+                description=e.get("description", ""),
+                zprime=d.get("zprime", {}),
+                provenance=provenance or str(d.get("provenance", {}).get("source", "")),
+                base_dir=str(base_dir) if base_dir else None,
+            )
+        except InputError as exc:
+            raise DataFileError(str(exc)) from None
+
+    @classmethod
+    def from_file(cls, path) -> "Experiment":
+        """Load a user's experiment TOML (schema: see data/experiments/2022.toml)."""
+        path = Path(path)
+        return cls.from_dict(read_toml(path), base_dir=path.parent)
+
+    @classmethod
+    def from_name(cls, name) -> "Experiment":
+        """Load a shipped data set: ``2022``, ``2023-24`` or ``future``."""
+        if isinstance(name, Experiment):
+            return name
+        p = data_path(f"experiments/{name}.toml")
+        if not isinstance(name, str) or not p.is_file():
+            raise UnknownNameError(f"unknown data set {name!r}; known: {', '.join(available_datasets())}")
+        return cls.from_dict(read_toml(p))
+
+
+DATASETS = ("2022", "2023-24", "future")
+
+
+def available_datasets() -> list[str]:
+    names = sorted(p.name[:-5] for p in data_path("experiments").iterdir() if p.name.endswith(".toml"))
+    return [n for n in DATASETS if n in names] + [n for n in names if n not in DATASETS]
+
+
+def get(dataset) -> Experiment:
+    """An :class:`Experiment` from a name, a path to a TOML file, or an Experiment."""
+    if isinstance(dataset, Experiment):
+        return dataset
+    if isinstance(dataset, (str, Path)) and str(dataset).endswith(".toml"):
+        return Experiment.from_file(dataset)
+    return Experiment.from_name(dataset)

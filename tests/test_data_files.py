@@ -1,0 +1,105 @@
+"""Targets, experiments and acceptance tables: loading and validation."""
+
+import numpy as np
+import pytest
+
+from mucast import experiments
+from mucast.acceptance import AcceptanceTable
+from mucast.exceptions import DataFileError, InputError, UnknownNameError
+from mucast.targets import Target, available_targets
+from mucast.units import GeV, cm, cm3
+
+GOOD = "# provenance: test\nk_GeV,kappa\n0.0,0.1\n1.0,0.2\n3.0,0.0\n"
+
+
+def test_lead_number_density():
+    pb = Target.from_name("Pb")
+    # ρ N_A / A = 11.35 * 6.02214e23 / 207.2 = 3.2988e22 cm^-3 (exact arithmetic, 1e-4)
+    assert pb.nuclei_per_volume() * cm3 == pytest.approx(3.2988e22, rel=1e-4)
+    # seed 000's ρ/m_Pb with m_Pb = 207 GeV is smaller by 193.0/207
+    ratio = pb.nuclei_per_volume(207 * GeV) / pb.nuclei_per_volume()
+    assert ratio == pytest.approx(pb.atomic_mass / (207 * GeV), rel=1e-12)
+    assert pb.atomic_mass / GeV == pytest.approx(193.0, abs=0.1)
+
+
+def test_shipped_targets_and_unknown():
+    assert {"Pb", "W", "Cu", "Fe", "C"} <= set(available_targets())
+    with pytest.raises(UnknownNameError, match="unknown target"):
+        Target.from_name("Unobtainium")
+
+
+@pytest.mark.parametrize("name,mot,thick", [("2022", 1.98e10, 22.5), ("2023-24", 3.5e11, 22.5),
+                                            ("future", 1e14, 67.5)])
+def test_datasets(name, mot, thick):
+    e = experiments.get(name)
+    assert e.mot == mot
+    assert e.thickness / cm == pytest.approx(thick)
+    assert e.beam_energy == 160 * GeV
+    assert e.acceptance.x_max == pytest.approx(3 * GeV)
+
+
+def test_unknown_dataset():
+    with pytest.raises(UnknownNameError, match="unknown data set"):
+        experiments.get("2030")
+
+
+def test_mot_must_be_positive():
+    e = experiments.get("2022")
+    with pytest.raises(InputError, match="mot"):
+        e.replace(mot=0.0)
+    with pytest.raises(InputError, match="mot"):
+        e.replace(mot=-1.0)
+
+
+def test_acceptance_interpolation_and_zero_outside():
+    t = AcceptanceTable.from_text(GOOD)
+    assert t(0.5 * GeV) == pytest.approx(0.15)
+    assert t(3.5 * GeV) == 0.0
+    assert t(2.0 * GeV) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("text,msg", [
+    ("k_GeV,kappa\n0,0.1\n1,0.1\n", "provenance"),
+    ("# p\nk_GeV,kappa\n0,abc\n1,0.1\n", "non-numeric"),
+    ("# p\nk_GeV,kappa\n1,0.1\n0,0.1\n", "strictly increasing"),
+    ("# p\nk_GeV,kappa\n0,0.1\n1,1.5\n", "outside"),
+    ("# p\nk_GeV,kappa\n0,-0.1\n1,0.5\n", "outside"),
+    ("# p\nk_GeV\n0\n1\n", "two columns"),
+    ("# p\nk_GeV,kappa\n0,0.1,3\n1,0.1\n", "columns"),
+    ("# p\nk_GeV,kappa\n0,0.1\n", "at least two"),
+    ("# p\nk_GeV,kappa\n0,nan\n1,0.1\n", "non-finite"),
+    ("# p\nk_GeV,kappa\n-1,0.1\n1,0.1\n", "negative"),
+])
+def test_malformed_acceptance(text, msg):
+    with pytest.raises(DataFileError, match=msg):
+        AcceptanceTable.from_text(text)
+
+
+def test_user_experiment_file(tmp_path):
+    (tmp_path / "acc.csv").write_text(GOOD)
+    (tmp_path / "exp.toml").write_text(
+        '[experiment]\nname = "mine"\nbeam_energy_GeV = 100.0\ntarget = "W"\n'
+        'effective_thickness_cm = 10.0\nmot = 1e12\nacceptance = "acc.csv"\n')
+    e = experiments.get(str(tmp_path / "exp.toml"))
+    assert e.target.name == "W" and e.beam_energy == 100 * GeV
+    assert e.acceptance(0.5 * GeV) == pytest.approx(0.15)
+
+
+@pytest.mark.parametrize("body,msg", [
+    ('name = "x"\n', "required key"),
+    ('name = "x"\nbeam_energy_GeV = 1.0\ntarget = "Pb"\neffective_thickness_cm = 1.0\nmot = -5.0\nacceptance = "acceptance/2022.csv"\n', "mot"),
+    ('name = "x"\nbeam_energy_GeV = "a"\ntarget = "Pb"\neffective_thickness_cm = 1.0\nmot = 5.0\nacceptance = "acceptance/2022.csv"\n', "wrong type"),
+    ('name = "x"\nbeam_energy_GeV = 1.0\ntarget = "Pb"\neffective_thickness_cm = 1.0\nmot = 5.0\nacceptance = "acceptance/2022.csv"\ncolour = 1\n', "unknown key"),
+])
+def test_malformed_experiment(tmp_path, body, msg):
+    p = tmp_path / "e.toml"
+    p.write_text("[experiment]\n" + body)
+    with pytest.raises((DataFileError, UnknownNameError), match=msg):
+        experiments.get(str(p))
+
+
+def test_invalid_toml(tmp_path):
+    p = tmp_path / "e.toml"
+    p.write_text("[experiment\nname=")
+    with pytest.raises(DataFileError, match="not valid TOML"):
+        experiments.get(str(p))
