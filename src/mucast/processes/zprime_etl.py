@@ -1,0 +1,484 @@
+"""Layer 2: exact tree-level (ETL) cross section of μ(p) N(P) → μ(p') N(P') Z'(k).
+
+The Z' is a massive vector of mass m coupled vectorially to the muon, L ⊃ g Z'_α μ̄ γ^α μ.
+The nucleus is a heavy spin-0 target of mass M_N with the elastic form factor of
+:func:`mucast.flux.form_factor_squared`: its electromagnetic current is e Z F(t) (P + P')^ν
+with Z² F² = G2(t), t = −(P' − P)² > 0.
+
+Matrix element
+--------------
+Two diagrams (Z' emitted after or before the photon is absorbed on the muon line):
+
+    M_λ = e² g Z F(t)/t · ū(p') [ ε̸*_λ (p̸ − Δ̸ + m_μ) J̸ / s̃  +  J̸ (p̸ − k̸ + m_μ) ε̸*_λ / ũ ] u(p),
+
+with Δ = P' − P, J = P + P', s̃ = (p − Δ)² − m_μ² = (p' + k)² − m_μ², ũ = (p − k)² − m_μ².
+The Dirac strings are evaluated *numerically at amplitude level* (explicit Dirac-representation
+spinors and gamma matrices, vectorised with NumPy), not as traces: the two diagrams cancel
+against each other by gauge invariance when t → t_min, and doing this in the amplitude keeps
+~12 significant digits where a squared (trace) form would keep ~8.  The Z' polarisation sum
+−g_αβ + k_α k_β/m² is done with two transverse vectors plus the longitudinal one, whose
+amplitude is rewritten with the Ward identity k·M = 0 as ε_L·M = −(m/|k|) M⁰ (no
+large cancellation).  Both Ward identities, k_α M^α = 0 and Δ_ν A^ν = 0 (the leptonic
+current is conserved), are checked numerically by :func:`ward_identity_residuals`.
+
+    |M̄|² = ½ · e⁴ g² G2(t)/t² · Σ_{s,s',λ} |ū Γ_λ u|²,     e² = 4πα.
+
+Phase space (nucleus rest frame)
+--------------------------------
+With V = p − k (so ũ = V² − m_μ²) and the nucleus recoil Δ = (t/2M_N, Δ⃗),
+|Δ⃗|² = t(1 + t/4M_N²), the muon on-shell condition fixes the angle ψ between Δ⃗ and V⃗,
+
+    cos ψ = [t (1 + V⁰/M_N) − ũ] / (2 |V⃗| |Δ⃗|),
+
+and the three-body phase space reduces exactly to
+
+    dσ/dx = E₀ / (64 (2π)⁴ M_N² |p⃗|) ∫ dcosθ dt dφ_Δ |M̄|² |k⃗| / |V⃗|,
+
+θ the Z' polar angle, φ_Δ the azimuth of Δ⃗ around V⃗ (the Z' azimuth gives 2π).  The
+t range [t_min, t_max] is where |cos ψ| ≤ 1 (roots of a quadratic; t_min ≈ ũ²/4|V⃗|²).
+This is the organisation of the ETL calculation of Kirpichnikov et al., PRD 104 (2021)
+076012 (arXiv:2107.13297), Sec. II and App. A, and of Liu & Miller, PRD 96 (2017) 016004
+(arXiv:1705.01633), Sec. III, re-derived here.
+
+Integration: :mod:`vegas` (adaptive MC) in the variables ln|ũ| (equivalently θ, peaked at
+θ ~ m/E₀), ln t (t spans ~10⁻¹⁰–10 GeV² for Pb), φ_Δ and, for σ, ln x.  All energies are
+hepunits (MeV = 1); the natural-unit result becomes an area through
+:func:`mucast.units.natural_to_area`, once.
+
+Example
+-------
+>>> from mucast.units import GeV, MeV, picobarn
+>>> from mucast.constants import AMU
+>>> r = sigma_etl(100 * MeV, 1e-3, 160 * GeV, 82, 207.2, 207.2 * AMU,
+...               neval=2_000, seed=1, nitn=(3, 2))
+>>> 10_000 < r.value / picobarn < 10_700     # 10335 ± 3 pb at full precision
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..constants import ALPHA, M_MU
+from ..exceptions import InputError, KinematicsError
+from ..flux import form_factor_squared, nuclear_size_scale, screening_scale
+from ..units import natural_to_area
+
+__all__ = [
+    "ETLResult",
+    "dsigma_dx_etl",
+    "sigma_etl",
+    "squared_matrix_element",
+    "ward_identity_residuals",
+]
+
+# ----------------------------------------------------------------------------------------------
+# Dirac algebra (Dirac representation, metric +,-,-,-)
+# ----------------------------------------------------------------------------------------------
+_I2 = np.eye(2, dtype=complex)
+_Z2 = np.zeros((2, 2), dtype=complex)
+_PAULI = (
+    np.array([[0, 1], [1, 0]], dtype=complex),
+    np.array([[0, -1j], [1j, 0]], dtype=complex),
+    np.array([[1, 0], [0, -1]], dtype=complex),
+)
+#: gamma^mu, mu = 0..3, shape (4, 4, 4)
+GAMMA = np.array(
+    [np.block([[_I2, _Z2], [_Z2, -_I2]])]
+    + [np.block([[_Z2, s], [-s, _Z2]]) for s in _PAULI]
+)
+_METRIC = np.array([1.0, -1.0, -1.0, -1.0])
+
+
+def _slash(a):
+    """a̸ = γ^μ a_μ for a (..., 4) array of contravariant 4-vectors → (..., 4, 4)."""
+    return np.einsum("...m,mij->...ij", a * _METRIC, GAMMA)
+
+
+def _u_spinors(p3, energy, mass):
+    """Dirac spinors u_s(p), s = ↑, ↓ along z, normalised ūu = 2m. Returns (..., 4, 2)."""
+    p3 = np.asarray(p3, dtype=float)
+    sig_p = np.einsum("...i,ijk->...jk", p3, np.array(_PAULI))  # (..., 2, 2)
+    epm = np.sqrt(energy + mass)[..., None, None]
+    upper = np.broadcast_to(epm * _I2, sig_p.shape)
+    lower = sig_p / epm
+    return np.concatenate([upper, lower], axis=-2)
+
+
+def _ubar(u):
+    """ū = u† γ⁰ for u of shape (..., 4, 2) → (..., 2, 4)."""
+    return np.swapaxes(u.conj(), -1, -2) @ GAMMA[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# Kinematics
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Setup:
+    """Scalars of one configuration (all hepunits)."""
+
+    mass: float
+    energy: float
+    nucleus_mass: float
+    p_abs: float = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "p_abs", math.sqrt((self.energy - M_MU) * (self.energy + M_MU)))
+
+
+def _omega_k(setup, x):
+    omega = x * setup.energy
+    k_abs = np.sqrt(np.maximum((omega - setup.mass) * (omega + setup.mass), 0.0))
+    return omega, k_abs
+
+
+def _abs_u_range(setup, x, theta_max=math.pi):
+    """|ũ| at θ = 0 and at θ_max, computed without cancellation [energy²]."""
+    omega, k_abs = _omega_k(setup, x)
+    E, m = setup.energy, setup.mass
+    # E ω − |p||k| = (E² m² + ω² m_μ² − m_μ² m²) / (E ω + |p||k|)
+    e_dot = (E**2 * m**2 + omega**2 * M_MU**2 - M_MU**2 * m**2) / (E * omega + setup.p_abs * k_abs)
+    u0 = 2.0 * e_dot - m**2
+    u1 = u0 + 4.0 * setup.p_abs * k_abs * math.sin(0.5 * theta_max) ** 2
+    return u0, u1, omega, k_abs
+
+
+def _t_limits(setup, v0, v_abs, abs_u):
+    """Roots of (a t + |ũ|)² = 4|V|² t (1 + t/4M²), a = 1 + V⁰/M: allowed t in [t_lo, t_hi].
+
+    Returns (t_lo, t_hi, ok)."""
+    M = setup.nucleus_mass
+    a = 1.0 + v0 / M
+    A = 1.0 + 2.0 * v0 / M + (M_MU**2 - abs_u) / M**2  # = (P + V)²/M² > 0
+    B = 2.0 * a * abs_u - 4.0 * v_abs**2
+    C = abs_u**2
+    disc = B * B - 4.0 * A * C
+    ok = (disc > 0) & (B < 0)
+    sq = np.sqrt(np.where(ok, disc, 0.0))
+    big = np.where(ok, -B + sq, 1.0)
+    t_lo = 2.0 * C / big
+    t_hi = big / (2.0 * A)
+    return t_lo, t_hi, ok
+
+
+def _kinematics(setup, x, abs_u, t, phi):
+    """Four-vectors of a phase-space point given (x, |ũ|, t, φ_Δ) (arrays of equal shape).
+
+    The Z' is in the x–z plane (φ_k = 0); the beam is along +z.
+    """
+    E, M = setup.energy, setup.nucleus_mass
+    u0, _, omega, k_abs = _abs_u_range(setup, x)
+    one_m_cos = np.maximum(abs_u - u0, 0.0) / (2.0 * setup.p_abs * k_abs)
+    cos_t = 1.0 - one_m_cos
+    sin_t = np.sqrt(np.maximum(one_m_cos * (2.0 - one_m_cos), 0.0))
+    n = np.shape(x)
+    zeros = np.zeros(n)
+    p = np.stack([np.full(n, E), zeros, zeros, np.full(n, setup.p_abs)], axis=-1)
+    k = np.stack([omega, k_abs * sin_t, zeros, k_abs * cos_t], axis=-1)
+    # V = p − k; |V|² = (|p| − |k|)² + 2|p||k|(1 − cosθ)
+    v0 = E - omega
+    vx = -k_abs * sin_t
+    vz = setup.p_abs - k_abs * cos_t
+    v_abs = np.sqrt((setup.p_abs - k_abs) ** 2 + 2.0 * setup.p_abs * k_abs * one_m_cos)
+    # recoil Δ
+    d0 = t / (2.0 * M)
+    d_abs = np.sqrt(t * (1.0 + t / (4.0 * M**2)))
+    cos_psi = (t * (1.0 + v0 / M) + abs_u) / (2.0 * v_abs * d_abs)
+    cos_psi = np.clip(cos_psi, -1.0, 1.0)
+    sin_psi = np.sqrt((1.0 - cos_psi) * (1.0 + cos_psi))
+    vhx, vhz = vx / v_abs, vz / v_abs  # V̂ = (vhx, 0, vhz); e_a = (vhz, 0, −vhx); e_b = ŷ
+    c_phi, s_phi = np.cos(phi), np.sin(phi)
+    dx_ = d_abs * (cos_psi * vhx + sin_psi * c_phi * vhz)
+    dy_ = d_abs * (sin_psi * s_phi)
+    dz_ = d_abs * (cos_psi * vhz - sin_psi * c_phi * vhx)
+    delta = np.stack([d0, dx_, dy_, dz_], axis=-1)
+    # outgoing muon p' = V − Δ
+    p_out = np.stack([v0 - d0, vx - dx_, -dy_, vz - dz_], axis=-1)
+    s_tilde = -2.0 * (E * d0 - setup.p_abs * dz_) - t  # (p − Δ)² − m_μ²
+    u_tilde = -abs_u
+    J = np.stack([2.0 * M + d0, dx_, dy_, dz_], axis=-1)  # P + P'
+    return {"p": p, "k": k, "p_out": p_out, "delta": delta, "J": J, "s_tilde": s_tilde, "u_tilde": u_tilde,
+                "k_abs": k_abs, "v_abs": v_abs, "sin_t": sin_t, "cos_t": cos_t, "t": t}
+
+
+def _polarisations(kin):
+    """Real 4-vectors ε_λ (λ = e1, e2, time) with weights (1, 1, m²/|k|²) — see module doc."""
+    n = kin["t"].shape
+    zeros, ones = np.zeros(n), np.ones(n)
+    e1 = np.stack([zeros, kin["cos_t"], zeros, -kin["sin_t"]], axis=-1)
+    e2 = np.stack([zeros, zeros, ones, zeros], axis=-1)
+    e0 = np.stack([ones, zeros, zeros, zeros], axis=-1)
+    return np.stack([e1, e2, e0], axis=-2)  # (..., 3, 4)
+
+
+def _amplitudes(setup, kin, current, eps, split=False):
+    """ū(p') [ε̸ (p̸−Δ̸+m) c̸ / s̃ + c̸ (p̸−k̸+m) ε̸ / ũ] u(p) for a current c.
+
+    current: (..., 4); eps: (..., L, 4).  Returns (..., L, 2, 2) (λ, s', s)."""
+    p, k, p_out = kin["p"], kin["k"], kin["p_out"]
+    u_in = _u_spinors(p[..., 1:], p[..., 0], M_MU)  # (..., 4, 2)
+    ub_out = _ubar(_u_spinors(p_out[..., 1:], p_out[..., 0], M_MU))  # (..., 2, 4)
+    eye = np.eye(4)
+    c_sl = _slash(current)
+    e_sl = _slash(eps)  # (..., L, 4, 4)
+    prop_s = _slash(p - kin["delta"]) + M_MU * eye
+    prop_u = _slash(p - k) + M_MU * eye
+    right1 = prop_s @ (c_sl @ u_in)  # (..., 4, 2)
+    left1 = ub_out[..., None, :, :] @ e_sl  # (..., L, 2, 4)
+    left2 = ub_out @ c_sl @ prop_u  # (..., 2, 4)
+    right2 = e_sl @ u_in[..., None, :, :]  # (..., L, 4, 2)
+    t1 = (left1 @ right1[..., None, :, :]) / kin["s_tilde"][..., None, None, None]
+    t2 = (left2[..., None, :, :] @ right2) / kin["u_tilde"][..., None, None, None]
+    return (t1, t2) if split else t1 + t2
+
+
+def _spin_pol_sum(setup, kin):
+    """Σ_{s,s',λ} |ū Γ_λ u|² with the nuclear current J = P + P' (dimension energy⁰·M²)."""
+    amps = _amplitudes(setup, kin, kin["J"], _polarisations(kin))
+    a2 = np.sum(np.abs(amps) ** 2, axis=(-1, -2))  # (..., 3)
+    w_long = (setup.mass / kin["k_abs"]) ** 2
+    return a2[..., 0] + a2[..., 1] + w_long * a2[..., 2]
+
+
+def _msq(setup, kin, coupling, Z, t_a, t_d, alpha):
+    """Spin-averaged |M̄|² (dimensionless)."""
+    e2 = 4.0 * math.pi * alpha
+    t = kin["t"]
+    g2 = form_factor_squared(t, Z, t_a, t_d)
+    return 0.5 * e2**2 * coupling**2 * g2 / t**2 * _spin_pol_sum(setup, kin)
+
+
+def _abs_u_from_theta(setup, x, theta):
+    u0, _, _, k_abs = _abs_u_range(setup, x)
+    return u0 + 4.0 * setup.p_abs * k_abs * np.sin(0.5 * np.asarray(theta, dtype=float)) ** 2
+
+
+def _point(setup, x, theta, t, phi):
+    x, theta, t, phi = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (x, theta, t, phi)))
+    abs_u = _abs_u_from_theta(setup, x, theta)
+    _, _, omega, k_abs = _abs_u_range(setup, x)
+    v_abs = np.sqrt((setup.p_abs - k_abs) ** 2 + 4.0 * setup.p_abs * k_abs * np.sin(0.5 * theta) ** 2)
+    t_lo, t_hi, ok = _t_limits(setup, setup.energy - omega, v_abs, abs_u)
+    if not np.all(ok & (t >= t_lo) & (t <= t_hi)):
+        raise KinematicsError("phase-space point outside the allowed t range")
+    return _kinematics(setup, x, abs_u, t, phi)
+
+
+def squared_matrix_element(x, theta, t, phi, mass, coupling, energy, target_Z, target_A,
+                           nucleus_mass, *, t_a=None, t_d=None, alpha=ALPHA):
+    """Spin-averaged, polarisation-summed |M̄|² (dimensionless) at a phase-space point.
+
+    Parameters
+    ----------
+    x : Z' energy fraction E_Z'/E₀;  theta : Z' polar angle [rad];
+    t : photon virtuality −(P'−P)² [energy²];  phi : azimuth of Δ⃗ around p⃗ − k⃗ [rad];
+    mass, energy, nucleus_mass : [energy];  coupling : g;  target_Z, target_A : Z, A.
+    Arrays broadcast.  Raises KinematicsError outside the physical region.
+    """
+    setup = _Setup(mass, energy, nucleus_mass)
+    t_a = screening_scale(target_Z) if t_a is None else t_a
+    t_d = nuclear_size_scale(target_A) if t_d is None else t_d
+    kin = _point(setup, x, theta, t, phi)
+    return _msq(setup, kin, coupling, target_Z, t_a, t_d, alpha)
+
+
+def ward_identity_residuals(x, theta, t, phi, mass, energy, nucleus_mass):
+    """Numerical check of current conservation on both bosonic legs.
+
+    Returns ``(r_photon, r_zprime)`` (arrays): the largest, over spins and polarisations, of
+
+        r = |D₁ + D₂| / (|D₁| + |D₂|),
+
+    where D₁, D₂ are the two diagrams with, for r_photon, the nuclear current J replaced by the
+    photon momentum Δ (Δ_ν A^ν = 0: conserved leptonic current), and for r_zprime the Z'
+    polarisation replaced by k (k_α M^α = 0).  Each diagram alone gives r = 1; the exact sum
+    gives 0, so r measures the numerical gauge violation relative to the terms that cancel.
+    """
+    setup = _Setup(mass, energy, nucleus_mass)
+    kin = _point(setup, x, theta, t, phi)
+    eps = _polarisations(kin)
+    d1, d2 = _amplitudes(setup, kin, kin["delta"], eps, split=True)
+    r_ph = np.abs(d1 + d2) / (np.abs(d1) + np.abs(d2))
+    k1, k2 = _amplitudes(setup, kin, kin["J"], kin["k"][..., None, :], split=True)
+    r_z = np.abs(k1 + k2) / (np.abs(k1) + np.abs(k2))
+    n = kin["t"].shape
+    return r_ph.reshape(n + (-1,)).max(-1), r_z.reshape(n + (-1,)).max(-1)
+
+
+# ----------------------------------------------------------------------------------------------
+# Integrands
+# ----------------------------------------------------------------------------------------------
+def _dsigma_dx_integrand(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, alpha, theta_max):
+    """dσ/dx integrand (natural units, 1/energy²) on the unit cube of (y_u, y_t, y_phi)."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return _dsigma_dx_integrand_raw(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, alpha,
+                                        theta_max)
+
+
+def _dsigma_dx_integrand_raw(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, alpha, theta_max):
+    u0, u1, omega, k_abs = _abs_u_range(setup, x, theta_max)
+    lu0, lu1 = np.log(u0), np.log(u1)
+    abs_u = np.exp(lu0 + y_u * (lu1 - lu0))
+    jac = (lu1 - lu0) * abs_u / (2.0 * setup.p_abs * k_abs)  # dcosθ
+    one_m_cos = (abs_u - u0) / (2.0 * setup.p_abs * k_abs)
+    v_abs = np.sqrt((setup.p_abs - k_abs) ** 2 + 2.0 * setup.p_abs * k_abs * one_m_cos)
+    v0 = setup.energy - omega
+    t_lo, t_hi, ok = _t_limits(setup, v0, v_abs, abs_u)
+    t_lo = np.where(ok, t_lo, 1.0)
+    t_hi = np.where(ok, t_hi, 2.0)
+    lt0, lt1 = np.log(t_lo), np.log(t_hi)
+    t = np.exp(lt0 + y_t * (lt1 - lt0))
+    jac = jac * (lt1 - lt0) * t * (2.0 * math.pi)
+    phi = 2.0 * math.pi * y_phi
+    kin = _kinematics(setup, x, abs_u, t, phi)
+    msq = _msq(setup, kin, coupling, Z, t_a, t_d, alpha)
+    M = setup.nucleus_mass
+    pref = setup.energy / (64.0 * (2.0 * math.pi) ** 4 * M**2 * setup.p_abs)
+    val = pref * jac * msq * k_abs / v_abs
+    return np.where(ok & np.isfinite(val), val, 0.0)
+
+
+@dataclass(frozen=True)
+class ETLResult:
+    """σ (or dσ/dx) from the ETL vegas integration.
+
+    Attributes: value and uncertainty (area in hepunits, or area for dσ/dx), the Q (p-value)
+    of vegas' χ² over the final iterations, neval (evaluations per iteration), seed, inputs.
+    """
+
+    value: float
+    uncertainty: float
+    neval: int
+    seed: int
+    q_value: float
+    inputs: dict
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "uncertainty": self.uncertainty, "neval": self.neval,
+                "seed": self.seed, "q_value": self.q_value, "inputs": dict(self.inputs)}
+
+
+def _validate(mass, coupling, energy, target_Z, target_A, nucleus_mass, neval):
+    for name, val in (("mass", mass), ("coupling", coupling), ("energy", energy),
+                      ("target_Z", target_Z), ("target_A", target_A),
+                      ("nucleus_mass", nucleus_mass)):
+        try:
+            ok = math.isfinite(val) and val > 0
+        except TypeError:
+            raise InputError(f"{name} must be a number, got {val!r}") from None
+        if not ok:
+            raise InputError(f"{name} must be finite and > 0, got {val!r}")
+    if energy <= M_MU:
+        raise InputError(f"energy ({energy} MeV) must exceed the muon mass")
+    if mass >= energy - M_MU:
+        raise InputError(
+            f"Z' mass ({mass} MeV) must be below energy − m_μ ({energy - M_MU} MeV)")
+    if int(neval) < 1000:
+        raise InputError(f"neval must be >= 1000, got {neval}")
+
+
+def _run_vegas(fn, limits, neval, seed, nitn_adapt, nitn_final):
+    import vegas
+
+    rng = np.random.default_rng(seed)
+    integ = vegas.Integrator(limits, ran_array_generator=rng.random)
+    integ(fn, nitn=nitn_adapt, neval=neval)
+    res = integ(fn, nitn=nitn_final, neval=neval)
+    return float(res.mean), float(res.sdev), float(res.Q)
+
+
+def _scales(target_Z, target_A, t_a, t_d):
+    t_a = float(screening_scale(target_Z)) if t_a is None else float(t_a)
+    t_d = float(nuclear_size_scale(target_A)) if t_d is None else float(t_d)
+    if not (t_a > 0 and t_d > 0):
+        raise InputError("t_a and t_d must be > 0")
+    return t_a, t_d
+
+
+def dsigma_dx_etl(x, mass, coupling, energy, target_Z, target_A, nucleus_mass, *, neval, seed,
+                  t_a=None, t_d=None, theta_max=math.pi, alpha=ALPHA, nitn=(6, 6)):
+    """ETL dσ/dx at one energy fraction x = E_Z'/E₀, integrated with vegas.
+
+    Parameters
+    ----------
+    x : float, m/E₀ < x < 1 − m_μ/E₀.
+    mass : Z' mass [energy];  coupling : g (σ ∝ g²);  energy : muon energy E₀ [energy].
+    target_Z, target_A : atomic number and mass number;  nucleus_mass : M_N [energy].
+    neval : vegas evaluations per iteration;  seed : int seed of the numpy generator.
+    t_a, t_d : form-factor scales [energy²] (default: :func:`mucast.flux.screening_scale`,
+        :func:`mucast.flux.nuclear_size_scale`).
+    theta_max : largest Z' angle [rad] (default π: the full ETL; smaller values reproduce the
+        angular cuts of WW implementations).
+    alpha : fine-structure constant (default CODATA α(0)).
+    nitn : (adaptation iterations, iterations kept).
+
+    Returns
+    -------
+    (value, uncertainty) : dσ/dx as an area in hepunits, and its vegas (1σ) uncertainty.
+    """
+    _validate(mass, coupling, energy, target_Z, target_A, nucleus_mass, neval)
+    x_lo, x_hi = mass / energy, 1.0 - M_MU / energy
+    if not (x_lo < x < x_hi):
+        raise KinematicsError(f"x = {x} outside the allowed range ({x_lo:.6g}, {x_hi:.6g})")
+    if not (0 < theta_max <= math.pi):
+        raise InputError(f"theta_max must be in (0, pi], got {theta_max}")
+    t_a, t_d = _scales(target_Z, target_A, t_a, t_d)
+    setup = _Setup(float(mass), float(energy), float(nucleus_mass))
+
+    def fn(y):
+        return _dsigma_dx_integrand(setup, np.full(y.shape[0], float(x)), y[:, 0], y[:, 1],
+                                    y[:, 2], coupling, target_Z, t_a, t_d, alpha, theta_max)
+
+    import vegas
+
+    val, err, _ = _run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 3, int(neval), seed, *nitn)
+    return natural_to_area(val), natural_to_area(err)
+
+
+def sigma_etl(mass, coupling, energy, target_Z, target_A, nucleus_mass, *, x_min=None,
+              x_max=None, neval=50_000, seed=0, t_a=None, t_d=None, theta_max=math.pi,
+              alpha=ALPHA, nitn=(6, 6)) -> ETLResult:
+    """ETL total cross section σ(x_min ≤ x ≤ x_max) of μN → μN Z' (vegas, 4D).
+
+    Parameters as :func:`dsigma_dx_etl`; x_min, x_max default to m/E₀ and 1 − m_μ/E₀.
+    The x integral uses ln x as variable.  With the defaults (6 adaptation + 6 kept
+    iterations of 5·10⁴ points, 7–12 s on one core at E₀ = 160 GeV) the MC uncertainty is
+    ≲ 0.05 %; neval = 10⁴ gives ≲ 0.3 % in ~2 s.
+
+    Returns
+    -------
+    ETLResult with value/uncertainty as areas in hepunits (divide by ``picobarn``).
+    """
+    _validate(mass, coupling, energy, target_Z, target_A, nucleus_mass, neval)
+    x_lo, x_hi = mass / energy, 1.0 - M_MU / energy
+    x_min = x_lo if x_min is None else float(x_min)
+    x_max = x_hi if x_max is None else float(x_max)
+    if not (x_lo <= x_min < x_max <= x_hi):
+        raise KinematicsError(
+            f"need {x_lo:.6g} <= x_min < x_max <= {x_hi:.6g}, got ({x_min}, {x_max})")
+    if not (0 < theta_max <= math.pi):
+        raise InputError(f"theta_max must be in (0, pi], got {theta_max}")
+    t_a, t_d = _scales(target_Z, target_A, t_a, t_d)
+    setup = _Setup(float(mass), float(energy), float(nucleus_mass))
+    # keep x strictly inside the open interval (the integrand vanishes at both ends)
+    lx0 = math.log(max(x_min, x_lo * (1 + 1e-12)))
+    lx1 = math.log(min(x_max, x_hi * (1 - 1e-12)))
+
+    def fn(y):
+        lx = lx0 + y[:, 0] * (lx1 - lx0)
+        x = np.exp(lx)
+        val = _dsigma_dx_integrand(setup, x, y[:, 1], y[:, 2], y[:, 3], coupling, target_Z,
+                                   t_a, t_d, alpha, theta_max)
+        return val * x * (lx1 - lx0)
+
+    import vegas
+
+    val, err, q = _run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 4, int(neval), seed, *nitn)
+    inputs = {"mass": float(mass), "coupling": float(coupling), "energy": float(energy),
+              "target_Z": target_Z, "target_A": target_A, "nucleus_mass": float(nucleus_mass),
+              "x_min": x_min, "x_max": x_max, "t_a": t_a, "t_d": t_d,
+              "theta_max": float(theta_max), "alpha": float(alpha), "nitn": tuple(nitn)}
+    return ETLResult(natural_to_area(val), natural_to_area(err), int(neval), seed, q, inputs)

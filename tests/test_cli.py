@@ -1,0 +1,85 @@
+"""The command line: JSON contracts, human output, errors without tracebacks."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mucast.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_upper_limit_json(capsys):
+    code, out, _ = run(capsys, "upper-limit", "--observed", "0", "--background", "0", "--method", "fc", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["upper"] == pytest.approx(2.44, abs=0.005)       # FC Table IV, 2 decimals
+    code, out, _ = run(capsys, "upper-limit", "--observed", "0", "--method", "poisson", "--json")
+    assert json.loads(out)["upper"] == pytest.approx(2.302585, rel=1e-6)
+
+
+def test_bound_json_contract(capsys):
+    code, out, _ = run(capsys, "bound", "LN_22", "--dataset", "2022", "--mN", "0.1", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["Lambda"] == pytest.approx(d["bound"] ** -0.5, rel=1e-12)
+    assert d["units"]["bound"] == "GeV^-2" and d["mN"] == 0.1
+
+
+def test_table1_json(capsys):
+    code, out, _ = run(capsys, "table1", "--json")
+    d = json.loads(out)
+    assert len(d["rows"]) == 10
+    for r in d["rows"]:
+        assert r["ratio"] == pytest.approx(r["ours"] / r["seed"], rel=1e-12)
+        assert r["status"] in ("calibration", "prediction")
+
+
+def test_human_outputs(capsys):
+    for args in (["table1"], ["bound", "ll_2233"], ["upper-limit", "--observed", "1"],
+                 ["plane"], ["trident"], ["scan", "LNLe_2222", "--points", "5"],
+                 ["xsec", "eft", "LN_22"], ["yield", "--coef", "ll_2233=1e-2"]):
+        code, out, err = run(capsys, *args)
+        assert code == 0, (args, err)
+        assert out.strip()
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["bound", "LN_22", "--mN", "2"], "closes at m_N = 1.5"),
+    (["bound", "LN_22", "--mN", "-1"], "m_N must be >= 0"),
+    (["upper-limit", "--observed", "-1"], "n_observed"),
+    (["upper-limit", "--observed", "0", "--cl", "1.5"], "cl"),
+    (["upper-limit", "--observed", "0", "--background", "-1"], "background"),
+    (["yield", "--coef", "ll_2233"], "NAME=VALUE"),
+    (["yield", "--coef", "zz_2233=1"], "unknown operator"),
+    (["yield", "--coef", "ll_2233=abc"], "must be a number"),
+    (["bound", "LN_22", "--experiment", "/nonexistent/x.toml"], "cannot read"),
+    (["xsec", "eft", "LN_22", "--energy", "-5"], "--energy"),
+])
+def test_errors_exit_nonzero_without_traceback(capsys, args, msg):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert msg in err and "Traceback" not in err
+    assert out == ""
+
+
+def test_argparse_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["bound", "NOPE"])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main(["bound", "LN_22", "--dataset", "2030"])
+    assert e.value.code == 2
+
+
+def test_console_script_runs():
+    # the installed entry point (same interpreter): one JSON object on stdout
+    p = subprocess.run([sys.executable, "-m", "mucast.cli", "upper-limit", "--observed", "0", "--json"],
+                       capture_output=True, text=True, check=True)
+    assert json.loads(p.stdout)["upper"] > 2
