@@ -34,6 +34,18 @@ def _dump(obj):
     print(json.dumps(obj, indent=None, sort_keys=False, allow_nan=False))
 
 
+def _conventions(args):
+    """Named conventions with the optional --theta-max / --t-max overrides."""
+    from . import conventions as C
+    conv = C.get(args.conventions)
+    changes = {}
+    if getattr(args, "theta_max", None) is not None:
+        changes["theta_max"] = args.theta_max
+    if getattr(args, "t_max", None) is not None:
+        changes["t_max"] = args.t_max
+    return conv.replace(**changes) if changes else conv
+
+
 def _dataset(args):
     from . import experiments
     return experiments.get(args.experiment) if getattr(args, "experiment", None) else experiments.get(args.dataset)
@@ -53,7 +65,7 @@ def cmd_upper_limit(args):
 def cmd_bound(args):
     from .limits import bound
     exp = _dataset(args)
-    r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=args.conventions,
+    r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
               method=args.method, cl=args.cl)
     if args.json:
         _dump(r.to_dict())
@@ -125,7 +137,7 @@ def cmd_xsec_eft(args):
         raise MucastError(f"--energy must be > 0 GeV, got {args.energy}")
     model = EFTModel({args.operator: args.coefficient / GeV**2}, m_N=args.mN * GeV)
     tgt = Target.from_name(args.target)
-    r = cross_section(model, args.energy * GeV, tgt, C.get(args.conventions))
+    r = cross_section(model, args.energy * GeV, tgt, _conventions(args))
     s = natural_to_area(r.value)
     out = {"sigma_pb": s / picobarn, "sigma_cm2": s / cm2,
            "sigma_error_pb": natural_to_area(r.error) / picobarn,
@@ -153,7 +165,7 @@ def cmd_yield(args):
             raise MucastError(f"--coef {k}: value must be a number, got {v!r}") from None
     if not coeffs:
         raise MucastError("give at least one --coef NAME=VALUE")
-    y = signal_yield(EFTModel(coeffs, m_N=args.mN * GeV), _dataset(args), args.conventions)
+    y = signal_yield(EFTModel(coeffs, m_N=args.mN * GeV), _dataset(args), _conventions(args))
     if args.json:
         _dump(y.to_dict())
     else:
@@ -176,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         sp.add_argument("--conventions", default="default", choices=["default", "paper"],
                         help="'default' (verified) or 'paper' (seed 000 literal); see docs/conventions.md")
+        sp.add_argument("--theta-max", type=float, default=None,
+                        help="largest emission angle of the invisible system, rad (default 0.1, seed 000)")
+        sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
+                        help="upper limit of the photon virtuality in the flux (default m_mu^2 + k^2, seed 000)")
         if dataset:
             sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
                             help="NA64mu data set (default 2022)")
