@@ -75,7 +75,7 @@ def table_text(dataset: str) -> tuple[str, dict]:
         prov = [
             f"provenance: mucast approximation of the {dataset} acceptance (seed 000 Fig. 4), written by `{cmd}`",
             "shape: flat in k up to sqrt(k^2) = 3 GeV (end of the simulated range, seed 000 Sec. V); zero beyond",
-            f"calibration: level = median of the levels implied by the five Table I entries of seed 000 for this data set",
+            "calibration: level = median of the levels implied by the five Table I entries of seed 000 for this data set",
             "calibration conventions: seed 000 literal (conventions='paper': Appendix A as printed, m_Pb = 207 GeV, N_up = FC(n=0, b=0) = 2.4359)",
         ]
         for op, v in lv.items():

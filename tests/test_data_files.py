@@ -1,6 +1,5 @@
 """Targets, experiments and acceptance tables: loading and validation."""
 
-import numpy as np
 import pytest
 
 from mucast import experiments

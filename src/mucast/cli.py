@@ -129,7 +129,6 @@ def cmd_trident(args):
 
 
 def cmd_xsec_eft(args):
-    from . import conventions as C
     from .processes.eft import EFTModel, cross_section
     from .targets import Target
     from .units import natural_to_area, picobarn, cm2

@@ -12,7 +12,6 @@ and ũ runs from ũ_min = ũ(θ_max) to ũ_max = ũ(0). Energies in hepunits.
 
 from __future__ import annotations
 
-import numpy as np
 
 from .constants import M_MU
 

@@ -20,7 +20,6 @@ from . import __version__
 from . import conventions as _conv
 from . import experiments as _exp
 from .exceptions import InputError, KinematicsError
-from .integrate import Orders
 from .processes import eft
 from .processes import eft_coefficients as _coef
 from .units import GeV, natural_to_area

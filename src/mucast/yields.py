@@ -7,19 +7,17 @@ experiment's table (zero outside its range).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from . import __version__
 from . import conventions as _conv
 from . import experiments as _exp
 from .constants import M_MU
-from .exceptions import InputError, KinematicsError
+from .exceptions import KinematicsError
 from .integrate import Orders
 from .processes import eft
-from .units import GeV, cm2, natural_to_area, picobarn
+from .units import GeV, natural_to_area, picobarn
 
 
 @dataclass(frozen=True)

@@ -26,16 +26,15 @@ with χ the WW photon flux (mucast.flux, Eq. 18) and C_n from
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 
 import numpy as np
 
 from .. import conventions as _conv
 from ..constants import M_MU
-from ..exceptions import InputError, KinematicsError, UnknownNameError
+from ..exceptions import InputError, UnknownNameError
 from ..flux import photon_flux
-from ..integrate import Orders, QuadResult, gauss_legendre, mapped_rule
+from ..integrate import Orders, QuadResult, mapped_rule
 from ..kinematics import t_min as _t_min
 from ..units import GeV
 from . import eft_coefficients as _coef
