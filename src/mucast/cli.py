@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(
         prog="mucast",
-        description="Missing-energy phenomenology with muon beams (NA64mu): EFT yields and bounds."
+        description="Missing-energy phenomenology with muon beams (NA64mu): EFT and L_mu-L_tau Z' yields and bounds."
                     " Energies in GeV, coefficients in GeV^-2, cross sections in pb.")
     p.add_argument("--version", action="version", version=f"mucast {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -248,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     common(e, dataset=False, stat=False)
     e.set_defaults(func=cmd_xsec_eft)
+    from . import cli_zprime
+    cli_zprime.add_xsec_zprime(xs)
 
     s = sub.add_parser("yield", help="expected signal events for given coefficients")
     s.add_argument("--coef", action="append", metavar="NAME=VALUE",
@@ -255,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--mN", type=_positive_float("--mN"), default=0.0, help="HNL mass in GeV")
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
+    cli_zprime.register(sub)
     return p
 
 

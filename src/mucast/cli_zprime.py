@@ -1,0 +1,192 @@
+"""Layer 5: command-line entry points for the L_μ−L_τ Z′ (seed 001).
+
+Hooked into :mod:`mucast.cli` by the lead with::
+
+    from . import cli_zprime
+    cli_zprime.add_xsec_zprime(xs)      # inside the existing "xsec" group
+    cli_zprime.register(sub)            # adds "limit", "gm2", "plot"
+
+Commands (energies/masses in GeV, cross sections in pb); with ``--json`` each prints exactly one
+JSON object. Bad input raises :class:`mucast.exceptions.MucastError` subclasses (exit code 2 in
+``mucast.cli.main``).
+
+    mucast xsec zprime --mass 0.1 --coupling 1e-3 [--energy 160] [--target Pb]
+                       [--approx ww|iww|etl] [--theta-max 0.1] [--xmin 0.5] --json
+    mucast limit zprime --dataset 2022 --model vanilla --mass 0.1 [--method cls|cls_exact|fc] --json
+    mucast gm2 --mass 0.1 --coupling 1e-3 --json
+    mucast plot zprime --out fig4          # writes fig4.png and fig4.pdf
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+from . import __version__
+from .exceptions import InputError, MucastError
+from .units import GeV
+
+
+def _finite(name):
+    def conv(s):
+        try:
+            v = float(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {s!r}") from None
+        if not math.isfinite(v):
+            raise argparse.ArgumentTypeError(f"{name} must be finite, got {s!r}")
+        return v
+    return conv
+
+
+def _dump(obj):
+    print(json.dumps(obj, allow_nan=False))
+
+
+def _positive(name, v):
+    if not v > 0:
+        raise InputError(f"{name} must be > 0, got {v}")
+    return v
+
+
+# ----------------------------------------------------------------------------------------------
+def cmd_xsec_zprime(args):
+    from .processes import zprime
+    from .units import cm2, natural_to_area, picobarn  # noqa: F401
+    _positive("--mass", args.mass)
+    _positive("--coupling", args.coupling)
+    _positive("--energy", args.energy)
+    if args.xmin is not None and not (0 <= args.xmin < 1):
+        raise InputError(f"--xmin must be in [0, 1), got {args.xmin}")
+    r = zprime.cross_section(args.mass * GeV, args.coupling, args.energy * GeV, args.target,
+                             args.approx, x_min=args.xmin, theta_max=args.theta_max,
+                             t_max=args.t_max)
+    out = {**r.to_dict(), "sigma_cm2": r.value / cm2}
+    if args.json:
+        _dump(out)
+    else:
+        print(f"sigma(mu {args.target} -> mu {args.target} Z') = {out['sigma_pb']:.5e} pb"
+              f" (+- {out['sigma_error_pb']:.1e}, {args.approx})")
+
+
+def cmd_limit_zprime(args):
+    from . import zprime_limits as zl
+    _positive("--mass", args.mass)
+    r = zl.coupling_limit(args.mass * GeV, args.dataset, args.model, args.method, args.cl,
+                          g_chi=args.g_chi,
+                          m_chi=None if args.m_chi is None else args.m_chi * GeV)
+    if args.json:
+        _dump(r.to_dict())
+    else:
+        extra = f", y < {r.y:.3e}" if r.model == "dark" else ""
+        print(f"{args.dataset} {args.model}: g_Z' < {r.coupling:.4e} at m_Z' = {args.mass:g} GeV"
+              f" ({args.cl:.0%} CL, {args.method}, N_up = {r.n_up:.3f}{extra})")
+
+
+def cmd_gm2(args):
+    from . import gm2
+    _positive("--mass", args.mass)
+    _positive("--coupling", args.coupling)
+    d = float(gm2.delta_a_mu(args.mass * GeV, args.coupling))
+    band = gm2.gm2_band([args.mass * GeV])
+    out = {"delta_a_mu": d, "mass_GeV": args.mass, "coupling": args.coupling,
+           "band_2sigma_g_low": float(band.g_low[0]), "band_g_central": float(band.g_central[0]),
+           "band_2sigma_g_high": float(band.g_high[0]), "target_delta_a_mu": band.delta_a,
+           "target_sigma": band.sigma, "mucast_version": __version__}
+    if args.json:
+        _dump(out)
+    else:
+        print(f"Delta a_mu = {d:.4e}  (g-2 band at this mass: {out['band_2sigma_g_low']:.3e}"
+              f" < g < {out['band_2sigma_g_high']:.3e})")
+
+
+def cmd_plot_zprime(args):
+    from . import plots
+    files = plots.plot_zprime(out=args.out, points=args.points)
+    if args.json:
+        _dump({"files": [str(f) for f in files]})
+    else:
+        print("wrote " + ", ".join(str(f) for f in files))
+
+
+# ----------------------------------------------------------------------------------------------
+def add_xsec_zprime(xsec_subparsers):
+    """Add ``zprime`` to the existing ``xsec`` sub-command group of mucast.cli."""
+    from .processes.zprime import APPROXIMATIONS
+    e = xsec_subparsers.add_parser("zprime", help="sigma(mu N -> mu N Z') of the L_mu-L_tau Z'")
+    e.add_argument("--mass", type=_finite("--mass"), required=True, help="Z' mass in GeV")
+    e.add_argument("--coupling", type=_finite("--coupling"), required=True, help="g_Z'")
+    e.add_argument("--energy", type=_finite("--energy"), default=160.0, help="beam energy in GeV")
+    e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
+    e.add_argument("--approx", default="ww", choices=list(APPROXIMATIONS),
+                   help="ww (default), iww, or etl (exact tree level, vegas; seconds)")
+    e.add_argument("--theta-max", type=_finite("--theta-max"), default=0.1,
+                   help="largest Z' emission angle in rad (default 0.1)")
+    e.add_argument("--t-max", default="E2", choices=["E2", "mmu2_plus_k2"],
+                   help="upper photon virtuality of the flux (default E2, DMG4)")
+    e.add_argument("--xmin", type=_finite("--xmin"), default=None,
+                   help="smallest energy fraction x = E_Z'/E (seed 001 signal region: 0.5)")
+    e.add_argument("--json", action="store_true", help='print {"sigma_pb": ...}')
+    e.set_defaults(func=cmd_xsec_zprime)
+    return e
+
+
+def register(subparsers):
+    """Add ``limit zprime``, ``gm2`` and ``plot zprime`` to mucast's sub-command parser."""
+    from .experiments import DATASETS
+    from .processes.zprime import MODELS
+    from .zprime_limits import DEFAULT_METHOD, LIMIT_METHODS
+
+    s = subparsers.add_parser("limit", help="coupling limits of new-physics models")
+    grp = s.add_subparsers(dest="model_family", metavar="MODEL")
+    z = grp.add_parser("zprime", help="90%% CL limit on g_Z' of the L_mu-L_tau Z' (seed 001)")
+    z.add_argument("--dataset", default="2022", choices=list(DATASETS))
+    z.add_argument("--model", default="vanilla", choices=list(MODELS))
+    z.add_argument("--mass", type=_finite("--mass"), required=True, help="Z' mass in GeV")
+    z.add_argument("--method", default=DEFAULT_METHOD, choices=list(LIMIT_METHODS),
+                   help="cls: asymptotic profile-likelihood CLs via pyhf (seed 001, default);"
+                        " cls_exact: exact counting CLs; fc: Feldman-Cousins")
+    z.add_argument("--cl", type=_finite("--cl"), default=0.9, help="confidence level")
+    z.add_argument("--g-chi", type=_finite("--g-chi"), default=None,
+                   help="dark model: g_chi (default 0.05)")
+    z.add_argument("--m-chi", type=_finite("--m-chi"), default=None,
+                   help="dark model: m_chi in GeV (default m_Z'/3)")
+    z.add_argument("--json", action="store_true", help='print {"coupling": ...}')
+    z.set_defaults(func=cmd_limit_zprime)
+
+    g = subparsers.add_parser("gm2", help="Delta a_mu of the L_mu-L_tau Z' and the g-2 band")
+    g.add_argument("--mass", type=_finite("--mass"), required=True, help="Z' mass in GeV")
+    g.add_argument("--coupling", type=_finite("--coupling"), required=True, help="g_Z'")
+    g.add_argument("--json", action="store_true", help='print {"delta_a_mu": ...}')
+    g.set_defaults(func=cmd_gm2)
+
+    p = subparsers.add_parser("plot", help="figures")
+    pg = p.add_subparsers(dest="figure", metavar="FIGURE")
+    pz = pg.add_parser("zprime", help="Fig. 4 of seed 001 (PNG and PDF)")
+    pz.add_argument("--out", required=True,
+                    help="output file; FILE.png and FILE.pdf are written (a .png/.pdf suffix is"
+                         " replaced)")
+    pz.add_argument("--points", type=int, default=200, help="masses per curve (default 200)")
+    pz.add_argument("--json", action="store_true", help='print {"files": [...]}')
+    pz.set_defaults(func=cmd_plot_zprime)
+    return subparsers
+
+
+def main(argv=None) -> int:  # pragma: no cover - convenience for running without cli.py hooks
+    import sys
+    parser = argparse.ArgumentParser(prog="mucast-zprime")
+    sub = parser.add_subparsers(dest="command")
+    xs = sub.add_parser("xsec").add_subparsers(dest="process")
+    add_xsec_zprime(xs)
+    register(sub)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        args.func(args)
+    except MucastError as exc:
+        print(f"mucast: error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,101 @@
+"""Layer 5: figures. matplotlib (Agg, object API: no pyplot global state) with the mplhep style
+applied inside a style context only.
+
+:func:`plot_zprime` draws Fig. 4 of seed 001: left, 90% CL limits on g_Z′ against m_Z′
+(vanilla L_μ−L_τ) for the 2022 data and the 2023-24 / future projections, with the ±2σ
+(g−2)_μ band; right, the thermal-DM plane (m_χ, y), y = (g_χ g)²(m_χ/m_Z′)⁴, m_Z′ = 3m_χ,
+g_χ = 5·10⁻² ("dark" model).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .exceptions import InputError
+from .constants import M_MU
+from .units import GeV, MeV
+
+_STYLE = {"2022": ("#d62728", "-", "NA64$\\mu$ 2022 (1.98$\\times10^{10}$ MOT)"),
+          "2023-24": ("#1f77b4", "--", "NA64$\\mu$ 2023-24 projection (3.5$\\times10^{11}$ MOT)"),
+          "future": ("#2ca02c", ":", "NA64$\\mu$ future projection ($10^{14}$ MOT)")}
+
+
+def _outputs(out):
+    p = Path(out)
+    if p.suffix.lower() in (".png", ".pdf"):
+        p = p.with_suffix("")
+    if not p.parent.exists():
+        raise InputError(f"output directory {p.parent} does not exist")
+    return p.with_suffix(".png"), p.with_suffix(".pdf")
+
+
+def zprime_results(datasets=("2022", "2023-24", "future"), points=200, m_min=1 * MeV,
+                   m_max=5 * GeV, method=None):
+    """Limit scans (vanilla, and dark for the y plane) for the figure; dict by data set."""
+    from . import zprime_limits as zl
+
+    if not (isinstance(points, int) and 10 <= points <= 10_000):
+        raise InputError(f"points must be an integer in [10, 10000], got {points!r}")
+    method = method or zl.DEFAULT_METHOD
+    masses = np.geomspace(m_min, m_max, points)
+    out = {}
+    for d in datasets:
+        out[d] = {"vanilla": zl.coupling_limit_scan(masses, d, "vanilla", method),
+                  "dark": zl.coupling_limit_scan(masses, d, "dark", method)}
+    return out
+
+
+def plot_zprime(results=None, out="zprime_fig4", points=200):
+    """Fig. 4 of seed 001 from :func:`zprime_results` output; writes ``out``.png and .pdf.
+
+    Returns the two paths.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    import mplhep
+
+    from . import gm2
+
+    png, pdf = _outputs(out)
+    results = results or zprime_results(points=points)
+    with matplotlib.style.context(mplhep.style.ROOT), \
+            matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11.5}):
+        fig = Figure(figsize=(15, 6.4))
+        FigureCanvasAgg(fig)
+        ax, ay = fig.subplots(1, 2)
+        masses = next(iter(results.values()))["vanilla"].masses
+        band = gm2.gm2_band(masses)
+        ax.fill_between(masses / GeV, band.g_low, band.g_high, color="0.55", alpha=0.45, lw=0,
+                        label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
+        ax.plot(masses / GeV, band.g_central, color="0.35", lw=1)
+        ax.axvline(2 * M_MU / GeV, color="0.6", lw=0.8, ls="-.")
+        ax.text(2.15 * M_MU / GeV, 3e-3, "$2m_\\mu$: Br(inv) $\\to$ 1/2", fontsize=10,
+                color="0.4", rotation=90, va="bottom")
+        for name, r in results.items():
+            c, ls, lab = _STYLE.get(name, ("k", "-", name))
+            v = r["vanilla"]
+            ok = v.valid
+            ax.plot(v.masses[ok] / GeV, v.coupling[ok], color=c, ls=ls, lw=2.2, label=lab)
+            dk = r["dark"]
+            ok = dk.valid
+            ay.plot(dk.m_chi[ok] / GeV, dk.y[ok], color=c, ls=ls, lw=2.2, label=lab)
+        ax.set(xscale="log", yscale="log", xlim=(masses[0] / GeV, masses[-1] / GeV),
+               ylim=(1e-6, 1e-1), xlabel="$m_{Z'}$ [GeV]", ylabel="$g_{Z'}$")
+        ax.set_title("$L_\\mu-L_\\tau$ vanilla: 90% CL upper limits", fontsize=14)
+        ax.legend(loc="upper left", frameon=False)
+        ay.set(xscale="log", yscale="log", xlabel="$m_\\chi$ [GeV]",
+               xlim=(masses[0] / 3 / GeV, masses[-1] / 3 / GeV),
+               ylabel="$y = (g_\\chi g_{Z'})^2 (m_\\chi/m_{Z'})^4$", ylim=(1e-17, 1e-6))
+        ay.set_title("$m_{Z'} = 3m_\\chi$, $g_\\chi = 5\\times10^{-2}$: 90% CL upper limits",
+                     fontsize=14)
+        ay.legend(loc="upper left", frameon=False)
+        fig.text(0.995, 0.005, "mucast: WW cross section, modelled efficiencies"
+                 " (scripts/make_zprime_efficiencies.py); not the NA64 result",
+                 ha="right", va="bottom", fontsize=9, color="0.35")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        fig.savefig(png, dpi=130)
+        fig.savefig(pdf)
+    return png, pdf

@@ -1,0 +1,178 @@
+"""Tests of mucast.zprime_limits: Eq. (1) of seed 001, statistics, coupling limits, scans."""
+
+import json
+import math
+import time
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from mucast import stats
+from mucast import zprime_limits as zl
+from mucast.acceptance import AcceptanceTable
+from mucast.exceptions import InputError, KinematicsError, UnknownNameError
+from mucast.processes import zprime as Z
+from mucast.units import GeV, MeV
+
+
+def test_setup_2022_from_data_files():
+    s = zl.setup("2022")
+    assert [t.mot for t in s.triggers] == [11.7e9, 8.1e9]
+    assert s.mot == pytest.approx(1.98e10)
+    assert (s.background, s.background_uncertainty, s.pileup_loss, s.x_min) == (0.07, 0.03, 0.13, 0.5)
+    for t in s.triggers:
+        assert isinstance(t.efficiency, AcceptanceTable)
+        assert t.efficiency.columns == ("m_GeV", "efficiency")
+
+
+def test_efficiency_tables_level_and_ordering():
+    ms = np.geomspace(1 * MeV, 3 * GeV, 60)
+    t1, t2 = zl.setup("2022").triggers
+    # the configuration closer to the zero line (-117 mm) accepts more at every mass
+    assert np.all(t2.efficiency(ms) >= t1.efficiency(ms))
+    # seed 001: the final efficiency (incl. pile-up and the x >= 0.5 cut) peaks at ~12%
+    fe = zl.final_efficiency(ms)
+    assert fe.max() == pytest.approx(0.12, rel=0.02)
+    assert 0.1 * GeV < ms[np.argmax(fe)] < 1.5 * GeV
+
+
+def test_yield_formula_eq1():
+    m, g = 100 * MeV, 1e-3
+    s = zl.setup("2022")
+    sig, _ = Z.cross_section_per_g2(np.array([m]), s.energy, s.target, "ww", 0.5)
+    expect = sum(t.mot * float(t.efficiency(m)) for t in s.triggers) * (1 - 0.13) \
+        * s.nuclei_per_area * sig[0] * g**2
+    y = zl.signal_yield(m, g)
+    assert y.value == pytest.approx(expect, rel=1e-12)
+    assert zl.signal_yield(m, 2 * g).value / y.value == pytest.approx(4, rel=1e-12)
+
+
+def test_cls_asymptotic_zero_events():
+    """Asymptotic CLs for n = 0: q~ = 2 mu and q_A -> 2 mu as b -> 0, so CLs = 2(1 - Phi(sqrt(2 mu)))
+    = 0.1 gives mu = Phi^-1(0.95)^2 / 2 = 1.353 (not the exact 2.30: asymptotics undercover)."""
+    tiny = zl.ZprimeSetup("t", 1.0, None, 1.0, (), 0, 1e-9, 0.0, 0.0, 0.0, 0.0, 0.5)
+    n_up = zl.events_upper_limit(tiny, "cls")
+    assert n_up == pytest.approx(norm.ppf(0.95) ** 2 / 2, rel=2e-3)
+    assert zl.events_upper_limit(tiny, "cls_exact") == pytest.approx(-math.log(0.1), rel=1e-9)
+
+
+def test_cls_vs_fc_2022():
+    cls = zl.events_upper_limit("2022", "cls")
+    fc = zl.events_upper_limit("2022", "fc")
+    exact = zl.events_upper_limit("2022", "cls_exact")
+    assert cls == pytest.approx(1.442, abs=0.005)           # pyhf, b = 0.07 +- 0.03, 8% + 1%
+    assert fc == pytest.approx(stats.feldman_cousins_upper_limit(0, 0.07), rel=1e-12)
+    assert 2.3 < fc < 2.44 and exact == pytest.approx(2.3026, abs=1e-4)
+    g_cls = zl.coupling_limit(50 * MeV, method="cls").coupling
+    g_fc = zl.coupling_limit(50 * MeV, method="fc").coupling
+    assert g_fc / g_cls == pytest.approx(math.sqrt(fc / cls), rel=1e-10)
+
+
+def test_pyhf_grows_with_observed_events():
+    base = zl.setup("2022")
+    one = zl.ZprimeSetup(**{**base.__dict__, "observed": 2})
+    assert zl.events_upper_limit(one, "cls") > zl.events_upper_limit(base, "cls") + 1
+
+
+def test_coupling_scales_as_inverse_sqrt_mot():
+    s = zl.setup("2022")
+    g1 = zl.coupling_limit(30 * MeV, s).coupling
+    g2 = zl.coupling_limit(30 * MeV, s.replace_mot(16.0)).coupling
+    assert g1 / g2 == pytest.approx(4.0, rel=1e-12)
+
+
+def test_scan_speed_and_consistency():
+    ms = np.geomspace(1 * MeV, 3 * GeV, 200)
+    zl.coupling_limit_scan(ms[:5], "2022")            # warm the caches (tables, pyhf limit)
+    t = time.perf_counter()
+    r = zl.coupling_limit_scan(ms, "2022")
+    assert time.perf_counter() - t < 1.0
+    assert np.all(r.valid)
+    single = zl.coupling_limit(ms[77], "2022")
+    assert single.coupling == pytest.approx(r.coupling[77], rel=1e-12)
+    json.dumps(r.to_dict())
+
+
+def test_dark_model_solves_weak_g_dependence():
+    m = 600 * MeV
+    r = zl.coupling_limit(m, model="dark")
+    y = zl.signal_yield(m, r.coupling, model="dark")
+    assert y.value == pytest.approx(r.n_up, rel=1e-9)
+    assert 0.99 < r.branching_invisible < 1
+    rv = zl.coupling_limit(m, model="vanilla")
+    assert rv.coupling > r.coupling                     # vanilla Br_inv ~ 1/2 above 2 m_mu
+    assert r.y == pytest.approx(zl.thermal_y(r.coupling), rel=1e-12)
+    assert r.y == pytest.approx((0.05 * r.coupling) ** 2 / 81, rel=1e-12)
+
+
+def test_errors():
+    with pytest.raises(UnknownNameError, match="data set"):
+        zl.coupling_limit(0.1 * GeV, "2019")
+    with pytest.raises(UnknownNameError, match="model"):
+        zl.coupling_limit(0.1 * GeV, model="hidden")
+    with pytest.raises(UnknownNameError, match="method"):
+        zl.coupling_limit(0.1 * GeV, method="bayes")
+    with pytest.raises(InputError, match="mass"):
+        zl.coupling_limit(-0.1 * GeV)
+    with pytest.raises(KinematicsError, match="no signal efficiency"):
+        zl.coupling_limit(10 * GeV)
+    with pytest.raises(InputError, match="coupling"):
+        zl.signal_yield(0.1 * GeV, 0.0)
+    r = zl.coupling_limit_scan(np.array([0.1, 10.0]) * GeV)
+    assert r.valid.tolist() == [True, False] and np.isinf(r.coupling[1])
+
+
+# ---------------------------------------------------------------------------------- CLI, plot
+def _parser():
+    import argparse
+    from mucast import cli_zprime
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="command")
+    cli_zprime.add_xsec_zprime(sub.add_parser("xsec").add_subparsers(dest="process"))
+    cli_zprime.register(sub)
+    return p
+
+
+def _run(argv, capsys):
+    args = _parser().parse_args(argv)
+    args.func(args)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    return json.loads(out)
+
+
+def test_cli_commands(capsys):
+    d = _run(["xsec", "zprime", "--mass", "0.1", "--coupling", "1e-3", "--json"], capsys)
+    assert d["sigma_pb"] == pytest.approx(10382.6, rel=1e-4)
+    d = _run(["limit", "zprime", "--dataset", "2022", "--model", "vanilla", "--mass", "0.04",
+              "--json"], capsys)
+    assert 5e-4 < d["coupling"] < 8e-4 and d["method"] == "cls"
+    d = _run(["limit", "zprime", "--dataset", "2022", "--model", "dark", "--mass", "0.12",
+              "--method", "fc", "--json"], capsys)
+    assert d["y"] > 0
+    d = _run(["gm2", "--mass", "0.01", "--coupling", "5e-4", "--json"], capsys)
+    assert 2e-9 < d["delta_a_mu"] < 3e-9
+
+
+@pytest.mark.parametrize("argv", [
+    ["xsec", "zprime", "--mass", "-1", "--coupling", "1e-3"],
+    ["xsec", "zprime", "--mass", "200", "--coupling", "1e-3"],
+    ["xsec", "zprime", "--mass", "0.1", "--coupling", "0"],
+    ["limit", "zprime", "--mass", "20"],
+    ["gm2", "--mass", "0", "--coupling", "1e-3"],
+])
+def test_cli_bad_input_raises_mucast_error(argv):
+    from mucast.exceptions import MucastError
+    args = _parser().parse_args(argv)
+    with pytest.raises(MucastError):
+        args.func(args)
+
+
+def test_plot_files(tmp_path):
+    from mucast import plots
+    res = plots.zprime_results(points=20)
+    png, pdf = plots.plot_zprime(res, out=tmp_path / "fig.png")
+    assert png.stat().st_size > 10_000 and pdf.stat().st_size > 5_000
+    with pytest.raises(InputError):
+        plots.plot_zprime(res, out=tmp_path / "missing" / "fig")
