@@ -162,13 +162,46 @@ def cmd_yield(args):
             coeffs[k.strip()] = float(v) / GeV**2
         except ValueError:
             raise MucastError(f"--coef {k}: value must be a number, got {v!r}") from None
-    if not coeffs:
-        raise MucastError("give at least one --coef NAME=VALUE")
-    y = signal_yield(EFTModel(coeffs, m_N=args.mN * GeV), _dataset(args), _conventions(args))
-    if args.json:
-        _dump(y.to_dict())
+    wc = None
+    if args.wcxf:
+        from .wcxf_io import read_wcxf
+        wc = read_wcxf(args.wcxf)
+        if coeffs:
+            raise MucastError("give either --wcxf or --coef, not both")
+        model = wc.model
     else:
+        if not coeffs:
+            raise MucastError("give at least one --coef NAME=VALUE or --wcxf FILE")
+        model = EFTModel(coeffs, m_N=args.mN * GeV)
+    y = signal_yield(model, _dataset(args), _conventions(args))
+    out = y.to_dict()
+    if wc is not None:
+        out["wcxf"] = wc.to_dict()
+        out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v) for k, v in
+                                     ((k, v * GeV**2) for k, v in y.coefficients.items())}
+    if args.json:
+        _dump(out)
+    else:
+        if wc is not None:
+            print(f"WCxf: {wc.note}")
         print(f"expected signal events: {y.value:.4g} (+- {y.error:.1e}) in {y.experiment}")
+
+
+def cmd_reproduce(args):
+    from .reproduce import run
+    r = run(args.out, points=args.points, zprime_points=args.zprime_points,
+            progress=False if args.no_progress else None)
+    if args.json:
+        _dump({"out": str(r.out), "files": r.files, "timings_s": r.timings,
+               "comparison": r.comparison, "mucast_version": __version__})
+    else:
+        print(f"wrote {len(r.files)} files to {r.out} in {r.timings['total']:.1f} s;"
+              f" open {r.out / 'report.html'}")
+
+
+def cmd_cite(args):
+    from .citations import for_command
+    print(for_command(args.for_command), end="")
 
 
 # ---------------------------------------------------------------------------------------
@@ -254,10 +287,25 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("yield", help="expected signal events for given coefficients")
     s.add_argument("--coef", action="append", metavar="NAME=VALUE",
                    help="operator coefficient in GeV^-2, e.g. ll_2233=1e-2 (repeatable)")
+    s.add_argument("--wcxf", metavar="FILE",
+                   help="SMEFT Warsaw-basis WCxf file (YAML/JSON); coefficients at its scale, no running")
     s.add_argument("--mN", type=_positive_float("--mN"), default=0.0, help="HNL mass in GeV")
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
     cli_zprime.register(sub)
+
+    s = sub.add_parser("reproduce", help="every table and figure of both seeds, with a report, into DIR")
+    s.add_argument("--out", default="mucast-output", help="output directory (default mucast-output)")
+    s.add_argument("--points", type=int, default=100, help="masses per νSMEFT curve (default 100)")
+    s.add_argument("--zprime-points", type=int, default=200, help="masses per Z' curve (default 200)")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--json", action="store_true", help="print a JSON summary (files, comparison)")
+    s.set_defaults(func=cmd_reproduce)
+
+    s = sub.add_parser("cite", help="BibTeX of the papers a computation uses")
+    s.add_argument("for_command", nargs="?", default=None, metavar="COMMAND",
+                   help="the command whose sources to print (default: all)")
+    s.set_defaults(func=cmd_cite)
     return p
 
 

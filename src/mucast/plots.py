@@ -96,6 +96,117 @@ def plot_zprime(results=None, out="zprime_fig4", points=200):
                  " (scripts/make_zprime_efficiencies.py); not the NA64 result",
                  ha="right", va="bottom", fontsize=9, color="0.35")
         fig.tight_layout(rect=(0, 0.03, 1, 1))
-        fig.savefig(png, dpi=130)
-        fig.savefig(pdf)
+        save_figure(fig, png, pdf)
+    return png, pdf
+
+
+def save_figure(fig, png, pdf, dpi=130):
+    """Write PNG and PDF atomically and reproducibly (no creation date in the metadata, so the
+    same figure gives the same bytes)."""
+    import io
+
+    from ._io import atomic_write_bytes
+
+    for path, kw in ((png, {"format": "png", "dpi": dpi, "metadata": {"Software": None}}),
+                     (pdf, {"format": "pdf", "metadata": {"CreationDate": None, "Creator": None,
+                                                          "Producer": None}})):
+        buf = io.BytesIO()
+        fig.savefig(buf, **kw)
+        atomic_write_bytes(path, buf.getvalue())
+
+
+_EFT_STYLE = {"2022": ("#c2185b", "-", "NA64$\\mu$ 2022 (1.98$\\times10^{10}$ MOT)"),
+              "2023-24": ("#e6a800", "--", "NA64$\\mu$ 2023-24 (3.5$\\times10^{11}$ MOT)"),
+              "future": ("#6a1b9a", ":", "NA64$\\mu$ future ($10^{14}$ MOT)")}
+
+
+def _eft_context():
+    import matplotlib
+    import mplhep
+
+    return matplotlib.style.context(mplhep.style.ROOT), matplotlib.rc_context(
+        {"font.size": 14, "legend.fontsize": 11})
+
+
+def plot_smeft_plane(forms: dict, out, forms_paper: dict | None = None):
+    """Fig. 5 of seed 000: the 90% CL region in ([c_LL]_μμαα, [c_Lℓ]_ααμμ)/v² (GeV⁻²), one panel
+    per data set (the three differ by two orders of magnitude). ``forms``: data set →
+    :class:`mucast.limits.QuadraticForm`; the excluded region (outside the ellipse) is shaded.
+    ``forms_paper`` (optional) adds the seed-literal contour dashed."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    png, pdf = _outputs(out)
+    c1, c2 = _eft_context()
+    with c1, c2:
+        fig = Figure(figsize=(15, 5.4))
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, len(forms))
+        for ax, (name, f) in zip(np.atleast_1d(axes), forms.items()):
+            col, ls, lab = _EFT_STYLE.get(name, ("k", "-", name))
+            x, y = ellipse_points(f)
+            # axis unit 10^e GeV^-2 chosen per panel (no matplotlib offset text)
+            e = int(np.floor(np.log10(max(np.max(np.abs(x)), np.max(np.abs(y))))))
+            unit = 10.0**e
+            x, y = x / unit, y / unit
+            lim = 1.35 * max(np.max(np.abs(x)), np.max(np.abs(y)))
+            ax.fill(np.r_[x, x[0]], np.r_[y, y[0]], color="white", zorder=1)
+            ax.set_facecolor(col + "30")
+            ax.plot(x, y, color=col, lw=2.2, ls="-", zorder=2, label=lab + " (mucast)")
+            if forms_paper and name in forms_paper:
+                xp, yp = ellipse_points(forms_paper[name])
+                ax.plot(xp / unit, yp / unit, color="0.2", lw=1.2, ls="--", zorder=3,
+                        label="seed 000 conventions")
+            ax.axhline(0, color="0.6", lw=0.6)
+            ax.axvline(0, color="0.6", lw=0.6)
+            ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal",
+                   xlabel=f"$[c_{{LL}}]_{{\\mu\\mu\\tau\\tau}}/v^2$ [$10^{{{e}}}$ GeV$^{{-2}}$]",
+                   ylabel=f"$[c_{{L\\ell}}]_{{\\tau\\tau\\mu\\mu}}/v^2$ [$10^{{{e}}}$ GeV$^{{-2}}$]")
+            ax.set_title(f"{name}: shaded = excluded at 90% CL", fontsize=12)
+            ax.legend(loc="lower left", frameon=True, fontsize=9)
+        fig.tight_layout()
+        save_figure(fig, png, pdf)
+    return png, pdf
+
+
+def ellipse_points(form, n=361):
+    """Boundary of a c1² + b c2² + h c1 c2 = R (GeV⁻² units) as two arrays."""
+    from .units import GeV as _GeV
+
+    phi = np.linspace(0, 2 * np.pi, n)
+    c, s = np.cos(phi), np.sin(phi)
+    q = form.a * c * c + form.b * s * s + form.h * c * s
+    r = np.sqrt(form.R / q) * _GeV**2
+    return r * c, r * s
+
+
+def plot_nusmeft(scans: dict, out):
+    """Fig. 6 of seed 000: 90% CL bounds on the νSMEFT coefficients against m_N, one panel per
+    operator, one line per data set. ``scans``: operator → data set → :class:`mucast.scans.MassScan`."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .processes.eft import LATEX
+
+    png, pdf = _outputs(out)
+    c1, c2 = _eft_context()
+    with c1, c2:
+        fig = Figure(figsize=(15, 5.4))
+        FigureCanvasAgg(fig)
+        axes = np.atleast_1d(fig.subplots(1, len(scans), sharey=True))
+        for ax, (op, per_ds) in zip(axes, scans.items()):
+            for name, sc in per_ds.items():
+                col, ls, lab = _EFT_STYLE.get(name, ("k", "-", name))
+                ax.plot(sc.masses / GeV, sc.bounds * GeV**2, color=col, ls=ls, lw=2.2, label=lab)
+                ax.fill_between(sc.masses / GeV, sc.bounds * GeV**2, 1.0, color=col, alpha=0.08)
+            ax.set(yscale="log", xlabel="$m_N$ [GeV]", ylim=(3e-5, 1.0),
+                   xlim=(0, 1.05 * max(s.closing_mass for s in per_ds.values()) / GeV))
+            ax.set_title(f"{op}: {LATEX[op]}", fontsize=13)
+        axes[0].set_ylabel("90% CL upper limit on $|C|/\\Lambda^2$ [GeV$^{-2}$]")
+        axes[0].legend(loc="upper left", frameon=False)
+        fig.text(0.995, 0.005, "mucast, verified amplitudes; acceptance: flat approximation"
+                 " (scripts/calibrate_acceptance.py)", ha="right", va="bottom", fontsize=9,
+                 color="0.35")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        save_figure(fig, png, pdf)
     return png, pdf

@@ -25,7 +25,9 @@ with χ the WW photon flux (mucast.flux, Eq. 18) and C_n from
 
 from __future__ import annotations
 
+import cmath
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,8 +107,8 @@ class EFTModel:
             raise InputError("EFTModel needs at least one coefficient")
         for k, v in self.coefficients.items():
             check_operator(k)
-            if not (isinstance(v, (int, float)) and math.isfinite(v)):
-                raise InputError(f"coefficient {k} must be a finite real number, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, numbers.Number) or not cmath.isfinite(v):
+                raise InputError(f"coefficient {k} must be a finite number (GeV^-2 in hepunits), got {v!r}")
         if not (math.isfinite(self.m_N) and self.m_N >= 0):
             raise InputError(f"m_N must be >= 0, got {self.m_N / GeV} GeV")
         nu = [k for k in self.coefficients if k in NUSMEFT_OPERATORS and self.coefficients[k] != 0]
@@ -141,14 +143,14 @@ class EFTModel:
             eps_v = -0.5 * (f * cll + cle)
             eps_a = -0.5 * (f * cll - cle)
             if eps_v:
-                out.append(Channel("V", eps_v**2, 0.0, 0.0))
+                out.append(Channel("V", abs(eps_v) ** 2, 0.0, 0.0))
             if eps_a:
-                out.append(Channel("A", eps_a**2, 0.0, 0.0))
+                out.append(Channel("A", abs(eps_a) ** 2, 0.0, 0.0))
         for name in NUSMEFT_OPERATORS:
             v = c.get(name, 0.0)
             if v:
                 m2 = self.m_N if name in ("eN_22", "LN_22") else 0.0
-                out.append(Channel(name, v**2, self.m_N, m2))
+                out.append(Channel(name, abs(v) ** 2, self.m_N, m2))
         return out
 
     def threshold(self) -> float:
