@@ -24,11 +24,12 @@ _BEAMS = ("mu-", "mu+")
 _REQUIRED = {
     "name": str,
     "beam_energy_GeV": (int, float),
-    "target": str,
     "effective_thickness_cm": (int, float),
     "mot": (int, float),
 }
 _OPTIONAL = {
+    "target": str,              # a shipped material (Pb, W, ...) or a target TOML file;
+                                # alternatively a top-level [target] table (Z, A, density_g_cm3)
     "description": str,
     "beam_particle": str,
     "observed": int,
@@ -120,11 +121,22 @@ class Experiment:
         for key, typ in {**_REQUIRED, **_OPTIONAL}.items():
             if key in e and (not isinstance(e[key], typ) or isinstance(e[key], bool)):
                 raise DataFileError(f"[experiment] {key} has the wrong type ({type(e[key]).__name__})")
-        target = e["target"]
-        if base_dir is not None and (Path(base_dir) / target).is_file():
-            tgt = Target.from_file(Path(base_dir) / target)
+        if "target" in d and "target" in e:
+            raise DataFileError("give the target either as [experiment] target = NAME or as a"
+                                " [target] table, not both")
+        if "target" in d:
+            if not isinstance(d["target"], dict):
+                raise DataFileError("[target] must be a table with name, Z, A, density_g_cm3")
+            tgt = Target.from_dict({"target": d["target"]}, provenance="inline in experiment file")
+        elif "target" in e:
+            target = e["target"]
+            if base_dir is not None and (Path(base_dir) / target).is_file():
+                tgt = Target.from_file(Path(base_dir) / target)
+            else:
+                tgt = Target.from_name(target)
         else:
-            tgt = Target.from_name(target)
+            raise DataFileError("the experiment needs a target: [experiment] target = 'Pb' or a"
+                                " [target] table (name, Z, A, density_g_cm3)")
         acc_ref = e.get("acceptance")
         if acc_ref is None:
             raise DataFileError("[experiment] lacks the key 'acceptance' (a k_GeV,kappa CSV table)")
