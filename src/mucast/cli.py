@@ -192,8 +192,9 @@ def cmd_reproduce(args):
     r = run(args.out, points=args.points, zprime_points=args.zprime_points,
             progress=False if args.no_progress else None)
     if args.json:
-        _dump({"out": str(r.out), "files": r.files, "timings_s": r.timings,
-               "comparison": r.comparison, "mucast_version": __version__})
+        from .reproduce import _clean
+        _dump(_clean({"out": str(r.out), "files": r.files, "timings_s": r.timings,
+                      "comparison": r.comparison, "mucast_version": __version__}))
     else:
         print(f"wrote {len(r.files)} files to {r.out} in {r.timings['total']:.1f} s;"
               f" open {r.out / 'report.html'}")

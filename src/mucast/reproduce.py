@@ -46,8 +46,19 @@ NU_OPERATORS = ("eN_22", "LN_22", "LNLe_2222")
 # ------------------------------------------------------------------------------------------
 # small writers
 # ------------------------------------------------------------------------------------------
+def _clean(obj):
+    """NaN/inf → None (JSON has no NaN; a missing number must be visible as null)."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    return obj
+
+
 def _json(obj) -> str:
-    return json.dumps(obj, indent=1, sort_keys=False, allow_nan=False) + "\n"
+    return json.dumps(_clean(obj), indent=1, sort_keys=False, allow_nan=False) + "\n"
 
 
 def _csv(rows: list[dict], columns: list[str] | None = None) -> str:
@@ -283,7 +294,7 @@ def _comparison(ctx: dict) -> list[dict]:
 
     def add(source, quantity, seed, ours, ours_paper, status, unit="", note=""):
         rows.append({"source": source, "quantity": quantity, "unit": unit, "seed": seed,
-                     "mucast": ours, "ratio": (ours / seed) if seed else None,
+                     "mucast": ours, "ratio": (ours / seed) if (seed and ours is not None) else None,
                      "mucast_paper_conventions": ours_paper,
                      "ratio_paper_conventions": (ours_paper / seed) if (seed and ours_paper is not None) else None,
                      "status": status, "note": note})
@@ -328,7 +339,7 @@ def _comparison(ctx: dict) -> list[dict]:
     cross = _first_crossing(v.masses, v.coupling, band.g_central)
     st = pub1["statements"]
     add("seed 001", "m_Z' above which the g-2 band centre is excluded (2022)",
-        st["gm2_excluded_above_mass_GeV"], cross / GeV if cross else float("nan"), None, "calibration", "GeV")
+        st["gm2_excluded_above_mass_GeV"], cross / GeV if cross else None, None, "calibration", "GeV")
     i40 = int(np.argmin(np.abs(v.masses - 40 * MeV)))
     add("seed 001", "g_Z' limit at m_Z' = 40 MeV (2022; seed: excluded for g >~ 5e-4)",
         st["gm2_excluded_coupling_above"], float(v.coupling[i40]), None, "prediction")
