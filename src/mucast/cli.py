@@ -66,7 +66,7 @@ def cmd_bound(args):
     from .limits import bound
     exp = _dataset(args)
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
-              method=args.method, cl=args.cl)
+              method=args.method, cl=args.cl, n_type=args.n_type)
     if args.json:
         _dump(r.to_dict())
     else:
@@ -247,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("bound", help="bound on one operator coefficient (GeV^-2) and Lambda (GeV)")
     s.add_argument("operator", choices=list(OPERATORS), help="operator (WCxf name)")
     s.add_argument("--mN", type=_positive_float("--mN"), default=0.0, help="HNL mass in GeV (νSMEFT)")
+    s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
+                   help="N for eN_22/LN_22: Dirac with vector current (seed 000, default), Dirac with"
+                        " only N_R in the current, or Majorana (docs/conventions.md)")
     common(s)
     s.set_defaults(func=cmd_bound)
 

@@ -47,11 +47,13 @@ class BoundResult:
     method: str
     cl: float
     conventions: str
+    n_type: str = "dirac"
     version: str = field(default=__version__)
 
     def to_dict(self) -> dict:
         return {
             "operator": self.operator,
+            "n_type": self.n_type,
             "bound": self.bound * GeV**2,
             "Lambda": self.Lambda / GeV,
             "units": {"bound": "GeV^-2", "Lambda": "GeV", "mN": "GeV"},
@@ -69,7 +71,7 @@ class BoundResult:
 
 
 def bound(operator: str, dataset="2022", m_N: float = 0.0, conventions=None, method="fc",
-          cl=0.9, orders=None) -> BoundResult:
+          cl=0.9, orders=None, n_type: str = "dirac") -> BoundResult:
     """90% CL (by default) bound on one operator's coefficient.
 
     Parameters
@@ -77,6 +79,7 @@ def bound(operator: str, dataset="2022", m_N: float = 0.0, conventions=None, met
     operator : one of mucast.processes.eft.OPERATORS (WCxf names)
     dataset : data-set name, TOML path or Experiment
     m_N : HNL mass [energy] (νSMEFT operators only)
+    n_type : nature of N for eN_22/LN_22: "dirac" (seed 000), "dirac_R" or "majorana"
 
     Example
     -------
@@ -90,14 +93,14 @@ def bound(operator: str, dataset="2022", m_N: float = 0.0, conventions=None, met
         raise InputError(f"--mN applies to νSMEFT operators only, not to {operator}")
     conv = _conv.get(conventions)
     exp = _exp.get(dataset)
-    model = eft.EFTModel({operator: 1.0 / GeV**2}, m_N=m_N)
+    model = eft.EFTModel({operator: 1.0 / GeV**2}, m_N=m_N, n_type=n_type)
     y = signal_yield(model, exp, conv, orders)
     n_up = events_upper_limit(exp, method, cl)
     if not y.value > 0:
         raise InputError(f"zero signal yield for {operator} in {exp.name}: no bound")
     c = math.sqrt(n_up / y.value) / GeV**2
     return BoundResult(operator, c, c ** -0.5, n_up, y.value, y.error, exp.name, m_N, method, cl,
-                       conv.name)
+                       conv.name, n_type)
 
 
 # ----------------------------------------------------------------------------------------
