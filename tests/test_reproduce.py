@@ -1,7 +1,6 @@
 """mucast reproduce, WCxf input, user experiments and citations (issue 5)."""
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml

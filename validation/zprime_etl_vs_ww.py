@@ -26,11 +26,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "validation"))
 
-import zprime_ww_reference as ww
+import zprime_ww_reference as ww  # noqa: E402
 
-from mucast.constants import ALPHA, ALPHA_1_OVER_137, AMU
-from mucast.processes.zprime_etl import dsigma_dx_etl, sigma_etl
-from mucast.units import GeV, MeV, picobarn
+from mucast.constants import ALPHA, ALPHA_1_OVER_137, AMU  # noqa: E402
+from mucast.processes.zprime_etl import dsigma_dx_etl, sigma_etl  # noqa: E402
+from mucast.units import GeV, MeV, picobarn  # noqa: E402
 
 E0 = 160 * GeV
 Z, A = 82, 207.2

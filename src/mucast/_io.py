@@ -30,7 +30,7 @@ def read_text(path) -> str:
 
 
 def read_toml(path) -> dict:
-    text = read_text(path)
+    text = read_text(path).lstrip("\ufeff")      # a UTF-8 byte-order mark is not TOML
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -60,6 +60,13 @@ class AcceptanceTable:
         return self.x
 
     def scaled(self, factor: float) -> "AcceptanceTable":
+        # issue 6: values above 1 were clipped silently; now an error
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not (
+                math.isfinite(factor) and factor >= 0):
+            raise DataFileError(f"acceptance scale factor must be finite and >= 0, got {factor!r}")
+        if np.any(self.value * factor > 1.0):
+            raise DataFileError(f"scaling by {factor} takes the acceptance above 1 "
+                                f"(max {float(np.max(self.value)) * factor:.3g})")
         return AcceptanceTable(self.x, np.clip(self.value * factor, 0, 1), self.columns,
                                self.provenance + f"\n(scaled by {factor})", self.source)
 
@@ -68,12 +75,15 @@ class AcceptanceTable:
         """A flat table of value ``level`` on [x_min, x_max] (energies, hepunits)."""
         if not (0 <= level <= 1):
             raise DataFileError(f"acceptance level must be in [0, 1], got {level}")
+        if not (math.isfinite(x_min) and math.isfinite(x_max) and 0 <= x_min < x_max):  # issue 6
+            raise DataFileError(f"flat acceptance needs 0 <= x_min < x_max, got [{x_min}, {x_max}]")
         return cls(np.array([x_min, x_max], float), np.array([level, level], float),
                    provenance=provenance)
 
     @classmethod
     def from_text(cls, text: str, source: str = "<string>", columns=None) -> "AcceptanceTable":
         comments, rows = [], []
+        text = text.removeprefix("\ufeff")   # issue 6: a UTF-8 BOM (spreadsheet export) hid the header
         for line in text.splitlines():
             s = line.strip()
             if not s:

@@ -77,9 +77,9 @@ def cmd_bound(args):
 
 def cmd_table1(args):
     from .report import table1
-    rows = table1(args.conventions, method=args.method)
+    rows = table1(_conventions(args), method=args.method, cl=args.cl)
     if args.json:
-        _dump({"conventions": args.conventions, "units": "GeV^-2", "rows": rows})
+        _dump({"conventions": args.conventions, "cl": args.cl, "units": "GeV^-2", "rows": rows})
         return
     print(f"Table I of seed 000 vs mucast ({args.conventions} conventions), 90% CL bounds in GeV^-2")
     print(f"{'data set':8s} {'operator':10s} {'seed':>9s} {'mucast':>10s} {'ratio':>6s} "
@@ -93,11 +93,34 @@ def cmd_table1(args):
 def cmd_scan(args):
     import numpy as np
     from .scans import closing_mass, eft_mass_scan
+    if not 2 <= args.points <= 100_000:
+        raise MucastError(f"--points must be an integer in [2, 100000], got {args.points}")
+    if args.max_mass is not None and not (math.isfinite(args.max_mass) and args.max_mass > 0):
+        raise MucastError(f"--max-mass must be > 0 GeV, got {args.max_mass}")
     exp = _dataset(args)
     m_close = closing_mass(args.operator, exp)
     top = min(args.max_mass * GeV if args.max_mass else m_close, m_close) * (1 - 1e-6)
     masses = np.linspace(0.0, top, args.points)
-    r = eft_mass_scan(args.operator, exp, masses, args.conventions, args.method, args.cl)
+    if args.checkpoint:
+        # resumable: every finished mass is kept in the checkpoint file (mucast.checkpoint)
+        from .checkpoint import resumable_map
+        from .limits import bound
+        conv = _conventions(args)
+        rows = resumable_map(
+            lambda m: bound(args.operator, exp, m_N=m * GeV, conventions=conv, method=args.method,
+                            cl=args.cl).to_dict(),
+            [float(m / GeV) for m in masses], args.checkpoint)
+        out = {"operator": args.operator, "dataset": exp.name,
+               "mN_GeV": [r["mN"] for r in rows], "bound_GeV-2": [r["bound"] for r in rows],
+               "Lambda_GeV": [r["Lambda"] for r in rows], "closing_mass_GeV": m_close / GeV,
+               "conventions": conv.name, "mucast_version": __version__}
+        if args.json:
+            _dump(out)
+        else:
+            for m, b in zip(out["mN_GeV"], out["bound_GeV-2"]):
+                print(f"{m:10.5f} {b:12.4e}")
+        return
+    r = eft_mass_scan(args.operator, exp, masses, _conventions(args), args.method, args.cl)
     if args.json:
         _dump(r.to_dict())
     else:
@@ -261,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("operator", choices=list(NUSMEFT_OPERATORS))
     s.add_argument("--points", type=int, default=50, help="number of masses (default 50)")
     s.add_argument("--max-mass", type=float, default=None, help="largest m_N in GeV")
+    s.add_argument("--checkpoint", metavar="FILE", default=None,
+                   help="resumable scan: finished masses are stored in FILE (JSON lines) and not"
+                        " recomputed after an interruption (direct evaluation per mass)")
     common(s)
     s.set_defaults(func=cmd_scan)
 

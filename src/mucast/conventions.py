@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass
 
 from .constants import ALPHA
@@ -61,6 +62,16 @@ class Conventions:
     ll_identical_factor: float = 2.0
 
     def __post_init__(self):
+        # issue 6: a string gave a bare TypeError, a NaN ll_identical_factor was accepted
+        for key in ("alpha", "theta_max", "ll_identical_factor"):
+            v = getattr(self, key)
+            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+                raise InputError(f"conventions.{key} must be a finite number, got {v!r}")
+        if not self.ll_identical_factor > 0:
+            raise InputError(f"conventions.ll_identical_factor must be > 0, got {self.ll_identical_factor}")
+        if self.nucleus_mass is not None and (isinstance(self.nucleus_mass, bool) or not isinstance(
+                self.nucleus_mass, numbers.Real) or not math.isfinite(self.nucleus_mass)):
+            raise InputError(f"conventions.nucleus_mass must be a finite energy or None, got {self.nucleus_mass!r}")
         if not (0 < self.alpha < 1):
             raise InputError(f"conventions.alpha must be in (0, 1), got {self.alpha}")
         if not (0 < self.theta_max <= math.pi):

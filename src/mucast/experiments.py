@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +72,11 @@ class Experiment:
     base_dir: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
+        # issue 6: non-numeric values (e.g. replace(mot="1e10")) gave a bare TypeError
+        for key in ("mot", "beam_energy", "thickness", "background"):
+            v = getattr(self, key)
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise InputError(f"experiment {self.name}: {key} must be a number, got {v!r}")
         if not (math.isfinite(self.mot) and self.mot > 0):
             raise InputError(f"experiment {self.name}: mot (muons on target) must be > 0, got {self.mot}")
         if not (math.isfinite(self.beam_energy) and self.beam_energy > 0):

@@ -57,7 +57,9 @@ def loop_function(mass):
     0.5
     """
     m = _check_mass(mass)
-    r = (m / M_MU) ** 2
+    # issue 6: r underflowed to 0 for m ≲ 1e-150 MeV and gave 0/0; f(r) = 1/2 − O(√r) there, so
+    # r = 1e-300 changes nothing representable
+    r = np.maximum((m / M_MU) ** 2, 1e-300)
     flat = np.atleast_1d(r).ravel()
     sr = np.sqrt(flat)
     # panel edges: the z² + r scale at small z and the r(1−z) ~ 1 scale near z = 1
@@ -82,7 +84,11 @@ def delta_a_mu(mass, coupling):
     g = np.asarray(coupling, dtype=float)
     if not np.all(np.isfinite(g)) or not np.all(g > 0):
         raise InputError(f"coupling must be finite and > 0, got {coupling!r}")
-    return g * g / (4.0 * math.pi**2) * loop_function(mass)
+    with np.errstate(over="ignore"):   # issue 6: g = 1e200 gave Δa_μ = inf
+        out = g * g / (4.0 * math.pi**2) * loop_function(mass)
+    if not np.all(np.isfinite(out)):
+        raise InputError(f"coupling = {coupling!r} is too large: Δa_μ overflows a double")
+    return out
 
 
 def delta_a_mu_target(a_exp=A_MU_EXP_SEED001, a_sm=A_MU_SM_SEED001):
@@ -135,6 +141,8 @@ def gm2_band(masses, n_sigma=2.0, a_exp=A_MU_EXP_SEED001, a_sm=A_MU_SM_SEED001) 
     if not d > 0:
         raise InputError(f"a_exp - a_sm = {d:.3e} must be > 0 for a Z' explanation")
     m = np.atleast_1d(_check_mass(masses)).astype(float)
+    if m.size == 0:  # issue 6: an empty band was returned silently
+        raise InputError("masses must contain at least one value")
     unit = delta_a_mu(m, 1.0)
     lo = np.sqrt(np.clip(d - n_sigma * s, 0.0, None) / unit)
     return G2Band(m, lo, np.sqrt(d / unit), np.sqrt((d + n_sigma * s) / unit), d, s,

@@ -49,6 +49,9 @@ class BoundResult:
     conventions: str
     n_type: str = "dirac"
     version: str = field(default=__version__)
+    #: issue 6: the full inputs (every convention setting, the experiment's numbers), so that a
+    #: result made with --theta-max or a user's TOML can be reproduced from its JSON
+    inputs: dict | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -67,6 +70,7 @@ class BoundResult:
             "cl": self.cl,
             "conventions": self.conventions,
             "mucast_version": self.version,
+            **({"inputs": self.inputs} if self.inputs is not None else {}),
         }
 
 
@@ -100,7 +104,7 @@ def bound(operator: str, dataset="2022", m_N: float = 0.0, conventions=None, met
         raise InputError(f"zero signal yield for {operator} in {exp.name}: no bound")
     c = math.sqrt(n_up / y.value) / GeV**2
     return BoundResult(operator, c, c ** -0.5, n_up, y.value, y.error, exp.name, m_N, method, cl,
-                       conv.name, n_type)
+                       conv.name, n_type, inputs=y.inputs)
 
 
 # ----------------------------------------------------------------------------------------

@@ -106,6 +106,8 @@ def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0
     masses = np.atleast_1d(np.asarray(masses, dtype=float))
     if np.any(~np.isfinite(masses)) or np.any(masses < 0):
         raise InputError("m_N values must be finite and >= 0")
+    if masses.size == 0:  # issue 6: an empty scan was returned silently
+        raise InputError("give at least one m_N value")
     acc = exp.acceptance
     k_hi = min(acc.x_max, exp.beam_energy - eft.M_MU)
     m_close = closing_mass(operator, exp)

@@ -37,11 +37,18 @@ class Target:
     provenance: str = field(default="", compare=False)
 
     def __post_init__(self):
-        if not (isinstance(self.Z, int) and 1 <= self.Z <= 118):
+        # issue 6: bool Z (True == 1) was accepted, A < Z too, and a non-numeric density gave a
+        # bare TypeError
+        if isinstance(self.Z, bool) or not (isinstance(self.Z, int) and 1 <= self.Z <= 118):
             raise DataFileError(f"target {self.name}: Z must be an integer in [1, 118], got {self.Z!r}")
-        if not (isinstance(self.A, (int, float)) and math.isfinite(self.A) and self.A >= 1):
+        if isinstance(self.A, bool) or not (isinstance(self.A, (int, float)) and math.isfinite(self.A)
+                                            and self.A >= 1):
             raise DataFileError(f"target {self.name}: A must be a number >= 1, got {self.A!r}")
-        if not (math.isfinite(self.density) and self.density > 0):
+        if self.A < self.Z:
+            raise DataFileError(f"target {self.name}: A = {self.A} g/mol is below Z = {self.Z}"
+                                " (no nucleus has fewer nucleons than protons)")
+        if isinstance(self.density, bool) or not isinstance(self.density, (int, float)) or not (
+                math.isfinite(self.density) and self.density > 0):
             raise DataFileError(f"target {self.name}: density must be > 0, got {self.density!r}")
 
     # -- derived quantities -------------------------------------------------------------

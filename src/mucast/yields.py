@@ -37,6 +37,8 @@ class YieldResult:
     m_N: float
     conventions: str
     version: str = field(default=__version__)
+    #: issue 6: full inputs (convention settings, experiment numbers, n_type) for reproduction
+    inputs: dict | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -49,6 +51,7 @@ class YieldResult:
             "mN_GeV": self.m_N / GeV,
             "conventions": self.conventions,
             "mucast_version": self.version,
+            **({"inputs": self.inputs} if self.inputs is not None else {}),
         }
 
 
@@ -106,5 +109,7 @@ def signal_yield(model: eft.EFTModel, dataset, conventions=None, orders: Orders 
     lum = exp.luminosity_factor(conv.nucleus_mass)
     sig = natural_to_area(res.value)
     err = natural_to_area(res.error)
+    inputs = {"conventions": conv.to_dict(), "experiment": exp.to_dict(), "n_type": model.n_type,
+              "orders": list(res.orders[0].__dict__.values())}
     return YieldResult(lum * sig, lum * err, sig, lum, exp.name, dict(model.coefficients),
-                       model.m_N, conv.name)
+                       model.m_N, conv.name, inputs=inputs)

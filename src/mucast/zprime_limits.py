@@ -237,6 +237,22 @@ class ZprimeYield:
                 "dataset": self.dataset, "model": self.model, "mucast_version": self.version}
 
 
+def _check_dark_point(model, mass, g_chi, m_chi):
+    """Issue 6: g_χ, m_χ given for "vanilla" were ignored silently, and a "dark" point with
+    m_χ ≥ m_Z′/2 (no Z′ → χχ̄, so no dark-matter signal and a meaningless y) returned the
+    vanilla-like limit without a word. Single-point entry points reject both."""
+    if model != "dark":
+        if g_chi is not None or m_chi is not None:
+            raise InputError(f"g_chi and m_chi apply to model='dark' only, not to {model!r}")
+        return
+    if m_chi is not None:
+        mc = float(np.asarray(m_chi, dtype=float))
+        if not (math.isfinite(mc) and 0 <= mc < 0.5 * mass):
+            raise KinematicsError(
+                f"dark model: m_chi = {mc / GeV:g} GeV must be finite and below m_Z'/2 ="
+                f" {0.5 * mass / GeV:g} GeV (Z' -> chi chi-bar closed otherwise)")
+
+
 def _check_coupling(g):
     if isinstance(g, bool) or not isinstance(g, numbers.Real) or not (math.isfinite(g) and g > 0):
         raise InputError(f"coupling must be finite and > 0, got {g!r}")
@@ -255,6 +271,7 @@ def signal_yield(mass, coupling, dataset="2022", model="vanilla", g_chi=None, m_
     _zp._check_choice("model", model, _zp.MODELS)
     s = setup(dataset)
     m = float(_zp._check_mass(mass, s.energy))
+    _check_dark_point(model, m, g_chi, m_chi)
     y1, e1 = yield_per_g2(np.array([m]), s, approx, theta_max)
     br = float(_zp.branching_invisible(m, g, model, g_chi, m_chi, chi_type))
     sig, _ = _zp.cross_section_per_g2(np.array([m]), s.energy, s.target, approx, s.x_min,
@@ -366,6 +383,8 @@ class ZprimeLimit:
     g_chi: float | None = None
     m_chi: float | None = None
     version: str = field(default=__version__)
+    #: issue 6: the remaining inputs (approx, theta_max, chi_type) for reproduction
+    inputs: dict | None = field(default=None, compare=False)
 
     @property
     def y(self) -> float | None:
@@ -381,6 +400,8 @@ class ZprimeLimit:
              "mucast_version": self.version}
         if self.model == "dark":
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
+        if self.inputs is not None:
+            d["inputs"] = self.inputs
         return d
 
 
@@ -473,8 +494,10 @@ def coupling_limit(mass, dataset="2022", model="vanilla", method=DEFAULT_METHOD,
     >>> 1e-4 < coupling_limit(100 * MeV).coupling < 2e-3
     True
     """
+    _zp._check_choice("model", model, _zp.MODELS)
     s = setup(dataset)
     m = float(_zp._check_mass(mass, s.energy))
+    _check_dark_point(model, m, g_chi, m_chi)
     r = coupling_limit_scan(np.array([m]), s, model, method, cl, g_chi,
                             None if m_chi is None else np.array([float(m_chi)]), chi_type,
                             approx, theta_max)
@@ -486,7 +509,10 @@ def coupling_limit(mass, dataset="2022", model="vanilla", method=DEFAULT_METHOD,
     yv, ye = yield_per_g2(np.array([m]), s, approx, theta_max)
     return ZprimeLimit(float(r.coupling[0]), m, r.n_up, float(yv[0]), float(ye[0]),
                        float(r.branching_invisible[0]), s.name, model, method, float(cl),
-                       r.g_chi, None if r.m_chi is None else float(r.m_chi[0]))
+                       r.g_chi, None if r.m_chi is None else float(r.m_chi[0]),
+                       inputs={"approx": approx, "theta_max": float(theta_max),
+                               "chi_type": chi_type, "energy_GeV": s.energy / GeV,
+                               "target": s.target.name, "x_min": s.x_min})
 
 
 # ----------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from __future__ import annotations
 import cmath
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,16 @@ LATEX = {
 # SMEFT flavour content: operator -> (neutrino flavour alpha, which Warsaw class)
 _SMEFT_MAP = {"ll_2222": ("mu", "ll"), "ll_2233": ("tau", "ll"),
               "le_2222": ("mu", "le"), "le_3322": ("tau", "le")}
+
+
+def check_energy(energy) -> float:
+    """Beam energy [energy]: finite and > m_μ (issue 6: NaN, inf or E ≤ m_μ returned σ = 0 or
+    NaN without a word)."""
+    if isinstance(energy, bool) or not isinstance(energy, numbers.Real) or not (
+            math.isfinite(energy) and energy > M_MU):
+        shown = energy / GeV if isinstance(energy, numbers.Real) else energy
+        raise InputError(f"beam energy must be finite and > m_mu = {M_MU / GeV:.4f} GeV, got {shown!r} GeV")
+    return float(energy)
 
 
 def check_operator(name: str) -> str:
@@ -103,12 +114,18 @@ class EFTModel:
     n_type: str = "dirac"
 
     def __post_init__(self):
+        if not isinstance(self.coefficients, Mapping):  # issue 6: a list gave AttributeError
+            raise InputError(f"coefficients must be a mapping {{operator: value}}, got {self.coefficients!r}")
         if not self.coefficients:
             raise InputError("EFTModel needs at least one coefficient")
         for k, v in self.coefficients.items():
             check_operator(k)
             if isinstance(v, bool) or not isinstance(v, numbers.Number) or not cmath.isfinite(v):
                 raise InputError(f"coefficient {k} must be a finite number (GeV^-2 in hepunits), got {v!r}")
+            if not math.isfinite(abs(v) * abs(v) * 4.0):  # issue 6: |C|² overflowed (OverflowError)
+                raise InputError(f"coefficient {k} = {v!r} is too large: |C|² overflows a double")
+        if isinstance(self.m_N, bool) or not isinstance(self.m_N, numbers.Real):  # issue 6: TypeError
+            raise InputError(f"m_N must be a number (an energy), got {self.m_N!r}")
         if not (math.isfinite(self.m_N) and self.m_N >= 0):
             raise InputError(f"m_N must be >= 0, got {self.m_N / GeV} GeV")
         nu = [k for k in self.coefficients if k in NUSMEFT_OPERATORS and self.coefficients[k] != 0]
@@ -294,6 +311,7 @@ def dsigma_dk2(model: EFTModel, k, energy, target, conventions=None, orders=None
     """
     conv = _conv.get(conventions)
     orders = orders or Orders.default()
+    energy = check_energy(energy)
     k = np.atleast_1d(np.asarray(k, dtype=float))
     total = np.zeros_like(k)
     for ch in model.channels(conv):
@@ -318,8 +336,11 @@ def differential_cross_section(model: EFTModel, x, k2, energy, target, conventio
     True
     """
     conv = _conv.get(conventions)
+    energy = check_energy(energy)
     x = np.asarray(x, dtype=float)
     k2 = np.asarray(k2, dtype=float)
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(k2))):  # issue 6
+        raise InputError("x and k2 must be finite")
     x, k2 = np.broadcast_arrays(x, k2)
     out = np.zeros(x.shape)
     ok = (x > 0) & (x < 1.0 - M_MU / energy) & (k2 > 0) & (k2 < x**2 * energy**2)
@@ -383,6 +404,7 @@ def k_integral(model: EFTModel, energy, target, weight_fn=None, k_max=None, brea
     """
     conv = _conv.get(conventions)
     orders = orders or Orders.default()
+    energy = check_energy(energy)
     k_reach = energy - M_MU
     k_hi = k_reach if k_max is None else min(k_max, k_reach)
     groups: dict = {}
@@ -398,6 +420,8 @@ def k_integral(model: EFTModel, energy, target, weight_fn=None, k_max=None, brea
             wf = 1.0 if weight_fn is None else weight_fn(kk)
             total += float(np.sum(wk * 2.0 * kk * wf * dsk))
         results.append(total)
+    if not all(math.isfinite(r) for r in results):  # issue 6: never return inf/NaN
+        raise InputError("the cross section overflows a double: coefficients too large")
     return QuadResult(results[0], abs(results[0] - results[1]), (orders, orders.coarse()))
 
 
