@@ -323,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
     cli_zprime.register(sub)
+    from . import cli_events
+    cli_events.register(sub)      # generate {zprime,eft}, acceptance
 
     s = sub.add_parser("reproduce", help="every table and figure of both seeds, with a report, into DIR")
     s.add_argument("--out", default="mucast-output", help="output directory (default mucast-output)")

@@ -1,0 +1,1031 @@
+"""Layer 5: unweighted signal events for μN → μN Z′ and μN → μN χ1χ2 (EFT), with LHE/CSV output.
+
+What is sampled, and from what
+------------------------------
+Z′ (seed 001; the WW integrand of :mod:`mucast.processes.zprime`)::
+
+    dσ/dx dũ ∝ (1−x)/x √(x² − m²/E²) χ(t_min(ũ), t_max) B(x, ũ)/ũ²,
+
+EFT pair (seed 000, Eq. 20 before the ũ integration; coefficients of
+:mod:`mucast.processes.eft` / :mod:`mucast.processes.eft_coefficients`)::
+
+    dσ/dx dk² dũ ∝ (1−x)/x √(x² − k²/E²) β Σ_channels w_c Σ_j f_j Σ_n C_n,j(x, k²) χ(ũ) ũ^(−n−1)(−1)^(n+1).
+
+Both are sampled *exactly* (no binning bias) by accept–reject against a piecewise-constant envelope
+on a grid in (k,) z, w with x = x_lo + z (x_hi − x_lo) and ln(−ũ) = s_lo(x) + w (s_hi − s_lo):
+the envelope of a cell is the largest value at its corners and centre times a margin (1.3). Points
+where the density exceeds the envelope are *counted* (``EventSample.info["envelope_violations"]``;
+the tests require 0) — a violation would bias the sample, never silently.
+
+Four-vectors (lab frame, beam along +z, energies in hepunits)
+-------------------------------------------------------------
+* the emitted system X (Z′ or the pair) has energy xE, mass k (= m_Z′), and polar angle from the
+  exact relation ũ = k² − 2 p·k (small-angle ũ(θ) of Eq. 17 is used only for the integration
+  limits, as in mucast's cross sections); azimuth uniform;
+* the photon virtuality t is sampled from the flux integrand (t − t_min)/t² G2(t) of Eq. 18 on
+  [t_min(ũ), t_max] and its azimuth uniformly; the momentum transfer q = P_N − P_N′ (q⁰ = −|q|²/2M
+  from the elastic nuclear recoil) is fixed by requiring the outgoing muon p′ = p + q − k to be on
+  shell (exact solution of a quadratic). So the muon direction includes the recoil kick (√t ≲ √t_d
+  ≈ 70 MeV for Pb), and energy–momentum is conserved exactly event by event (tested);
+* Z′ → invisible: optional, isotropic in the Z′ rest frame (ν ν̄ or χ χ̄) — an approximation (the Z′
+  is polarised); it does not affect the detector response (invisible);
+* EFT pair χ1 χ2: the decay angles in the pair rest frame are sampled by accept–reject with the
+  exact spin-summed |M(γμ → μχ1χ2)|² (explicit spinors, the algebra of
+  :mod:`mucast.processes.traces`, vectorised here) for the operators ll_*, le_* (the V and A
+  muon currents *coherently*, γ^μ(ε_V − ε_A γ5), so V–A interference in the angles is kept),
+  eN_22 and LN_22 (Dirac, Dirac_R and Majorana N). |M|² is evaluated at the WW point (q² = 0, the
+  2→2 kinematics of traces.ww_kinematics); the angles are carried to the lab in the triad
+  defined by the incoming and outgoing muon seen from the pair rest frame. The envelope is
+  rigorous: |M|² is a quadratic polynomial in the unit direction n (one k1 and one k2 spinor per
+  amplitude), fitted exactly from 9 evaluations and bounded by c0 + |c| + λ_max(Q).
+  **Approximation:** for LNLe_2222 the decay is isotropic in the pair rest frame (its ν N̄
+  two-body distribution is not implemented here). The (x, k², ũ) distribution is exact for all.
+
+Reproducibility: ``seed`` feeds a :class:`numpy.random.SeedSequence`; chunk i uses the i-th spawned
+child, so a sample is reproduced exactly by the same (seed, n, chunk_size).
+Memory: :func:`iter_zprime` / :func:`iter_eft` yield chunks of at most ``chunk_size`` events.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import numbers
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from . import conventions as _conv
+from .constants import ALPHA, M_MU
+from .exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
+from .flux import form_factor_squared, photon_flux
+from .kinematics import t_min as _t_min
+from .processes import eft as _eft
+from .processes import traces as _tr
+from .targets import Target
+from .units import GeV, natural_to_area, picobarn
+
+__all__ = ["EventSample", "generate_zprime", "generate_eft", "iter_zprime", "iter_eft",
+           "write_lhe", "write_csv", "read_csv", "PDG_IDS"]
+
+#: PDG Monte-Carlo numbering used in the files (Z′ = 32; heavy neutral lepton 9900012 as in
+#: MadGraph's SM_HeavyN models; dark fermion χ = 9000005 — a private code)
+PDG_IDS = {"mu-": 13, "mu+": -13, "numu": 14, "nutau": 16, "N": 9900012, "zprime": 32,
+           "chi": 9000005}
+_NUCLEUS_PDG = {("Pb", 82): 1000822080, ("W", 74): 1000741840, ("Cu", 29): 1000290630,
+                ("Fe", 26): 1000260560, ("C", 6): 1000060120}
+
+DEFAULT_CHUNK = 200_000
+_MARGIN = 1.3
+
+
+# ----------------------------------------------------------------------------------------------
+# the event container
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class EventSample:
+    """Unweighted events. Four-vectors are arrays (n, 4) = (E, px, py, pz) in hepunits.
+
+    ``mu``: outgoing muon; ``system``: Z′ or the pair (k = k1 + k2); ``d1``, ``d2``: invisible
+    daughters (or None); ``nucleus``: recoiling nucleus; ``x``, ``k`` (mass of the system),
+    ``u`` (ũ, energy²), ``t`` (photon virtuality, energy²). ``pdg``: ids of (mu, system, d1, d2).
+    ``sigma``: the total cross section of the sampled region (area, hepunits) as integrated by
+    the sampler's grid (for the LHE header; the reference σ is mucast's quadrature).
+    """
+
+    process: str
+    energy: float
+    target: str
+    mu: np.ndarray
+    system: np.ndarray
+    nucleus: np.ndarray
+    x: np.ndarray
+    k: np.ndarray
+    u: np.ndarray
+    t: np.ndarray
+    d1: np.ndarray | None = None
+    d2: np.ndarray | None = None
+    pdg: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+
+    def __len__(self):
+        return len(self.x)
+
+    @property
+    def beam(self) -> np.ndarray:
+        p = math.sqrt(self.energy**2 - M_MU**2)
+        return np.array([self.energy, 0.0, 0.0, p])
+
+    @staticmethod
+    def concatenate(chunks) -> "EventSample":
+        chunks = list(chunks)
+        c0 = chunks[0]
+        cat = {}
+        for name in ("mu", "system", "nucleus", "x", "k", "u", "t", "d1", "d2"):
+            vals = [getattr(c, name) for c in chunks]
+            cat[name] = None if vals[0] is None else np.concatenate(vals)
+        info = dict(c0.info)
+        for key in ("envelope_violations", "recoil_resampled"):
+            info[key] = sum(c.info.get(key, 0) for c in chunks)
+        return EventSample(c0.process, c0.energy, c0.target, pdg=c0.pdg, info=info, **cat)
+
+
+# ----------------------------------------------------------------------------------------------
+# input checks
+# ----------------------------------------------------------------------------------------------
+def _check_n(n):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n <= 0:
+        raise InputError(f"number of events must be an integer >= 1, got {n!r}")
+    return int(n)
+
+
+def _check_chunk(c):
+    if isinstance(c, bool) or not isinstance(c, numbers.Integral) or c < 1000:
+        raise InputError(f"chunk_size must be an integer >= 1000, got {c!r}")
+    return int(c)
+
+
+def _check_energy(energy):
+    if not (isinstance(energy, numbers.Real) and math.isfinite(energy) and energy > 10 * M_MU):
+        raise InputError(f"energy must be > {10 * M_MU / GeV:.3f} GeV, got {energy!r}")
+    return float(energy)
+
+
+def _target(target):
+    return target if isinstance(target, Target) else Target.from_name(target)
+
+
+# ----------------------------------------------------------------------------------------------
+# exact accept–reject against a piecewise-constant grid envelope
+# ----------------------------------------------------------------------------------------------
+class _GridSampler:
+    """Sample points from a non-negative density f on a box given by per-axis node arrays."""
+
+    def __init__(self, density, edges, margin=_MARGIN):
+        self.density = density
+        self.edges = [np.asarray(e, float) for e in edges]
+        d = len(self.edges)
+        mesh = np.meshgrid(*self.edges, indexing="ij")
+        pts = np.stack([m.ravel() for m in mesh], axis=-1)
+        fc = density(pts).reshape(mesh[0].shape)
+        cells = tuple(len(e) - 1 for e in self.edges)
+        cmax = np.zeros(cells)
+        for corner in np.ndindex(*(2,) * d):
+            sl = tuple(slice(c, c + n) for c, n in zip(corner, cells))
+            cmax = np.maximum(cmax, fc[sl])
+        cen = [0.5 * (e[1:] + e[:-1]) for e in self.edges]
+        cm = np.meshgrid(*cen, indexing="ij")
+        fcen = density(np.stack([m.ravel() for m in cm], axis=-1)).reshape(cells)
+        cmax = np.maximum(cmax, fcen) * margin
+        widths = np.meshgrid(*[np.diff(e) for e in self.edges], indexing="ij")
+        vol = np.prod(np.stack(widths), axis=0)
+        self.cell_max = cmax.ravel()
+        self.cell_lo = np.stack([m.ravel() for m in np.meshgrid(*[e[:-1] for e in self.edges],
+                                                                 indexing="ij")], axis=-1)
+        self.cell_w = np.stack([w.ravel() for w in widths], axis=-1)
+        wt = self.cell_max * vol.ravel()
+        self.envelope_integral = float(wt.sum())
+        if not self.envelope_integral > 0:
+            raise KinematicsError("the differential cross section vanishes on the whole sampling "
+                                  "region (check masses against the beam energy)")
+        # crude estimate of ∫f (midpoint of cells), for the LHE header only
+        self.integral_estimate = float(np.sum(fcen.ravel() * vol.ravel()))
+        self.cdf = np.cumsum(wt) / self.envelope_integral
+        self.efficiency = 0.5
+
+    def sample(self, n, rng):
+        out, have, viol, tried = [], 0, 0, 0
+        while have < n:
+            m = int(min(4 * n, (n - have) / max(self.efficiency, 0.05) * 1.15)) + 64
+            cell = np.minimum(np.searchsorted(self.cdf, rng.random(m)), len(self.cdf) - 1)
+            pts = self.cell_lo[cell] + self.cell_w[cell] * rng.random((m, self.cell_lo.shape[1]))
+            f = self.density(pts)
+            env = self.cell_max[cell]
+            viol += int(np.count_nonzero(f > env))
+            acc = rng.random(m) * env < f
+            out.append(pts[acc])
+            have += int(acc.sum())
+            tried += m
+            self.efficiency = max(have / tried, 1e-3)
+        return np.concatenate(out)[:n], viol
+
+
+# ----------------------------------------------------------------------------------------------
+# the densities (natural units; hepunits energies)
+# ----------------------------------------------------------------------------------------------
+def _x_hi(energy):
+    return 1.0 - M_MU / energy
+
+
+def _s_limits(x, k2, energy, theta_max):
+    u_max = -k2 * (1.0 - x) / x - M_MU**2 * x
+    u_min = u_max - energy**2 * theta_max**2 * x
+    return np.log(-u_max), np.log(-u_min)
+
+
+def _pointwise_I(x, k2, au, energy, target, t_max_choice):
+    """The ũ-integrands of eft._u_integrals at one point: χ(−1)^(n+1)|ũ|^(−n), n = 0..3."""
+    tmn = _t_min(au, x, energy)
+    tmx = energy**2 if t_max_choice == "E2" else M_MU**2 + k2
+    chi = photon_flux(tmn, tmx, target.Z, target.t_a, target.t_d)
+    inv = 1.0 / au
+    return np.stack([-chi, chi * inv, -chi * inv**2, chi * inv**3])
+
+
+def _map_xs(k, z, w, energy, theta_max):
+    """(k, z, w) → (x, s = ln|ũ|) and the Jacobian (x_hi − x_lo)(s_hi − s_lo)."""
+    x_lo = k / energy
+    dx = _x_hi(energy) - x_lo
+    x = x_lo + z * dx
+    s_lo, s_hi = _s_limits(x, k * k, energy, theta_max)
+    return x, s_lo + w * (s_hi - s_lo), dx * (s_hi - s_lo)
+
+
+def _zprime_density_xs(x, s, m, energy, target, alpha, t_max):
+    """dσ/(g² dx ds) for the Z′ [natural units, 1/energy²], s = ln(−ũ)."""
+    m2 = m * m
+    au = np.exp(s)
+    I = _pointwise_I(x, m2, au, energy, target, t_max)
+    a = m2 + 2.0 * M_MU**2
+    wq = m2 * (1.0 - x) + M_MU**2 * x * x
+    U = 2.0 * (2.0 - 2.0 * x + x * x) / (1.0 - x) * I[1] + 4.0 * a * (x * I[2] + wq * I[3])
+    kin = (1.0 - x) / x * np.sqrt(np.maximum(x * x - m2 / energy**2, 0.0))
+    return alpha**2 / (4.0 * math.pi) * kin * U
+
+
+def _eft_group_densities(model, conv, x, k, s, energy, target):
+    """dσ/dx dk² ds per incoherent group of channels (dict key → array), natural units."""
+    k2 = k * k
+    au = np.exp(s)
+    I = _pointwise_I(x, k2, au, energy, target, conv.t_max)
+    kin = (1.0 - x) / x * np.sqrt(np.maximum(x * x - k2 / energy**2, 0.0))
+    out = {}
+    for key, chans in _channel_groups(model, conv).items():
+        tot = np.zeros_like(x)
+        for ch in chans:
+            above = k > ch.threshold
+            if not np.any(above):
+                continue
+            kc = np.where(above, k, 2.0 * ch.threshold + 1.0)
+            beta = np.where(above, _eft.beta_factor(ch.structure, kc, model.m_N, conv), 0.0)
+            csum = np.zeros_like(x)
+            for ffun, cfun in _eft._terms(ch.structure, conv, model.n_type):
+                csum += _eft.mass_factor(ffun, kc, model.m_N) * _eft._combine(cfun, x, k2, I)
+            tot += ch.weight * beta * csum
+        out[key] = _eft._prefactor(conv) * kin * tot
+    return out
+
+
+def _channel_groups(model, conv):
+    """Channels grouped by final state: SMEFT V and A of one neutrino flavour interfere in the
+    angles and share a final state (key 'mu' or 'tau'); a νSMEFT operator is its own group."""
+    groups: dict = {}
+    c = model.coefficients
+    chans = model.channels(conv)
+    i = 0
+    for alpha, ll, le in (("mu", "ll_2222", "le_2222"), ("tau", "ll_2233", "le_3322")):
+        if c.get(ll, 0.0) == 0.0 and c.get(le, 0.0) == 0.0:
+            continue
+        f = conv.ll_identical_factor if alpha == "mu" else 1.0
+        n = int(bool(-0.5 * (f * c.get(ll, 0.0) + c.get(le, 0.0)))) + int(
+            bool(-0.5 * (f * c.get(ll, 0.0) - c.get(le, 0.0))))
+        groups[alpha] = chans[i:i + n]
+        i += n
+    for ch in chans[i:]:
+        groups[ch.structure] = [ch]
+    return groups
+
+
+def _smeft_eps(model, conv, alpha):
+    c = model.coefficients
+    ll, le = ("ll_2222", "le_2222") if alpha == "mu" else ("ll_2233", "le_3322")
+    f = conv.ll_identical_factor if alpha == "mu" else 1.0
+    cll, cle = c.get(ll, 0.0), c.get(le, 0.0)
+    return -0.5 * (f * cll + cle), -0.5 * (f * cll - cle)
+
+
+# ----------------------------------------------------------------------------------------------
+# kinematics: from (x, k, ũ, t) to four-vectors
+# ----------------------------------------------------------------------------------------------
+def _sample_t(t_lo, t_hi, target, rng):
+    """t from (t − t_min)/t² G2(t) on [t_lo, t_hi] (vectorised accept–reject in ln t).
+
+    Envelope in r = ln t: Z² for t < t_d, Z² (t_d/t)² above (G2 ≤ Z² min(1, (t_d/t)²) and
+    (t − t_min)/t ≤ 1); it is sampled exactly as a two-piece mixture.
+    """
+    n = len(t_lo)
+    td = target.t_d
+    Z2 = target.Z**2
+    out = np.empty(n)
+    todo = np.arange(n)
+    while todo.size:
+        lo, hi = t_lo[todo], t_hi[todo]
+        a = np.log(np.minimum(np.maximum(td, lo), hi)) - np.log(lo)       # flat piece length
+        tb = np.maximum(td, lo)
+        b = 0.5 * np.clip(1.0 - (tb / hi) ** 2, 0.0, None) * (td / tb) ** 2
+        pa = a / (a + b)
+        r1 = rng.random(todo.size)
+        r2 = rng.random(todo.size)
+        flat = r1 < pa
+        t = np.where(flat, lo * np.exp(r2 * a), 0.0)
+        # tail: density ∝ t^-2 in ln t on [tb, hi]: 1/t² uniform between 1/tb² and 1/hi²
+        inv2 = (1.0 / tb**2) - r2 * ((1.0 / tb**2) - (1.0 / hi**2))
+        t = np.where(flat, t, 1.0 / np.sqrt(inv2))
+        env = Z2 * np.where(t < td, 1.0, (td / t) ** 2)
+        f = (t - lo) / t * form_factor_squared(t, target.Z, target.t_a, td)
+        acc = rng.random(todo.size) * env < f
+        out[todo[acc]] = t[acc]
+        todo = todo[~acc]
+    return out
+
+
+def _rot_z_az(theta, phi, mag):
+    st = np.sin(theta)
+    return np.stack([mag * st * np.cos(phi), mag * st * np.sin(phi), mag * np.cos(theta)], -1)
+
+
+def _build_kinematics(x, k, u, energy, target, t_max_choice, rng):
+    """Lab four-vectors of (muon, system X, nucleus) and t for sampled (x, k, ũ)."""
+    n = len(x)
+    E = energy
+    P = math.sqrt(E * E - M_MU**2)
+    k2 = k * k
+    k0 = x * E
+    kabs = np.sqrt(np.maximum(k0 * k0 - k2, 0.0))
+    cth = np.clip((u - k2 + 2.0 * E * k0) / (2.0 * P * np.maximum(kabs, 1e-300)), -1.0, 1.0)
+    th = np.arccos(cth)
+    phik = rng.uniform(0.0, 2.0 * math.pi, n)
+    kv = np.concatenate([k0[:, None], _rot_z_az(th, phik, kabs)], axis=1)
+    # the exact ũ of the built k (differs from the sampled one only where θ was clipped at 0)
+    u = k2 - 2.0 * (E * k0 - P * kv[:, 3])
+    A = P - kv[:, 3]
+    bT = -kv[:, 1:3]                                   # transverse part of p − k
+    e_pk = E - k0
+    M = target.atomic_mass
+    # photon virtuality: t ≥ t_min of Eq. 18 and ≥ the exact on-shell minimum (ũ/2A)²
+    t_lo = np.maximum(_t_min(-u, x, E), (u / (2.0 * A)) ** 2 * (1.0 + 1e-6))
+    t_hi = np.full(n, E * E) if t_max_choice == "E2" else M_MU**2 + k2
+    t_hi = np.maximum(t_hi, t_lo * (1 + 1e-6))
+    t = np.empty(n)
+    Q = np.empty(n)
+    qz = np.empty(n)
+    q0 = np.empty(n)
+    phiq = np.empty(n)
+    todo = np.arange(n)
+    for attempt in range(50):
+        tl = t_lo[todo] * (1.0 + 0.05 * attempt)
+        tt_ = _sample_t(tl, np.maximum(t_hi[todo], tl * (1 + 1e-6 + 0.2 * attempt)), target, rng)
+        ph = rng.uniform(0.0, 2.0 * math.pi, todo.size)
+        q0_ = -tt_ / (2.0 * M)
+        ok = np.ones(todo.size, bool)
+        for _ in range(3):
+            c = -(bT[todo, 0] * np.cos(ph) + bT[todo, 1] * np.sin(ph)) / A[todo]
+            d = (e_pk[todo] * q0_ - 0.5 * (tt_ - u[todo])) / A[todo]
+            qq = tt_ + q0_ * q0_                       # |q|² = t + q0²
+            disc = c * c * d * d - (1 + c * c) * (d * d - qq)
+            ok = disc >= 0
+            Q_ = (-c * d + np.sqrt(np.maximum(disc, 0.0))) / (1 + c * c)
+            qz_ = c * Q_ + d
+            q0_ = M - np.sqrt(M * M + Q_ * Q_ + qz_ * qz_)
+        idx = todo[ok]
+        t[idx], Q[idx], qz[idx], q0[idx], phiq[idx] = tt_[ok], Q_[ok], qz_[ok], q0_[ok], ph[ok]
+        todo = todo[~ok]
+        if not todo.size:
+            break
+    good = np.ones(n, bool)
+    good[todo] = False            # no on-shell recoil (only at x → 1 − m_μ/E): caller resamples
+    t[todo], Q[todo], qz[todo], q0[todo], phiq[todo] = t_lo[todo], 0.0, 0.0, 0.0, 0.0
+    qv = np.stack([q0, Q * np.cos(phiq), Q * np.sin(phiq), qz], axis=1)
+    p = np.array([E, 0.0, 0.0, P])
+    mu = p[None, :] - kv + qv
+    nucleus = np.concatenate([(M - q0)[:, None], -qv[:, 1:]], axis=1)
+    return mu, kv, nucleus, t, u, good
+
+
+def _boost(pstar, kv):
+    """Boost (n, 4) momenta from the rest frame of kv (n, 4) to the frame where it moves."""
+    m = np.sqrt(np.maximum(kv[:, 0] ** 2 - np.sum(kv[:, 1:] ** 2, axis=1), 1e-300))
+    gam = kv[:, 0] / m
+    b = kv[:, 1:] / kv[:, :1]
+    b2 = np.sum(b * b, axis=1)
+    bp = np.sum(pstar[:, 1:] * b, axis=1)
+    e = gam * (pstar[:, 0] + bp)
+    coef = np.where(b2 > 0, (gam - 1.0) / np.where(b2 > 0, b2, 1.0), 0.0) * bp + gam * pstar[:, 0]
+    return np.concatenate([e[:, None], pstar[:, 1:] + coef[:, None] * b], axis=1)
+
+
+def _to_rest(p, kv):
+    inv = kv.copy()
+    inv[:, 1:] *= -1.0
+    return _boost(p, inv)
+
+
+def _two_body(kv, m1, m2, n_dir):
+    """Daughter momenta for unit directions n_dir (n, 3) in the rest frame of kv."""
+    M2 = np.maximum(kv[:, 0] ** 2 - np.sum(kv[:, 1:] ** 2, axis=1), 0.0)
+    Mk = np.sqrt(M2)
+    lam = np.maximum((M2 - (m1 + m2) ** 2) * (M2 - (m1 - m2) ** 2), 0.0)
+    pst = np.sqrt(lam) / (2.0 * np.maximum(Mk, 1e-300))
+    e1 = (M2 + m1 * m1 - m2 * m2) / (2.0 * np.maximum(Mk, 1e-300))
+    e2 = Mk - e1
+    k1 = np.concatenate([e1[:, None], pst[:, None] * n_dir], axis=1)
+    k2 = np.concatenate([e2[:, None], -pst[:, None] * n_dir], axis=1)
+    return _boost(k1, kv), _boost(k2, kv)
+
+
+def _isotropic(n, rng):
+    c = rng.uniform(-1.0, 1.0, n)
+    ph = rng.uniform(0.0, 2.0 * math.pi, n)
+    s = np.sqrt(1.0 - c * c)
+    return np.stack([s * np.cos(ph), s * np.sin(ph), c], axis=1)
+
+
+def _triad(p, pp, kv):
+    """Orthonormal triad in the rest frame of kv: e3 ∥ p*, e2 ∥ p* × p′*, e1 = e2 × e3."""
+    a = _to_rest(p, kv)[:, 1:]
+    b = _to_rest(pp, kv)[:, 1:]
+    e3 = a / np.linalg.norm(a, axis=1, keepdims=True)
+    e2 = np.cross(a, b)
+    nrm = np.linalg.norm(e2, axis=1, keepdims=True)
+    fallback = np.cross(e3, np.array([1.0, 0.0, 0.0]))
+    fallback = np.where(np.linalg.norm(fallback, axis=1, keepdims=True) > 1e-6, fallback,
+                        np.cross(e3, np.array([0.0, 1.0, 0.0])))
+    e2 = np.where(nrm > 1e-12 * np.linalg.norm(a, axis=1, keepdims=True) ** 2, e2, fallback)
+    e2 /= np.linalg.norm(e2, axis=1, keepdims=True)
+    e1 = np.cross(e2, e3)
+    return e1, e2, e3
+
+
+# ----------------------------------------------------------------------------------------------
+# exact |M|² for the pair angles (vectorised explicit spinors, algebra of processes.traces)
+# ----------------------------------------------------------------------------------------------
+def _slash(p):
+    pl = p * np.array([1.0, -1.0, -1.0, -1.0])
+    return np.einsum("...m,mij->...ij", pl.astype(complex), _tr.GAMMA)
+
+
+def _prop(l, m):
+    den = l[..., 0] ** 2 - np.sum(l[..., 1:] ** 2, axis=-1) - m * m
+    return (_slash(l) + m * _tr.ONE4) / den[..., None, None]
+
+
+def _ww_frame(x, u, k2, m):
+    """Vectorised traces.ww_kinematics (GeV): p, q, pp, k in the γμ CM frame (photon along +z)."""
+    s_t = -u / (1.0 - x)
+    t2 = k2 + u * x / (1.0 - x)
+    s = m * m + s_t
+    rs = np.sqrt(s)
+    w = s_t / (2 * rs)
+    z = np.zeros_like(w)
+    q = np.stack([w, z, z, w], 1)
+    p = np.stack([np.sqrt(w * w + m * m), z, z, -w], 1)
+    k0 = (s + k2 - m * m) / (2 * rs)
+    kabs = np.sqrt(np.maximum(k0 * k0 - k2, 0.0))
+    qk = 0.5 * (k2 - t2)
+    cth = np.clip((k0 - qk / w) / np.maximum(kabs, 1e-300), -1.0, 1.0)
+    sth = np.sqrt(1 - cth * cth)
+    kv = np.stack([k0, kabs * sth, z, kabs * cth], 1)
+    return p, q, p + q - kv, kv
+
+
+_EPS = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]])
+
+
+def _muon_line(vertices, p, q, pp, m):
+    """A[n, s, t, pol, I] = ū(p′)[Γ_I S(p+q) ε̸ + ε̸ S(p′−q) Γ_I]u(p) for n events."""
+    u_in = _tr.spinors_u(p, m)                      # [n, 2, 4]
+    ub = np.conj(_tr.spinors_u(pp, m)) @ _tr.GAMMA[0]
+    s1, s2 = _prop(p + q, m), _prop(pp - q, m)      # [n, 4, 4]
+    es = _slash(_EPS)                               # [2, 4, 4]
+    op = np.einsum("Iab,nbc,lcd->nlIad", vertices, s1, es) + np.einsum(
+        "lab,nbc,Icd->nlIad", es, s2, vertices)
+    return np.einsum("nta,nlIab,nsb->nstlI", ub, op, u_in)
+
+
+def _pair_current(vertices, k1, k2, m1, m2, majorana):
+    if majorana:
+        vertices = _tr._majorana_vertex(vertices)
+    ub = np.conj(_tr.spinors_u(k1, m1)) @ _tr.GAMMA[0]
+    v = _tr.spinors_v(k2, m2)
+    return np.einsum("nha,Iab,ngb->nhgI", ub, vertices, v) * np.array([1.0, -1.0, -1.0, -1.0])
+
+
+def _amp2(A, vert, k1, k2, m1, m2, majorana):
+    J = _pair_current(vert, k1, k2, m1, m2, majorana)
+    M = np.einsum("nstlI,nhgI->nstlhg", A, J)
+    return np.sum(np.abs(M) ** 2, axis=(1, 2, 3, 4, 5))
+
+
+# 9 probe directions that fix the quadratic c0 + c·n + nᵀQn on the sphere exactly
+_PROBES = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1],
+                    [1, 1, 0], [1, 0, 1], [0, 1, 1]], float)
+_PROBES /= np.linalg.norm(_PROBES, axis=1, keepdims=True)
+
+
+def _basis(n):
+    a, b, c = n[..., 0], n[..., 1], n[..., 2]
+    return np.stack([np.ones_like(a), a, b, c, a * a, b * b, a * b, a * c, b * c], -1)
+
+
+_PROBE_INV = np.linalg.inv(_basis(_PROBES))
+
+
+def _pair_structure(group, model, conv):
+    """(muon vertices [4,4,4], pair vertices, m1, m2, majorana) for an exact-|M|² group, or None."""
+    G = _tr.GAMMA
+    if group in ("mu", "tau"):
+        ev, ea = _smeft_eps(model, conv, group)
+        mv = np.einsum("mij,jk->mik", G, ev * _tr.ONE4 - ea * _tr.GAMMA5)
+        return mv, np.einsum("mij,jk->mik", G, _tr.PL), 0.0, 0.0, False
+    if group in ("eN_22", "LN_22"):
+        mv = np.einsum("mij,jk->mik", G, _tr.PR if group == "eN_22" else _tr.PL)
+        nt = model.n_type
+        pv = G if nt == "dirac" else np.einsum("mij,jk->mik", G, _tr.PR)
+        return mv, pv, model.m_N, model.m_N, nt == "majorana"
+    return None
+
+
+def _sample_pair_angles(mu_lab, kv_lab, x, k, u, energy, struct, rng, max_rounds=200):
+    """Unit directions (triad coordinates) from the exact |M|²; returns (n_coords, info)."""
+    n = len(x)
+    mv, pv, m1, m2, maj = struct
+    g = GeV
+    p_c, q_c, pp_c, k_c = _ww_frame(x, u / g**2, (k / g) ** 2, M_MU / g)
+    A = _muon_line(mv, p_c, q_c, pp_c, M_MU / g)
+    e1, e2, e3 = _triad(p_c, pp_c, k_c)
+
+    def amp2(idx, coords):
+        nd = coords[:, :1] * e1[idx] + coords[:, 1:2] * e2[idx] + coords[:, 2:] * e3[idx]
+        k1, k2 = _two_body(k_c[idx], m1 / g, m2 / g, nd)
+        return _amp2(A[idx], pv, k1, k2, m1 / g, m2 / g, maj)
+
+    allidx = np.arange(n)
+    vals = np.stack([amp2(allidx, np.broadcast_to(d, (n, 3))) for d in _PROBES], axis=1)
+    coef = vals @ _PROBE_INV.T                           # [n, 9]
+    c0, cv = coef[:, 0], coef[:, 1:4]
+    Q = np.zeros((n, 3, 3))
+    Q[:, 0, 0], Q[:, 1, 1] = coef[:, 4], coef[:, 5]
+    Q[:, 0, 1] = Q[:, 1, 0] = 0.5 * coef[:, 6]
+    Q[:, 0, 2] = Q[:, 2, 0] = 0.5 * coef[:, 7]
+    Q[:, 1, 2] = Q[:, 2, 1] = 0.5 * coef[:, 8]
+    bound = (c0 + np.linalg.norm(cv, axis=1) + np.linalg.eigvalsh(Q)[:, -1]) * (1 + 1e-9) + 1e-300
+    out = np.empty((n, 3))
+    todo = allidx
+    viol = 0
+    for _ in range(max_rounds):
+        if not todo.size:
+            break
+        d = _isotropic(todo.size, rng)
+        f = amp2(todo, d)
+        viol += int(np.count_nonzero(f > bound[todo]))
+        acc = rng.random(todo.size) * bound[todo] < f
+        out[todo[acc]] = d[acc]
+        todo = todo[~acc]
+    if todo.size:   # pragma: no cover - acceptance per round is ≥ ~1/3 for these |M|²
+        raise KinematicsError(f"pair-angle sampling did not converge for {todo.size} events")
+    # carry the triad coordinates to the lab pair rest frame
+    p_lab = np.broadcast_to(np.array([energy, 0, 0, math.sqrt(energy**2 - M_MU**2)]), (n, 4))
+    l1, l2, l3 = _triad(p_lab, mu_lab, kv_lab)
+    nd = out[:, :1] * l1 + out[:, 1:2] * l2 + out[:, 2:] * l3
+    return nd, viol
+
+
+# ----------------------------------------------------------------------------------------------
+# grids
+# ----------------------------------------------------------------------------------------------
+def _z_nodes():
+    return np.unique(np.concatenate([np.linspace(0, 1, 41), np.geomspace(1e-6, 0.05, 12),
+                                     1 - np.geomspace(1e-6, 0.05, 12), [0.0, 1.0]]))
+
+
+_W_NODES = np.linspace(0.0, 1.0, 33)
+
+
+def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
+    """Sample n points and build their four-vectors; points whose recoil cannot be put on shell
+    (a WW-approximation artefact at x → 1 − m_μ/E, ~1e-5 of events) are replaced by new draws
+    and counted (info["recoil_resampled"])."""
+    pts, viol = sampler.sample(n, rng)
+    x, kk, u, extra = to_xku(pts)
+    mu, kv, nuc, t, _, good = _build_kinematics(x, kk, u, energy, tgt, t_max_choice, rng)
+    redo = 0
+    for _ in range(20):
+        bad = np.nonzero(~good)[0]
+        if not bad.size:
+            break
+        redo += bad.size
+        p2, v2 = sampler.sample(bad.size, rng)
+        viol += v2
+        pts[bad] = p2
+        x2, k2, u2, _e = to_xku(p2)
+        out = _build_kinematics(x2, k2, u2, energy, tgt, t_max_choice, rng)
+        x[bad], kk[bad], u[bad] = x2, k2, u2
+        for arr, new in zip((mu, kv, nuc, t), out[:4]):
+            arr[bad] = new
+        good[bad] = out[5]
+        for key in extra:
+            extra[key][bad] = _e[key]
+    return pts, x, kk, u, mu, kv, nuc, t, extra, viol, redo
+
+
+# ----------------------------------------------------------------------------------------------
+# Z′
+# ----------------------------------------------------------------------------------------------
+def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=None,
+                m_chi=None, theta_max=0.1, t_max="E2", alpha=ALPHA, chunk_size=DEFAULT_CHUNK,
+                x_min=None):
+    """Yield :class:`EventSample` chunks of μN → μN Z′ (WW, seed 001), ``n_events`` in total.
+
+    Parameters: ``mass`` [energy] in (0, E − m_μ); ``decay``: None (Z′ left undecayed),
+    ``"nu"`` (ν_μ ν̄_μ, massless) or ``"chi"`` (χ χ̄ with m_χ, default m/3, seed 001); isotropic
+    in the Z′ rest frame. ``x_min``: restrict to x ≥ x_min (e.g. 0.5 for the signal region).
+    """
+    n_events = _check_n(n_events)
+    chunk_size = _check_chunk(chunk_size)
+    energy = _check_energy(energy)
+    tgt = _target(target)
+    if not (isinstance(mass, numbers.Real) and math.isfinite(mass) and 0 < mass < energy - M_MU):
+        raise KinematicsError(f"mass must be in (0, E - m_mu) = (0, {(energy - M_MU) / GeV:.6g})"
+                              f" GeV, got {mass / GeV if isinstance(mass, numbers.Real) else mass!r}"
+                              " GeV")
+    if decay not in (None, "nu", "chi"):
+        raise UnknownNameError(f"decay must be None, 'nu' or 'chi', got {decay!r}")
+    if m_chi is None:
+        m_chi = mass / 3.0
+    if decay == "chi" and not (0 <= m_chi < mass / 2):
+        raise KinematicsError(f"m_chi must be in [0, m/2) = [0, {mass / 2 / GeV:g}) GeV")
+    m = float(mass)
+    x_lo0 = m / energy
+    if x_min is not None:
+        if not (isinstance(x_min, numbers.Real) and 0 <= x_min < _x_hi(energy)):
+            raise InputError(f"x_min must be in [0, {_x_hi(energy):.5f}), got {x_min!r}")
+    xa = max(x_lo0, x_min or 0.0)
+    xh = _x_hi(energy)
+
+    def density(pts):
+        z, w = pts[:, 0], pts[:, 1]
+        x = xa + z * (xh - xa)
+        s_lo, s_hi = _s_limits(x, m * m, energy, theta_max)
+        s = s_lo + w * (s_hi - s_lo)
+        return np.maximum(_zprime_density_xs(x, s, m, energy, tgt, alpha, t_max), 0.0) * (
+            (xh - xa) * (s_hi - s_lo))
+
+    sampler = _GridSampler(density, [_z_nodes(), _W_NODES])
+    pdg = {"mu": PDG_IDS["mu-"], "system": PDG_IDS["zprime"]}
+    if decay == "nu":
+        pdg.update(d1=PDG_IDS["numu"], d2=-PDG_IDS["numu"])
+    elif decay == "chi":
+        pdg.update(d1=PDG_IDS["chi"], d2=-PDG_IDS["chi"])
+    info = {"mass_GeV": m / GeV, "decay": decay, "theta_max": theta_max, "t_max": t_max,
+            "alpha": alpha, "x_min": x_min, "seed": seed, "chunk_size": chunk_size,
+            "sigma_per_g2_pb_grid": natural_to_area(sampler.integral_estimate) / picobarn,
+            "mucast_version": __version__}
+    children = np.random.SeedSequence(seed).spawn((n_events + chunk_size - 1) // chunk_size)
+    done = 0
+    for ss in children:
+        rng = np.random.default_rng(ss)
+        n = min(chunk_size, n_events - done)
+        def to_xku(pts):
+            z, w = pts[:, 0], pts[:, 1]
+            x = xa + z * (xh - xa)
+            s_lo, s_hi = _s_limits(x, m * m, energy, theta_max)
+            return x, np.full(len(x), m), -np.exp(s_lo + w * (s_hi - s_lo)), {}
+
+        pts, x, kk, u, mu, kv, nuc, t, _, viol, redo = _sample_kinematic(
+            sampler, to_xku, n, energy, tgt, t_max, rng)
+        d1 = d2 = None
+        if decay is not None:
+            md = 0.0 if decay == "nu" else float(m_chi)
+            d1, d2 = _two_body(kv, md, md, _isotropic(n, rng))
+        done += n
+        yield EventSample("zprime", energy, tgt.name, mu, kv, nuc, x, kk, u, t, d1, d2,
+                          pdg=dict(pdg), info={**info, "envelope_violations": viol,
+                                               "recoil_resampled": redo})
+
+
+def generate_zprime(mass, n_events, seed=0, **kwargs) -> EventSample:
+    """All events of :func:`iter_zprime` in one :class:`EventSample`.
+
+    Example
+    -------
+    >>> from mucast.units import GeV
+    >>> ev = generate_zprime(0.1 * GeV, 2000, seed=1)
+    >>> len(ev), ev.info["envelope_violations"]
+    (2000, 0)
+    """
+    return EventSample.concatenate(iter_zprime(mass, n_events, seed, **kwargs))
+
+
+# ----------------------------------------------------------------------------------------------
+# EFT pairs
+# ----------------------------------------------------------------------------------------------
+def _eft_model(model, m_N):
+    if isinstance(model, _eft.EFTModel):
+        return model
+    if isinstance(model, str):
+        _eft.check_operator(model)
+        return _eft.EFTModel.single(model, 1.0 / GeV**2, m_N=m_N)
+    raise InputError(f"model must be an operator name or an EFTModel, got {model!r}")
+
+
+def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=None,
+             k_max=3 * GeV, k_min=None, conventions=None, decay=True,
+             chunk_size=DEFAULT_CHUNK):
+    """Yield chunks of μN → μN χ1χ2 events for an operator name or :class:`EFTModel`.
+
+    ``k``: if given, the pair mass is fixed (events from dσ/dx dũ at that k²; used for κ(k));
+    otherwise k is sampled from dσ/dk² on [max(threshold, k_min), k_max] (default up to 3 GeV,
+    the end of seed 000's simulated acceptance range). ``decay``: sample the two fermions (exact
+    |M|² for ll/le/eN/LN, isotropic for LNLe — see module doc); False skips it (faster; the
+    detector does not need invisible momenta).
+    """
+    n_events = _check_n(n_events)
+    chunk_size = _check_chunk(chunk_size)
+    energy = _check_energy(energy)
+    tgt = _target(target)
+    if not (isinstance(m_N, numbers.Real) and math.isfinite(m_N) and m_N >= 0):
+        raise InputError(f"m_N must be >= 0 GeV, got {m_N!r}")
+    mdl = _eft_model(model, m_N)
+    conv = _conv.get(conventions)
+    thr = mdl.threshold()
+    reach = energy - M_MU
+    groups = _channel_groups(mdl, conv)
+    if k is not None:
+        if not (isinstance(k, numbers.Real) and math.isfinite(k) and thr < k < reach):
+            raise KinematicsError(f"pair mass k must be in (threshold, E - m_mu) = ({thr / GeV:g},"
+                                  f" {reach / GeV:.6g}) GeV, got {k / GeV if isinstance(k, numbers.Real) else k!r} GeV")
+        k_lo = k_hi = float(k)
+    else:
+        if not (isinstance(k_max, numbers.Real) and math.isfinite(k_max)):
+            raise InputError(f"k_max must be a number (GeV), got {k_max!r}")
+        k_hi = min(float(k_max), reach * (1 - 1e-6))
+        k_lo = thr if k_min is None else max(thr, float(k_min))
+        if not k_hi > k_lo:
+            raise KinematicsError(f"empty pair-mass range: threshold/k_min {k_lo / GeV:g} GeV >= "
+                                  f"k_max {k_hi / GeV:g} GeV (kinematic reach {reach / GeV:.6g} GeV)")
+    def coords(pts):
+        if k_lo == k_hi:
+            kk = np.full(len(pts), k_lo)
+            z, w = pts[:, 0], pts[:, 1]
+            jk = 1.0
+        else:
+            kk, z, w = pts[:, 0], pts[:, 1], pts[:, 2]
+            jk = 2.0 * kk
+        x, s, jac = _map_xs(kk, z, w, energy, conv.theta_max)
+        return kk, x, s, jac * jk
+
+    def density(pts):
+        kk, x, s, jac = coords(pts)
+        dens = _eft_group_densities(mdl, conv, x, kk, s, energy, tgt)
+        return np.maximum(sum(dens.values()), 0.0) * jac
+
+    if k_lo == k_hi:
+        edges = [_z_nodes(), _W_NODES]
+    else:
+        span = k_hi - k_lo
+        kn = k_lo + span * np.concatenate([[1e-7], np.geomspace(1e-4, 1.0, 36)])
+        kn = kn[kn > 0]
+        edges = [kn, _z_nodes(), _W_NODES]
+    sampler = _GridSampler(density, edges)
+    info = {"coefficients_GeV-2": {kk: v * GeV**2 for kk, v in mdl.coefficients.items()},
+            "m_N_GeV": mdl.m_N / GeV, "n_type": mdl.n_type, "k_fixed_GeV": None if k is None
+            else k / GeV, "k_range_GeV": [k_lo / GeV, k_hi / GeV], "conventions": conv.name,
+            "seed": seed, "chunk_size": chunk_size, "pair_angles": {},
+            "sigma_pb_grid": natural_to_area(sampler.integral_estimate) / picobarn,
+            "mucast_version": __version__}
+    for g in groups:
+        info["pair_angles"][g] = ("exact |M|^2" if _pair_structure(g, mdl, conv) is not None
+                                  else "isotropic (approximation)") if decay else "not sampled"
+    children = np.random.SeedSequence(seed).spawn((n_events + chunk_size - 1) // chunk_size)
+    done = 0
+    for ss in children:
+        rng = np.random.default_rng(ss)
+        n = min(chunk_size, n_events - done)
+        def to_xku(pts):
+            kk_, x_, s_, _j = coords(pts)
+            return x_, kk_, -np.exp(s_), {"s": s_}
+
+        pts, x, kk, u, mu, kv, nuc, t, extra, viol, redo = _sample_kinematic(
+            sampler, to_xku, n, energy, tgt, conv.t_max, rng)
+        s = extra["s"]
+        d1 = d2 = None
+        pid1 = np.zeros(n, int)
+        pid2 = np.zeros(n, int)
+        if decay:
+            d1, d2 = np.empty((n, 4)), np.empty((n, 4))
+            dens = _eft_group_densities(mdl, conv, x, kk, s, energy, tgt)
+            keys = list(dens)
+            probs = np.stack([np.maximum(dens[g], 0) for g in keys], axis=1)
+            probs /= np.maximum(probs.sum(axis=1, keepdims=True), 1e-300)
+            which = (rng.random(n)[:, None] > np.cumsum(probs, axis=1)).sum(axis=1)
+            which = np.minimum(which, len(keys) - 1)
+            for gi, g in enumerate(keys):
+                sel = np.nonzero(which == gi)[0]
+                if not sel.size:
+                    continue
+                st = _pair_structure(g, mdl, conv)
+                ch = groups[g][0]
+                if st is not None:
+                    nd, v2 = _sample_pair_angles(mu[sel], kv[sel], x[sel], kk[sel], u[sel],
+                                                 energy, st, rng)
+                    viol += v2
+                else:
+                    nd = _isotropic(sel.size, rng)
+                a, b = _two_body(kv[sel], ch.m1, ch.m2, nd)
+                d1[sel], d2[sel] = a, b
+                pid1[sel], pid2[sel] = _daughter_pdg(g)
+        done += n
+        pdg = {"mu": PDG_IDS["mu-"], "system": 0}
+        if decay:
+            pdg["d1_array"] = pid1
+            pdg["d2_array"] = pid2
+        yield EventSample("eft", energy, tgt.name, mu, kv, nuc, x, kk, u, t, d1, d2, pdg=pdg,
+                          info={**info, "envelope_violations": viol, "recoil_resampled": redo})
+
+
+def _daughter_pdg(group):
+    if group == "mu":
+        return PDG_IDS["numu"], -PDG_IDS["numu"]
+    if group == "tau":
+        return PDG_IDS["nutau"], -PDG_IDS["nutau"]
+    if group == "LNLe_2222":
+        return PDG_IDS["numu"], -PDG_IDS["N"]
+    return PDG_IDS["N"], -PDG_IDS["N"]
+
+
+def generate_eft(model, n_events, seed=0, **kwargs) -> EventSample:
+    """All events of :func:`iter_eft` in one :class:`EventSample` (see there).
+
+    Example
+    -------
+    >>> ev = generate_eft("ll_2233", 500, seed=3)
+    >>> len(ev), ev.info["envelope_violations"]
+    (500, 0)
+    """
+    chunks = list(iter_eft(model, n_events, seed, **kwargs))
+    out = EventSample.concatenate(chunks)
+    if "d1_array" in chunks[0].pdg:
+        out.pdg = {**chunks[0].pdg,
+                   "d1_array": np.concatenate([c.pdg["d1_array"] for c in chunks]),
+                   "d2_array": np.concatenate([c.pdg["d2_array"] for c in chunks])}
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# output
+# ----------------------------------------------------------------------------------------------
+def _atomic_write(path, writer):
+    """Call ``writer(fh)`` on a temporary file next to ``path``, then os.replace (no partial file)."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise DataFileError(f"output directory {directory} does not exist")
+    if path.is_dir():
+        raise DataFileError(f"output path {path} is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DataFileError(f"cannot write to {directory}: {exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _daughter_ids(ev, i):
+    if "d1_array" in ev.pdg:
+        return int(ev.pdg["d1_array"][i]), int(ev.pdg["d2_array"][i])
+    return ev.pdg.get("d1", 0), ev.pdg.get("d2", 0)
+
+
+def _nucleus_pdg(ev):
+    tgt = Target.from_name(ev.target)
+    return _NUCLEUS_PDG.get((tgt.name, tgt.Z), 1000000000 + tgt.Z * 10000 + round(tgt.A) * 10)
+
+
+def write_lhe(events: EventSample, path, cross_section_pb=None) -> None:
+    """Write a Les Houches Event file (LHEF 3.0, energies in GeV), atomically.
+
+    Beam 1: the muon; beam 2: the target nucleus at rest (its PDG nuclear code). Each event lists
+    μ⁻ and nucleus (status −1), the outgoing μ⁻ and nucleus (1), the Z′ (1, or 2 if decayed) or the
+    pair (daughters with status 1, the pair not listed as a particle for EFT), daughters (1).
+    ``cross_section_pb``: the σ written in <init> (default: the sampler's midpoint estimate of the
+    sampled region — per g² for the Z′, at the model's coefficients for EFT; a rough number, the
+    reference σ is mucast's quadrature).
+    Read back with ``pylhe.LHEFile.fromfile(path)`` / ``pylhe.to_awkward`` (pylhe ≥ 1.0; tested).
+    """
+    ev = events
+    if not isinstance(ev, EventSample) or len(ev) == 0:
+        raise InputError("write_lhe needs a non-empty EventSample")
+    g = GeV
+    npdg = _nucleus_pdg(ev)
+    M = Target.from_name(ev.target).atomic_mass
+    beam = ev.beam
+    if cross_section_pb is None:
+        cross_section_pb = ev.info.get("sigma_pb_grid", ev.info.get("sigma_per_g2_pb_grid", 0.0))
+    xs = float(cross_section_pb)
+
+    def line(pid, st, m1, m2, p, mass):
+        return (f" {pid:>9d} {st:>2d} {m1:>4d} {m2:>4d} {0:>4d} {0:>4d} "
+                f"{p[1] / g:+.10e} {p[2] / g:+.10e} {p[3] / g:+.10e} {p[0] / g:.10e} "
+                f"{mass / g:.10e} 0.0000e+00 9.0000e+00\n")
+
+    def writer(fh):
+        fh.write('<LesHouchesEvents version="3.0">\n<header>\n<mucast>\n')
+        fh.write(f"  generator: mucast {__version__} (mucast.events)\n  process: {ev.process}\n")
+        for key, val in ev.info.items():
+            fh.write(f"  {key}: {val}\n")
+        fh.write("</mucast>\n</header>\n<init>\n")
+        fh.write(f" {PDG_IDS['mu-']} {npdg} {beam[0] / g:.10e} {M / g:.10e} 0 0 0 0 3 1\n")
+        fh.write(f" {xs:.6e} 0.000000e+00 1.000000e+00 1\n</init>\n")
+        mu, sysv, nuc = ev.mu, ev.system, ev.nucleus
+        for i in range(len(ev)):
+            parts = [line(PDG_IDS["mu-"], -1, 0, 0, beam, M_MU),
+                     line(npdg, -1, 0, 0, np.array([M, 0, 0, 0]), M),
+                     line(PDG_IDS["mu-"], 1, 1, 2, mu[i], M_MU),
+                     line(npdg, 1, 1, 2, nuc[i], M)]
+            if ev.process == "zprime":
+                st = 2 if ev.d1 is not None else 1
+                parts.append(line(PDG_IDS["zprime"], st, 1, 2, sysv[i], ev.k[i]))
+                if ev.d1 is not None:
+                    a, b = _daughter_ids(ev, i)
+                    for pid, dv in ((a, ev.d1[i]), (b, ev.d2[i])):
+                        m2 = max(dv[0] ** 2 - dv[1] ** 2 - dv[2] ** 2 - dv[3] ** 2, 0.0)
+                        parts.append(line(pid, 1, 5, 5, dv, math.sqrt(m2)))
+            elif ev.d1 is not None:
+                a, b = _daughter_ids(ev, i)
+                for pid, dv in ((a, ev.d1[i]), (b, ev.d2[i])):
+                    m2 = max(dv[0] ** 2 - dv[1] ** 2 - dv[2] ** 2 - dv[3] ** 2, 0.0)
+                    parts.append(line(pid, 1, 1, 2, dv, math.sqrt(m2)))
+            else:   # undecayed pair: write it as one invisible pseudo-particle (code 0 not allowed)
+                parts.append(line(PDG_IDS["chi"], 1, 1, 2, sysv[i], ev.k[i]))
+            fh.write("<event>\n")
+            fh.write(f" {len(parts)} 1 1.0000000e+00 {math.sqrt(max(-ev.u[i], 0)) / g:.6e} "
+                     f"{ALPHA:.8e} 0.0000000e+00\n")
+            fh.writelines(parts)
+            fh.write("</event>\n")
+        fh.write("</LesHouchesEvents>\n")
+
+    _atomic_write(path, writer)
+
+
+CSV_COLUMNS = ["event", "x", "k_GeV", "u_GeV2", "t_GeV2"] + [
+    f"{c}_{p}_GeV" for p in ("mu", "X", "N", "d1", "d2") for c in ("E", "px", "py", "pz")] + [
+    "pdg_d1", "pdg_d2"]
+
+
+def write_csv(events: EventSample, path) -> None:
+    """One row per event; columns carry their units (``px_mu_GeV``): see :data:`CSV_COLUMNS`
+    (X = Z′ or pair, N = recoil nucleus, d1/d2 = invisible daughters, empty if not sampled).
+    '#' lines at the top record the process and its parameters. Written atomically."""
+    ev = events
+    if not isinstance(ev, EventSample) or len(ev) == 0:
+        raise InputError("write_csv needs a non-empty EventSample")
+    g = GeV
+    n = len(ev)
+    blocks = [np.arange(n)[:, None], ev.x[:, None], ev.k[:, None] / g, ev.u[:, None] / g**2,
+              ev.t[:, None] / g**2, ev.mu / g, ev.system / g, ev.nucleus / g]
+    has_d = ev.d1 is not None
+    blocks += [ev.d1 / g, ev.d2 / g] if has_d else [np.full((n, 8), np.nan)]
+    if has_d and "d1_array" in ev.pdg:
+        ids = np.stack([ev.pdg["d1_array"], ev.pdg["d2_array"]], 1)
+    else:
+        ids = np.tile([ev.pdg.get("d1", 0), ev.pdg.get("d2", 0)], (n, 1))
+    data = np.concatenate(blocks + [ids], axis=1)
+
+    def writer(fh):
+        fh.write(f"# mucast {__version__} events: process={ev.process}, energy_GeV={ev.energy / g}"
+                 f", target={ev.target}\n")
+        for key, val in ev.info.items():
+            fh.write(f"# {key}: {val}\n")
+        fh.write(",".join(CSV_COLUMNS) + "\n")
+        buf = io.StringIO()
+        fmt = ["%d"] + ["%.10g"] * (data.shape[1] - 3) + ["%d", "%d"]
+        np.savetxt(buf, np.nan_to_num(data, nan=0.0) if has_d else data, fmt=fmt, delimiter=",")
+        text = buf.getvalue()
+        if not has_d:
+            text = text.replace("nan", "")
+        fh.write(text)
+
+    _atomic_write(path, writer)
+
+
+def read_csv(path) -> dict:
+    """Read a file of :func:`write_csv` into a dict of column arrays (GeV units as named)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            rows = [r for r in csv.reader(line for line in fh if not line.startswith("#"))]
+    except OSError as exc:
+        raise DataFileError(f"cannot read {path}: {exc}") from None
+    header, body = rows[0], rows[1:]
+    cols = list(zip(*body)) if body else [[] for _ in header]
+    return {h: np.array([float(v) if v != "" else np.nan for v in c]) for h, c in zip(header, cols)}

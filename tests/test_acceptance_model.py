@@ -1,0 +1,85 @@
+"""Tests of mucast.acceptance_model: calibration, table format, and the before/after plumbing."""
+
+import numpy as np
+import pytest
+
+from mucast import acceptance_model as AM
+from mucast.acceptance import AcceptanceTable
+from mucast.exceptions import DataFileError, InputError, UnknownNameError
+
+
+@pytest.fixture(scope="module")
+def res2022():
+    return AM.derive("2022", n_events=4000, seed=1)
+
+
+def test_calibration_reproduces_the_12_percent_peak(res2022):
+    m = res2022.masses_GeV
+    win = (m >= 0.1) & (m <= 1.0)
+    assert np.max(res2022.final_efficiency[win]) == pytest.approx(0.12, rel=1e-12)
+    assert 0 < res2022.calibration <= 1.0
+
+
+def test_kappa_shape(res2022):
+    k = res2022.kappa
+    assert np.all((k >= 0) & (k <= 1))
+    assert k.max() > k[-1] > 0           # falls towards sqrt(k^2) = 3 GeV but stays non-zero
+    assert res2022.k_GeV[-1] == 3.0
+
+
+def test_tables_round_trip(res2022, tmp_path):
+    paths = AM.write_tables(res2022, tmp_path, command="pytest")
+    names = sorted(p.split("/")[-1] for p in paths)
+    assert names == ["derived_2022.csv", "derived_zprime_2022_t1.csv", "derived_zprime_2022_t2.csv"]
+    t = AcceptanceTable.from_file(tmp_path / "derived_2022.csv", columns=("k_GeV", "kappa"))
+    assert "command: pytest" in t.provenance and "eps_cal" in t.provenance
+    z = AcceptanceTable.from_file(tmp_path / "derived_zprime_2022_t1.csv",
+                                  columns=("m_GeV", "efficiency"))
+    assert z.x_max > 0 and np.all(z.value <= 1)
+
+
+def test_before_after(res2022, tmp_path):
+    AM.write_tables(res2022, tmp_path, command="pytest")
+    ba = AM.before_after(tmp_path, datasets=("2022",), zprime_masses_MeV=(100,))
+    r = ba["table1"]["2022"]["ll_2233"]
+    assert r["ratio_after_before"] > 0
+    z = ba["zprime"]["2022"]["100 MeV"]
+    assert 1e-5 < z["after"] < 1e-2
+
+
+def test_bad_input(tmp_path):
+    with pytest.raises(UnknownNameError):
+        AM.derive("1999", n_events=2000)
+    with pytest.raises(InputError):
+        AM.derive("2022", n_events=10)
+    with pytest.raises(DataFileError):
+        AM.derive("2022", config=tmp_path / "nope.toml", n_events=2000)
+
+
+def test_cli_register_and_errors(tmp_path, capsys):
+    import argparse
+    import json
+
+    from mucast import cli_events
+    from mucast.exceptions import MucastError
+
+    p = argparse.ArgumentParser()
+    cli_events.register(p.add_subparsers())
+    out = tmp_path / "z.csv"
+    a = p.parse_args(["generate", "zprime", "--mass", "0.1", "--events", "200", "--out", str(out),
+                      "--json"])
+    a.func(a)
+    assert json.loads(capsys.readouterr().out)["events"] == 200 and out.is_file()
+    for argv in (["generate", "eft", "--operator", "XX", "--events", "5", "--out", str(out)],
+                 ["generate", "zprime", "--mass", "500", "--events", "5", "--out",
+                  str(tmp_path / "y.lhe")],
+                 ["generate", "zprime", "--mass", "0.1", "--events", "0", "--out",
+                  str(tmp_path / "y.lhe")],
+                 ["generate", "zprime", "--mass", "0.1", "--events", "5", "--out",
+                  str(tmp_path / "no" / "y.lhe")],
+                 ["acceptance", "--dataset", "1999", "--json"],
+                 ["acceptance", "--dataset", "2022", "--config", str(tmp_path / "bad.toml")]):
+        a = p.parse_args(argv)
+        with pytest.raises(MucastError):
+            a.func(a)
+    assert not (tmp_path / "y.lhe").exists()

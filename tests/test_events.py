@@ -1,0 +1,196 @@
+"""Tests of mucast.events: distributions against mucast's cross sections, exactness of the
+kinematics and of the pair-angle |M|², reproducibility, LHE (pylhe) and CSV round trips."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from mucast import events as E
+from mucast.constants import M_MU
+from mucast.exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
+from mucast.processes import eft, traces, zprime
+from mucast.targets import Target
+from mucast.units import GeV
+
+PB = Target.from_name("Pb")
+P_MIN = 1e-3      # stated threshold: a binned chi2 test fails only if its p-value is below 1e-3
+
+
+def _chi2_p(counts, expected):
+    ok = expected > 5
+    chi2 = float(np.sum((counts[ok] - expected[ok]) ** 2 / expected[ok]))
+    return stats.chi2.sf(chi2, int(ok.sum()) - 1)
+
+
+def _conservation(ev):
+    init = ev.beam + np.array([PB.atomic_mass, 0, 0, 0])
+    tot = ev.mu + ev.system + ev.nucleus
+    return np.max(np.abs(tot - init) / GeV)
+
+
+def test_zprime_x_distribution_matches_dsigma_dx():
+    m = 0.2 * GeV
+    ev = E.generate_zprime(m, 40_000, seed=11)
+    assert ev.info["envelope_violations"] == 0
+    edges = np.linspace(m / ev.energy, 1 - M_MU / ev.energy, 21)
+    fine = np.linspace(edges[0], edges[-1], 4001)[1:-1]
+    d = zprime.dsigma_dx(fine, m, 1.0)
+    cdf = np.concatenate([[0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(fine))])
+    expected = np.diff(np.interp(edges, fine, cdf)) / cdf[-1] * len(ev)
+    counts, _ = np.histogram(ev.x, edges)
+    assert _chi2_p(counts, expected) > P_MIN
+
+
+def test_eft_k_distribution_matches_dsigma_dk2():
+    model = eft.EFTModel({"ll_2233": 1 / GeV**2})
+    ev = E.generate_eft(model, 20_000, seed=5, decay=False, k_max=3 * GeV)
+    assert ev.info["envelope_violations"] == 0
+    edges = np.linspace(0.0, 3.0, 16) * GeV
+    kk = np.linspace(1e-4 * GeV, 3 * GeV, 600)
+    d = 2 * kk * eft.dsigma_dk2(model, kk, ev.energy, PB)
+    cdf = np.concatenate([[0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(kk))])
+    expected = np.diff(np.interp(edges, kk, cdf)) / cdf[-1] * len(ev)
+    counts, _ = np.histogram(ev.k, edges)
+    assert _chi2_p(counts, expected) > P_MIN
+
+
+def test_eft_fixed_k_x_distribution_matches_eq20():
+    model = eft.EFTModel({"LN_22": 1 / GeV**2}, m_N=0.2 * GeV)
+    k = 1.0 * GeV
+    ev = E.generate_eft(model, 20_000, seed=9, k=k, decay=False)
+    x_lo, x_hi = k / ev.energy, 1 - M_MU / ev.energy
+    fine = np.linspace(x_lo, x_hi, 3001)[1:-1]
+    d = eft.differential_cross_section(model, fine, k * k, ev.energy, PB)
+    cdf = np.concatenate([[0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(fine))])
+    edges = np.linspace(x_lo, x_hi, 21)
+    expected = np.diff(np.interp(edges, fine, cdf)) / cdf[-1] * len(ev)
+    counts, _ = np.histogram(ev.x, edges)
+    assert _chi2_p(counts, expected) > P_MIN
+
+
+@pytest.mark.parametrize("gen", [
+    lambda: E.generate_zprime(0.01 * GeV, 5000, seed=1, decay="nu"),
+    lambda: E.generate_zprime(2 * GeV, 5000, seed=1, decay="chi"),
+    lambda: E.generate_eft("ll_2222", 2000, seed=1),
+    lambda: E.generate_eft("eN_22", 2000, seed=1, m_N=0.3 * GeV),
+    lambda: E.generate_eft("LNLe_2222", 2000, seed=1, m_N=0.3 * GeV),
+])
+def test_four_momentum_conservation_and_masses(gen):
+    ev = gen()
+    assert _conservation(ev) < 1e-9
+    m_mu = np.sqrt(ev.mu[:, 0] ** 2 - np.sum(ev.mu[:, 1:] ** 2, 1))
+    assert np.allclose(m_mu, M_MU, rtol=1e-6)
+    if ev.d1 is not None:
+        assert np.allclose(ev.d1 + ev.d2, ev.system, atol=1e-6 * GeV)
+    assert ev.info["envelope_violations"] == 0
+    assert np.all(ev.t > 0)
+
+
+def test_seed_reproducibility():
+    a = E.generate_zprime(0.1 * GeV, 3000, seed=42, chunk_size=1000)
+    b = E.generate_zprime(0.1 * GeV, 3000, seed=42, chunk_size=1000)
+    c = E.generate_zprime(0.1 * GeV, 3000, seed=43, chunk_size=1000)
+    assert np.array_equal(a.mu, b.mu) and np.array_equal(a.t, b.t)
+    assert not np.array_equal(a.mu, c.mu)
+    e1 = E.generate_eft("le_3322", 1500, seed=3)
+    e2 = E.generate_eft("le_3322", 1500, seed=3)
+    assert np.array_equal(e1.d1, e2.d1)
+
+
+def test_chunks_bound_memory():
+    chunks = list(E.iter_zprime(0.1 * GeV, 5500, seed=1, chunk_size=2000))
+    assert [len(c) for c in chunks] == [2000, 2000, 1500]
+
+
+def test_vectorised_amplitude_equals_traces():
+    """Pair-integrated Σ|M|² of the vectorised spinor code = traces.F_operator (same point)."""
+    x, u, k2, m_mu, mN = 0.7, -0.3, 0.25, M_MU / GeV, 0.1
+    kin = traces.ww_kinematics(x, u, k2, m_mu)
+    for op, vert_mu, vert_pair, m1 in (
+            ("V", traces.GAMMA, np.einsum("mij,jk->mik", traces.GAMMA, traces.PL), 0.0),
+            ("LN", np.einsum("mij,jk->mik", traces.GAMMA, traces.PL), traces.GAMMA, mN)):
+        k1, kk2, w = traces._pair_momenta(kin["k"], m1, m1, 6, 8)
+        n = len(w)
+        A = E._muon_line(vert_mu, *(np.broadcast_to(kin[a], (n, 4)) for a in ("p", "q", "pp")),
+                         m_mu)
+        ours = float(np.sum(w * E._amp2(A, vert_pair, k1, kk2, m1, m1, False)))
+        ref = traces.F_operator(op, x, u, k2, m_mu, m_N=m1)
+        assert ours == pytest.approx(ref, rel=1e-10)
+
+
+def test_quadratic_bound_is_an_upper_bound():
+    """|M|² is quadratic in the pair direction: the 9-probe fit reproduces any direction."""
+    rng = np.random.default_rng(0)
+    ev = E.generate_eft("ll_2233", 200, seed=2, decay=False, k=0.8 * GeV)
+    st = E._pair_structure("tau", eft.EFTModel({"ll_2233": 1 / GeV**2}), eft._conv.get(None))
+    mv, pv = st[0], st[1]
+    p, q, pp, kc = E._ww_frame(ev.x, ev.u / GeV**2, (ev.k / GeV) ** 2, M_MU / GeV)
+    A = E._muon_line(mv, p, q, pp, M_MU / GeV)
+    e1, e2, e3 = E._triad(p, pp, kc)
+
+    def f(c):
+        nd = c[:, :1] * e1 + c[:, 1:2] * e2 + c[:, 2:] * e3
+        k1, k2 = E._two_body(kc, 0.0, 0.0, nd)
+        return E._amp2(A, pv, k1, k2, 0.0, 0.0, False)
+
+    vals = np.stack([f(np.broadcast_to(d, (len(ev), 3))) for d in E._PROBES], 1)
+    coef = vals @ E._PROBE_INV.T
+    d = E._isotropic(len(ev), rng)
+    assert np.allclose(np.sum(E._basis(d) * coef, 1), f(d), rtol=1e-8)
+
+
+def test_lhe_round_trip_with_pylhe(tmp_path):
+    pylhe = pytest.importorskip("pylhe")
+    ev = E.generate_zprime(0.1 * GeV, 300, seed=4, decay="nu")
+    path = tmp_path / "z.lhe"
+    E.write_lhe(ev, path)
+    f = pylhe.LHEFile.fromfile(path)
+    assert f.init.initInfo.beamA == 13 and f.init.initInfo.energyA == pytest.approx(160.0)
+    read = list(f.events)
+    assert len(read) == 300
+    mu = [p for p in read[7].particles if p.id == 13 and p.status == 1][0]
+    assert mu.px == pytest.approx(ev.mu[7, 1] / GeV, rel=1e-8, abs=1e-12)
+    assert mu.e == pytest.approx(ev.mu[7, 0] / GeV, rel=1e-9)
+    arr = pylhe.to_awkward(pylhe.LHEFile.fromfile(path).events)
+    assert len(arr) == 300
+
+
+def test_csv_round_trip(tmp_path):
+    ev = E.generate_eft("LN_22", 200, seed=4, m_N=0.2 * GeV)
+    path = tmp_path / "e.csv"
+    E.write_csv(ev, path)
+    d = E.read_csv(path)
+    assert "px_mu_GeV" in d and len(d["x"]) == 200
+    assert np.allclose(d["E_d1_GeV"], ev.d1[:, 0] / GeV, rtol=1e-9)
+    assert set(np.unique(d["pdg_d1"]).astype(int)) == {E.PDG_IDS["N"]}
+
+
+def test_errors_and_no_partial_file(tmp_path):
+    with pytest.raises(InputError):
+        E.generate_zprime(0.1 * GeV, 0)
+    with pytest.raises(KinematicsError):
+        E.generate_zprime(170 * GeV, 10)
+    with pytest.raises(UnknownNameError):
+        E.generate_eft("nope", 10)
+    with pytest.raises(KinematicsError):
+        E.generate_eft("LN_22", 10, m_N=2 * GeV)          # threshold 4 GeV > k_max 3 GeV
+    ev = E.generate_zprime(0.1 * GeV, 100, seed=1)
+    with pytest.raises(DataFileError):
+        E.write_lhe(ev, tmp_path / "missing" / "z.lhe")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_leaves_nothing_on_error(tmp_path, monkeypatch):
+    ev = E.generate_zprime(0.1 * GeV, 100, seed=1)
+    target = tmp_path / "z.csv"
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(np, "savetxt", boom)
+    with pytest.raises(RuntimeError):
+        E.write_csv(ev, target)
+    assert list(tmp_path.iterdir()) == []
+    assert math.isfinite(float(ev.x.mean()))
