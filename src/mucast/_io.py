@@ -30,6 +30,7 @@ def read_text(path) -> str:
 
 
 def read_toml(path) -> dict:
+    """Parse a TOML file (path or Traversable); DataFileError if unreadable or invalid."""
     text = read_text(path).lstrip("\ufeff")      # a UTF-8 byte-order mark is not TOML
     try:
         return tomllib.loads(text)

@@ -53,6 +53,7 @@ def _dataset(args):
 
 # ---------------------------------------------------------------------------------------
 def cmd_upper_limit(args):
+    """`mucast upper-limit`: upper limit on a Poisson mean (events)."""
     from .stats import upper_limit
     r = upper_limit(args.observed, args.background, method=args.method, cl=args.cl)
     if args.json:
@@ -63,6 +64,7 @@ def cmd_upper_limit(args):
 
 
 def cmd_bound(args):
+    """`mucast bound`: bound on one operator (GeV^-2) and Lambda (GeV)."""
     from .limits import bound
     exp = _dataset(args)
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
@@ -76,6 +78,7 @@ def cmd_bound(args):
 
 
 def cmd_table1(args):
+    """`mucast table1`: Table I of seed 000 beside ours."""
     from .report import table1
     rows = table1(_conventions(args), method=args.method, cl=args.cl)
     if args.json:
@@ -91,6 +94,7 @@ def cmd_table1(args):
 
 
 def cmd_scan(args):
+    """`mucast scan`: νSMEFT bound against m_N (GeV), optionally resumable."""
     import numpy as np
     from .scans import closing_mass, eft_mass_scan
     if not 2 <= args.points <= 100_000:
@@ -130,6 +134,7 @@ def cmd_scan(args):
 
 
 def cmd_plane(args):
+    """`mucast plane`: the quadratic form of Eq. (23) of seed 000."""
     from .limits import smeft_plane
     f = smeft_plane(args.alpha, _dataset(args), args.conventions, args.method, args.cl)
     if args.json:
@@ -140,6 +145,7 @@ def cmd_plane(args):
 
 
 def cmd_trident(args):
+    """`mucast trident`: Eq. (24) of seed 000."""
     from .limits import trident_combination
     t = trident_combination(_dataset(args), args.c_hat_max, args.z_scale, args.conventions,
                             args.method, args.cl)
@@ -152,6 +158,7 @@ def cmd_trident(args):
 
 
 def cmd_xsec_eft(args):
+    """`mucast xsec eft`: total EFT cross section (pb, cm²)."""
     from .processes.eft import EFTModel, cross_section
     from .targets import Target
     from .units import natural_to_area, picobarn, cm2
@@ -174,6 +181,7 @@ def cmd_xsec_eft(args):
 
 
 def cmd_yield(args):
+    """`mucast yield`: expected signal events for coefficients or a WCxf file."""
     from .processes.eft import EFTModel
     from .yields import signal_yield
     coeffs = {}
@@ -211,6 +219,7 @@ def cmd_yield(args):
 
 
 def cmd_reproduce(args):
+    """`mucast reproduce`: every table and figure of both seeds."""
     from .reproduce import run
     r = run(args.out, points=args.points, zprime_points=args.zprime_points,
             progress=False if args.no_progress else None)
@@ -224,12 +233,14 @@ def cmd_reproduce(args):
 
 
 def cmd_cite(args):
+    """`mucast cite`: BibTeX of the papers a command uses."""
     from .citations import for_command
     print(for_command(args.for_command), end="")
 
 
 # ---------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of the `mucast` command (all subcommands)."""
     from .experiments import DATASETS
     from .processes.eft import NUSMEFT_OPERATORS, OPERATORS
 
@@ -342,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Entry point: run the command; exit code 0, or 2 on bad input (message on stderr)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -71,6 +71,7 @@ def _write(ev, path, fmt):
 
 
 def cmd_generate(args):
+    """`mucast generate`: unweighted signal events to LHE or CSV."""
     from . import events
     if args.events <= 0:
         raise InputError(f"--events must be >= 1, got {args.events}")
@@ -105,6 +106,7 @@ def cmd_generate(args):
 
 
 def cmd_acceptance(args):
+    """`mucast acceptance`: κ(k) and Z′ efficiencies from the fast simulation."""
     from . import acceptance_model as am
     from . import detector
     if args.dataset not in am.DATASETS:

@@ -52,6 +52,7 @@ def _positive(name, v):
 
 # ----------------------------------------------------------------------------------------------
 def cmd_xsec_zprime(args):
+    """`mucast xsec zprime`: σ(μN → μNZ′) in pb."""
     from .processes import zprime
     from .units import cm2, natural_to_area, picobarn  # noqa: F401
     _positive("--mass", args.mass)
@@ -71,6 +72,7 @@ def cmd_xsec_zprime(args):
 
 
 def cmd_limit_zprime(args):
+    """`mucast limit zprime`: 90% CL upper limit on g_Z′."""
     from . import zprime_limits as zl
     _positive("--mass", args.mass)
     r = zl.coupling_limit(args.mass * GeV, args.dataset, args.model, args.method, args.cl,
@@ -85,6 +87,7 @@ def cmd_limit_zprime(args):
 
 
 def cmd_gm2(args):
+    """`mucast gm2`: Δa_μ of the Z′ and the ±2σ band."""
     from . import gm2
     _positive("--mass", args.mass)
     _positive("--coupling", args.coupling)
@@ -102,6 +105,7 @@ def cmd_gm2(args):
 
 
 def cmd_plot_zprime(args):
+    """`mucast plot zprime`: Fig. 4 of seed 001 (PNG, PDF)."""
     from . import plots
     files = plots.plot_zprime(out=args.out, points=args.points)
     if args.json:
@@ -182,6 +186,7 @@ def main(argv=None) -> int:  # pragma: no cover - convenience for running withou
     register(sub)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
+    """Run the Z′ subcommands standalone (same exit codes as mucast.cli.main)."""
         parser.print_help()
         return 2
     try:

@@ -243,6 +243,8 @@ VARIANTS = {
 
 
 def variant(name: str, base: DetectorConfig | None = None) -> DetectorConfig:
+    """The detector configuration of a data set's set-up ("2022", "2023-24", "future"), derived
+    from ``base`` (default: the shipped 2022 model) with the changes listed in VARIANTS."""
     if name not in VARIANTS:
         raise UnknownNameError(f"unknown set-up {name!r}; known: {', '.join(VARIANTS)}")
     return VARIANTS[name][0](base or DetectorConfig.default())

@@ -187,6 +187,7 @@ DATASETS = ("2022", "2023-24", "future")
 
 
 def available_datasets() -> list[str]:
+    """Names of the shipped data sets (2022, 2023-24, future first)."""
     names = sorted(p.name[:-5] for p in data_path("experiments").iterdir() if p.name.endswith(".toml"))
     return [n for n in DATASETS if n in names] + [n for n in names if n not in DATASETS]
 

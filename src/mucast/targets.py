@@ -112,4 +112,5 @@ class Target:
 
 
 def available_targets() -> list[str]:
+    """Names of the shipped target materials."""
     return sorted(p.name[:-5] for p in data_path("targets").iterdir() if p.name.endswith(".toml"))

@@ -77,6 +77,7 @@ def check_energy(energy) -> float:
 
 
 def check_operator(name: str) -> str:
+    """Return ``name`` if it is a known operator (WCxf name), else UnknownNameError."""
     if name not in OPERATORS:
         raise UnknownNameError(f"unknown operator {name!r}; known: {', '.join(OPERATORS)}")
     return name
