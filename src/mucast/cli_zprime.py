@@ -178,6 +178,7 @@ def register(subparsers):
 
 
 def main(argv=None) -> int:  # pragma: no cover - convenience for running without cli.py hooks
+    """Run the Z′ subcommands standalone (same exit codes as mucast.cli.main)."""
     import sys
     parser = argparse.ArgumentParser(prog="mucast-zprime")
     sub = parser.add_subparsers(dest="command")
@@ -186,7 +187,6 @@ def main(argv=None) -> int:  # pragma: no cover - convenience for running withou
     register(sub)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-    """Run the Z′ subcommands standalone (same exit codes as mucast.cli.main)."""
         parser.print_help()
         return 2
     try:
