@@ -83,3 +83,19 @@ def test_console_script_runs():
     p = subprocess.run([sys.executable, "-m", "mucast.cli", "upper-limit", "--observed", "0", "--json"],
                        capture_output=True, text=True, check=True)
     assert json.loads(p.stdout)["upper"] > 2
+
+
+def test_derived_acceptance_option(capsys):
+    # the detector-model tables are one flag away; ratios as in docs/validation.md
+    # (EFT 2022 bounds ×1.31–1.33 weaker, Z′ at 40 MeV ×0.50); 5% windows
+    assert main(["bound", "LN_22", "--json"]) == 0
+    b0 = json.loads(capsys.readouterr().out)["bound"]
+    assert main(["bound", "LN_22", "--acceptance", "derived", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["bound"] / b0 == pytest.approx(1.32, rel=0.05)
+    assert "derived" in d["dataset"]
+    assert main(["limit", "zprime", "--mass", "0.04", "--json"]) == 0
+    g0 = json.loads(capsys.readouterr().out)["coupling"]
+    assert main(["limit", "zprime", "--mass", "0.04", "--acceptance", "derived", "--json"]) == 0
+    g1 = json.loads(capsys.readouterr().out)["coupling"]
+    assert g1 / g0 == pytest.approx(0.50, rel=0.05)

@@ -48,7 +48,11 @@ def _conventions(args):
 
 def _dataset(args):
     from . import experiments
-    return experiments.get(args.experiment) if getattr(args, "experiment", None) else experiments.get(args.dataset)
+    exp = experiments.get(args.experiment) if getattr(args, "experiment", None) else experiments.get(args.dataset)
+    if getattr(args, "acceptance", "shipped") == "derived":
+        from .acceptance_model import derived_experiment
+        exp = derived_experiment(exp)
+    return exp
 
 
 # ---------------------------------------------------------------------------------------
@@ -264,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
                             help="NA64mu data set (default 2022)")
             sp.add_argument("--experiment", metavar="FILE",
                             help="a user experiment TOML file (overrides --dataset)")
+            sp.add_argument("--acceptance", default="shipped", choices=["shipped", "derived"],
+                            help="acceptance tables: 'shipped' (documented approximations, default) or"
+                                 " 'derived' (fast detector simulation, docs/detector_model.md)")
         if stat:
             sp.add_argument("--method", default="fc", choices=["fc", "poisson", "cls"],
                             help="upper-limit method (default fc, Feldman-Cousins)")

@@ -75,7 +75,11 @@ def cmd_limit_zprime(args):
     """`mucast limit zprime`: 90% CL upper limit on g_Z′."""
     from . import zprime_limits as zl
     _positive("--mass", args.mass)
-    r = zl.coupling_limit(args.mass * GeV, args.dataset, args.model, args.method, args.cl,
+    dataset = args.dataset
+    if args.acceptance == "derived":
+        from .acceptance_model import derived_experiment
+        dataset = derived_experiment(args.dataset)
+    r = zl.coupling_limit(args.mass * GeV, dataset, args.model, args.method, args.cl,
                           g_chi=args.g_chi,
                           m_chi=None if args.m_chi is None else args.m_chi * GeV)
     if args.json:
@@ -146,6 +150,9 @@ def register(subparsers):
     grp = s.add_subparsers(dest="model_family", metavar="MODEL")
     z = grp.add_parser("zprime", help="90%% CL limit on g_Z' of the L_mu-L_tau Z' (seed 001)")
     z.add_argument("--dataset", default="2022", choices=list(DATASETS))
+    z.add_argument("--acceptance", default="shipped", choices=["shipped", "derived"],
+                   help="efficiency tables: 'shipped' (calibrated on seed 001, default) or 'derived'"
+                        " (fast detector simulation, docs/detector_model.md)")
     z.add_argument("--model", default="vanilla", choices=list(MODELS))
     z.add_argument("--mass", type=_finite("--mass"), required=True, help="Z' mass in GeV")
     z.add_argument("--method", default=DEFAULT_METHOD, choices=list(LIMIT_METHODS),
