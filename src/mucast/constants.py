@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+import scipy as _scipy
 import scipy.constants as _sc
 from particle import Particle as _Particle
 import particle as _particle
@@ -22,7 +23,7 @@ from .units import GeV, MeV
 #: where the lepton masses come from
 PDG_SOURCE = f"PDG tables of the particle package {_particle.__version__}"
 #: where alpha, G_F, sin^2 theta_W and u come from
-CODATA_SOURCE = "CODATA via scipy.constants " + _sc.__dict__.get("__version__", "")
+CODATA_SOURCE = f"CODATA values shipped with scipy.constants (SciPy {_scipy.__version__})"
 
 #: fine-structure constant at Q^2 = 0 (CODATA) [dimensionless]
 ALPHA = _sc.fine_structure
