@@ -12,7 +12,7 @@ LAYER = {
     "yields": 3, "gm2": 3, "events": 3, "detector": 3, "acceptance_model": 3,
     "stats": 4, "limits": 4, "scans": 4, "zprime_limits": 4, "checkpoint": 4,
     "report": 5, "plots": 5, "hepdata": 5, "reproduce": 5, "cli": 5, "cli_zprime": 5,
-    "cli_events": 5,
+    "cli_events": 5, "_cli": 5,
 }
 
 

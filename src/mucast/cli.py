@@ -7,31 +7,15 @@ on stdout. Errors in the input give a one-line message on stderr and exit code 2
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 
 from . import __version__
+from ._cli import dump_json, finite_float, with_acceptance
 from .exceptions import MucastError
 from .units import GeV
 
 EXIT_INPUT = 2
-
-
-def _positive_float(name):
-    def conv(s):
-        try:
-            v = float(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {s!r}") from None
-        if not math.isfinite(v):
-            raise argparse.ArgumentTypeError(f"{name} must be finite, got {s!r}")
-        return v
-    return conv
-
-
-def _dump(obj):
-    print(json.dumps(obj, indent=None, sort_keys=False, allow_nan=False))
 
 
 def _conventions(args):
@@ -49,10 +33,7 @@ def _conventions(args):
 def _dataset(args):
     from . import experiments
     exp = experiments.get(args.experiment) if getattr(args, "experiment", None) else experiments.get(args.dataset)
-    if getattr(args, "acceptance", "shipped") == "derived":
-        from .acceptance_model import derived_experiment
-        exp = derived_experiment(exp)
-    return exp
+    return with_acceptance(exp, getattr(args, "acceptance", "shipped"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -61,7 +42,7 @@ def cmd_upper_limit(args):
     from .stats import upper_limit
     r = upper_limit(args.observed, args.background, method=args.method, cl=args.cl)
     if args.json:
-        _dump(r.to_dict())
+        dump_json(r.to_dict())
     else:
         print(f"{args.method} {args.cl:.0%} CL upper limit on the signal mean: {r.upper:.4f}"
               f"  (n = {args.observed}, b = {args.background})")
@@ -74,7 +55,7 @@ def cmd_bound(args):
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
               method=args.method, cl=args.cl, n_type=args.n_type)
     if args.json:
-        _dump(r.to_dict())
+        dump_json(r.to_dict())
     else:
         print(f"{args.operator} ({exp.name}, m_N = {args.mN:g} GeV, {args.conventions} conventions):"
               f" |C| < {r.bound * GeV**2:.3e} GeV^-2, Lambda > {r.Lambda / GeV:.1f} GeV"
@@ -86,7 +67,7 @@ def cmd_table1(args):
     from .report import table1
     rows = table1(_conventions(args), method=args.method, cl=args.cl)
     if args.json:
-        _dump({"conventions": args.conventions, "cl": args.cl, "units": "GeV^-2", "rows": rows})
+        dump_json({"conventions": args.conventions, "cl": args.cl, "units": "GeV^-2", "rows": rows})
         return
     print(f"Table I of seed 000 vs mucast ({args.conventions} conventions), 90% CL bounds in GeV^-2")
     print(f"{'data set':8s} {'operator':10s} {'seed':>9s} {'mucast':>10s} {'ratio':>6s} "
@@ -123,14 +104,14 @@ def cmd_scan(args):
                "Lambda_GeV": [r["Lambda"] for r in rows], "closing_mass_GeV": m_close / GeV,
                "conventions": conv.name, "mucast_version": __version__}
         if args.json:
-            _dump(out)
+            dump_json(out)
         else:
             for m, b in zip(out["mN_GeV"], out["bound_GeV-2"]):
                 print(f"{m:10.5f} {b:12.4e}")
         return
     r = eft_mass_scan(args.operator, exp, masses, _conventions(args), args.method, args.cl)
     if args.json:
-        _dump(r.to_dict())
+        dump_json(r.to_dict())
     else:
         print(f"# {args.operator}, {exp.name}: m_N [GeV], bound [GeV^-2]; closes at {m_close / GeV:g} GeV")
         for m, b in zip(r.masses, r.bounds):
@@ -142,7 +123,7 @@ def cmd_plane(args):
     from .limits import smeft_plane
     f = smeft_plane(args.alpha, _dataset(args), args.conventions, args.method, args.cl)
     if args.json:
-        _dump(f.to_dict())
+        dump_json(f.to_dict())
     else:
         print(f"{f.a:.3f} c1^2 + {f.b:.4f} c2^2 + ({f.h:+.4f}) c1 c2 <= {f.R * GeV**4:.3e} GeV^-4"
               f"   (c1, c2) = {f.operators}, data set {f.dataset}")
@@ -154,7 +135,7 @@ def cmd_trident(args):
     t = trident_combination(_dataset(args), args.c_hat_max, args.z_scale, args.conventions,
                             args.method, args.cl)
     if args.json:
-        _dump(t.to_dict())
+        dump_json(t.to_dict())
     else:
         print(f"|[c_LL]_mumumumu/v^2| < {t.c_ll_max * GeV**2:.2e} GeV^-2,"
               f" |[c_Le]_mumumumu/v^2| < {t.c_le_max * GeV**2:.2e} GeV^-2"
@@ -178,7 +159,7 @@ def cmd_xsec_eft(args):
            "energy_GeV": args.energy, "target": tgt.name, "conventions": args.conventions,
            "mucast_version": __version__}
     if args.json:
-        _dump(out)
+        dump_json(out)
     else:
         print(f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi) = {out['sigma_pb']:.4e} pb"
               f" (+- {out['sigma_error_pb']:.1e})")
@@ -215,7 +196,7 @@ def cmd_yield(args):
         out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v) for k, v in
                                      ((k, v * GeV**2) for k, v in y.coefficients.items())}
     if args.json:
-        _dump(out)
+        dump_json(out)
     else:
         if wc is not None:
             print(f"WCxf: {wc.note}")
@@ -229,7 +210,7 @@ def cmd_reproduce(args):
             progress=False if args.no_progress else None)
     if args.json:
         from .reproduce import _clean
-        _dump(_clean({"out": str(r.out), "files": r.files, "timings_s": r.timings,
+        dump_json(_clean({"out": str(r.out), "files": r.files, "timings_s": r.timings,
                       "comparison": r.comparison, "mucast_version": __version__}))
     else:
         print(f"wrote {len(r.files)} files to {r.out} in {r.timings['total']:.1f} s;"
@@ -278,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("upper-limit", help="upper limit on a Poisson signal mean with known background")
     s.add_argument("--observed", type=int, required=True, help="observed events n >= 0")
-    s.add_argument("--background", type=_positive_float("--background"), default=0.0,
+    s.add_argument("--background", type=finite_float("--background"), default=0.0,
                    help="expected background events b >= 0")
     s.add_argument("--method", default="fc", choices=["fc", "poisson", "cls"])
     s.add_argument("--cl", type=float, default=0.9, help="confidence level in (0, 1)")
@@ -287,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("bound", help="bound on one operator coefficient (GeV^-2) and Lambda (GeV)")
     s.add_argument("operator", choices=list(OPERATORS), help="operator (WCxf name)")
-    s.add_argument("--mN", type=_positive_float("--mN"), default=0.0, help="HNL mass in GeV (νSMEFT)")
+    s.add_argument("--mN", type=finite_float("--mN"), default=0.0, help="HNL mass in GeV (νSMEFT)")
     s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
                    help="N for eN_22/LN_22: Dirac with vector current (seed 000, default), Dirac with"
                         " only N_R in the current, or Majorana (docs/conventions.md)")
@@ -324,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = xs.add_parser("eft", help="sigma(mu N -> mu N chi chi) for one operator")
     e.add_argument("operator", choices=list(OPERATORS))
     e.add_argument("--coefficient", type=float, default=1.0, help="coefficient in GeV^-2 (default 1)")
-    e.add_argument("--mN", type=_positive_float("--mN"), default=0.0, help="HNL mass in GeV")
+    e.add_argument("--mN", type=finite_float("--mN"), default=0.0, help="HNL mass in GeV")
     e.add_argument("--energy", type=float, default=160.0, help="beam energy in GeV")
     e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     common(e, dataset=False, stat=False)
@@ -337,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="operator coefficient in GeV^-2, e.g. ll_2233=1e-2 (repeatable)")
     s.add_argument("--wcxf", metavar="FILE",
                    help="SMEFT Warsaw-basis WCxf file (YAML/JSON); coefficients at its scale, no running")
-    s.add_argument("--mN", type=_positive_float("--mN"), default=0.0, help="HNL mass in GeV")
+    s.add_argument("--mN", type=finite_float("--mN"), default=0.0, help="HNL mass in GeV")
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
     cli_zprime.register(sub)

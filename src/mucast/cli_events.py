@@ -20,33 +20,11 @@ Bad input raises :class:`mucast.exceptions.MucastError` subclasses (exit code 2 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 from pathlib import Path
 
+from ._cli import dump_json, finite_float, integer
 from .exceptions import DataFileError, InputError, UnknownNameError
 from .units import GeV
-
-
-def _number(name):
-    def conv(s):
-        try:
-            v = float(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {s!r}") from None
-        if not math.isfinite(v):
-            raise argparse.ArgumentTypeError(f"{name} must be finite, got {s!r}")
-        return v
-    return conv
-
-
-def _int(name):
-    def conv(s):
-        try:
-            return int(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {s!r}") from None
-    return conv
 
 
 def _check_out(path: str, fmt: str | None) -> tuple[Path, str]:
@@ -100,7 +78,7 @@ def cmd_generate(args):
     info = {"process": args.process, "events": len(ev), "out": str(path), "format": fmt,
             "seed": args.seed, "envelope_violations": ev.info["envelope_violations"]}
     if args.json:
-        print(json.dumps(info, allow_nan=False, default=str))
+        dump_json(info, default=str)
     else:
         print(f"wrote {len(ev)} {args.process} events to {path} ({fmt})")
 
@@ -124,7 +102,7 @@ def cmd_acceptance(args):
                f"--seed {args.seed}" + (f" --config {args.config}" if args.config else ""))
         out["written"] = am.write_tables(res, args.out, command=cmd)
     if args.json:
-        print(json.dumps(out, allow_nan=False))
+        dump_json(out)
     else:
         for k, v in zip(out["k_GeV"], out["kappa"]):
             print(f"k = {k:6.3f} GeV  kappa = {v:.4f}")
@@ -138,22 +116,22 @@ def register(subparsers):
     g = subparsers.add_parser("generate", help="unweighted signal events (LHE or CSV)")
     gs = g.add_subparsers(dest="process", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--events", type=_int("--events"), required=True, help="number of unweighted events (> 0)")
-    common.add_argument("--seed", type=_int("--seed"), default=0, help="random seed (same seed, same events)")
+    common.add_argument("--events", type=integer("--events"), required=True, help="number of unweighted events (> 0)")
+    common.add_argument("--seed", type=integer("--seed"), default=0, help="random seed (same seed, same events)")
     common.add_argument("--out", required=True, help="output file (.lhe or .csv)")
     common.add_argument("--format", default=None, help="lhe or csv (default: from the suffix)")
-    common.add_argument("--energy", type=_number("--energy"), default=160.0, help="GeV")
+    common.add_argument("--energy", type=finite_float("--energy"), default=160.0, help="GeV")
     common.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     common.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     z = gs.add_parser("zprime", parents=[common], help="mu N -> mu N Z' (WW)")
-    z.add_argument("--mass", type=_number("--mass"), required=True, help="Z' mass [GeV]")
+    z.add_argument("--mass", type=finite_float("--mass"), required=True, help="Z' mass [GeV]")
     z.add_argument("--decay", choices=("nu", "chi"), default=None, help="add the invisible decay products (isotropic)")
     z.set_defaults(func=cmd_generate)
     e = gs.add_parser("eft", parents=[common], help="mu N -> mu N chi1 chi2 (seed 000)")
     e.add_argument("--operator", required=True, help=", ".join(OPERATORS))
-    e.add_argument("--mN", type=_number("--mN"), default=0.0, help="HNL mass [GeV]")
-    e.add_argument("--k", type=_number("--k"), default=None, help="fixed pair mass [GeV]")
-    e.add_argument("--kmax", type=_number("--kmax"), default=3.0, help="largest pair mass [GeV]")
+    e.add_argument("--mN", type=finite_float("--mN"), default=0.0, help="HNL mass [GeV]")
+    e.add_argument("--k", type=finite_float("--k"), default=None, help="fixed pair mass [GeV]")
+    e.add_argument("--kmax", type=finite_float("--kmax"), default=3.0, help="largest pair mass [GeV]")
     e.add_argument("--no-decay", action="store_true", help="do not sample the two fermions")
     e.set_defaults(func=cmd_generate)
 
@@ -162,8 +140,8 @@ def register(subparsers):
     a.add_argument("--dataset", required=True, help=", ".join(DATASETS))
     a.add_argument("--config", default=None, help="detector TOML (default: the shipped 2022 model)")
     a.add_argument("--out", default=None, help="directory for derived_*.csv tables")
-    a.add_argument("--events", type=_int("--events"), default=40_000, help="events per point")
-    a.add_argument("--seed", type=_int("--seed"), default=0, help="random seed")
+    a.add_argument("--events", type=integer("--events"), default=40_000, help="events per point")
+    a.add_argument("--seed", type=integer("--seed"), default=0, help="random seed")
     a.add_argument("--json", action="store_true", help="print the tables as one JSON object")
     a.set_defaults(func=cmd_acceptance)
     return subparsers

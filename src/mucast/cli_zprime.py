@@ -20,28 +20,11 @@ JSON object. Bad input raises :class:`mucast.exceptions.MucastError` subclasses 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 
 from . import __version__
+from ._cli import dump_json, finite_float, with_acceptance
 from .exceptions import InputError, MucastError
 from .units import GeV
-
-
-def _finite(name):
-    def conv(s):
-        try:
-            v = float(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {s!r}") from None
-        if not math.isfinite(v):
-            raise argparse.ArgumentTypeError(f"{name} must be finite, got {s!r}")
-        return v
-    return conv
-
-
-def _dump(obj):
-    print(json.dumps(obj, allow_nan=False))
 
 
 def _positive(name, v):
@@ -65,7 +48,7 @@ def cmd_xsec_zprime(args):
                              t_max=args.t_max)
     out = {**r.to_dict(), "sigma_cm2": r.value / cm2}
     if args.json:
-        _dump(out)
+        dump_json(out)
     else:
         print(f"sigma(mu {args.target} -> mu {args.target} Z') = {out['sigma_pb']:.5e} pb"
               f" (+- {out['sigma_error_pb']:.1e}, {args.approx})")
@@ -75,15 +58,12 @@ def cmd_limit_zprime(args):
     """`mucast limit zprime`: 90% CL upper limit on g_Z′."""
     from . import zprime_limits as zl
     _positive("--mass", args.mass)
-    dataset = args.dataset
-    if args.acceptance == "derived":
-        from .acceptance_model import derived_experiment
-        dataset = derived_experiment(args.dataset)
+    dataset = with_acceptance(args.dataset, args.acceptance)
     r = zl.coupling_limit(args.mass * GeV, dataset, args.model, args.method, args.cl,
                           g_chi=args.g_chi,
                           m_chi=None if args.m_chi is None else args.m_chi * GeV)
     if args.json:
-        _dump(r.to_dict())
+        dump_json(r.to_dict())
     else:
         extra = f", y < {r.y:.3e}" if r.model == "dark" else ""
         print(f"{args.dataset} {args.model}: g_Z' < {r.coupling:.4e} at m_Z' = {args.mass:g} GeV"
@@ -102,7 +82,7 @@ def cmd_gm2(args):
            "band_2sigma_g_high": float(band.g_high[0]), "target_delta_a_mu": band.delta_a,
            "target_sigma": band.sigma, "mucast_version": __version__}
     if args.json:
-        _dump(out)
+        dump_json(out)
     else:
         print(f"Delta a_mu = {d:.4e}  (g-2 band at this mass: {out['band_2sigma_g_low']:.3e}"
               f" < g < {out['band_2sigma_g_high']:.3e})")
@@ -113,7 +93,7 @@ def cmd_plot_zprime(args):
     from . import plots
     files = plots.plot_zprime(out=args.out, points=args.points)
     if args.json:
-        _dump({"files": [str(f) for f in files]})
+        dump_json({"files": [str(f) for f in files]})
     else:
         print("wrote " + ", ".join(str(f) for f in files))
 
@@ -123,17 +103,17 @@ def add_xsec_zprime(xsec_subparsers):
     """Add ``zprime`` to the existing ``xsec`` sub-command group of mucast.cli."""
     from .processes.zprime import APPROXIMATIONS
     e = xsec_subparsers.add_parser("zprime", help="sigma(mu N -> mu N Z') of the L_mu-L_tau Z'")
-    e.add_argument("--mass", type=_finite("--mass"), required=True, help="Z' mass in GeV")
-    e.add_argument("--coupling", type=_finite("--coupling"), required=True, help="g_Z'")
-    e.add_argument("--energy", type=_finite("--energy"), default=160.0, help="beam energy in GeV")
+    e.add_argument("--mass", type=finite_float("--mass"), required=True, help="Z' mass in GeV")
+    e.add_argument("--coupling", type=finite_float("--coupling"), required=True, help="g_Z'")
+    e.add_argument("--energy", type=finite_float("--energy"), default=160.0, help="beam energy in GeV")
     e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     e.add_argument("--approx", default="ww", choices=list(APPROXIMATIONS),
                    help="ww (default), iww, or etl (exact tree level, vegas; seconds)")
-    e.add_argument("--theta-max", type=_finite("--theta-max"), default=0.1,
+    e.add_argument("--theta-max", type=finite_float("--theta-max"), default=0.1,
                    help="largest Z' emission angle in rad (default 0.1)")
     e.add_argument("--t-max", default="E2", choices=["E2", "mmu2_plus_k2"],
                    help="upper photon virtuality of the flux (default E2, DMG4)")
-    e.add_argument("--xmin", type=_finite("--xmin"), default=None,
+    e.add_argument("--xmin", type=finite_float("--xmin"), default=None,
                    help="smallest energy fraction x = E_Z'/E (seed 001 signal region: 0.5)")
     e.add_argument("--json", action="store_true", help='print {"sigma_pb": ...}')
     e.set_defaults(func=cmd_xsec_zprime)
@@ -154,21 +134,21 @@ def register(subparsers):
                    help="efficiency tables: 'shipped' (calibrated on seed 001, default) or 'derived'"
                         " (fast detector simulation, docs/detector_model.md)")
     z.add_argument("--model", default="vanilla", choices=list(MODELS))
-    z.add_argument("--mass", type=_finite("--mass"), required=True, help="Z' mass in GeV")
+    z.add_argument("--mass", type=finite_float("--mass"), required=True, help="Z' mass in GeV")
     z.add_argument("--method", default=DEFAULT_METHOD, choices=list(LIMIT_METHODS),
                    help="cls: asymptotic profile-likelihood CLs via pyhf (seed 001, default);"
                         " cls_exact: exact counting CLs; fc: Feldman-Cousins")
-    z.add_argument("--cl", type=_finite("--cl"), default=0.9, help="confidence level")
-    z.add_argument("--g-chi", type=_finite("--g-chi"), default=None,
+    z.add_argument("--cl", type=finite_float("--cl"), default=0.9, help="confidence level")
+    z.add_argument("--g-chi", type=finite_float("--g-chi"), default=None,
                    help="dark model: g_chi (default 0.05)")
-    z.add_argument("--m-chi", type=_finite("--m-chi"), default=None,
+    z.add_argument("--m-chi", type=finite_float("--m-chi"), default=None,
                    help="dark model: m_chi in GeV (default m_Z'/3)")
     z.add_argument("--json", action="store_true", help='print {"coupling": ...}')
     z.set_defaults(func=cmd_limit_zprime)
 
     g = subparsers.add_parser("gm2", help="Delta a_mu of the L_mu-L_tau Z' and the g-2 band")
-    g.add_argument("--mass", type=_finite("--mass"), required=True, help="Z' mass in GeV")
-    g.add_argument("--coupling", type=_finite("--coupling"), required=True, help="g_Z'")
+    g.add_argument("--mass", type=finite_float("--mass"), required=True, help="Z' mass in GeV")
+    g.add_argument("--coupling", type=finite_float("--coupling"), required=True, help="g_Z'")
     g.add_argument("--json", action="store_true", help='print {"delta_a_mu": ...}')
     g.set_defaults(func=cmd_gm2)
 

@@ -52,14 +52,12 @@ import csv
 import io
 import math
 import numbers
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from . import __version__
+from ._io import atomic_open
 from . import conventions as _conv
 from .constants import ALPHA, M_MU
 from .exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
@@ -879,28 +877,6 @@ def generate_eft(model, n_events, seed=0, **kwargs) -> EventSample:
 # ----------------------------------------------------------------------------------------------
 # output
 # ----------------------------------------------------------------------------------------------
-def _atomic_write(path, writer):
-    """Call ``writer(fh)`` on a temporary file next to ``path``, then os.replace (no partial file)."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataFileError(f"output directory {directory} does not exist")
-    if path.is_dir():
-        raise DataFileError(f"output path {path} is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise DataFileError(f"cannot write to {directory}: {exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _daughter_ids(ev, i):
     if "d1_array" in ev.pdg:
         return int(ev.pdg["d1_array"][i]), int(ev.pdg["d2_array"][i])
@@ -975,7 +951,8 @@ def write_lhe(events: EventSample, path, cross_section_pb=None) -> None:
             fh.write("</event>\n")
         fh.write("</LesHouchesEvents>\n")
 
-    _atomic_write(path, writer)
+    with atomic_open(path, "w", newline="") as fh:
+        writer(fh)
 
 
 CSV_COLUMNS = ["event", "x", "k_GeV", "u_GeV2", "t_GeV2"] + [
@@ -1016,7 +993,8 @@ def write_csv(events: EventSample, path) -> None:
             text = text.replace("nan", "")
         fh.write(text)
 
-    _atomic_write(path, writer)
+    with atomic_open(path, "w", newline="") as fh:
+        writer(fh)
 
 
 def read_csv(path) -> dict:

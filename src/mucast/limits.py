@@ -233,12 +233,3 @@ def trident_combination(dataset="future", c_hat_max: float = 0.21, z_scale: floa
             c2_best = max(c2_best, abs(c2))
             c1_best = max(c1_best, abs(-r * c2 + d))
     return TridentCombination(c1_best, c2_best, c1_best / 2.0, r, band, form)
-
-
-def mass_scan(operator: str, dataset, masses, conventions=None, method="fc", cl=0.9):
-    """Bounds on a νSMEFT operator for each m_N in ``masses`` (energies); masses beyond the
-    acceptance give ``nan``-free omission: the returned arrays hold only the valid points,
-    plus the closing mass. Returns (m_N array, bound array [1/energy²])."""
-    from .scans import eft_mass_scan
-
-    return eft_mass_scan(operator, dataset, masses, conventions, method, cl)

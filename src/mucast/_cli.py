@@ -1,0 +1,43 @@
+"""Layer 5: helpers shared by the command-line modules (cli, cli_zprime, cli_events)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+
+def finite_float(name):
+    """argparse type: a finite float, with an error naming the option."""
+    def conv(s):
+        try:
+            v = float(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {s!r}") from None
+        if not math.isfinite(v):
+            raise argparse.ArgumentTypeError(f"{name} must be finite, got {s!r}")
+        return v
+    return conv
+
+
+def integer(name):
+    """argparse type: an integer, with an error naming the option."""
+    def conv(s):
+        try:
+            return int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {s!r}") from None
+    return conv
+
+
+def dump_json(obj, **kw):
+    """Print one JSON object on stdout (never NaN: the contract of every --json command)."""
+    print(json.dumps(obj, allow_nan=False, **kw))
+
+
+def with_acceptance(experiment, acceptance: str):
+    """The experiment with the shipped ('shipped') or detector-model ('derived') tables."""
+    if acceptance == "derived":
+        from .acceptance_model import derived_experiment
+        return derived_experiment(experiment)
+    return experiment
