@@ -194,3 +194,105 @@ def test_atomic_write_leaves_nothing_on_error(tmp_path, monkeypatch):
         E.write_csv(ev, target)
     assert list(tmp_path.iterdir()) == []
     assert math.isfinite(float(ev.x.mean()))
+
+
+# ---- LNLe_2222: exact pair angles (seed 000 Eq. 11; docs/appendix_a_check.md) ----------------
+_LNLE_POINTS = [(0.7, -0.3, 0.25, 0.0), (0.5, -1.2, 1.0, 0.3), (0.9, -0.2, 0.49, 0.3)]
+
+
+def test_lnle_vectorised_amplitude_equals_traces_F_lnle():
+    """Pair-integrated Σ|M|² of the vectorised O_LNLe code (the closure the sampler calls) =
+    traces.F_lnle(form="direct") at three WW points, m_N = 0 and 0.3 GeV (x, ũ, k² in GeV units).
+    Tolerance 1e-10: the same spinor algebra summed in a different order, so only rounding
+    (~1e-15) may differ; dropping a contraction, a sign or a photon attachment changes it by O(1)."""
+    m_mu = M_MU / GeV
+    for x, u, k2, mN in _LNLE_POINTS:
+        kin = traces.ww_kinematics(x, u, k2, m_mu)
+        k1, kk2, w = traces._pair_momenta(kin["k"], 0.0, mN, 6, 8)    # k1 = ν, kk2 = N̄
+        n = len(w)
+        f = E._pair_amp2(E._LNLeStructure(mN * GeV),
+                         *(np.broadcast_to(kin[a], (n, 4)) for a in ("p", "q", "pp")), m_mu)
+        ours = float(np.sum(w * f(np.arange(n), k1, kk2)))
+        ref = traces.F_lnle(x, u, k2, m_mu, m_N=mN, form="direct")
+        assert ours == pytest.approx(ref, rel=1e-10)
+
+
+def test_lnle_quadratic_fit_and_bound():
+    """O_LNLe |M|² is quadratic in the ν direction: the 9-probe fit reproduces random directions
+    (rtol 1e-8: exact up to rounding, ~1e-15 observed; a non-quadratic |M|² would miss by O(1)),
+    the bound c0 + |c| + λ_max(Q) is never exceeded, and the sphere integral of the fit times the
+    two-body phase-space factor equals traces.F_lnle (rel 1e-9, rounding only) — which also fixes
+    the daughter assignment d1 = ν (massless), d2 = N̄ (m_N) used by the sampler."""
+    rng = np.random.default_rng(0)
+    mN = 0.3 * GeV
+    ev = E.generate_eft("LNLe_2222", 200, seed=2, decay=False, m_N=mN)
+    st = E._pair_structure("LNLe_2222", eft.EFTModel({"LNLe_2222": 1 / GeV**2}, m_N=mN),
+                           eft._conv.get(None))
+    assert E._pair_masses(st) == (0.0, mN)
+    frame = E._pair_frame(ev.x, ev.k, ev.u, st)
+    idx = np.arange(len(ev))
+    vals = np.stack([E._pair_density(frame, idx, np.broadcast_to(d, (len(ev), 3)))
+                     for d in E._PROBES], 1)
+    coef, bound = E._quadratic_fit(vals)
+    for _ in range(5):
+        d = E._isotropic(len(ev), rng)
+        f = E._pair_density(frame, idx, d)
+        assert np.allclose(np.sum(E._basis(d) * coef, 1), f, rtol=1e-8, atol=0)
+        assert np.all(f <= bound)
+    # ∫dΩ (c0 + c·n + q_aa a² + q_bb b² + …) = 4π (c0 + (q_aa + q_bb)/3); ∫dΦ₂ = p*/(16π² √k²) ∫dΩ
+    k2 = (ev.k / GeV) ** 2
+    pst = 0.5 * (k2 - (mN / GeV) ** 2) / np.sqrt(k2)
+    integral = 4 * np.pi * (coef[:, 0] + (coef[:, 4] + coef[:, 5]) / 3) * pst / (
+        16 * np.pi**2 * np.sqrt(k2))
+    for i in range(20):
+        ref = traces.F_lnle(ev.x[i], ev.u[i] / GeV**2, k2[i], M_MU / GeV, m_N=mN / GeV)
+        assert integral[i] == pytest.approx(ref, rel=1e-9)
+
+
+def _lab_triad_coords(ev):
+    """Direction of d1 in the pair rest frame, in the triad the sampler uses (e3 ∥ beam muon,
+    e2 ∥ p × p′, seen from the pair rest frame)."""
+    nd = E._to_rest(ev.d1, ev.system)[:, 1:]
+    nd /= np.linalg.norm(nd, axis=1, keepdims=True)
+    e1, e2, e3 = E._triad(np.broadcast_to(ev.beam, (len(ev), 4)), ev.mu, ev.system)
+    return np.stack([np.sum(nd * e, 1) for e in (e1, e2, e3)], 1)
+
+
+def test_lnle_pair_angles_follow_exact_amplitude():
+    """LNLe_2222 events (k = 1 GeV, m_N = 0.5 GeV: ν strongly backward to the beam muon in the
+    pair rest frame): cos θ* of the ν (and its e1 component) follow the |M|²-predicted marginals
+    (binned χ², p > P_MIN, fixed seed) and cos θ* is *incompatible* with isotropy (p < P_MIN, so
+    the old isotropic sampler fails the first check). Expected counts are the sums over events of
+    the per-event probabilities from the exact quadratic |M|² at the event's (x, k, ũ)."""
+    mN, k = 0.5 * GeV, 1.0 * GeV
+    ev = E.generate_eft("LNLe_2222", 20_000, seed=7, k=k, m_N=mN, decay=True)
+    assert ev.info["pair_angles"]["LNLe_2222"] == "exact |M|^2"
+    assert ev.info["envelope_violations"] == 0
+    assert _conservation(ev) < 1e-9
+    assert np.allclose(ev.d1 + ev.d2, ev.system, atol=1e-6 * GeV)
+    mass = [np.sqrt(np.maximum(d[:, 0] ** 2 - np.sum(d[:, 1:] ** 2, 1), 0)) for d in (ev.d1, ev.d2)]
+    assert np.allclose(mass[0], 0.0, atol=1e-3 * GeV) and np.allclose(mass[1], mN, rtol=1e-6)
+    assert set(ev.pdg["d1_array"]) == {E.PDG_IDS["numu"]}
+    assert set(ev.pdg["d2_array"]) == {-E.PDG_IDS["N"]}
+
+    st = E._pair_structure("LNLe_2222", eft.EFTModel({"LNLe_2222": 1 / GeV**2}, m_N=mN),
+                           eft._conv.get(None))
+    frame = E._pair_frame(ev.x, ev.k, ev.u, st)
+    idx = np.arange(len(ev))
+    coef, _ = E._quadratic_fit(np.stack(
+        [E._pair_density(frame, idx, np.broadcast_to(d, (len(ev), 3))) for d in E._PROBES], 1))
+    c0, ca, cc, qaa, qbb = coef[:, 0], coef[:, 1], coef[:, 3], coef[:, 4], coef[:, 5]
+    obs = _lab_triad_coords(ev)
+    edges = np.linspace(-1.0, 1.0, 21)
+    # φ-averaged marginals (on the sphere c² = 1 − a² − b²): along e3: c0 + cc·z + (qaa + qbb)(1 − z²)/2;
+    # along e1: c0 + ca·z + qaa·z² + qbb(1 − z²)/2. Antiderivative of A + B z + C z² + D(1 − z²):
+    for col, (A, B, C, D) in ((2, (c0, cc, 0 * c0, 0.5 * (qaa + qbb))), (0, (c0, ca, qaa, 0.5 * qbb))):
+        prim = (A[:, None] * edges + B[:, None] * edges**2 / 2 + C[:, None] * edges**3 / 3
+                + D[:, None] * (edges - edges**3 / 3))
+        prob = np.diff(prim, axis=1) / (prim[:, -1] - prim[:, 0])[:, None]
+        expected = prob.sum(axis=0)
+        counts, _ = np.histogram(obs[:, col], edges)
+        assert _chi2_p(counts, expected) > P_MIN
+        if col == 2:
+            iso = np.full(len(counts), len(ev) / len(counts))
+            assert _chi2_p(counts, iso) < P_MIN

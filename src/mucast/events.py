@@ -31,15 +31,25 @@ Four-vectors (lab frame, beam along +z, energies in hepunits)
   is polarised); it does not affect the detector response (invisible);
 * EFT pair χ1 χ2: the decay angles in the pair rest frame are sampled by accept–reject with the
   exact spin-summed |M(γμ → μχ1χ2)|² (explicit spinors, the algebra of
-  :mod:`mucast.processes.traces`, vectorised here) for the operators ll_*, le_* (the V and A
+  :mod:`mucast.processes.traces`, vectorised here) for every operator: ll_*, le_* (the V and A
   muon currents *coherently*, γ^μ(ε_V − ε_A γ5), so V–A interference in the angles is kept),
-  eN_22 and LN_22 (Dirac, Dirac_R and Majorana N). |M|² is evaluated at the WW point (q² = 0, the
-  2→2 kinematics of traces.ww_kinematics); the angles are carried to the lab in the triad
-  defined by the incoming and outgoing muon seen from the pair rest frame. The envelope is
-  rigorous: |M|² is a quadratic polynomial in the unit direction n (one k1 and one k2 spinor per
-  amplitude), fitted exactly from 9 evaluations and bounded by c0 + |c| + λ_max(Q).
-  **Approximation:** for LNLe_2222 the decay is isotropic in the pair rest frame (its ν N̄
-  two-body distribution is not implemented here). The (x, k², ũ) distribution is exact for all.
+  eN_22 and LN_22 (Dirac, Dirac_R and Majorana N), and LNLe_2222. For O_LNLℓ = (L̄N)ε(L̄ℓ)
+  (seed 000 Eq. (11); its amplitude structure is the one worked out in Appendix A /
+  docs/appendix_a_check.md and coded in traces.F_lnle, ``form="direct"``) the amplitude of
+  μ⁻ → μ⁻ ν N̄ is the sum of both SU(2) contractions, (ν̄ P_R N)(μ̄ P_R μ) and (μ̄ P_R N)(ν̄ P_R μ),
+  with the photon attached to the muon legs in every way; d1 = ν (massless), d2 = N̄ (mass m_N).
+  |M|² is evaluated at the WW point (q² = 0, the 2→2 kinematics of traces.ww_kinematics); the
+  angles are carried to the lab in the triad defined by the incoming and outgoing muon seen from
+  the pair rest frame. The envelope is rigorous: |M|² is a quadratic polynomial in the unit
+  direction n of d1 (every amplitude has one k1 and one k2 spinor, and k1, k2 are linear in n;
+  checked numerically in the tests), fitted exactly from 9 evaluations and bounded by
+  c0 + |c| + λ_max(Q). The (x, k², ũ) distribution is exact for all operators.
+  **Not represented for LNLe_2222:** O + h.c. gives two final states of equal rate, μ⁻ ν N̄ (from
+  O) and μ⁻ ν̄ N (from O†; σ of :mod:`mucast.processes.eft` counts both, n_fs = 2). All events are
+  written as μ⁻ ν N̄ (ids 14, −9900012) with the angles of O. The pair four-momentum is right for
+  both; the daughters of the O† half are not: there the *N* follows the direction distribution
+  of the ν of O (exactly so for m_N = 0; for m_N > 0 the O† |M|² differs), i.e. ids and, for
+  m_N > 0, the daughter momenta of half the events are those of O. The daughters are invisible.
 
 Reproducibility: ``seed`` feeds a :class:`numpy.random.SeedSequence`; chunk i uses the i-th spawned
 child, so a sample is reproduced exactly by the same (seed, n, chunk_size).
@@ -519,6 +529,79 @@ def _amp2(A, vert, k1, k2, m1, m2, majorana):
     return np.sum(np.abs(M) ** 2, axis=(1, 2, 3, 4, 5))
 
 
+def _lnle_muon_side(p, q, pp, m):
+    """Muon-side factors of the O_LNLe amplitude at n WW points (GeV), both SU(2) contractions.
+
+    O = (ν̄_L N)(μ̄_L μ_R) − (μ̄_L N)(ν̄_L μ_R) (seed 000 Eq. 11, ε_12 = +1; docs/appendix_a_check.md),
+    final state μ⁻(p′) ν(k1) N̄(k2), photon attached to the muon legs in every way — the ``direct``
+    form of :func:`mucast.processes.traces.F_lnle`, vectorised over events. Returns
+    ``(A1, X1, X0, Y0, Y1)``: A1[n,s,t,l] = ū′[P_R S(p+q) ε̸ + ε̸ S(p′−q) P_R]u (contraction 1, times
+    the pair scalar ū_ν P_R v_N); for contraction 2 (ν̄ … μ and μ̄′ … N̄ lines) the 4-spinors
+    X1 = P_R S(p+q) ε̸ u, X0 = P_R u, Y0 = ū′ P_R, Y1 = ū′ ε̸ S(p′−q) P_R.
+    """
+    PR = _tr.PR
+    u_in = _tr.spinors_u(p, m)                                       # [n, s, 4]
+    ub = np.conj(_tr.spinors_u(pp, m)) @ _tr.GAMMA[0]                # [n, t, 4]
+    s1, s2 = _prop(p + q, m), _prop(pp - q, m)                       # [n, 4, 4]
+    es = _slash(_EPS)                                                # [l, 4, 4]
+    Z1 = np.einsum("nac,nlsc->nlsa", s1, np.einsum("lcd,nsd->nlsc", es, u_in))  # S1 ε̸ u
+    X1 = Z1 @ PR.T                                                   # P_R S1 ε̸ u  [n, l, s, 4]
+    X0 = u_in @ PR.T                                                 # P_R u        [n, s, 4]
+    Y0 = ub @ PR                                                     # ū′ P_R       [n, t, 4]
+    Y1 = np.einsum("ntlb,nbd->ntld", np.einsum("nta,lab->ntlb", ub, es), s2 @ PR)  # ū′ ε̸ S2 P_R
+    A1 = np.einsum("ntb,nlsb->nstl", Y0, Z1) + np.einsum("ntlb,nsb->nstl", Y1, u_in)
+    return A1, X1, X0, Y0, Y1
+
+
+def _lnle_amp2(side, k1, k2, m_N):
+    """Σ_{spins, pols} |M(γμ⁻ → μ⁻ ν(k1) N̄(k2))|² of O_LNLe for n events (``side`` indexed alike)."""
+    A1, X1, X0, Y0, Y1 = side
+    ub_nu = np.conj(_tr.spinors_u(k1, 0.0)) @ _tr.GAMMA[0]          # [n, h, 4]
+    v_N = _tr.spinors_v(k2, m_N)                                     # [n, g, 4]
+    pair_s = np.einsum("nha,nga->nhg", ub_nu @ _tr.PR, v_N)          # ū_ν P_R v_N
+    M = pair_s[:, None, None, None, :, :] * A1[:, :, :, :, None, None]
+    nu_in = np.einsum("nha,nlsa->nslh", ub_nu, X1)                   # ū_ν P_R S1 ε̸ u
+    out_n = np.einsum("nta,nga->ntg", Y0, v_N)                       # ū′ P_R v_N
+    M = M + nu_in[:, :, None, :, :, None] * out_n[:, None, :, None, None, :]
+    nu_pl = np.einsum("nha,nsa->nsh", ub_nu, X0)                     # ū_ν P_R u
+    out_ph = np.einsum("ntla,nga->ntlg", Y1, v_N)                    # ū′ ε̸ S2 P_R v_N
+    M = M + nu_pl[:, :, None, None, :, None] * out_ph[:, None, :, :, None, :]
+    return np.sum(M.real ** 2 + M.imag ** 2, axis=(1, 2, 3, 4, 5))
+
+
+@dataclass(frozen=True)
+class _LNLeStructure:
+    """Pair structure of O_LNLe: d1 = ν (massless, k1 of traces.F_lnle), d2 = N̄ (mass m_N)."""
+
+    m_N: float
+
+
+def _pair_masses(struct):
+    """(m1, m2) of the daughters d1, d2 for a pair structure (hepunits)."""
+    if isinstance(struct, _LNLeStructure):
+        return 0.0, struct.m_N
+    return struct[2], struct[3]
+
+
+def _pair_amp2(struct, p, q, pp, m_mu):
+    """f(idx, k1, k2) → Σ|M|² at the WW points (p, q, pp) [GeV] for the events idx, with
+    k1, k2 [GeV] the momenta of d1, d2 (see :func:`_pair_masses`)."""
+    g = GeV
+    if isinstance(struct, _LNLeStructure):
+        side = _lnle_muon_side(p, q, pp, m_mu)
+        mN = struct.m_N / g
+
+        def f(idx, k1, k2):
+            return _lnle_amp2(tuple(a[idx] for a in side), k1, k2, mN)
+        return f
+    mv, pv, m1, m2, maj = struct
+    A = _muon_line(mv, p, q, pp, m_mu)
+
+    def f(idx, k1, k2):
+        return _amp2(A[idx], pv, k1, k2, m1 / g, m2 / g, maj)
+    return f
+
+
 # 9 probe directions that fix the quadratic c0 + c·n + nᵀQn on the sphere exactly
 _PROBES = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1],
                     [1, 1, 0], [1, 0, 1], [0, 1, 1]], float)
@@ -533,8 +616,24 @@ def _basis(n):
 _PROBE_INV = np.linalg.inv(_basis(_PROBES))
 
 
+def _quadratic_fit(vals):
+    """Coefficients [n, 9] of c0 + c·n + nᵀQn (basis :func:`_basis`) from the values at _PROBES,
+    and the rigorous bound c0 + |c| + λ_max(Q) (× (1 + 1e-9)) of the quadratic on the sphere."""
+    coef = vals @ _PROBE_INV.T                           # [n, 9]
+    n = len(coef)
+    c0, cv = coef[:, 0], coef[:, 1:4]
+    Q = np.zeros((n, 3, 3))
+    Q[:, 0, 0], Q[:, 1, 1] = coef[:, 4], coef[:, 5]
+    Q[:, 0, 1] = Q[:, 1, 0] = 0.5 * coef[:, 6]
+    Q[:, 0, 2] = Q[:, 2, 0] = 0.5 * coef[:, 7]
+    Q[:, 1, 2] = Q[:, 2, 1] = 0.5 * coef[:, 8]
+    bound = (c0 + np.linalg.norm(cv, axis=1) + np.linalg.eigvalsh(Q)[:, -1]) * (1 + 1e-9) + 1e-300
+    return coef, bound
+
+
 def _pair_structure(group, model, conv):
-    """(muon vertices [4,4,4], pair vertices, m1, m2, majorana) for an exact-|M|² group, or None."""
+    """The |M|² structure of a group: for ll/le/eN/LN the tuple (muon vertices [4,4,4], pair
+    vertices, m1, m2, majorana); for LNLe_2222 an :class:`_LNLeStructure`."""
     G = _tr.GAMMA
     if group in ("mu", "tau"):
         ev, ea = _smeft_eps(model, conv, group)
@@ -545,33 +644,37 @@ def _pair_structure(group, model, conv):
         nt = model.n_type
         pv = G if nt == "dirac" else np.einsum("mij,jk->mik", G, _tr.PR)
         return mv, pv, model.m_N, model.m_N, nt == "majorana"
-    return None
+    if group == "LNLe_2222":
+        return _LNLeStructure(float(model.m_N))
+    raise ValueError(f"no pair-angle structure for group {group!r}")   # pragma: no cover
+
+
+def _pair_frame(x, k, u, struct):
+    """WW-point frame quantities for the pair-angle density of n events: (k_c [GeV], triad
+    e1, e2, e3 of the γμ CM frame seen from the pair rest frame, f(idx, k1, k2), m1, m2 [GeV])."""
+    g = GeV
+    p_c, q_c, pp_c, k_c = _ww_frame(x, u / g**2, (k / g) ** 2, M_MU / g)
+    f = _pair_amp2(struct, p_c, q_c, pp_c, M_MU / g)
+    m1, m2 = _pair_masses(struct)
+    return k_c, _triad(p_c, pp_c, k_c), f, m1 / g, m2 / g
+
+
+def _pair_density(frame, idx, coords):
+    """Σ|M|² for the events idx at unit directions ``coords`` (triad coordinates) of d1."""
+    k_c, (e1, e2, e3), f, m1, m2 = frame
+    nd = coords[:, :1] * e1[idx] + coords[:, 1:2] * e2[idx] + coords[:, 2:] * e3[idx]
+    k1, k2 = _two_body(k_c[idx], m1, m2, nd)
+    return f(idx, k1, k2)
 
 
 def _sample_pair_angles(mu_lab, kv_lab, x, k, u, energy, struct, rng, max_rounds=200):
-    """Unit directions (triad coordinates) from the exact |M|²; returns (n_coords, info)."""
+    """Unit directions of d1 in the lab pair rest frame from the exact |M|²; returns (nd, viol)."""
     n = len(x)
-    mv, pv, m1, m2, maj = struct
-    g = GeV
-    p_c, q_c, pp_c, k_c = _ww_frame(x, u / g**2, (k / g) ** 2, M_MU / g)
-    A = _muon_line(mv, p_c, q_c, pp_c, M_MU / g)
-    e1, e2, e3 = _triad(p_c, pp_c, k_c)
-
-    def amp2(idx, coords):
-        nd = coords[:, :1] * e1[idx] + coords[:, 1:2] * e2[idx] + coords[:, 2:] * e3[idx]
-        k1, k2 = _two_body(k_c[idx], m1 / g, m2 / g, nd)
-        return _amp2(A[idx], pv, k1, k2, m1 / g, m2 / g, maj)
-
+    frame = _pair_frame(x, k, u, struct)
     allidx = np.arange(n)
-    vals = np.stack([amp2(allidx, np.broadcast_to(d, (n, 3))) for d in _PROBES], axis=1)
-    coef = vals @ _PROBE_INV.T                           # [n, 9]
-    c0, cv = coef[:, 0], coef[:, 1:4]
-    Q = np.zeros((n, 3, 3))
-    Q[:, 0, 0], Q[:, 1, 1] = coef[:, 4], coef[:, 5]
-    Q[:, 0, 1] = Q[:, 1, 0] = 0.5 * coef[:, 6]
-    Q[:, 0, 2] = Q[:, 2, 0] = 0.5 * coef[:, 7]
-    Q[:, 1, 2] = Q[:, 2, 1] = 0.5 * coef[:, 8]
-    bound = (c0 + np.linalg.norm(cv, axis=1) + np.linalg.eigvalsh(Q)[:, -1]) * (1 + 1e-9) + 1e-300
+    vals = np.stack([_pair_density(frame, allidx, np.broadcast_to(d, (n, 3))) for d in _PROBES],
+                    axis=1)
+    _, bound = _quadratic_fit(vals)
     out = np.empty((n, 3))
     todo = allidx
     viol = 0
@@ -579,7 +682,7 @@ def _sample_pair_angles(mu_lab, kv_lab, x, k, u, energy, struct, rng, max_rounds
         if not todo.size:
             break
         d = _isotropic(todo.size, rng)
-        f = amp2(todo, d)
+        f = _pair_density(frame, todo, d)
         viol += int(np.count_nonzero(f > bound[todo]))
         acc = rng.random(todo.size) * bound[todo] < f
         out[todo[acc]] = d[acc]
@@ -738,9 +841,11 @@ def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=
 
     ``k``: if given, the pair mass is fixed (events from dσ/dx dũ at that k²; used for κ(k));
     otherwise k is sampled from dσ/dk² on [max(threshold, k_min), k_max] (default up to 3 GeV,
-    the end of seed 000's simulated acceptance range). ``decay``: sample the two fermions (exact
-    |M|² for ll/le/eN/LN, isotropic for LNLe — see module doc); False skips it (faster; the
-    detector does not need invisible momenta).
+    the end of seed 000's simulated acceptance range). ``decay``: sample the two fermions from the
+    exact |M|² at the WW point for every operator, including LNLe_2222 (both SU(2) contractions of
+    seed 000 Eq. (11), Appendix A / docs/appendix_a_check.md; d1 = ν, d2 = N̄ — the μ⁻ ν̄ N final
+    state of the h.c. operator is not represented separately, see module doc); False skips it
+    (faster; the detector does not need invisible momenta).
     """
     n_events = _check_n(n_events)
     chunk_size = _check_chunk(chunk_size)
@@ -797,8 +902,7 @@ def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=
             "sigma_pb_grid": natural_to_area(sampler.integral_estimate) / picobarn,
             "mucast_version": __version__}
     for g in groups:
-        info["pair_angles"][g] = ("exact |M|^2" if _pair_structure(g, mdl, conv) is not None
-                                  else "isotropic (approximation)") if decay else "not sampled"
+        info["pair_angles"][g] = "exact |M|^2" if decay else "not sampled"
     children = np.random.SeedSequence(seed).spawn((n_events + chunk_size - 1) // chunk_size)
     done = 0
     for ss in children:
@@ -827,14 +931,10 @@ def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=
                 if not sel.size:
                     continue
                 st = _pair_structure(g, mdl, conv)
-                ch = groups[g][0]
-                if st is not None:
-                    nd, v2 = _sample_pair_angles(mu[sel], kv[sel], x[sel], kk[sel], u[sel],
-                                                 energy, st, rng)
-                    viol += v2
-                else:
-                    nd = _isotropic(sel.size, rng)
-                a, b = _two_body(kv[sel], ch.m1, ch.m2, nd)
+                nd, v2 = _sample_pair_angles(mu[sel], kv[sel], x[sel], kk[sel], u[sel],
+                                             energy, st, rng)
+                viol += v2
+                a, b = _two_body(kv[sel], *_pair_masses(st), nd)     # d1 along nd
                 d1[sel], d2[sel] = a, b
                 pid1[sel], pid2[sel] = _daughter_pdg(g)
         done += n
