@@ -375,9 +375,15 @@ def _k_panels(k_thr, k_hi, breakpoints, n_k):
 
     The panel that starts at the threshold uses ln(k − k_thr) over 8 decades below its width
     (the integrand vanishes at threshold at least like (k − k_thr)^(3/2), so the part below is
-    < 1e-12 relative), split in two sub-panels.
+    < 1e-12 relative), split in two sub-panels. The other panels get
+    max(n_k/4, n_k·√(width/range)) points: an acceptance table with many nodes (the detector-model
+    κ has 14) splits the range into many short panels on which the integrand is a smooth
+    spectrum times a linear κ, so 8–12 Gauss points each suffice (benchmarks/bench_eft.py checks
+    1e-6 against nested adaptive quadrature) instead of n_k each.
     """
     edges = [k_thr] + [b for b in sorted(breakpoints) if k_thr < b < k_hi] + [k_hi]
+    span = k_hi - k_thr
+    n_min = max(4, n_k // 4)
     ks, ws = [], []
     for i, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
         if i == 0:
@@ -390,7 +396,8 @@ def _k_panels(k_thr, k_hi, breakpoints, n_k):
                 ks.append(a + d)
                 ws.append(wl * d)
         else:
-            kk, ww = mapped_rule(a, b, n_k)
+            n = min(n_k, max(n_min, math.ceil(n_k * math.sqrt((b - a) / span))))
+            kk, ww = mapped_rule(a, b, n)
             ks.append(kk)
             ws.append(ww)
     return np.concatenate(ks), np.concatenate(ws)
