@@ -1,5 +1,8 @@
 #!/usr/bin/env python
-"""Derive the shipped EFT acceptance tables κ(k) (src/mucast/data/acceptance/{2022,2023-24,future}.csv).
+"""Derive the flat EFT acceptance approximations κ(k) (src/mucast/data/acceptance/approx_{2022,2023-24,future}.csv).
+
+Since mucast 0.2 these are no longer the default tables (the default shapes come from the
+detector model, scripts/calibrate_derived.py); they stay selectable as `--acceptance approx`.
 
 Seed 000 shows its acceptances (Fig. 4) only as a picture, so mucast ships documented
 approximations: a shape flat in k up to sqrt(k²) = 3 GeV (the end of the simulated range,
@@ -83,7 +86,7 @@ def table_text(dataset: str) -> tuple[str, dict]:
                         f" bound ratio ours/seed = {(v / level) ** 0.5:.3f}")
         info = {"level": level, "implied": lv}
     t = AcceptanceTable(np.array([0.0, K_MAX_GEV]) * GeV, np.array([level, level]),
-                        ("k_GeV", "kappa"), "\n".join(prov), f"acceptance/{dataset}.csv")
+                        ("k_GeV", "kappa"), "\n".join(prov), f"acceptance/approx_{dataset}.csv")
     return t.to_csv(), info
 
 
@@ -94,7 +97,7 @@ def main(argv=None):
     changed = False
     for ds in ("2022", "2023-24", "future"):
         text, info = table_text(ds)
-        path = OUT / f"{ds}.csv"
+        path = OUT / f"approx_{ds}.csv"
         print(f"[{ds}] level = {info['level']:.5f}")
         for op, v in info.get("implied", {}).items():
             print(f"    {op:10s} implied {v:.5f}  residual {v / info['level'] - 1:+.3f}")

@@ -1,6 +1,9 @@
-"""Write the Z′ signal-efficiency tables ε^t(m) of mucast (seed 001, Eq. 1).
+"""Write the approximate Z′ signal-efficiency tables ε^t(m) of mucast 0.1 (seed 001, Eq. 1).
 
-    python scripts/make_zprime_efficiencies.py            # writes src/mucast/data/acceptance/zprime_*.csv
+    python scripts/make_zprime_efficiencies.py            # writes src/mucast/data/acceptance/approx_zprime_*.csv
+
+Since mucast 0.2 the default tables come from the detector model (scripts/calibrate_derived.py);
+these stay selectable as `--acceptance approx`.
 
 What the tables mean (see mucast.zprime_limits): ε^t(m) is the trigger × reconstruction ×
 selection efficiency of trigger configuration t for signal events inside the kinematic signal
@@ -143,7 +146,7 @@ def base_setup(name):
 
 
 def eft_level(name):
-    t = AcceptanceTable.from_package(f"acceptance/{name}.csv", columns=("k_GeV", "kappa"))
+    t = AcceptanceTable.from_package(f"acceptance/approx_{name}.csv", columns=("k_GeV", "kappa"))
     return float(t.value.max())
 
 
@@ -180,17 +183,17 @@ def main() -> int:
         " p_t(-117 mm) = p_t(-152 mm)*152/117",
         "status: 1 number calibrated on seed 001 (p_t), 1 taken from it (12% peak); all else predicted",
     ]
-    write(OUT / "zprime_2022_t1.csv", common + ["configuration: Smu at -152 mm (11.7e9 MOT)"],
+    write(OUT / "approx_zprime_2022_t1.csv", common + ["configuration: Smu at -152 mm (11.7e9 MOT)"],
           effs[0])
-    write(OUT / "zprime_2022_t2.csv", common + ["configuration: Smu at -117 mm (8.1e9 MOT)"],
+    write(OUT / "approx_zprime_2022_t2.csv", common + ["configuration: Smu at -117 mm (8.1e9 MOT)"],
           effs[1])
     lvl22 = eft_level("2022")
     for name in ("2023-24", "future"):
         ratio = eft_level(name) / lvl22
         eff = np.clip(mean * ratio, 0.0, 1.0)
-        write(OUT / f"zprime_{name}.csv", common + [
+        write(OUT / f"approx_zprime_{name}.csv", common + [
             f"projection: MOT-weighted 2022 shape x {ratio:.4f} = EFT acceptance level of"
-            f" acceptance/{name}.csv over acceptance/2022.csv (same relative acceptance change"
+            f" acceptance/approx_{name}.csv over acceptance/approx_2022.csv (same relative acceptance change"
             " assumed for the Z' signal)"], eff)
     print(f"p_t1 = {p1 / GeV:.4f} GeV; plateau eps(t1,t2) = {effs[0].max():.4f}, {effs[1].max():.4f};"
           f" final-efficiency peak {final.max():.4f} at {MASSES[i_pk] / GeV:.3g} GeV;"

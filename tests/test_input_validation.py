@@ -128,7 +128,7 @@ EXP_CASES = {
     "experiment file: thickness 0": (EXP_OK.replace("22.5", "0.0"), "thickness"),
     "experiment file: unknown target": (EXP_OK.replace('"Pb"', '"Unobtainium"'), "unknown target"),
     "experiment file: acceptance missing": (EXP_OK.replace("acceptance/2022.csv", "nope.csv"), "missing"),
-    "experiment file: acceptance of the Z'": (EXP_OK.replace("acceptance/2022.csv", "acceptance/zprime_2022_t1.csv"),
+    "experiment file: acceptance of the Z'": (EXP_OK.replace("acceptance/2022.csv", "acceptance/approx_zprime_2022_t1.csv"),
                                               "expected columns"),
     "experiment file: inline target Z = 0": (EXP_OK.replace('target = "Pb"\n', "")
                                              + "[target]\n" + TARGET_OK.replace("Z = 82", "Z = 0"), "Z must"),

@@ -25,13 +25,14 @@ def test_reproduce_writes_everything(reproduced):
     for name in ("table1.csv", "table1.json", "eq23.csv", "eq24.json", "fig5_smeft_plane.png",
                  "fig5_smeft_plane.pdf", "fig6_nusmeft.png", "fig6_nusmeft.csv", "fig4_zprime.png",
                  "fig4_zprime.csv", "gm2_band.csv", "report.md", "report.html", "comparison.csv",
-                 "hepdata/submission.yaml", "run_info.json"):
+                 "hepdata/submission.yaml", "run_info.json", "fig4_acceptance.png",
+                 "acceptance.csv", "acceptance.json"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
     assert not list(out.glob("**/*.tmp"))                 # nothing half-written
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 3     # self-contained
+    assert html.count("data:image/png;base64,") == 4     # self-contained
     rows = json.loads((out / "comparison.json").read_text())["rows"]
-    assert {r["status"].split()[0] for r in rows} <= {"calibration", "prediction", "input"}
+    assert {r["status"].split()[0] for r in rows} <= {"calibration", "capped", "prediction", "input"}
     assert sum(r["source"] == "seed 000 Table I" for r in rows) == 10
 
 

@@ -36,8 +36,15 @@ def dump_json(obj, **kw):
 
 
 def with_acceptance(experiment, acceptance: str):
-    """The experiment with the shipped ('shipped') or detector-model ('derived') tables."""
-    if acceptance == "derived":
-        from .acceptance_model import derived_experiment
-        return derived_experiment(experiment)
-    return experiment
+    """The experiment with one of the table sets of :data:`mucast.experiments.TABLE_SETS`."""
+    if acceptance == "shipped":
+        return experiment
+    from .experiments import with_tables
+    return with_tables(experiment, acceptance)
+
+
+def add_acceptance_option(parser, what="acceptance tables"):
+    """The --acceptance switch shared by the computing commands."""
+    from .experiments import TABLE_SETS
+    parser.add_argument("--acceptance", default="shipped", choices=list(TABLE_SETS),
+                        help=f"{what}: " + "; ".join(f"'{k}' = {v[1]}" for k, v in TABLE_SETS.items()))

@@ -346,33 +346,7 @@ def sensitivity(variations=None, n_events=40_000, seed=0, base=None) -> dict:
 
 
 def derived_experiment(dataset, table_dir=None):
-    """The data set with the detector-model tables (``derived_*.csv``) in place of the shipped
-    approximations: κ(k) for the EFT and ε^t(m) for every Z′ trigger configuration.
-
-    ``table_dir``: where the derived tables are (default: the package's data/acceptance).
-    Raises DataFileError if a table is missing (e.g. for a user-defined experiment).
-    """
+    """The data set with the detector-model tables (``derived_*.csv``, the model's own level) in
+    place of the shipped ones; see :func:`mucast.experiments.with_tables`."""
     from . import experiments as _exp
-    from ._io import data_path
-    from .acceptance import load_table
-    from .exceptions import DataFileError
-
-    exp = _exp.get(dataset)
-
-    def ref(name):
-        if table_dir is not None:
-            p = Path(table_dir) / name
-            if not p.is_file():
-                raise DataFileError(f"no derived table {p} for data set {exp.name!r}")
-            return str(p.resolve())
-        if not data_path(f"acceptance/{name}").is_file():
-            raise DataFileError(f"no derived table acceptance/{name} for data set {exp.name!r}")
-        return f"acceptance/{name}"
-
-    acc = load_table(ref(f"derived_{exp.name}.csv"), columns=("k_GeV", "kappa"))
-    trig = exp.zprime.get("trigger", [])
-    names = ([f"derived_zprime_{exp.name}_{t}.csv" for t in ("t1", "t2")] if len(trig) == 2
-             else [f"derived_zprime_{exp.name}.csv"] * len(trig))
-    new_trig = [{**t, "efficiency": ref(n)} for t, n in zip(trig, names)]
-    return exp.replace(acceptance=acc, zprime={**exp.zprime, "trigger": new_trig},
-                       name=f"{exp.name} (derived acceptance)")
+    return _exp.with_tables(dataset, "derived", table_dir)

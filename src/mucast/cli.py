@@ -11,7 +11,7 @@ import math
 import sys
 
 from . import __version__
-from ._cli import dump_json, finite_float, with_acceptance
+from ._cli import add_acceptance_option, dump_json, finite_float, with_acceptance
 from .exceptions import MucastError
 from .units import GeV
 
@@ -65,11 +65,13 @@ def cmd_bound(args):
 def cmd_table1(args):
     """`mucast table1`: Table I of seed 000 beside ours."""
     from .report import table1
-    rows = table1(_conventions(args), method=args.method, cl=args.cl)
+    rows = table1(_conventions(args), method=args.method, cl=args.cl, acceptance=args.acceptance)
     if args.json:
-        dump_json({"conventions": args.conventions, "cl": args.cl, "units": "GeV^-2", "rows": rows})
+        dump_json({"conventions": args.conventions, "cl": args.cl, "acceptance": args.acceptance,
+                   "units": "GeV^-2", "rows": rows})
         return
-    print(f"Table I of seed 000 vs mucast ({args.conventions} conventions), 90% CL bounds in GeV^-2")
+    print(f"Table I of seed 000 vs mucast ({args.conventions} conventions, {args.acceptance}"
+          " acceptance tables), 90% CL bounds in GeV^-2")
     print(f"{'data set':8s} {'operator':10s} {'seed':>9s} {'mucast':>10s} {'ratio':>6s} "
           f"{'paper-conv':>10s} {'ratio':>6s}  status")
     for r in rows:
@@ -249,9 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="NA64mu data set (default 2022)")
             sp.add_argument("--experiment", metavar="FILE",
                             help="a user experiment TOML file (overrides --dataset)")
-            sp.add_argument("--acceptance", default="shipped", choices=["shipped", "derived"],
-                            help="acceptance tables: 'shipped' (documented approximations, default) or"
-                                 " 'derived' (fast detector simulation, docs/detector_model.md)")
+            add_acceptance_option(sp)
         if stat:
             sp.add_argument("--method", default="fc", choices=["fc", "poisson", "cls"],
                             help="upper-limit method (default fc, Feldman-Cousins)")
@@ -277,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("table1", help="Table I of seed 000 beside mucast's bounds")
     common(s, dataset=False)
+    add_acceptance_option(s)
     s.set_defaults(func=cmd_table1)
 
     s = sub.add_parser("scan", help="νSMEFT bound against m_N (GeV) up to the closing of phase space")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 
 from . import __version__
-from ._cli import dump_json, finite_float, with_acceptance
+from ._cli import add_acceptance_option, dump_json, finite_float, with_acceptance
 from .exceptions import InputError, MucastError
 from .units import GeV
 
@@ -130,9 +130,7 @@ def register(subparsers):
     grp = s.add_subparsers(dest="model_family", metavar="MODEL")
     z = grp.add_parser("zprime", help="90%% CL limit on g_Z' of the L_mu-L_tau Z' (seed 001)")
     z.add_argument("--dataset", default="2022", choices=list(DATASETS))
-    z.add_argument("--acceptance", default="shipped", choices=["shipped", "derived"],
-                   help="efficiency tables: 'shipped' (calibrated on seed 001, default) or 'derived'"
-                        " (fast detector simulation, docs/detector_model.md)")
+    add_acceptance_option(z, "efficiency tables")
     z.add_argument("--model", default="vanilla", choices=list(MODELS))
     z.add_argument("--mass", type=finite_float("--mass"), required=True, help="Z' mass in GeV")
     z.add_argument("--method", default=DEFAULT_METHOD, choices=list(LIMIT_METHODS),

@@ -40,7 +40,7 @@ import numpy as np
 from hepunits import c_light
 
 from ._io import data_path, read_toml
-from .exceptions import DataFileError, UnknownNameError
+from .exceptions import DataFileError, InputError, UnknownNameError
 from .units import GeV, MeV, cm, g, m, mm, mrad, tesla
 
 __all__ = ["DetectorConfig", "DetectorResult", "simulate", "simulate_muons", "highland",
@@ -278,13 +278,15 @@ def _ms_pair(theta0, length, rng, n):
 @dataclass
 class DetectorResult:
     """Per-event outcome: measured p_in/p_out [energy], E_CAL [energy], the common cut masks
-    (``cuts``: name -> bool array) and, per trigger, the final selection ``passed[name]``."""
+    (``cuts``: name -> bool array), per trigger the final selection ``passed[name]`` and the
+    bare trigger condition S4 × Sμ ``fired[name]`` (no selection cuts)."""
 
     p_in: np.ndarray
     p_out: np.ndarray
     e_cal: np.ndarray
     cuts: dict
     passed: dict
+    fired: dict = field(default_factory=dict)
 
     def cutflow(self, trigger) -> dict:
         keep = np.ones(len(self.p_out), bool)
@@ -296,11 +298,14 @@ class DetectorResult:
         return out
 
 
-def simulate_muons(pvec, beam_momentum, config: DetectorConfig, rng, geometry_only=False):
+def simulate_muons(pvec, beam_momentum, config: DetectorConfig, rng, geometry_only=False,
+                   vertex_z=None):
     """Pass outgoing muons (lab momenta (n, 3), hepunits, produced by a beam of ``beam_momentum``
     along +z) through the set-up. Returns a :class:`DetectorResult`.
 
     ``geometry_only``: skip momentum/energy cuts (for the angular-acceptance fit).
+    ``vertex_z``: fixed vertex depth in the lead [length] instead of uniform (0 = upstream face:
+    a beam muon crossing the whole target, used by :func:`trigger_rate`).
     """
     c = config.p
     pvec = np.asarray(pvec, float)
@@ -309,7 +314,7 @@ def simulate_muons(pvec, beam_momentum, config: DetectorConfig, rng, geometry_on
     p_beam = beam_momentum * scale
     p_in = p_beam * (1.0 + c["ms1_resolution"] * rng.standard_normal(n))
     L = config.target_length
-    zv = rng.random(n) * L
+    zv = rng.random(n) * L if vertex_z is None else np.full(n, float(vertex_z))
     x0 = c["sigma_x"] * rng.standard_normal(n)
     y0 = c["sigma_y"] * rng.standard_normal(n)
     ax = c["sigma_angle"] * rng.standard_normal(n)
@@ -373,7 +378,8 @@ def simulate_muons(pvec, beam_momentum, config: DetectorConfig, rng, geometry_on
                 "mip_ecal": e_rad_ecal < c["ecal_mip_max"],
                 "e_cal": e_cal < c["ecal_cut"]}
     common = np.logical_and.reduce(list(cuts.values()))
-    return DetectorResult(p_in, p_out, e_cal, cuts, {k: v & common for k, v in passed.items()})
+    return DetectorResult(p_in, p_out, e_cal, cuts, {k: v & common for k, v in passed.items()},
+                          passed)
 
 
 def simulate(events, config: DetectorConfig | None = None, rng=None) -> DetectorResult:
@@ -392,6 +398,35 @@ def simulate(events, config: DetectorConfig | None = None, rng=None) -> Detector
     rng = rng if rng is not None else np.random.default_rng(0)
     beam_p = math.sqrt(events.energy**2 - (events.mu[0, 0] ** 2 - np.sum(events.mu[0, 1:] ** 2)))
     return simulate_muons(events.mu[:, 1:], beam_p, config, rng)
+
+
+def trigger_rate(config: DetectorConfig | None = None, n: int = 2_000_000, seed: int = 0) -> dict:
+    """Fraction of beam muons that fire each physics trigger S0·S1·V1·S4·Sμ (per calibration
+    trigger S0·S1·V1), for comparison with seed 001's measured 0.04% (Sμ at −152 mm) and 0.07%
+    (−117 mm) at 2.8·10⁶ μ/spill.
+
+    Beam muons cross the whole target (vertex at its upstream face, no signal process); the only
+    ways to fire the off-axis counters in the model are the largest radiative loss in the lead
+    (lower momentum → larger bend in MS2) and multiple scattering. δ-rays from the trackers or
+    the HCAL, which seed 001 names as a source of triggers by unscattered muons, beam halo and
+    nuclear interactions are not modelled, so the model's rate is a LOWER bound on the measured
+    one. Returns {trigger: {"rate": fraction, "error": binomial error}} (seeded, n muons).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1000:
+        raise InputError(f"n (beam muons) must be an integer >= 1000, got {n!r}")
+    config = config or DetectorConfig.default()
+    rng = np.random.default_rng(seed)
+    out = {t.name: 0 for t in config.triggers}
+    done = 0
+    while done < n:                       # chunks: bounded memory
+        k = min(500_000, n - done)
+        pv = np.zeros((k, 3))
+        pv[:, 2] = config.p["momentum"]
+        r = simulate_muons(pv, config.p["momentum"], config, rng, geometry_only=True, vertex_z=0.0)
+        for t in config.triggers:
+            out[t.name] += int(r.fired[t.name].sum())
+        done += k
+    return {t: {"rate": c / n, "error": math.sqrt(max(c, 1)) / n} for t, c in out.items()}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -192,6 +192,56 @@ def available_datasets() -> list[str]:
     return [n for n in DATASETS if n in names] + [n for n in names if n not in DATASETS]
 
 
+#: the table sets shipped for the data sets (file-name prefix in data/acceptance/, description)
+TABLE_SETS = {
+    "shipped": ("", "the default: EFT kappa(k) = detector-model shape x one calibrated level per"
+                    " data set (scripts/calibrate_derived.py); Z' efficiency = the 'approx' model"
+                    " (the detector model contradicts the published 2022 limit,"
+                    " docs/detector_model.md)"),
+    "derived": ("derived_", "detector-model tables at the model's own level (eps_cal from"
+                            " seed 001's 12% peak; python -m mucast.acceptance_model)"),
+    "approx": ("approx_", "mucast 0.1 approximations: flat kappa (scripts/calibrate_acceptance.py)"
+                          " and the p_out-step Z' efficiency calibrated on the published limit"
+                          " (scripts/make_zprime_efficiencies.py)"),
+}
+
+
+def with_tables(dataset, table_set: str = "shipped", table_dir=None) -> Experiment:
+    """The data set with one of the shipped table sets (:data:`TABLE_SETS`) for κ(k) and for the
+    Z′ efficiency of every trigger configuration.
+
+    ``table_dir``: a directory holding the tables (``<prefix><name>.csv``,
+    ``<prefix>zprime_<name>[_t1|_t2].csv``) instead of the package's data/acceptance.
+    Raises UnknownNameError for an unknown set, DataFileError if a table is missing (e.g. for a
+    user-defined experiment, which carries its own tables).
+    """
+    if table_set not in TABLE_SETS:
+        raise UnknownNameError(f"unknown acceptance table set {table_set!r}; known: "
+                               f"{', '.join(TABLE_SETS)}")
+    exp = get(dataset)
+    if table_set == "shipped" and table_dir is None:
+        return exp
+    prefix = TABLE_SETS[table_set][0]
+
+    def ref(name):
+        if table_dir is not None:
+            p = Path(table_dir) / name
+            if not p.is_file():
+                raise DataFileError(f"no table {p} for data set {exp.name!r}")
+            return str(p.resolve())
+        if not data_path(f"acceptance/{name}").is_file():
+            raise DataFileError(f"no {table_set} table acceptance/{name} for data set {exp.name!r}")
+        return f"acceptance/{name}"
+
+    acc = load_table(ref(f"{prefix}{exp.name}.csv"), columns=("k_GeV", "kappa"))
+    trig = exp.zprime.get("trigger", [])
+    names = ([f"{prefix}zprime_{exp.name}_{t}.csv" for t in ("t1", "t2")] if len(trig) == 2
+             else [f"{prefix}zprime_{exp.name}.csv"] * len(trig))
+    new_trig = [{**t, "efficiency": ref(n)} for t, n in zip(trig, names)]
+    label = exp.name if table_set == "shipped" else f"{exp.name} ({table_set} acceptance)"
+    return exp.replace(acceptance=acc, zprime={**exp.zprime, "trigger": new_trig}, name=label)
+
+
 def get(dataset) -> Experiment:
     """An :class:`Experiment` from a name, a path to a TOML file, or an Experiment."""
     if isinstance(dataset, Experiment):

@@ -1,7 +1,8 @@
 """Layer 1: numbers published by the seed papers, for comparison only (data/published/*.toml).
 
 Nothing in mucast's physics reads these; they are compared with, in reports, tests and the
-documented calibration of the acceptance levels (scripts/calibrate_acceptance.py).
+documented calibration of the acceptance levels (scripts/calibrate_derived.py,
+scripts/calibrate_acceptance.py).
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ Writes into one directory (default ``mucast-output``):
 * ``fig5_smeft_plane.{png,pdf}`` + ``fig5_contours.csv`` — Fig. 5 of seed 000;
 * ``fig6_nusmeft.{png,pdf}`` + ``fig6_nusmeft.{csv,json}`` — Fig. 6 of seed 000;
 * ``fig4_zprime.{png,pdf}`` + ``fig4_zprime.{csv,json}``, ``gm2_band.csv`` — Fig. 4 of seed 001;
+* ``fig4_acceptance.{png,pdf}``, ``acceptance.{csv,json}`` — κ(k) of every data set for the
+  default, detector-model and 0.1 table sets (seed 000 Fig. 4 analogue), their provenance, and the
+  model's beam-muon trigger rate beside seed 001's measured one;
 * ``hepdata/`` — a HEPData submission (submission.yaml + one YAML per table);
 * ``comparison.{csv,json}``, ``report.md``, ``report.html`` (figures embedded) — every published
   number beside ours, the ratio, and whether it was calibrated or predicted;
@@ -227,6 +230,30 @@ def _step_fig4(w: _Writer, ctx: dict, points: int):
     w.text("gm2_band.csv", "# (g-2)_mu +-2 sigma band of the L_mu-L_tau Z' (seed 001 inputs)\n" + _csv(brows))
 
 
+def _step_acceptance(w: _Writer, ctx: dict):
+    """κ(k) of every data set and table set (seed 000 Fig. 4 analogue), their provenance, and
+    the beam-muon trigger rate of the detector model against seed 001's measured rates."""
+    from . import detector, experiments
+    from .plots import plot_acceptances
+
+    png, pdf = plot_acceptances(w.out / "fig4_acceptance")
+    w.add(png.name, pdf.name)
+    rows, prov = [], {}
+    for ds in experiments.DATASETS:
+        for ts in experiments.TABLE_SETS:
+            t = experiments.with_tables(ds, ts).acceptance
+            prov[f"{ds} {ts}"] = {"file": t.source, "provenance": t.provenance.splitlines()}
+            rows += [{"dataset": ds, "table_set": ts, "k_GeV": x / GeV, "kappa": v}
+                     for x, v in zip(t.x, t.value)]
+    w.text("acceptance.csv", "# kappa(k) tables of each data set and table set"
+           " (mucast.experiments.TABLE_SETS; 'shipped' = the default)\n"
+           + _csv(rows, ["dataset", "table_set", "k_GeV", "kappa"]))
+    rate = detector.trigger_rate(n=1_000_000, seed=0)
+    ctx["trigger_rate"] = rate
+    w.text("acceptance.json", _json({"tables": prov, "trigger_rate_model": rate,
+                                     "mucast_version": __version__}))
+
+
 def _step_hepdata(w: _Writer, ctx: dict):
     from .hepdata import HEPDataTable, write_submission
 
@@ -317,7 +344,7 @@ def _comparison(ctx: dict) -> list[dict]:
         "prediction", "GeV", "seed: 'Lambda >~ 83 GeV'")
     add("seed 000 Sec. VI", "Lambda, nuSMEFT C_LN (future)", pub0["scales"]["nusmeft_future_GeV"],
         lam(t1[("future", "LN_22")]["ours"]), lam(t1[("future", "LN_22")]["ours_paper_conventions"]),
-        "calibration", "GeV")
+        t1[("future", "LN_22")]["status"], "GeV", "seed: 'Lambda >~ 100 GeV'")
     sc = ctx["scans"]
     add("seed 000 Sec. V", "closing mass, pair operators", pub0["closing"]["pair_GeV"],
         sc["LN_22"]["future"].closing_mass / GeV, sc["LN_22"]["future"].closing_mass / GeV,
@@ -346,6 +373,13 @@ def _comparison(ctx: dict) -> list[dict]:
     mm = np.geomspace(0.1, 1.0, 30) * GeV
     add("seed 001", "maximal signal efficiency, 0.1-1 GeV (2022)", st["max_signal_efficiency"],
         float(np.max(final_efficiency(mm, "2022"))), None, "input (level)")
+    rate = ctx.get("trigger_rate")
+    if rate:
+        for (t, name), meas in zip((("t1", "Smu at -152 mm"), ("t2", "Smu at -117 mm")),
+                                   pub1["dataset2022"]["trigger_rate"]):
+            add("seed 001", f"physics-trigger rate per beam muon, {name} (2022)", meas,
+                rate[t]["rate"], None, "prediction (lower bound)", "",
+                "detector model: radiative losses and scattering only; no delta rays, halo")
     return rows
 
 
@@ -413,6 +447,7 @@ computed; <b>input</b> = taken from the seed. Deviations are explained in docs/v
 <th>paper conv.</th><th>ratio</th><th>status</th></tr>
 {trs}
 </table>
+<h2>Acceptances κ(k) (seed 000 Fig. 4 analogue; docs/detector_model.md)</h2>{img("fig4_acceptance.png")}
 <h2>Fig. 5 of seed 000</h2>{img("fig5_smeft_plane.png")}
 <h2>Fig. 6 of seed 000</h2>{img("fig6_nusmeft.png")}
 <h2>Fig. 4 of seed 001</h2>{img("fig4_zprime.png")}
@@ -442,6 +477,7 @@ def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
              ("Fig. 5", lambda: _step_fig5(w, ctx)),
              ("Fig. 6 (m_N scans)", lambda: _step_fig6(w, ctx, points)),
              ("Fig. 4 (Z')", lambda: _step_fig4(w, ctx, zprime_points)),
+             ("acceptances", lambda: _step_acceptance(w, ctx)),
              ("HEPData", lambda: _step_hepdata(w, ctx))]
     timings = {}
     bar = tqdm(steps, desc="mucast reproduce", unit="step", file=sys.stderr,
