@@ -84,6 +84,10 @@ def yield_reference(operator, dataset, m_N_GeV=0.0, conventions="default", flux=
         return dk(thr + d) * d
 
     w = kmax - thr
-    val = quad(dl, math.log(w * 1e-8), math.log(w), epsrel=EPS, limit=200)[0]
+    # the acceptance table is piecewise linear: tell quad where its kinks are (in ln(k - thr))
+    kinks = [math.log(n / GeV - thr) for n in exp.acceptance.nodes
+             if w * 1e-8 < n / GeV - thr < w]
+    val = quad(dl, math.log(w * 1e-8), math.log(w), epsrel=EPS, limit=400,
+               points=kinks or None)[0]
     lum = exp.luminosity_factor(conv.nucleus_mass)
     return lum * natural_to_area(val / GeV**2)

@@ -4,4 +4,4 @@ Layers (docs/architecture.md): units/constants → targets, experiments, accepta
 flux, kinematics, processes, integrate → yields → stats, limits → cli.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
