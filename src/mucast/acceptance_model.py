@@ -228,8 +228,9 @@ def write_tables(res: AcceptanceModelResult, out_dir, command=None) -> list[str]
 # before/after: the numbers the lead needs to decide whether to switch defaults
 # ----------------------------------------------------------------------------------------------
 def before_after(table_dir, datasets=DATASETS, zprime_masses_MeV=(10, 40, 100, 1000)) -> dict:
-    """EFT bounds (Table I operators) and 2022 Z′ limits with the shipped tables ("before") and
-    the derived tables in ``table_dir`` ("after", loaded via ``Experiment.replace``)."""
+    """EFT bounds (Table I operators) and Z′ limits with the data sets' default tables ("before")
+    and the model tables ``derived_*.csv`` in ``table_dir`` ("after", loaded via
+    ``Experiment.replace``). All table sets side by side: scripts/validation_numbers.py."""
     from . import experiments as _exp
     from . import limits as _lim
     from . import zprime_limits as _zl

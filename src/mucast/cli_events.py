@@ -139,7 +139,9 @@ def register(subparsers):
                                                   "simulation (docs/detector_model.md)")
     a.add_argument("--dataset", required=True, help=", ".join(DATASETS))
     a.add_argument("--config", default=None, help="detector TOML (default: the shipped 2022 model)")
-    a.add_argument("--out", default=None, help="directory for derived_*.csv tables")
+    a.add_argument("--out", default=None, help="directory for derived_*.csv tables (model level;"
+                                               " the package's default kappa tables are these"
+                                               " times calibrated factors: scripts/calibrate_derived.py)")
     a.add_argument("--events", type=integer("--events"), default=40_000, help="events per point")
     a.add_argument("--seed", type=integer("--seed"), default=0, help="random seed")
     a.add_argument("--json", action="store_true", help="print the tables as one JSON object")

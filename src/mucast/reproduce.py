@@ -400,7 +400,8 @@ def _report_md(rows: list[dict], timings: dict) -> str:
     lines = [f"# mucast {__version__}: reproduction of seed 000 and seed 001", "",
              "Every published number beside mucast's. 'mucast' = verified physics (default "
              "conventions); 'paper conv.' = the seed's formulas taken literally. Status: "
-             "*calibration* = used to fix an approximation (not a test), *prediction* = computed, "
+             "*calibration* = used to fix an approximation (not a test), *capped calibration* = the "
+             "calibration target could not be reached with acceptance <= 1, *prediction* = computed, "
              "*input* = taken from the seed. Explanations of deviations: docs/validation.md.", "",
              "| source | quantity | seed | mucast | ratio | paper conv. | ratio | status |",
              "|---|---|---|---|---|---|---|---|"]
@@ -441,7 +442,8 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;fo
 </head><body>
 <h1>mucast {__version__}: reproduction of seed 000 and seed 001</h1>
 <p>mucast = verified physics (default conventions); paper conv. = the seed's formulas taken
-literally. <b>calibration</b> = used to fix an approximation (not a test); <b>prediction</b> =
+literally. <b>calibration</b> = used to fix an approximation (not a test); <b>capped
+calibration</b> = its target could not be reached with an acceptance &le; 1; <b>prediction</b> =
 computed; <b>input</b> = taken from the seed. Deviations are explained in docs/validation.md.</p>
 <table><tr><th>source</th><th>quantity</th><th>seed</th><th>mucast</th><th>ratio</th>
 <th>paper conv.</th><th>ratio</th><th>status</th></tr>
