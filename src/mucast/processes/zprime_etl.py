@@ -236,7 +236,7 @@ def _amplitudes(setup, kin, current, eps, split=False):
 
 
 def _spin_pol_sum(setup, kin):
-    """Σ_{s,s',λ} |ū Γ_λ u|² with the nuclear current J = P + P' (dimension energy⁰·M²)."""
+    """Σ_{s,s',λ} |ū Γ_λ u|² with the nuclear current J = P + P' (dimension energy²; J = P + P′ carries the nucleus mass)."""
     amps = _amplitudes(setup, kin, kin["J"], _polarisations(kin))
     a2 = np.sum(np.abs(amps) ** 2, axis=(-1, -2))  # (..., 3)
     w_long = (setup.mass / kin["k_abs"]) ** 2
@@ -244,7 +244,7 @@ def _spin_pol_sum(setup, kin):
 
 
 def _msq(setup, kin, coupling, Z, t_a, t_d, alpha):
-    """Spin-averaged |M̄|² (dimensionless)."""
+    """Spin-averaged |M̄|² (dimension energy⁻², as for any 2 → 3 amplitude)."""
     e2 = 4.0 * math.pi * alpha
     t = kin["t"]
     g2 = form_factor_squared(t, Z, t_a, t_d)
@@ -269,7 +269,7 @@ def _point(setup, x, theta, t, phi):
 
 def squared_matrix_element(x, theta, t, phi, mass, coupling, energy, target_Z, target_A,
                            nucleus_mass, *, t_a=None, t_d=None, alpha=ALPHA):
-    """Spin-averaged, polarisation-summed |M̄|² (dimensionless) at a phase-space point.
+    """Spin-averaged, polarisation-summed |M̄|² (dimension energy⁻², as for any 2 → 3 amplitude) at a phase-space point.
 
     Parameters
     ----------
