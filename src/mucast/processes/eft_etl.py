@@ -474,34 +474,17 @@ def _dsigma_integrand(setup, x, k, y_u, y_t, y_phi, model, channels, Z, t_a, t_d
                       theta_max, rule, form):
     """dσ/dx dk² on the unit cube (y_u, y_t, y_phi) [natural units, 1/energy⁴]; x, k arrays.
 
-    Variables and Jacobians exactly as zprime_etl._dsigma_dx_integrand_raw (ln|ũ| ↔ cosθ,
-    ln t, φ_Δ), the pair mass k in the Z' mass slot, the factor 1/(2π) of dk²/(2π)."""
+    Variables and Jacobians are zprime_etl's (:func:`zprime_etl._phase_space`), with the pair mass
+    k in the Z' mass slot and the factor 1/(2π) of dk²/(2π)."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        u0, u1, omega, k_abs = _z._abs_u_range(setup, x, theta_max)
-        lu0, lu1 = np.log(u0), np.log(u1)
-        abs_u = np.exp(lu0 + y_u * (lu1 - lu0))
-        jac = (lu1 - lu0) * abs_u / (2.0 * setup.p_abs * k_abs)          # dcosθ
-        one_m_cos = (abs_u - u0) / (2.0 * setup.p_abs * k_abs)
-        v_abs = np.sqrt((setup.p_abs - k_abs) ** 2 + 2.0 * setup.p_abs * k_abs * one_m_cos)
-        v0 = setup.energy - omega
-        t_lo, t_hi, ok = _z._t_limits(setup, v0, v_abs, abs_u)
-        ok = ok & (k_abs > 0)
-        t_lo = np.where(ok, t_lo, 1.0)
-        t_hi = np.where(ok, t_hi, 2.0)
-        lt0, lt1 = np.log(t_lo), np.log(t_hi)
-        t = np.exp(lt0 + y_t * (lt1 - lt0))
-        jac = jac * (lt1 - lt0) * t * (2.0 * math.pi)
-        phi = 2.0 * math.pi * y_phi
-        kin = _z._kinematics(setup, x, abs_u, t, phi)
+        kin, t, weight, ok = _z._phase_space(setup, x, y_u, y_t, y_phi, theta_max)
         s = np.zeros_like(t)
         for ch in channels:
             s = s + ch.weight * pair_sum(ch.structure, kin, k, model.m_N, model.n_type, rule,
                                          form)
         e2 = 4.0 * math.pi * alpha
         msq = 0.5 * e2**2 * form_factor_squared(t, Z, t_a, t_d) / t**2 * s
-        M = setup.nucleus_mass
-        pref = setup.energy / (64.0 * (2.0 * math.pi) ** 4 * M**2 * setup.p_abs) / (2.0 * math.pi)
-        val = pref * jac * msq * k_abs / v_abs
+        val = weight * msq / (2.0 * math.pi)
     return np.where(ok & np.isfinite(val), val, 0.0)
 
 
@@ -534,6 +517,24 @@ def _threshold(channels):
     return min(ch.threshold for ch in channels)
 
 
+def _prepare(model, energy, target, nucleus_mass, neval, theta_max, nitn, conventions, rule):
+    """The checks and inputs shared by the three vegas entry points: (energy, channels, Z, t_a,
+    t_d, M_N, threshold, rule); ``rule`` defaults to :func:`tetrahedron_rule`."""
+    energy = check_energy(energy)
+    _check_common(neval, theta_max, nitn)
+    channels = _channels(model, conventions=conventions)
+    Z, t_a, t_d, M = _target_parts(target, nucleus_mass)
+    rule = tetrahedron_rule() if rule is None else rule
+    return energy, channels, Z, t_a, t_d, M, _threshold(channels), rule
+
+
+def _check_k(k, thr):
+    k = float(k)
+    if not (k > thr):
+        raise KinematicsError(f"k = {k} MeV is not above the threshold {thr} MeV")
+    return k
+
+
 def _result(val, err, q, neval, seed, inputs):
     return _z.ETLResult(float(val), float(err), int(neval), seed, float(q), inputs)
 
@@ -550,23 +551,17 @@ def dsigma_dx_dk2_etl(model, x, k, energy, target, *, nucleus_mass=None, neval=1
     target : mucast.targets.Target (Z, A, t_a, t_d);  nucleus_mass : M_N (default A·u).
     neval, seed, nitn : vegas points per iteration, numpy seed, (adapt, kept) iterations.
     theta_max : largest K polar angle (default π: no cut).  rule : pair-direction rule
-        (default :func:`octahedron_rule`).  form : "direct" or "fierz" (O_LNLℓ only).
+        (default :func:`tetrahedron_rule`).  form : "direct" or "fierz" (O_LNLℓ only).
 
     Returns an ``ETLResult`` (value and 1σ vegas uncertainty in 1/energy⁴).
     """
-    energy = check_energy(energy)
-    _check_common(neval, theta_max, nitn)
-    channels = _channels(model, conventions=conventions)
-    Z, t_a, t_d, M = _target_parts(target, nucleus_mass)
-    k = float(k)
-    thr = _threshold(channels)
-    if not (k > thr):
-        raise KinematicsError(f"k = {k} MeV is not above the threshold {thr} MeV")
+    energy, channels, Z, t_a, t_d, M, thr, rule = _prepare(
+        model, energy, target, nucleus_mass, neval, theta_max, nitn, conventions, rule)
+    k = _check_k(k, thr)
     x_lo, x_hi = k / energy, 1.0 - M_MU / energy
     if not (x_lo < x < x_hi):
         raise KinematicsError(f"x = {x} outside the allowed range ({x_lo:.6g}, {x_hi:.6g})")
     setup = _z._Setup(k, energy, M)
-    rule = tetrahedron_rule() if rule is None else rule
     chans = [c for c in channels if k > c.threshold]
 
     def fn(y):
@@ -587,14 +582,9 @@ def dsigma_dk2_etl(model, k, energy, target, *, x_min=None, x_max=None, nucleus_
                    conventions=None, rule=None, form="direct"):
     """ETL dσ/dk² = ∫dx dσ/dx dk² over [x_min, x_max] (default [k/E₀, 1 − m_μ/E₀]) at fixed k
     [natural units, 1/energy⁴] (4D vegas; x = 1 − e^v, v uniform, since dσ/dx peaks at x → 1)."""
-    energy = check_energy(energy)
-    _check_common(neval, theta_max, nitn)
-    channels = _channels(model, conventions=conventions)
-    Z, t_a, t_d, M = _target_parts(target, nucleus_mass)
-    k = float(k)
-    thr = _threshold(channels)
-    if not (k > thr):
-        raise KinematicsError(f"k = {k} MeV is not above the threshold {thr} MeV")
+    energy, channels, Z, t_a, t_d, M, thr, rule = _prepare(
+        model, energy, target, nucleus_mass, neval, theta_max, nitn, conventions, rule)
+    k = _check_k(k, thr)
     lo, hi = k / energy, 1.0 - M_MU / energy
     x_min = lo if x_min is None else float(x_min)
     x_max = hi if x_max is None else float(x_max)
@@ -604,7 +594,6 @@ def dsigma_dk2_etl(model, k, energy, target, *, x_min=None, x_max=None, nucleus_
     v0 = math.log1p(-min(x_max, hi * (1 - 1e-12)))
     v1 = math.log1p(-max(x_min, lo * (1 + 1e-12)))
     setup = _z._Setup(k, energy, M)
-    rule = tetrahedron_rule() if rule is None else rule
     chans = [c for c in channels if k > c.threshold]
 
     def fn(y):
@@ -628,11 +617,8 @@ def yield_integral_etl(model, energy, target, weight_fn=None, *, k_min=None, k_m
     analogue of ``eft.k_integral`` (seed 000 Eq. 22 without N_MOT ρ L): w = acceptance κ(k)
     (callable on an array of energies; None → 1).  5D vegas in (k², ln(1−x), ln|ũ|, ln t, φ_Δ);
     k_min defaults to the threshold.  One channel threshold at a time (νSMEFT models are)."""
-    energy = check_energy(energy)
-    _check_common(neval, theta_max, nitn)
-    channels = _channels(model, conventions=conventions)
-    Z, t_a, t_d, M = _target_parts(target, nucleus_mass)
-    thr = _threshold(channels)
+    energy, channels, Z, t_a, t_d, M, thr, rule = _prepare(
+        model, energy, target, nucleus_mass, neval, theta_max, nitn, conventions, rule)
     if len({c.threshold for c in channels}) != 1:
         raise InputError("yield_integral_etl needs channels with one common threshold")
     k_lo = thr if k_min is None else max(float(k_min), thr)
@@ -641,7 +627,6 @@ def yield_integral_etl(model, energy, target, weight_fn=None, *, k_min=None, k_m
         raise KinematicsError(f"empty k range [{k_lo}, {k_hi}]")
     q0, q1 = k_lo**2, k_hi**2
     x_hi = 1.0 - M_MU / energy
-    rule = tetrahedron_rule() if rule is None else rule
 
     def fn(y):
         k2 = q0 + y[:, 0] * (q1 - q0)

@@ -318,7 +318,11 @@ def _dsigma_dx_integrand(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, alpha
                                         theta_max)
 
 
-def _dsigma_dx_integrand_raw(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, alpha, theta_max):
+def _phase_space(setup, x, y_u, y_t, y_phi, theta_max):
+    """Map the unit cube (y_u, y_t, y_phi) at fixed x to a phase-space point (module doc: ln|ũ| ↔
+    cosθ, ln t, φ_Δ). Returns (kin, t, weight, ok): dσ/dx = weight · |M̄|² where ok, with weight
+    = E₀/(64(2π)⁴ M_N² |p⃗|) · Jacobian · |k⃗|/|V⃗|. Shared with :mod:`.eft_etl` (pair mass in
+    the Z′ mass slot). Call inside ``np.errstate`` (points outside the t range give NaN)."""
     u0, u1, omega, k_abs = _abs_u_range(setup, x, theta_max)
     lu0, lu1 = np.log(u0), np.log(u1)
     abs_u = np.exp(lu0 + y_u * (lu1 - lu0))
@@ -327,6 +331,7 @@ def _dsigma_dx_integrand_raw(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, a
     v_abs = np.sqrt((setup.p_abs - k_abs) ** 2 + 2.0 * setup.p_abs * k_abs * one_m_cos)
     v0 = setup.energy - omega
     t_lo, t_hi, ok = _t_limits(setup, v0, v_abs, abs_u)
+    ok = ok & (k_abs > 0)
     t_lo = np.where(ok, t_lo, 1.0)
     t_hi = np.where(ok, t_hi, 2.0)
     lt0, lt1 = np.log(t_lo), np.log(t_hi)
@@ -334,10 +339,14 @@ def _dsigma_dx_integrand_raw(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, a
     jac = jac * (lt1 - lt0) * t * (2.0 * math.pi)
     phi = 2.0 * math.pi * y_phi
     kin = _kinematics(setup, x, abs_u, t, phi)
-    msq = _msq(setup, kin, coupling, Z, t_a, t_d, alpha)
     M = setup.nucleus_mass
     pref = setup.energy / (64.0 * (2.0 * math.pi) ** 4 * M**2 * setup.p_abs)
-    val = pref * jac * msq * k_abs / v_abs
+    return kin, t, pref * jac * k_abs / v_abs, ok
+
+
+def _dsigma_dx_integrand_raw(setup, x, y_u, y_t, y_phi, coupling, Z, t_a, t_d, alpha, theta_max):
+    kin, t, weight, ok = _phase_space(setup, x, y_u, y_t, y_phi, theta_max)
+    val = weight * _msq(setup, kin, coupling, Z, t_a, t_d, alpha)
     return np.where(ok & np.isfinite(val), val, 0.0)
 
 
