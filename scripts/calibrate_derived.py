@@ -38,7 +38,7 @@ from scipy.optimize import brentq
 
 from mucast import experiments, gm2, published, stats
 from mucast import zprime_limits as zl
-from mucast._io import atomic_write_text, data_path, read_toml
+from mucast._io import atomic_write_text
 from mucast.acceptance import AcceptanceTable
 from mucast.processes.eft import EFTModel
 from mucast.units import GeV, MeV
@@ -53,30 +53,10 @@ CROSSING_MASS = 40 * MeV
 CMD = "python scripts/calibrate_derived.py"
 
 
-def derived_experiment(ds: str):
-    """The data set with its model tables, built from the experiment TOML directly so that the
-    script also runs when the default tables it writes do not exist yet."""
-    d = read_toml(data_path(f"experiments/{ds}.toml"))
-    d["experiment"]["acceptance"] = f"acceptance/derived_{ds}.csv"
-    trig = d["zprime"]["trigger"]
-    sfx = ["_t1", "_t2"] if len(trig) == 2 else [""] * len(trig)
-    d["zprime"]["trigger"] = [{**t, "efficiency": f"acceptance/derived_zprime_{ds}{s}.csv"}
-                              for t, s in zip(trig, sfx)]
-    return experiments.Experiment.from_dict(d)
-
-
-def shapes(ds: str):
-    """The model tables of a data set: κ (AcceptanceTable) and the Z′ tables [(suffix, table)]."""
-    d = derived_experiment(ds)
-    z = zl.setup(d)
-    suffixes = ["_t1", "_t2"] if len(z.triggers) == 2 else [""]
-    return d, [(sfx, t.efficiency) for sfx, t in zip(suffixes, z.triggers)]
-
-
-def table1_factors(derived_exp) -> dict:
+def table1_factors(ds: str, derived_exp) -> dict:
     """Factor on the model κ that reproduces each Table I entry (paper conventions)."""
     out = {}
-    for op, b in TABLE_I[derived_exp.name].items():
+    for op, b in TABLE_I[ds].items():
         y = signal_yield(EFTModel({op: b / GeV**2}), derived_exp, conventions="paper").value
         out[op] = N_UP_SEED / y
     return out
@@ -105,13 +85,13 @@ def crossing_factor(derived_2022):
 def calibrate() -> dict:
     """All factors, with the numbers that fixed them."""
     res = {}
-    d22, _ = shapes("2022")
+    d22 = experiments.with_tables("2022", "derived")
     s_z22, g_band, g_cal = crossing_factor(d22)
     res["2022"] = {"eft": 1.0, "zprime_tension": s_z22, "g_band_40MeV": g_band,
                    "g_limit_40MeV": g_cal}
     for ds in ("2023-24", "future"):
-        d, _ = shapes(ds)
-        fac = table1_factors(d)
+        d = experiments.with_tables(ds, "derived")
+        fac = table1_factors(ds, d)
         med = statistics.median(fac.values())
         cap = 1.0 / float(d.acceptance.value.max())
         s = min(med, cap)
@@ -130,7 +110,7 @@ def tables(res: dict) -> dict:
     """file name -> CSV text of every default κ table."""
     out = {}
     for ds in DATASETS:
-        d, _ = shapes(ds)
+        d = experiments.with_tables(ds, "derived")
         r = res[ds]
         if ds == "2022":
             eft_lines = ["calibration: factor 1 on the model kappa (eps_cal = 0.8156 from seed 001's"

@@ -241,7 +241,7 @@ def before_after(table_dir, datasets=DATASETS, zprime_masses_MeV=(10, 40, 100, 1
     ops = ("ll_2233", "le_3322", "eN_22", "LN_22", "LNLe_2222")
     for ds in datasets:
         exp = _exp.get(ds)
-        path = table_dir / f"derived_{ds}.csv"
+        path = table_dir / _exp.table_file_names("derived_", ds, 0)[0]
         if not path.is_file():
             continue
         new = exp.replace(acceptance=load_table(path.resolve(), columns=("k_GeV", "kappa")))
@@ -254,8 +254,7 @@ def before_after(table_dir, datasets=DATASETS, zprime_masses_MeV=(10, 40, 100, 1
     for ds in datasets:
         exp = _exp.get(ds)
         trig = exp.zprime.get("trigger", [])
-        names = ([table_dir / f"derived_zprime_{ds}_{t}.csv" for t in ("t1", "t2")]
-                 if len(trig) == 2 else [table_dir / f"derived_zprime_{ds}.csv"])
+        names = [table_dir / n for n in _exp.table_file_names("derived_", ds, len(trig))[1]]
         if not all(p.is_file() for p in names):
             continue
         new_trig = [{**t, "efficiency": str(p.resolve())} for t, p in zip(trig, names)]

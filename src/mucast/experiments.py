@@ -206,6 +206,15 @@ TABLE_SETS = {
 }
 
 
+def table_file_names(prefix: str, name: str, n_triggers: int) -> tuple[str, list[str]]:
+    """File names of one table set for a data set: the κ table and one Z′ table per trigger
+    configuration (``<prefix>zprime_<name>_t1.csv``/``_t2.csv`` for the two 2022 configurations,
+    ``<prefix>zprime_<name>.csv`` for a single one)."""
+    z = ([f"{prefix}zprime_{name}_{t}.csv" for t in ("t1", "t2")] if n_triggers == 2
+         else [f"{prefix}zprime_{name}.csv"] * n_triggers)
+    return f"{prefix}{name}.csv", z
+
+
 def with_tables(dataset, table_set: str = "shipped", table_dir=None) -> Experiment:
     """The data set with one of the shipped table sets (:data:`TABLE_SETS`) for κ(k) and for the
     Z′ efficiency of every trigger configuration.
@@ -233,10 +242,9 @@ def with_tables(dataset, table_set: str = "shipped", table_dir=None) -> Experime
             raise DataFileError(f"no {table_set} table acceptance/{name} for data set {exp.name!r}")
         return f"acceptance/{name}"
 
-    acc = load_table(ref(f"{prefix}{exp.name}.csv"), columns=("k_GeV", "kappa"))
     trig = exp.zprime.get("trigger", [])
-    names = ([f"{prefix}zprime_{exp.name}_{t}.csv" for t in ("t1", "t2")] if len(trig) == 2
-             else [f"{prefix}zprime_{exp.name}.csv"] * len(trig))
+    kappa_name, names = table_file_names(prefix, exp.name, len(trig))
+    acc = load_table(ref(kappa_name), columns=("k_GeV", "kappa"))
     new_trig = [{**t, "efficiency": ref(n)} for t, n in zip(trig, names)]
     label = exp.name if table_set == "shipped" else f"{exp.name} ({table_set} acceptance)"
     return exp.replace(acceptance=acc, zprime={**exp.zprime, "trigger": new_trig}, name=label)
