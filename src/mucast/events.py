@@ -1041,6 +1041,14 @@ def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
 # ----------------------------------------------------------------------------------------------
 # Z′
 # ----------------------------------------------------------------------------------------------
+def _chunks(seed, n_events, chunk_size):
+    """(rng, n) per chunk: chunk i draws from the i-th child of SeedSequence(seed), so a sample is
+    reproduced exactly by the same (seed, n_events, chunk_size) (module doc)."""
+    children = np.random.SeedSequence(seed).spawn((n_events + chunk_size - 1) // chunk_size)
+    for i, ss in enumerate(children):
+        yield np.random.default_rng(ss), min(chunk_size, n_events - i * chunk_size)
+
+
 def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=None,
                 m_chi=None, theta_max=0.1, t_max="E2", alpha=ALPHA, chunk_size=DEFAULT_CHUNK,
                 x_min=None):
@@ -1090,11 +1098,7 @@ def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=Non
             "alpha": alpha, "x_min": x_min, "seed": seed, "chunk_size": chunk_size,
             "sigma_per_g2_pb_grid": natural_to_area(sampler.integral_estimate) / picobarn,
             "mucast_version": __version__}
-    children = np.random.SeedSequence(seed).spawn((n_events + chunk_size - 1) // chunk_size)
-    done = 0
-    for ss in children:
-        rng = np.random.default_rng(ss)
-        n = min(chunk_size, n_events - done)
+    for rng, n in _chunks(seed, n_events, chunk_size):
         def to_xku(pts):
             z, w = pts[:, 0], pts[:, 1]
             x = xa + z * (xh - xa)
@@ -1107,7 +1111,6 @@ def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=Non
         if decay is not None:
             md = 0.0 if decay == "nu" else float(m_chi)
             d1, d2 = _two_body(kv, md, md, _isotropic(n, rng))
-        done += n
         yield EventSample("zprime", energy, tgt.name, mu, kv, nuc, x, kk, u, t, d1, d2,
                           pdg=dict(pdg), info={**info, "envelope_violations": viol,
                                                "recoil_resampled": redo})
@@ -1207,11 +1210,7 @@ def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=
             "mucast_version": __version__}
     for g in groups:
         info["pair_angles"][g] = "exact |M|^2" if decay else "not sampled"
-    children = np.random.SeedSequence(seed).spawn((n_events + chunk_size - 1) // chunk_size)
-    done = 0
-    for ss in children:
-        rng = np.random.default_rng(ss)
-        n = min(chunk_size, n_events - done)
+    for rng, n in _chunks(seed, n_events, chunk_size):
         def to_xku(pts):
             kk_, x_, s_, _j = coords(pts)
             return x_, kk_, -np.exp(s_), {"s": s_}
@@ -1248,7 +1247,6 @@ def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=
                 a, b = _two_body(kv[sel], *_pair_masses(st), nd)     # d1 along nd
                 d1[sel], d2[sel] = a, b
                 pid1[sel], pid2[sel] = _daughter_pdg(g)
-        done += n
         pdg = {"mu": PDG_IDS["mu-"], "system": 0}
         if decay:
             pdg["d1_array"] = pid1

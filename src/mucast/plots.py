@@ -92,11 +92,8 @@ def plot_zprime(results=None, out="zprime_fig4", points=200):
         ay.set_title("$m_{Z'} = 3m_\\chi$, $g_\\chi = 5\\times10^{-2}$: 90% CL upper limits",
                      fontsize=14)
         ay.legend(loc="upper left", frameon=False)
-        fig.text(0.995, 0.005, "mucast: WW cross section, modelled efficiencies"
-                 " (scripts/make_zprime_efficiencies.py); not the NA64 result",
-                 ha="right", va="bottom", fontsize=9, color="0.35")
-        fig.tight_layout(rect=(0, 0.03, 1, 1))
-        save_figure(fig, png, pdf)
+        _finish(fig, png, pdf, "mucast: WW cross section, modelled efficiencies"
+                " (scripts/make_zprime_efficiencies.py); not the NA64 result")
     return png, pdf
 
 
@@ -130,12 +127,16 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
             ax.set_title(f"NA64$\\mu$ {ds}", fontsize=14)
         np.atleast_1d(axes)[0].set_ylabel("κ(k)")
         np.atleast_1d(axes)[0].legend(loc="lower left", frameon=False)
-        fig.text(0.99, 0.005, "mucast fast simulation (docs/detector_model.md); level 2022: seed"
-                 " 001's 12% peak; 2023-24, future: seed 000 Table I",
-                 ha="right", va="bottom", fontsize=9, color="0.35")
-        fig.tight_layout(rect=(0, 0.03, 1, 1))
-        save_figure(fig, png, pdf)
+        _finish(fig, png, pdf, "mucast fast simulation (docs/detector_model.md); level 2022: seed"
+                " 001's 12% peak; 2023-24, future: seed 000 Table I", x=0.99)
     return png, pdf
+
+
+def _finish(fig, png, pdf, note, x=0.995):
+    """Footnote (where the numbers come from), layout leaving room for it, and save."""
+    fig.text(x, 0.005, note, ha="right", va="bottom", fontsize=9, color="0.35")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    save_figure(fig, png, pdf)
 
 
 def save_figure(fig, png, pdf, dpi=130):
@@ -242,9 +243,6 @@ def plot_nusmeft(scans: dict, out):
             ax.set_title(f"{op}: {LATEX[op]}", fontsize=13)
         axes[0].set_ylabel("90% CL upper limit on $|C|/\\Lambda^2$ [GeV$^{-2}$]")
         axes[0].legend(loc="upper left", frameon=False)
-        fig.text(0.995, 0.005, "mucast, verified amplitudes; acceptance: detector-model shape,"
-                 " calibrated level (scripts/calibrate_derived.py)", ha="right", va="bottom",
-                 fontsize=9, color="0.35")
-        fig.tight_layout(rect=(0, 0.03, 1, 1))
-        save_figure(fig, png, pdf)
+        _finish(fig, png, pdf, "mucast, verified amplitudes; acceptance: detector-model shape,"
+                " calibrated level (scripts/calibrate_derived.py)")
     return png, pdf
