@@ -1,0 +1,112 @@
+"""Write tests/regression/pinned.json: numbers that refactors must not move.
+
+Run from a checkout whose numbers are the reference (the values in the JSON were produced at
+mucast 0.2.0, commit e6b8096, before the issue-10/11 refactors):
+
+    python tests/regression/make_pinned.py
+
+Only Python APIs that exist since 0.2.0 are used, so the script documents exactly what was
+computed; tests/regression/test_pinned.py recomputes each entry with the current API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from mucast import gm2, zprime_limits as zl
+from mucast.experiments import with_tables
+from mucast.limits import bound, smeft_plane, trident_combination
+from mucast.processes import eft, zprime
+from mucast.scans import eft_mass_scan
+from mucast.targets import Target
+from mucast.units import GeV, MeV, picobarn, natural_to_area
+from mucast.yields import signal_yield
+
+OPS = ("ll_2222", "ll_2233", "le_2222", "le_3322", "eN_22", "LN_22", "LNLe_2222")
+
+
+def compute() -> dict:
+    out: dict = {}
+    # EFT bounds (GeV^-2) for every operator, data set, table set, convention; nuSMEFT also at m_N
+    b = {}
+    for ts in ("shipped", "approx", "derived"):
+        for ds in ("2022", "2023-24", "future"):
+            exp = with_tables(ds, ts)
+            for op in OPS:
+                for conv in ("default", "paper"):
+                    b[f"{ts}|{ds}|{op}|{conv}|0"] = bound(op, exp, conventions=conv).bound * GeV**2
+                if op in eft.NUSMEFT_OPERATORS and ts == "shipped":
+                    for mN in (0.3, 1.0):
+                        b[f"{ts}|{ds}|{op}|default|{mN}"] = bound(op, exp, m_N=mN * GeV).bound * GeV**2
+    for nt in ("dirac_R", "majorana"):
+        b[f"shipped|2023-24|LN_22|default|0.3|{nt}"] = bound("LN_22", "2023-24", m_N=0.3 * GeV,
+                                                            n_type=nt).bound * GeV**2
+    out["bound_GeV-2"] = b
+    # scans
+    sc = {}
+    for op in eft.NUSMEFT_OPERATORS:
+        for ds in ("2022", "2023-24"):
+            r = eft_mass_scan(op, ds, np.array([0.0, 0.2, 0.7]) * GeV)
+            sc[f"{op}|{ds}"] = (r.bounds * GeV**2).tolist()
+    out["scan_GeV-2"] = sc
+    f = smeft_plane("tau", "future")
+    out["plane_future_tau"] = [f.a, f.b, f.h, f.R * GeV**4]
+    f = smeft_plane("mu", "2023-24", "paper")
+    out["plane_2023_mu_paper"] = [f.a, f.b, f.h, f.R * GeV**4]
+    t = trident_combination("future")
+    out["trident_future"] = [t.c_ll_max * GeV**2, t.c_le_max * GeV**2]
+    # cross sections
+    pb = Target.from_name("Pb")
+    xs = {}
+    for op in OPS:
+        m = eft.EFTModel({op: 1.0 / GeV**2}, m_N=0.2 * GeV if op in eft.NUSMEFT_OPERATORS else 0.0)
+        xs[op] = natural_to_area(eft.cross_section(m, 160 * GeV, pb).value) / picobarn
+    out["xsec_eft_pb"] = xs
+    ys = {}
+    for k, coeffs in {"ll_2233+le_3322": {"ll_2233": 1e-2, "le_3322": -3e-3},
+                      "ll_2222+le_2222": {"ll_2222": 2e-3, "le_2222": 5e-3}}.items():
+        ys[k] = signal_yield(eft.EFTModel({a: v / GeV**2 for a, v in coeffs.items()}), "2023-24").value
+    out["yield_events"] = ys
+    masses = np.array([1e-3, 1e-2, 0.04, 0.1, 0.3, 1.0, 3.0]) * GeV
+    zx = {}
+    for approx in ("ww", "iww"):
+        v, _ = zprime.cross_section_per_g2(masses, approx=approx)
+        zx[approx] = (v / picobarn).tolist()
+        v, _ = zprime.cross_section_per_g2(masses, approx=approx, x_min=0.5)
+        zx[approx + "|x>0.5"] = (v / picobarn).tolist()
+    out["xsec_zprime_per_g2_pb"] = zx
+    out["zprime_width_per_g2_GeV"] = (zprime.total_width(masses, 1.0) / GeV).tolist()
+    out["zprime_br_inv_dark"] = zprime.branching_invisible(masses, 3e-4, "dark").tolist()
+    out["gm2_delta_a_mu_g1"] = gm2.delta_a_mu(masses, 1.0).tolist()
+    # Z' limits
+    zm = np.array([0.005, 0.04, 0.1, 0.5, 2.0]) * GeV
+    lim = {}
+    for ds in ("2022", "2023-24", "future"):
+        for model in ("vanilla", "dark"):
+            for method in ("cls", "cls_exact", "fc"):
+                r = zl.coupling_limit_scan(zm, ds, model, method)
+                lim[f"{ds}|{model}|{method}"] = r.coupling.tolist()
+    out["zprime_limit_g"] = lim
+    out["zprime_yield_per_g2"] = zl.yield_per_g2(zm, "2022")[0].tolist()
+    # events: a digest of the arrays of small samples (bit-identical sampling)
+    from mucast import events
+    ev = events.generate_zprime(0.1 * GeV, 3000, seed=7, decay="chi", m_chi=0.02 * GeV)
+    ev2 = events.generate_eft("LNLe_2222", 2000, seed=5, m_N=0.3 * GeV)
+    dig = {}
+    for name, e in (("zprime", ev), ("LNLe_2222", ev2)):
+        h = hashlib.sha256()
+        for a in (e.mu, e.system, e.nucleus, e.x, e.k, e.u, e.t, e.d1, e.d2):
+            h.update(np.ascontiguousarray(a, dtype=float).tobytes())
+        dig[name] = h.hexdigest()
+    out["events_sha256"] = dig
+    return out
+
+
+if __name__ == "__main__":
+    path = Path(__file__).with_name("pinned.json")
+    path.write_text(json.dumps(compute(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print("wrote", path)
