@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import mucast
+from mucast import stats
 from mucast import checkpoint, experiments, yields
 from mucast import zprime_limits as zl
 from mucast.cli import main
@@ -38,7 +39,7 @@ def cli_json(capsys, argv):
 ])
 def test_cli_json_byte_identical(capsys, argv):
     first = cli_json(capsys, argv)
-    zl._cls_asymptotic.cache_clear()      # recompute, not a cached answer
+    stats.cls_upper_limit_asymptotic.cache_clear()      # recompute, not a cached answer
     second = cli_json(capsys, argv)
     assert first == second
 
@@ -145,8 +146,11 @@ def test_resumable_map_torn_last_line_and_foreign_checkpoint(tmp_path):
         checkpoint.resumable_map(sq, [1, 2, 5], ck)
     with pytest.raises(InputError, match="finite JSON"):
         checkpoint.resumable_map(lambda x: float("nan"), [1], tmp_path / "n.jsonl")
-    with pytest.raises(DataFileError, match="does not exist"):
-        checkpoint.resumable_map(sq, pts, tmp_path / "missing" / "c.jsonl")
+    # issue 10: one rule for output paths: the checkpoint's folder is created
+    assert checkpoint.resumable_map(sq, pts, tmp_path / "missing" / "c.jsonl") == [1, 4, 9, 16]
+    (tmp_path / "f").write_text("")
+    with pytest.raises(DataFileError, match="not a directory"):
+        checkpoint.resumable_map(sq, pts, tmp_path / "f" / "c.jsonl")
 
 
 def test_resumable_map_float_results_exact(tmp_path):

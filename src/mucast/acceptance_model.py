@@ -31,7 +31,7 @@ import numpy as np
 from . import __version__
 from . import detector as _det
 from . import events as _ev
-from ._io import atomic_write_text
+from ._io import atomic_write_text, ensure_directory
 from .acceptance import AcceptanceTable
 from .exceptions import DataFileError, InputError, UnknownNameError
 from .units import GeV, MeV
@@ -190,9 +190,7 @@ def _provenance(res: AcceptanceModelResult, what: str, command: str) -> list[str
 def write_tables(res: AcceptanceModelResult, out_dir, command=None) -> list[str]:
     """Write ``derived_<dataset>.csv`` (κ) and ``derived_zprime_<dataset>[_<trigger>].csv``
     (ε^t) into ``out_dir`` (atomic writes). Returns the written paths."""
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        raise DataFileError(f"output directory {out_dir} does not exist")
+    out_dir = ensure_directory(out_dir)
     command = command or " ".join(shlex.quote(a) for a in sys.argv)
     written = []
     k = np.concatenate([[0.0], res.k_GeV])

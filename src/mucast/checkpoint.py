@@ -35,7 +35,7 @@ import os
 from pathlib import Path
 
 from . import __version__
-from ._io import atomic_write_text
+from ._io import atomic_write_text, ensure_directory
 from .exceptions import DataFileError, InputError
 
 __all__ = ["resumable_map"]
@@ -107,7 +107,7 @@ def resumable_map(func, points, path, *, output=None) -> list:
     points : iterable of JSON values
         The points (e.g. masses in GeV, or dicts of parameters), in output order.
     path : str or Path
-        Checkpoint file (created if missing; its folder must exist).
+        Checkpoint file (created if missing, with its folder).
     output : str or Path, optional
         If given, ``{"points": [...], "results": [...], "mucast_version": ...}`` is written
         there atomically once all points are done.
@@ -120,8 +120,7 @@ def resumable_map(func, points, path, *, output=None) -> list:
     points = list(points)
     points_json = [_dumps(p) for p in points]
     path = Path(path)
-    if not path.parent.is_dir():
-        raise DataFileError(f"checkpoint directory {path.parent} does not exist")
+    ensure_directory(path.parent)
     header = {"mucast_checkpoint": _FORMAT, "fingerprint": _fingerprint(points_json),
               "n_points": len(points), "version": __version__}
     done = _read(path, header, points_json) if path.exists() and path.stat().st_size else {}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._io import atomic_write_text
+from ._io import atomic_write_text, ensure_directory
 from .exceptions import DataFileError
 
 
@@ -62,8 +62,7 @@ def write_submission(directory, tables: list[HEPDataTable], comment: str) -> Pat
     """Write ``submission.yaml`` and one YAML per table into ``directory`` (atomically)."""
     import yaml
 
-    d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    d = ensure_directory(directory)
     docs = [{"comment": comment}]
     for t in tables:
         atomic_write_text(d / t.file_name, yaml.safe_dump(t.to_dict(), sort_keys=False))

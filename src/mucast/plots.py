@@ -26,8 +26,6 @@ def _outputs(out):
     p = Path(out)
     if p.suffix.lower() in (".png", ".pdf"):
         p = p.with_suffix("")
-    if not p.parent.exists():
-        raise InputError(f"output directory {p.parent} does not exist")
     return p.with_suffix(".png"), p.with_suffix(".pdf")
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__, published
-from ._io import atomic_write_text
+from ._io import atomic_write_text, ensure_directory
 from .exceptions import DataFileError, InputError
 from .units import GeV, MeV
 
@@ -106,11 +106,7 @@ class _Writer:
 
 
 def _check_out(out) -> Path:
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataFileError(f"cannot create output directory {out}: {exc}") from None
+    out = ensure_directory(out)
     probe = out / ".mucast-write-test"
     try:
         probe.write_text("")
