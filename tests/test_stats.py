@@ -173,9 +173,14 @@ def test_upper_limit_dispatch_and_result():
     assert r.method == "fc" and r.upper == pytest.approx(2.44, abs=0.005) and r.lower == 0.0
     d = r.to_dict()
     assert d == {"upper": r.upper, "lower": 0.0, "method": "fc", "cl": 0.9, "n_observed": 0,
-                 "background": 0.0}
+                 "background": 0.0, "background_uncertainty": 0.0, "signal_systematic": 0.0,
+                 "mot_uncertainty": 0.0, "warnings": []}
     assert upper_limit(0, 3.0, method="poisson").upper == 0.0
-    assert upper_limit(0, 3.0, method="cls").upper == pytest.approx(2.302585, abs=1e-6)
+    assert upper_limit(0, 3.0, method="cls-exact").upper == pytest.approx(2.302585, abs=1e-6)
+    # the name of mucast <= 0.2 still works here, with a warning saying what it was read as
+    old = upper_limit(0, 3.0, method="cls")
+    assert old.method == "cls-exact" and old.upper == pytest.approx(2.302585, abs=1e-6)
+    assert "deprecated" in old.warnings[0] and "cls-exact" in old.warnings[0]
     assert upper_limit(3, 0.0, method="fc").lower == pytest.approx(1.10, abs=0.005)
     with pytest.raises(AttributeError):
         r.upper = 1.0  # frozen

@@ -23,9 +23,27 @@ from .units import GeV
 from .yields import signal_yield
 
 
+def events_limit(experiment, method: str = "fc", cl: float = 0.9) -> stats.UpperLimit:
+    """Upper limit on the signal mean for the experiment's observed events and background
+    (:func:`mucast.stats.upper_limit`; no background uncertainty or signal systematic enters the
+    EFT bounds, as in seed 000)."""
+    return stats.upper_limit(experiment.observed, experiment.background, method=method, cl=cl)
+
+
 def events_upper_limit(experiment, method: str = "fc", cl: float = 0.9) -> float:
-    """Upper limit on the signal mean for the experiment's observed events and background."""
-    return stats.upper_limit(experiment.observed, experiment.background, method=method, cl=cl).upper
+    """N_up of :func:`events_limit`."""
+    return events_limit(experiment, method, cl).upper
+
+
+def edge_warning(edge_fraction: float, experiment) -> list[str]:
+    """The warning of a result dominated by the last bin of the acceptance table."""
+    from .yields import EDGE_DOMINATED, edge_window
+    if edge_fraction <= EDGE_DOMINATED:
+        return []
+    acc = experiment.acceptance
+    return [f"{edge_fraction:.0%} of the signal yield comes from the last bin of the acceptance "
+            f"table (sqrt(k^2) = {edge_window(acc) / GeV:g}-{acc.x_max / GeV:g} GeV): the bound "
+            "depends on where the simulated acceptance range ends, not on physics"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,10 @@ class BoundResult:
     #: issue 6: the full inputs (every convention setting, the experiment's numbers), so that a
     #: result made with --theta-max or a user's TOML can be reproduced from its JSON
     inputs: dict | None = field(default=None, compare=False)
+    #: fraction of the yield from the last acceptance-table bin (mucast.yields.edge_window)
+    last_bin_fraction: float = 0.0
+    #: statements a user must see (method coverage, dominance of the table's last bin)
+    warnings: tuple = ()
 
     def to_dict(self) -> dict:
         return {
@@ -69,6 +91,8 @@ class BoundResult:
             "method": self.method,
             "cl": self.cl,
             "conventions": self.conventions,
+            "last_bin_fraction": self.last_bin_fraction,
+            "warnings": list(self.warnings),
             "mucast_version": self.version,
             **({"inputs": self.inputs} if self.inputs is not None else {}),
         }
@@ -93,18 +117,18 @@ def bound(operator: str, dataset="2022", m_N: float = 0.0, conventions=None, met
     True
     """
     eft.check_operator(operator)
-    if operator in eft.SMEFT_OPERATORS and m_N:
-        raise InputError(f"--mN applies to νSMEFT operators only, not to {operator}")
     conv = _conv.get(conventions)
     exp = _exp.get(dataset)
     model = eft.EFTModel({operator: 1.0 / GeV**2}, m_N=m_N, n_type=n_type)
     y = signal_yield(model, exp, conv, orders)
-    n_up = events_upper_limit(exp, method, cl)
+    lim = events_limit(exp, method, cl)
     if not y.value > 0:
         raise InputError(f"zero signal yield for {operator} in {exp.name}: no bound")
-    c = math.sqrt(n_up / y.value) / GeV**2
-    return BoundResult(operator, c, c ** -0.5, n_up, y.value, y.error, exp.name, m_N, method, cl,
-                       conv.name, n_type, inputs=y.inputs)
+    c = math.sqrt(lim.upper / y.value) / GeV**2
+    notes = tuple(lim.warnings) + tuple(edge_warning(y.edge_fraction, exp))
+    return BoundResult(operator, c, c ** -0.5, lim.upper, y.value, y.error, exp.name, m_N,
+                       lim.method, cl, conv.name, n_type, inputs=y.inputs,
+                       last_bin_fraction=y.edge_fraction, warnings=notes)
 
 
 # ----------------------------------------------------------------------------------------
@@ -127,6 +151,8 @@ class QuadraticForm:
     dataset: str
     conventions: str
     fit_residual: float = 0.0
+    method: str = "fc"
+    warnings: tuple = ()
 
     def contains(self, c1, c2):
         return self.a * c1**2 + self.b * c2**2 + self.h * c1 * c2 <= self.R
@@ -139,7 +165,8 @@ class QuadraticForm:
         return {"operators": list(self.operators), "a": self.a, "b": self.b, "h": self.h,
                 "R_GeV-4": self.R * GeV**4, "dataset": self.dataset,
                 "conventions": self.conventions, "fit_relative_residual": self.fit_residual,
-                "axis_bounds_GeV-2": [x * GeV**2 for x in self.single_bounds()]}
+                "axis_bounds_GeV-2": [x * GeV**2 for x in self.single_bounds()],
+                "method": self.method, "warnings": list(self.warnings)}
 
 
 def smeft_plane(alpha: str = "tau", dataset="future", conventions=None, method="fc", cl=0.9,
@@ -159,7 +186,8 @@ def smeft_plane(alpha: str = "tau", dataset="future", conventions=None, method="
         raise InputError(f"alpha must be 'mu' or 'tau', got {alpha!r}")
     conv = _conv.get(conventions)
     exp = _exp.get(dataset)
-    n_up = events_upper_limit(exp, method, cl)
+    lim = events_limit(exp, method, cl)
+    n_up = lim.upper
     phis = np.linspace(0, math.pi, n_fit, endpoint=False)
     N = []
     for p in phis:
@@ -173,7 +201,8 @@ def smeft_plane(alpha: str = "tau", dataset="future", conventions=None, method="
     resid = float(np.max(np.abs(M @ sol - N)) / np.max(N))
     A, B, H = sol
     # N(c) = (A c1² + B c2² + H c1 c2) GeV⁴ for c in GeV^-2; bound N ≤ n_up
-    return QuadraticForm(ops, 1.0, B / A, H / A, n_up / A / GeV**4, exp.name, conv.name, resid)
+    return QuadraticForm(ops, 1.0, B / A, H / A, n_up / A / GeV**4, exp.name, conv.name, resid,
+                         lim.method, tuple(lim.warnings))
 
 
 def flat_direction_ratio(sin2_theta_w: float = SIN2_THETA_W) -> float:
@@ -203,7 +232,7 @@ class TridentCombination:
                 "c_Le_mumumumu_max_GeV-2": self.c_le_max * GeV**2,
                 "ll_2222_max_GeV-2 (WCxf)": self.c_ll_max_wcxf * GeV**2,
                 "flat_direction_r": self.r, "trident_band_GeV-2": self.band * GeV**2,
-                "plane": self.form.to_dict()}
+                "plane": self.form.to_dict(), "warnings": list(self.form.warnings)}
 
 
 def trident_combination(dataset="future", c_hat_max: float = 0.21, z_scale: float = 1.645,

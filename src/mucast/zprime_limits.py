@@ -20,24 +20,24 @@ What ε^t contains (and what it does not), so that nothing is counted twice:
 
 Statistics (observed events and background from the data set; seed 001: n = 0, b = 0.07 ± 0.03):
 
-``"cls"`` (default, the method of seed 001)
+``"cls-asymptotic"`` (default, the method of seed 001)
     profile-likelihood CLs in the asymptotic approximation (Cowan et al., EPJC 71 (2011) 1554),
-    computed with pyhf on a one-bin HistFactory model: signal with a free normalisation μ
-    (1 event at μ = 1) and two normsys nuisance parameters (8% signal systematic, 1% MOT
-    uncertainty), background with a Poisson-constrained shapesys (0.07 ± 0.03); test statistic
-    q̃_μ; N_up solves CLs(μ) = 0.1 (brentq). For n = 0 the asymptotic formulae give fewer events
-    than the exact answer (N_up → Φ⁻¹(0.95)²/2 = 1.35 for b → 0, 1.44 at b = 0.07), i.e. the
-    well-known optimistic behaviour of asymptotics at zero counts.
-``"cls_exact"``
+    computed with pyhf (:func:`mucast.stats.cls_upper_limit_asymptotic`) on a one-bin model with
+    the data set's signal systematic (8%), MOT uncertainty (1%) and background uncertainty
+    (0.07 ± 0.03). For n = 0 the asymptotic formulae give fewer events than the exact answer
+    (N_up → Φ⁻¹(0.95)²/2 = 1.35 for b → 0, 1.44 at b = 0.07): the well-known optimistic
+    behaviour of asymptotics at zero counts; every such result carries a warning.
+``"cls-exact"``
     exact counting CLs with known b (:func:`mucast.stats.cls_upper_limit_counting`; 2.30 for n = 0).
 ``"fc"``
     Feldman–Cousins with known b (:func:`mucast.stats.feldman_cousins_upper_limit`; 2.39 at
     n = 0, b = 0.07); nuisance parameters are not included.
 
 The default follows seed 001 so that the published curve is reproduced method for method (the
-efficiency shape is calibrated with it, see docs/zprime.md); use ``method="cls_exact"`` or
+efficiency shape is calibrated with it, see docs/zprime.md); use ``method="cls-exact"`` or
 ``"fc"`` for limits with correct coverage at zero observed events (couplings weaker by
-√(2.30/1.44) = 1.26 or √(2.39/1.44) = 1.29).
+√(2.30/1.44) = 1.26 or √(2.39/1.44) = 1.29). The name ``"cls"`` of mucast ≤ 0.2 is read as
+cls-asymptotic here, with a deprecation warning in the result.
 
 Couplings: σ ∝ g², so one cross-section evaluation per mass suffices. For ``model="vanilla"``
 Br_inv depends on the mass only; for ``"dark"`` (Z′ → χχ̄ with g_χ, m_χ) it depends weakly on g
@@ -78,8 +78,9 @@ __all__ = [
     "yield_per_g2",
 ]
 
-LIMIT_METHODS = ("cls", "cls_exact", "fc")
-DEFAULT_METHOD = "cls"
+LIMIT_METHODS = stats.METHODS
+#: seed 001's method (asymptotic CLs); results carry its under-coverage warning
+DEFAULT_METHOD = "cls-asymptotic"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -283,60 +284,20 @@ def signal_yield(mass, coupling, dataset="2022", model="vanilla", g_chi=None, m_
 # ----------------------------------------------------------------------------------------------
 # statistics
 # ----------------------------------------------------------------------------------------------
-def _pyhf_model(s: ZprimeSetup):
-    import pyhf
-
-    sig_mods = [{"name": "mu", "type": "normfactor", "data": None}]
-    if s.signal_systematic > 0:
-        sig_mods.append({"name": "signal_syst", "type": "normsys",
-                         "data": {"hi": 1 + s.signal_systematic, "lo": 1 - s.signal_systematic}})
-    if s.mot_uncertainty > 0:
-        sig_mods.append({"name": "mot", "type": "normsys",
-                         "data": {"hi": 1 + s.mot_uncertainty, "lo": 1 - s.mot_uncertainty}})
-    bkg_mods = []
-    if s.background > 0 and s.background_uncertainty > 0:
-        bkg_mods.append({"name": "bkg_unc", "type": "shapesys",
-                         "data": [s.background_uncertainty]})
-    spec = {"channels": [{"name": "signal_region", "samples": [
-        {"name": "signal", "data": [1.0], "modifiers": sig_mods},
-        {"name": "background", "data": [s.background], "modifiers": bkg_mods}]}]}
-    # validate=False: the spec is built here; pyhf's schema validation goes through a
-    # deprecated jsonschema API that warns (pytest runs with warnings as errors)
-    return pyhf.Model(spec, poi_name="mu", validate=False)
-
-
-@lru_cache(maxsize=64)
-def _cls_asymptotic(n, b, db, s_sys, mot_unc, cl):
-    from scipy.optimize import brentq
-    import pyhf
-
-    s = ZprimeSetup("", 1.0, None, 1.0, (), n, b, db, s_sys, mot_unc, 0.0, 0.5)
-    model = _pyhf_model(s)
-    data = [float(n)] + list(model.config.auxdata)
-    bounds = model.config.suggested_bounds()
-    hi = 10.0 * (n + 3.0 * math.sqrt(n + 1.0) + 3.0)
-    bounds[model.config.poi_index] = (0.0, 2.0 * hi)
-
-    def f(mu):
-        return float(pyhf.infer.hypotest(mu, data, model, par_bounds=bounds,
-                                         test_stat="qtilde")) - (1.0 - cl)
-
-    return float(brentq(f, 1e-3, hi, xtol=1e-8, rtol=1e-10))
+def events_limit(dataset="2022", method=DEFAULT_METHOD, cl=0.9) -> stats.UpperLimit:
+    """Upper limit on the number of signal events for the data set's n, b and uncertainties
+    (:func:`mucast.stats.upper_limit`; the renamed ``"cls"`` is read as cls-asymptotic here, as
+    in mucast <= 0.2)."""
+    s = setup(dataset)
+    return stats.upper_limit(s.observed, s.background, method, cl,
+                             background_uncertainty=s.background_uncertainty,
+                             signal_systematic=s.signal_systematic,
+                             mot_uncertainty=s.mot_uncertainty, legacy_cls="cls-asymptotic")
 
 
 def events_upper_limit(dataset="2022", method=DEFAULT_METHOD, cl=0.9) -> float:
-    """Upper limit on the number of signal events for the data set's n and b (see module doc)."""
-    if method not in LIMIT_METHODS:
-        raise UnknownNameError(f"method must be one of {', '.join(LIMIT_METHODS)}; got {method!r}")
-    s = setup(dataset)
-    if not (isinstance(cl, numbers.Real) and 0 < cl < 1):
-        raise InputError(f"cl must be in (0, 1), got {cl!r}")
-    if method == "fc":
-        return stats.feldman_cousins_upper_limit(s.observed, s.background, cl)
-    if method == "cls_exact":
-        return stats.cls_upper_limit_counting(s.observed, s.background, cl)
-    return _cls_asymptotic(s.observed, s.background, s.background_uncertainty,
-                           s.signal_systematic, s.mot_uncertainty, float(cl))
+    """N_up of :func:`events_limit`."""
+    return events_limit(dataset, method, cl).upper
 
 
 # ----------------------------------------------------------------------------------------------
@@ -385,6 +346,8 @@ class ZprimeLimit:
     version: str = field(default=__version__)
     #: issue 6: the remaining inputs (approx, theta_max, chi_type) for reproduction
     inputs: dict | None = field(default=None, compare=False)
+    #: statements a user must see (e.g. the under-coverage of cls-asymptotic at low counts)
+    warnings: tuple = ()
 
     @property
     def y(self) -> float | None:
@@ -397,7 +360,7 @@ class ZprimeLimit:
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "dataset": self.dataset,
              "model": self.model, "method": self.method, "cl": self.cl,
-             "mucast_version": self.version}
+             "mucast_version": self.version, "warnings": list(self.warnings)}
         if self.model == "dark":
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
         if self.inputs is not None:
@@ -422,6 +385,7 @@ class ZprimeLimitScan:
     g_chi: float | None = None
     m_chi: np.ndarray | None = None
     version: str = field(default=__version__)
+    warnings: tuple = ()
 
     @property
     def valid(self) -> np.ndarray:
@@ -439,7 +403,7 @@ class ZprimeLimitScan:
              "yield_at_g1": self.yield_at_g1[ok].tolist(),
              "branching_invisible": self.branching_invisible[ok].tolist(), "n_up": self.n_up,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
-             "mucast_version": self.version}
+             "mucast_version": self.version, "warnings": list(self.warnings)}
         if self.model == "dark":
             d.update({"g_chi": self.g_chi, "m_chi_GeV": (self.m_chi[ok] / GeV).tolist(),
                       "y": self.y[ok].tolist()})
@@ -471,7 +435,8 @@ def coupling_limit_scan(masses, dataset="2022", model="vanilla", method=DEFAULT_
     _zp._check_choice("model", model, _zp.MODELS)
     s = setup(dataset)
     m = np.atleast_1d(_zp._check_mass(masses, s.energy)).astype(float)
-    n_up = events_upper_limit(s, method, cl)
+    lim = events_limit(s, method, cl)
+    n_up, method = lim.upper, lim.method
     y1, _ = yield_per_g2(m, s, approx, theta_max)
     g_chi, m_chi = _dark_inputs(model, m, g_chi, m_chi)
     g = np.full(m.shape, np.inf)
@@ -480,7 +445,8 @@ def coupling_limit_scan(masses, dataset="2022", model="vanilla", method=DEFAULT_
     if np.any(ok):
         g[ok], br[ok] = _solve_coupling(n_up, y1[ok], m[ok], model, g_chi,
                                         None if m_chi is None else m_chi[ok], chi_type)
-    return ZprimeLimitScan(m, g, y1, br, n_up, s.name, model, method, float(cl), g_chi, m_chi)
+    return ZprimeLimitScan(m, g, y1, br, n_up, s.name, model, method, float(cl), g_chi, m_chi,
+                           warnings=lim.warnings)
 
 
 def coupling_limit(mass, dataset="2022", model="vanilla", method=DEFAULT_METHOD, cl=0.9,
@@ -508,11 +474,12 @@ def coupling_limit(mass, dataset="2022", model="vanilla", method=DEFAULT_METHOD,
                               f"{s.name} (efficiency tables cover {tables})")
     yv, ye = yield_per_g2(np.array([m]), s, approx, theta_max)
     return ZprimeLimit(float(r.coupling[0]), m, r.n_up, float(yv[0]), float(ye[0]),
-                       float(r.branching_invisible[0]), s.name, model, method, float(cl),
+                       float(r.branching_invisible[0]), s.name, model, r.method, float(cl),
                        r.g_chi, None if r.m_chi is None else float(r.m_chi[0]),
                        inputs={"approx": approx, "theta_max": float(theta_max),
                                "chi_type": chi_type, "energy_GeV": s.energy / GeV,
-                               "target": s.target.name, "x_min": s.x_min})
+                               "target": s.target.name, "x_min": s.x_min},
+                       warnings=r.warnings)
 
 
 # ----------------------------------------------------------------------------------------------
