@@ -9,7 +9,7 @@ LAYER = {
     "units": 0, "constants": 0, "exceptions": 0, "_io": 0, "citations": 0,
     "targets": 1, "experiments": 1, "acceptance": 1, "conventions": 1, "published": 1,
     "flux": 2, "kinematics": 2, "integrate": 2, "processes": 2, "wcxf_io": 2,
-    "yields": 3, "gm2": 3, "events": 3, "detector": 3, "acceptance_model": 3,
+    "yields": 3, "gm2": 3, "events": 3, "event_io": 3, "detector": 3, "acceptance_model": 3,
     "stats": 4, "limits": 4, "scans": 4, "zprime_limits": 4, "checkpoint": 4,
     "report": 5, "plots": 5, "hepdata": 5, "reproduce": 5, "cli": 5, "cli_zprime": 5,
     "cli_events": 5, "_cli": 5,

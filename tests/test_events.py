@@ -278,9 +278,12 @@ def test_errors_and_no_partial_file(tmp_path):
     with pytest.raises(KinematicsError):
         E.generate_eft("LN_22", 10, m_N=2 * GeV)          # threshold 4 GeV > k_max 3 GeV
     ev = E.generate_zprime(0.1 * GeV, 100, seed=1)
+    (tmp_path / "d.lhe").mkdir()
     with pytest.raises(DataFileError):
-        E.write_lhe(ev, tmp_path / "missing" / "z.lhe")
-    assert list(tmp_path.iterdir()) == []
+        E.write_lhe(ev, tmp_path / "d.lhe")              # a directory is not an output file
+    assert [p.name for p in tmp_path.iterdir()] == ["d.lhe"]
+    with pytest.raises(InputError):
+        E.generate_zprime(0.1 * GeV, 10, seed=-1)        # issue 10: was a numpy traceback
 
 
 def test_atomic_write_leaves_nothing_on_error(tmp_path, monkeypatch):
@@ -290,7 +293,8 @@ def test_atomic_write_leaves_nothing_on_error(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(np, "savetxt", boom)
+    from mucast import event_io
+    monkeypatch.setattr(event_io.EventWriter, "_csv", boom)
     with pytest.raises(RuntimeError):
         E.write_csv(ev, target)
     assert list(tmp_path.iterdir()) == []

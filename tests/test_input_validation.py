@@ -205,13 +205,14 @@ def run_cli(capsys, argv):
 
 
 CLI_CASES = {
-    "cli: xsec eft --energy nan": (["xsec", "eft", "LN_22", "--energy", "nan", "--json"], "beam energy"),
-    "cli: xsec eft --energy inf": (["xsec", "eft", "LN_22", "--energy", "inf", "--json"], "beam energy"),
+    # issue 10: the CLI names the option and its allowed range
+    "cli: xsec eft --energy nan": (["xsec", "eft", "LN_22", "--energy", "nan", "--json"], "--energy must be finite"),
+    "cli: xsec eft --energy inf": (["xsec", "eft", "LN_22", "--energy", "inf", "--json"], "--energy must be finite"),
     "cli: xsec eft --coefficient 1e200": (["xsec", "eft", "ll_2233", "--coefficient", "1e200"], "too large"),
     "cli: bound --cl 0": (["bound", "LN_22", "--cl", "0"], "cl"),
     "cli: bound --cl 1": (["bound", "LN_22", "--cl", "1"], "cl"),
-    "cli: bound --theta-max 0": (["bound", "LN_22", "--theta-max", "0"], "theta_max"),
-    "cli: bound --theta-max nan": (["bound", "LN_22", "--theta-max", "nan"], "theta_max"),
+    "cli: bound --theta-max 0": (["bound", "LN_22", "--theta-max", "0"], "--theta-max must be in (0, 3.14159] rad"),
+    "cli: bound --theta-max nan": (["bound", "LN_22", "--theta-max", "nan"], "--theta-max must be finite"),
     "cli: bound --method bayes": (["bound", "LN_22", "--method", "bayes"], "invalid choice"),
     "cli: bound --mN nan": (["bound", "LN_22", "--mN", "nan"], "finite"),
     "cli: scan --points 0": (["scan", "LN_22", "--points", "0"], "--points must be"),
@@ -222,7 +223,7 @@ CLI_CASES = {
     "cli: xsec zprime --xmin 1": (["xsec", "zprime", "--mass", "0.1", "--coupling", "1e-3", "--xmin", "1"],
                                   "xmin"),
     "cli: xsec zprime --theta-max 0": (["xsec", "zprime", "--mass", "0.1", "--coupling", "1e-3",
-                                        "--theta-max", "0"], "theta_max"),
+                                        "--theta-max", "0"], "--theta-max must be in"),
     "cli: xsec zprime --energy 0.1": (["xsec", "zprime", "--mass", "0.01", "--coupling", "1e-3",
                                        "--energy", "0.1"], "energy"),
     "cli: gm2 --coupling 1e200": (["gm2", "--mass", "0.1", "--coupling", "1e200"], "too large"),

@@ -11,7 +11,8 @@ import math
 import sys
 
 from . import __version__
-from ._cli import add_acceptance_option, dump_json, finite_float, with_acceptance
+from ._cli import (Parser, UsageError, add_acceptance_option, add_method_option, dump_json, emit, integer,
+                   number, sig, with_acceptance)
 from .exceptions import MucastError
 from .units import GeV
 
@@ -40,12 +41,10 @@ def _dataset(args):
 def cmd_upper_limit(args):
     """`mucast upper-limit`: upper limit on a Poisson mean (events)."""
     from .stats import upper_limit
-    r = upper_limit(args.observed, args.background, method=args.method, cl=args.cl)
-    if args.json:
-        dump_json(r.to_dict())
-    else:
-        print(f"{args.method} {args.cl:.0%} CL upper limit on the signal mean: {r.upper:.4f}"
-              f"  (n = {args.observed}, b = {args.background})")
+    r = upper_limit(args.observed, args.background, method=args.method, cl=args.cl,
+                    background_uncertainty=args.background_uncertainty)
+    emit(args, r.to_dict(), f"{r.method} {args.cl:.0%} CL upper limit on the signal mean:"
+         f" {r.upper:.4f}  (n = {args.observed}, b = {args.background:g})")
 
 
 def cmd_bound(args):
@@ -54,40 +53,47 @@ def cmd_bound(args):
     exp = _dataset(args)
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
               method=args.method, cl=args.cl, n_type=args.n_type)
-    if args.json:
-        dump_json(r.to_dict())
-    else:
-        print(f"{args.operator} ({exp.name}, m_N = {args.mN:g} GeV, {args.conventions} conventions):"
-              f" |C| < {r.bound * GeV**2:.3e} GeV^-2, Lambda > {r.Lambda / GeV:.1f} GeV"
-              f"  (N_up = {r.n_up:.3f}, N(C=1/GeV^2) = {r.yield_unit:.4e})")
+    emit(args, r.to_dict(),
+         f"{args.operator} ({exp.name}, m_N = {args.mN:g} GeV, {args.conventions} conventions):"
+         f" |C| < {r.bound * GeV**2:.4g} GeV^-2, Lambda > {sig(r.Lambda / GeV)} GeV"
+         f"  (N_up = {r.n_up:.3f} from {r.method}, N(C=1/GeV^2) = {r.yield_unit:.4e})")
 
 
 def cmd_table1(args):
     """`mucast table1`: Table I of seed 000 beside ours."""
     from .report import table1
-    rows = table1(_conventions(args), method=args.method, cl=args.cl, acceptance=args.acceptance)
-    if args.json:
-        dump_json({"conventions": args.conventions, "cl": args.cl, "acceptance": args.acceptance,
-                   "units": "GeV^-2", "rows": rows})
-        return
-    print(f"Table I of seed 000 vs mucast ({args.conventions} conventions, {args.acceptance}"
-          " acceptance tables), 90% CL bounds in GeV^-2")
-    print(f"{'data set':8s} {'operator':10s} {'seed':>9s} {'mucast':>10s} {'ratio':>6s} "
-          f"{'paper-conv':>10s} {'ratio':>6s}  status")
-    for r in rows:
-        print(f"{r['dataset']:8s} {r['operator']:10s} {r['seed']:9.2e} {r['ours']:10.3e} "
+    rows, notes = table1(_conventions(args), method=args.method, cl=args.cl,
+                         acceptance=args.acceptance, with_warnings=True)
+    lines = [f"Table I of seed 000 vs mucast ({args.conventions} conventions, {args.acceptance}"
+             f" acceptance tables), {args.cl:.0%} CL bounds in GeV^-2",
+             f"{'data set':8s} {'operator':10s} {'seed':>9s} {'mucast':>10s} {'ratio':>6s} "
+             f"{'paper-conv':>10s} {'ratio(p)':>8s}  status"]
+    lines += [f"{r['dataset']:8s} {r['operator']:10s} {r['seed']:9.2e} {r['ours']:10.3e} "
               f"{r['ratio']:6.3f} {r['ours_paper_conventions']:10.3e} "
-              f"{r['ratio_paper_conventions']:6.3f}  {r['status']}")
+              f"{r['ratio_paper_conventions']:8.3f}  {r['status']}" for r in rows]
+    emit(args, {"conventions": args.conventions, "cl": args.cl, "acceptance": args.acceptance,
+                "units": "GeV^-2", "rows": rows, "warnings": notes}, lines)
+
+
+def cmd_conventions(args):
+    """`mucast conventions`: the measured factor of each convention choice."""
+    from .report import convention_factors
+    r = convention_factors(args.dataset, args.mN * GeV)
+    names = list(r["switches"])
+    lines = [f"Bound ratio (yield ratio) with one convention switched to seed 000's literal choice,"
+             f" data set {r['dataset']}, m_N = {args.mN:g} GeV:"]
+    lines += [f"  {n}: {d}" for n, d in r["switches"].items()]
+    lines.append(f"{'operator':10s} {'default':>10s} " + " ".join(f"{n:>22s}" for n in names))
+    for row in r["rows"]:
+        lines.append(f"{row['operator']:10s} {row['bound_default_GeV-2']:10.3e} " + " ".join(
+            f"{row[n]['bound_ratio']:>11.4f} ({row[n]['yield_ratio']:7.4f})" for n in names))
+    emit(args, {**r, "mucast_version": __version__}, lines)
 
 
 def cmd_scan(args):
     """`mucast scan`: νSMEFT bound against m_N (GeV), optionally resumable."""
     import numpy as np
     from .scans import closing_mass, eft_mass_scan
-    if not 2 <= args.points <= 100_000:
-        raise MucastError(f"--points must be an integer in [2, 100000], got {args.points}")
-    if args.max_mass is not None and not (math.isfinite(args.max_mass) and args.max_mass > 0):
-        raise MucastError(f"--max-mass must be > 0 GeV, got {args.max_mass}")
     exp = _dataset(args)
     m_close = closing_mass(args.operator, exp)
     top = min(args.max_mass * GeV if args.max_mass else m_close, m_close) * (1 - 1e-6)
@@ -101,47 +107,48 @@ def cmd_scan(args):
             lambda m: bound(args.operator, exp, m_N=m * GeV, conventions=conv, method=args.method,
                             cl=args.cl).to_dict(),
             [float(m / GeV) for m in masses], args.checkpoint)
+        from .limits import events_limit
+        from .scans import _scan_warnings
+        from .yields import EDGE_DOMINATED
+        frac = np.array([r["last_bin_fraction"] for r in rows])
+        lim = events_limit(exp, args.method, args.cl)
         out = {"operator": args.operator, "dataset": exp.name,
                "mN_GeV": [r["mN"] for r in rows], "bound_GeV-2": [r["bound"] for r in rows],
-               "Lambda_GeV": [r["Lambda"] for r in rows], "closing_mass_GeV": m_close / GeV,
-               "conventions": conv.name, "mucast_version": __version__}
-        if args.json:
-            dump_json(out)
-        else:
-            for m, b in zip(out["mN_GeV"], out["bound_GeV-2"]):
-                print(f"{m:10.5f} {b:12.4e}")
-        return
-    r = eft_mass_scan(args.operator, exp, masses, _conventions(args), args.method, args.cl)
-    if args.json:
-        dump_json(r.to_dict())
+               "Lambda_GeV": [r["Lambda"] for r in rows], "last_bin_fraction": frac.tolist(),
+               "edge_dominated": (frac > EDGE_DOMINATED).tolist(),
+               "closing_mass_GeV": m_close / GeV, "n_up": lim.upper, "method": lim.method,
+               "conventions": conv.name,
+               "warnings": list(_scan_warnings(lim, frac, masses, exp)),
+               "mucast_version": __version__}
     else:
-        print(f"# {args.operator}, {exp.name}: m_N [GeV], bound [GeV^-2]; closes at {m_close / GeV:g} GeV")
-        for m, b in zip(r.masses, r.bounds):
-            print(f"{m / GeV:10.5f} {b * GeV**2:12.4e}")
+        out = eft_mass_scan(args.operator, exp, masses, _conventions(args), args.method,
+                            args.cl).to_dict()
+    lines = [f"# {args.operator}, {exp.name}: m_N [GeV], bound [GeV^-2], Lambda [GeV]; the"
+             f" acceptance table ends at m_N = {m_close / GeV:g} GeV for this operator;"
+             " '*' = more than half of the yield from the table's last bin"]
+    lines += [f"{m:10.5f} {b:12.4e} {lam:10.4g}{' *' if e else ''}" for m, b, lam, e in
+              zip(out["mN_GeV"], out["bound_GeV-2"], out["Lambda_GeV"], out["edge_dominated"])]
+    emit(args, out, lines)
 
 
 def cmd_plane(args):
     """`mucast plane`: the quadratic form of Eq. (23) of seed 000."""
     from .limits import smeft_plane
-    f = smeft_plane(args.alpha, _dataset(args), args.conventions, args.method, args.cl)
-    if args.json:
-        dump_json(f.to_dict())
-    else:
-        print(f"{f.a:.3f} c1^2 + {f.b:.4f} c2^2 + ({f.h:+.4f}) c1 c2 <= {f.R * GeV**4:.3e} GeV^-4"
-              f"   (c1, c2) = {f.operators}, data set {f.dataset}")
+    f = smeft_plane(args.alpha, _dataset(args), _conventions(args), args.method, args.cl)
+    emit(args, f.to_dict(),
+         f"{f.a:.3f} c1^2 + {f.b:.4f} c2^2 + ({f.h:+.4f}) c1 c2 <= {f.R * GeV**4:.3e} GeV^-4"
+         f"   (c1, c2) = {f.operators}, data set {f.dataset}")
 
 
 def cmd_trident(args):
     """`mucast trident`: Eq. (24) of seed 000."""
     from .limits import trident_combination
-    t = trident_combination(_dataset(args), args.c_hat_max, args.z_scale, args.conventions,
+    t = trident_combination(_dataset(args), args.c_hat_max, args.z_scale, _conventions(args),
                             args.method, args.cl)
-    if args.json:
-        dump_json(t.to_dict())
-    else:
-        print(f"|[c_LL]_mumumumu/v^2| < {t.c_ll_max * GeV**2:.2e} GeV^-2,"
-              f" |[c_Le]_mumumumu/v^2| < {t.c_le_max * GeV**2:.2e} GeV^-2"
-              f"  (WCxf ll_2222 < {t.c_ll_max_wcxf * GeV**2:.2e})")
+    emit(args, t.to_dict(),
+         f"|[c_LL]_mumumumu/v^2| < {t.c_ll_max * GeV**2:.2e} GeV^-2,"
+         f" |[c_Le]_mumumumu/v^2| < {t.c_le_max * GeV**2:.2e} GeV^-2"
+         f"  (WCxf ll_2222 < {t.c_ll_max_wcxf * GeV**2:.2e})")
 
 
 def cmd_xsec_eft(args):
@@ -149,8 +156,6 @@ def cmd_xsec_eft(args):
     from .processes.eft import EFTModel, cross_section
     from .targets import Target
     from .units import natural_to_area, picobarn, cm2
-    if args.energy <= 0:
-        raise MucastError(f"--energy must be > 0 GeV, got {args.energy}")
     model = EFTModel({args.operator: args.coefficient / GeV**2}, m_N=args.mN * GeV)
     tgt = Target.from_name(args.target)
     r = cross_section(model, args.energy * GeV, tgt, _conventions(args))
@@ -160,11 +165,8 @@ def cmd_xsec_eft(args):
            "operator": args.operator, "coefficient_GeV-2": args.coefficient, "mN_GeV": args.mN,
            "energy_GeV": args.energy, "target": tgt.name, "conventions": args.conventions,
            "mucast_version": __version__}
-    if args.json:
-        dump_json(out)
-    else:
-        print(f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi) = {out['sigma_pb']:.4e} pb"
-              f" (+- {out['sigma_error_pb']:.1e})")
+    emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi) = {out['sigma_pb']:.4e} pb"
+         f" (+- {out['sigma_error_pb']:.1e})")
 
 
 def cmd_yield(args):
@@ -183,26 +185,27 @@ def cmd_yield(args):
     wc = None
     if args.wcxf:
         from .wcxf_io import read_wcxf
-        wc = read_wcxf(args.wcxf)
         if coeffs:
             raise MucastError("give either --wcxf or --coef, not both")
-        model = wc.model
-    else:
-        if not coeffs:
-            raise MucastError("give at least one --coef NAME=VALUE or --wcxf FILE")
-        model = EFTModel(coeffs, m_N=args.mN * GeV)
-    y = signal_yield(model, _dataset(args), _conventions(args))
+        wc = read_wcxf(args.wcxf)
+        coeffs = dict(wc.model.coefficients)
+    elif not coeffs:
+        raise MucastError("give at least one --coef NAME=VALUE or --wcxf FILE")
+    # the model checks --mN against its operators (one rule for every command)
+    model = EFTModel(coeffs, m_N=args.mN * GeV)
+    exp = _dataset(args)
+    y = signal_yield(model, exp, _conventions(args))
     out = y.to_dict()
+    from .limits import edge_warning
+    out["warnings"] = edge_warning(y.edge_fraction, exp)
+    lines = []
     if wc is not None:
         out["wcxf"] = wc.to_dict()
         out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v) for k, v in
                                      ((k, v * GeV**2) for k, v in y.coefficients.items())}
-    if args.json:
-        dump_json(out)
-    else:
-        if wc is not None:
-            print(f"WCxf: {wc.note}")
-        print(f"expected signal events: {y.value:.4g} (+- {y.error:.1e}) in {y.experiment}")
+        lines.append(f"WCxf: {wc.note}")
+    lines.append(f"expected signal events: {y.value:.4g} (+- {y.error:.1e}) in {y.experiment}")
+    emit(args, out, lines)
 
 
 def cmd_reproduce(args):
@@ -231,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .experiments import DATASETS
     from .processes.eft import NUSMEFT_OPERATORS, OPERATORS
 
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="mucast",
         description="Missing-energy phenomenology with muon beams (NA64mu): EFT and L_mu-L_tau Z' yields and bounds."
                     " Energies in GeV, coefficients in GeV^-2, cross sections in pb.")
@@ -241,9 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     def common(sp, dataset=True, stat=True):
         sp.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         sp.add_argument("--conventions", default="default", choices=["default", "paper"],
-                        help="'default' (verified) or 'paper' (seed 000 literal); see docs/conventions.md")
-        sp.add_argument("--theta-max", type=float, default=None,
-                        help="largest emission angle of the invisible system, rad (default 0.1, seed 000)")
+                        help="'default' (verified) or 'paper' (seed 000 literal); see docs/conventions.md"
+                             " and `mucast conventions` for the factor of each choice")
+        sp.add_argument("--theta-max", type=number("--theta-max", 0, math.pi, lo_open=True, unit="rad"),
+                        default=None,
+                        help="largest emission angle of the invisible system, rad in (0, pi] (default 0.1, seed 000)")
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
                         help="upper limit of the photon virtuality in the flux (default m_mu^2 + k^2, seed 000)")
         if dataset:
@@ -253,22 +258,25 @@ def build_parser() -> argparse.ArgumentParser:
                             help="a user experiment TOML file (overrides --dataset)")
             add_acceptance_option(sp)
         if stat:
-            sp.add_argument("--method", default="fc", choices=["fc", "poisson", "cls"],
-                            help="upper-limit method (default fc, Feldman-Cousins)")
-            sp.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
+            add_method_option(sp)
+
+    mass_nu = number("--mN", 0, None, unit="GeV")
 
     s = sub.add_parser("upper-limit", help="upper limit on a Poisson signal mean with known background")
-    s.add_argument("--observed", type=int, required=True, help="observed events n >= 0")
-    s.add_argument("--background", type=finite_float("--background"), default=0.0,
-                   help="expected background events b >= 0")
-    s.add_argument("--method", default="fc", choices=["fc", "poisson", "cls"])
-    s.add_argument("--cl", type=float, default=0.9, help="confidence level in (0, 1)")
+    s.add_argument("--observed", type=integer("--observed", 0, 1000), required=True,
+                   help="observed events n in [0, 1000]")
+    s.add_argument("--background", type=number("--background", 0, 1000), default=0.0,
+                   help="expected background events b in [0, 1000]")
+    s.add_argument("--background-uncertainty", type=number("--background-uncertainty", 0, 1000),
+                   default=0.0, help="absolute uncertainty on b (events; used by cls-asymptotic only)")
+    add_method_option(s)
     s.add_argument("--json", action="store_true", help='print {"upper": ..., "lower": ...}')
     s.set_defaults(func=cmd_upper_limit)
 
     s = sub.add_parser("bound", help="bound on one operator coefficient (GeV^-2) and Lambda (GeV)")
     s.add_argument("operator", choices=list(OPERATORS), help="operator (WCxf name)")
-    s.add_argument("--mN", type=finite_float("--mN"), default=0.0, help="HNL mass in GeV (νSMEFT)")
+    s.add_argument("--mN", type=mass_nu, default=0.0,
+                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
     s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
                    help="N for eN_22/LN_22: Dirac with vector current (seed 000, default), Dirac with"
                         " only N_R in the current, or Majorana (docs/conventions.md)")
@@ -280,10 +288,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_acceptance_option(s)
     s.set_defaults(func=cmd_table1)
 
-    s = sub.add_parser("scan", help="νSMEFT bound against m_N (GeV) up to the closing of phase space")
+    s = sub.add_parser("conventions", help="the factor each convention choice (seed 000 literal vs"
+                                           " verified) makes on yields and bounds, measured")
+    s.add_argument("--dataset", default="2023-24", choices=list(DATASETS),
+                   help="data set (default 2023-24, the Table I column)")
+    s.add_argument("--mN", type=mass_nu, default=0.0, help="HNL mass in GeV for the νSMEFT rows")
+    s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    s.set_defaults(func=cmd_conventions)
+
+    s = sub.add_parser("scan", help="νSMEFT bound against m_N (GeV) up to where the acceptance"
+                                    " tables end (k <= 3 GeV: m_N < 1.5 GeV for pairs, 3 GeV for LNLe)")
     s.add_argument("operator", choices=list(NUSMEFT_OPERATORS))
-    s.add_argument("--points", type=int, default=50, help="number of masses (default 50)")
-    s.add_argument("--max-mass", type=float, default=None, help="largest m_N in GeV")
+    s.add_argument("--points", type=integer("--points", 2, 100_000), default=50,
+                   help="number of masses in [2, 100000] (default 50)")
+    s.add_argument("--max-mass", type=number("--max-mass", 0, None, lo_open=True, unit="GeV"),
+                   default=None, help="largest m_N in GeV (> 0)")
     s.add_argument("--checkpoint", metavar="FILE", default=None,
                    help="resumable scan: finished masses are stored in FILE (JSON lines) and not"
                         " recomputed after an interruption (direct evaluation per mass)")
@@ -296,18 +315,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_plane, dataset="future")
 
     s = sub.add_parser("trident", help="Eq. (24): NA64mu plane combined with the trident flat direction")
-    s.add_argument("--c-hat-max", type=float, default=0.21, help="trident bound on [c_hat_LL]_mumumumu (68%% CL)")
-    s.add_argument("--z-scale", type=float, default=1.645, help="68%% -> 90%% CL scaling of the band")
+    s.add_argument("--c-hat-max", type=number("--c-hat-max", 0, None, lo_open=True), default=0.21,
+                   help="trident bound on [c_hat_LL]_mumumumu (68%% CL; > 0)")
+    s.add_argument("--z-scale", type=number("--z-scale", 0, None, lo_open=True), default=1.645,
+                   help="68%% -> 90%% CL scaling of the band (> 0)")
     common(s)
     s.set_defaults(func=cmd_trident, dataset="future")
 
     s = sub.add_parser("xsec", help="total cross sections (pb)")
-    xs = s.add_subparsers(dest="process", metavar="PROCESS")
+    xs = s.add_subparsers(dest="process", metavar="PROCESS", required=True)
     e = xs.add_parser("eft", help="sigma(mu N -> mu N chi chi) for one operator")
     e.add_argument("operator", choices=list(OPERATORS))
-    e.add_argument("--coefficient", type=float, default=1.0, help="coefficient in GeV^-2 (default 1)")
-    e.add_argument("--mN", type=finite_float("--mN"), default=0.0, help="HNL mass in GeV")
-    e.add_argument("--energy", type=float, default=160.0, help="beam energy in GeV")
+    e.add_argument("--coefficient", type=number("--coefficient"), default=1.0,
+                   help="coefficient in GeV^-2 (default 1)")
+    e.add_argument("--mN", type=mass_nu, default=0.0,
+                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
+    e.add_argument("--energy", type=number("--energy", 0, None, lo_open=True, unit="GeV"),
+                   default=160.0, help="beam energy in GeV (> m_mu)")
     e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     common(e, dataset=False, stat=False)
     e.set_defaults(func=cmd_xsec_eft)
@@ -319,7 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="operator coefficient in GeV^-2, e.g. ll_2233=1e-2 (repeatable)")
     s.add_argument("--wcxf", metavar="FILE",
                    help="SMEFT Warsaw-basis WCxf file (YAML/JSON); coefficients at its scale, no running")
-    s.add_argument("--mN", type=finite_float("--mN"), default=0.0, help="HNL mass in GeV")
+    s.add_argument("--mN", type=mass_nu, default=0.0,
+                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
     cli_zprime.register(sub)
@@ -328,8 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("reproduce", help="every table and figure of both seeds, with a report, into DIR")
     s.add_argument("--out", default="mucast-output", help="output directory (default mucast-output)")
-    s.add_argument("--points", type=int, default=100, help="masses per νSMEFT curve (default 100)")
-    s.add_argument("--zprime-points", type=int, default=200, help="masses per Z' curve (default 200)")
+    s.add_argument("--points", type=integer("--points", 10, 2000), default=100,
+                   help="masses per νSMEFT curve, in [10, 2000] (default 100)")
+    s.add_argument("--zprime-points", type=integer("--zprime-points", 10, 5000), default=200,
+                   help="masses per Z' curve, in [10, 5000] (default 200)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--json", action="store_true", help="print a JSON summary (files, comparison)")
     s.set_defaults(func=cmd_reproduce)
@@ -344,7 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Entry point: run the command; exit code 0, or 2 on bad input (message on stderr)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"{exc.prog}: error: {exc} (see {exc.prog} --help)", file=sys.stderr)
+        return EXIT_INPUT
     if not getattr(args, "func", None):
         parser.print_help()
         return 0 if argv is None or not argv else EXIT_INPUT

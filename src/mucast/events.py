@@ -68,8 +68,6 @@ Memory: :func:`iter_zprime` / :func:`iter_eft` yield chunks of at most ``chunk_s
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -77,10 +75,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import __version__
-from ._io import atomic_open
+from . import event_io as _eio
 from . import conventions as _conv
 from .constants import ALPHA, M_MU
-from .exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
+from .exceptions import InputError, KinematicsError, UnknownNameError
 from .flux import form_factor_squared, photon_flux
 from .kinematics import t_min as _t_min
 from .processes import eft as _eft
@@ -89,14 +87,10 @@ from .targets import Target
 from .units import GeV, natural_to_area, picobarn
 
 __all__ = ["EventSample", "generate_zprime", "generate_eft", "iter_zprime", "iter_eft",
-           "write_lhe", "write_csv", "read_csv", "PDG_IDS"]
+           "write_lhe", "write_csv", "read_csv", "PDG_IDS", "CSV_COLUMNS"]
 
-#: PDG Monte-Carlo numbering used in the files (Z′ = 32; heavy neutral lepton 9900012 as in
-#: MadGraph's SM_HeavyN models; dark fermion χ = 9000005 — a private code)
-PDG_IDS = {"mu-": 13, "mu+": -13, "numu": 14, "nutau": 16, "N": 9900012, "zprime": 32,
-           "chi": 9000005}
-_NUCLEUS_PDG = {("Pb", 82): 1000822080, ("W", 74): 1000741840, ("Cu", 29): 1000290630,
-                ("Fe", 26): 1000260560, ("C", 6): 1000060120}
+PDG_IDS = _eio.PDG_IDS
+CSV_COLUMNS = _eio.CSV_COLUMNS
 
 DEFAULT_CHUNK = 200_000
 _MARGIN = 1.3
@@ -1041,11 +1035,24 @@ def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
 # ----------------------------------------------------------------------------------------------
 # Z′
 # ----------------------------------------------------------------------------------------------
+def _check_seed(seed):
+    """An integer >= 0, or a sequence of them (numpy.random.SeedSequence entropy)."""
+    items = list(seed) if isinstance(seed, (list, tuple)) else [seed]
+    if not items or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0
+                        for v in items):
+        raise InputError(f"seed must be an integer >= 0 (or a sequence of them), got {seed!r}")
+    return [int(v) for v in items] if isinstance(seed, (list, tuple)) else int(seed)
+
+
 def _chunks(seed, n_events, chunk_size):
     """(rng, n) per chunk: chunk i draws from the i-th child of SeedSequence(seed), so a sample is
-    reproduced exactly by the same (seed, n_events, chunk_size) (module doc)."""
-    children = np.random.SeedSequence(seed).spawn((n_events + chunk_size - 1) // chunk_size)
-    for i, ss in enumerate(children):
+    reproduced exactly by the same (seed, n_events, chunk_size) (module doc). The children are
+    made one at a time (``SeedSequence(seed, spawn_key=(i,))`` is the i-th child of
+    ``SeedSequence(seed).spawn``), so memory does not grow with the number of chunks."""
+    seed = _check_seed(seed)
+    n_chunks = (n_events + chunk_size - 1) // chunk_size
+    for i in range(n_chunks):
+        ss = np.random.SeedSequence(seed, spawn_key=(i,))
         yield np.random.default_rng(ss), min(chunk_size, n_events - i * chunk_size)
 
 
@@ -1285,135 +1292,35 @@ def generate_eft(model, n_events, seed=0, **kwargs) -> EventSample:
 
 
 # ----------------------------------------------------------------------------------------------
-# output
+# output (mucast.event_io streams chunks; these write one sample)
 # ----------------------------------------------------------------------------------------------
-def _daughter_ids(ev, i):
-    if "d1_array" in ev.pdg:
-        return int(ev.pdg["d1_array"][i]), int(ev.pdg["d2_array"][i])
-    return ev.pdg.get("d1", 0), ev.pdg.get("d2", 0)
-
-
-def _nucleus_pdg(ev):
-    tgt = Target.from_name(ev.target)
-    return _NUCLEUS_PDG.get((tgt.name, tgt.Z), 1000000000 + tgt.Z * 10000 + round(tgt.A) * 10)
-
-
 def write_lhe(events: EventSample, path, cross_section_pb=None) -> None:
-    """Write a Les Houches Event file (LHEF 3.0, energies in GeV), atomically.
-
-    Beam 1: the muon; beam 2: the target nucleus at rest (its PDG nuclear code). Each event lists
-    μ⁻ and nucleus (status −1), the outgoing μ⁻ and nucleus (1), the Z′ (1, or 2 if decayed) or the
-    pair (daughters with status 1, the pair not listed as a particle for EFT), daughters (1).
+    """Write a Les Houches Event file (LHEF 3.0, energies in GeV; ``.lhe`` or ``.lhe.gz``),
+    atomically: :class:`mucast.event_io.EventWriter` with one chunk (see there for the layout).
     ``cross_section_pb``: the σ written in <init> (default: the sampler's midpoint estimate of the
     sampled region — per g² for the Z′, at the model's coefficients for EFT; a rough number, the
-    reference σ is mucast's quadrature).
-    Read back with ``pylhe.LHEFile.fromfile(path)`` / ``pylhe.to_awkward`` (pylhe ≥ 1.0; tested).
-    """
-    ev = events
-    if not isinstance(ev, EventSample) or len(ev) == 0:
+    reference σ is mucast's quadrature). Read back with ``pylhe.LHEFile.fromfile(path)`` /
+    ``pylhe.to_awkward`` (pylhe ≥ 1.0; tested)."""
+    if not isinstance(events, EventSample) or len(events) == 0:
         raise InputError("write_lhe needs a non-empty EventSample")
-    g = GeV
-    npdg = _nucleus_pdg(ev)
-    M = Target.from_name(ev.target).atomic_mass
-    beam = ev.beam
-    if cross_section_pb is None:
-        cross_section_pb = ev.info.get("sigma_pb_grid", ev.info.get("sigma_per_g2_pb_grid", 0.0))
-    xs = float(cross_section_pb)
-
-    def line(pid, st, m1, m2, p, mass):
-        return (f" {pid:>9d} {st:>2d} {m1:>4d} {m2:>4d} {0:>4d} {0:>4d} "
-                f"{p[1] / g:+.10e} {p[2] / g:+.10e} {p[3] / g:+.10e} {p[0] / g:.10e} "
-                f"{mass / g:.10e} 0.0000e+00 9.0000e+00\n")
-
-    def writer(fh):
-        fh.write('<LesHouchesEvents version="3.0">\n<header>\n<mucast>\n')
-        fh.write(f"  generator: mucast {__version__} (mucast.events)\n  process: {ev.process}\n")
-        for key, val in ev.info.items():
-            fh.write(f"  {key}: {val}\n")
-        fh.write("</mucast>\n</header>\n<init>\n")
-        fh.write(f" {PDG_IDS['mu-']} {npdg} {beam[0] / g:.10e} {M / g:.10e} 0 0 0 0 3 1\n")
-        fh.write(f" {xs:.6e} 0.000000e+00 1.000000e+00 1\n</init>\n")
-        mu, sysv, nuc = ev.mu, ev.system, ev.nucleus
-        for i in range(len(ev)):
-            parts = [line(PDG_IDS["mu-"], -1, 0, 0, beam, M_MU),
-                     line(npdg, -1, 0, 0, np.array([M, 0, 0, 0]), M),
-                     line(PDG_IDS["mu-"], 1, 1, 2, mu[i], M_MU),
-                     line(npdg, 1, 1, 2, nuc[i], M)]
-            if ev.process == "zprime":
-                st = 2 if ev.d1 is not None else 1
-                parts.append(line(PDG_IDS["zprime"], st, 1, 2, sysv[i], ev.k[i]))
-                if ev.d1 is not None:
-                    a, b = _daughter_ids(ev, i)
-                    for pid, dv in ((a, ev.d1[i]), (b, ev.d2[i])):
-                        m2 = max(dv[0] ** 2 - dv[1] ** 2 - dv[2] ** 2 - dv[3] ** 2, 0.0)
-                        parts.append(line(pid, 1, 5, 5, dv, math.sqrt(m2)))
-            elif ev.d1 is not None:
-                a, b = _daughter_ids(ev, i)
-                for pid, dv in ((a, ev.d1[i]), (b, ev.d2[i])):
-                    m2 = max(dv[0] ** 2 - dv[1] ** 2 - dv[2] ** 2 - dv[3] ** 2, 0.0)
-                    parts.append(line(pid, 1, 1, 2, dv, math.sqrt(m2)))
-            else:   # undecayed pair: write it as one invisible pseudo-particle (code 0 not allowed)
-                parts.append(line(PDG_IDS["chi"], 1, 1, 2, sysv[i], ev.k[i]))
-            fh.write("<event>\n")
-            fh.write(f" {len(parts)} 1 1.0000000e+00 {math.sqrt(max(-ev.u[i], 0)) / g:.6e} "
-                     f"{ALPHA:.8e} 0.0000000e+00\n")
-            fh.writelines(parts)
-            fh.write("</event>\n")
-        fh.write("</LesHouchesEvents>\n")
-
-    with atomic_open(path, "w", newline="") as fh:
-        writer(fh)
-
-
-CSV_COLUMNS = ["event", "x", "k_GeV", "u_GeV2", "t_GeV2"] + [
-    f"{c}_{p}_GeV" for p in ("mu", "X", "N", "d1", "d2") for c in ("E", "px", "py", "pz")] + [
-    "pdg_d1", "pdg_d2"]
+    fmt = "lhe.gz" if str(path).lower().endswith(".gz") else "lhe"
+    _write_one(events, path, fmt, cross_section_pb)
 
 
 def write_csv(events: EventSample, path) -> None:
     """One row per event; columns carry their units (``px_mu_GeV``): see :data:`CSV_COLUMNS`
     (X = Z′ or pair, N = recoil nucleus, d1/d2 = invisible daughters, empty if not sampled).
-    '#' lines at the top record the process and its parameters. Written atomically."""
-    ev = events
-    if not isinstance(ev, EventSample) or len(ev) == 0:
+    '#' lines record the process and its parameters (top) and the totals (bottom). Atomic."""
+    if not isinstance(events, EventSample) or len(events) == 0:
         raise InputError("write_csv needs a non-empty EventSample")
-    g = GeV
-    n = len(ev)
-    blocks = [np.arange(n)[:, None], ev.x[:, None], ev.k[:, None] / g, ev.u[:, None] / g**2,
-              ev.t[:, None] / g**2, ev.mu / g, ev.system / g, ev.nucleus / g]
-    has_d = ev.d1 is not None
-    blocks += [ev.d1 / g, ev.d2 / g] if has_d else [np.full((n, 8), np.nan)]
-    if has_d and "d1_array" in ev.pdg:
-        ids = np.stack([ev.pdg["d1_array"], ev.pdg["d2_array"]], 1)
-    else:
-        ids = np.tile([ev.pdg.get("d1", 0), ev.pdg.get("d2", 0)], (n, 1))
-    data = np.concatenate(blocks + [ids], axis=1)
+    _write_one(events, path, "csv", None)
 
-    def writer(fh):
-        fh.write(f"# mucast {__version__} events: process={ev.process}, energy_GeV={ev.energy / g}"
-                 f", target={ev.target}\n")
-        for key, val in ev.info.items():
-            fh.write(f"# {key}: {val}\n")
-        fh.write(",".join(CSV_COLUMNS) + "\n")
-        buf = io.StringIO()
-        fmt = ["%d"] + ["%.10g"] * (data.shape[1] - 3) + ["%d", "%d"]
-        np.savetxt(buf, np.nan_to_num(data, nan=0.0) if has_d else data, fmt=fmt, delimiter=",")
-        text = buf.getvalue()
-        if not has_d:
-            text = text.replace("nan", "")
-        fh.write(text)
 
-    with atomic_open(path, "w", newline="") as fh:
-        writer(fh)
+def _write_one(events, path, fmt, cross_section_pb):
+    with _eio.EventWriter(path, fmt, cross_section_pb) as w:
+        w.write(events)
 
 
 def read_csv(path) -> dict:
     """Read a file of :func:`write_csv` into a dict of column arrays (GeV units as named)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            rows = [r for r in csv.reader(line for line in fh if not line.startswith("#"))]
-    except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc}") from None
-    header, body = rows[0], rows[1:]
-    cols = list(zip(*body)) if body else [[] for _ in header]
-    return {h: np.array([float(v) if v != "" else np.nan for v in c]) for h, c in zip(header, cols)}
+    return _eio.read_csv(path)

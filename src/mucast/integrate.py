@@ -15,7 +15,7 @@ estimate (:class:`QuadResult`). Rules are cached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -46,6 +46,8 @@ class QuadResult:
     value: float
     error: float
     orders: tuple = ()
+    #: named partial integrals (e.g. ``"tail"``: the part above a split point), same units
+    parts: dict = field(default_factory=dict, compare=False)
 
     @property
     def relative_error(self) -> float:

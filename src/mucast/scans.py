@@ -22,6 +22,8 @@ from . import experiments as _exp
 from .exceptions import InputError, KinematicsError
 from .processes import eft
 from .processes import eft_coefficients as _coef
+from .integrate import mapped_rule
+from .yields import closing_mass, table_end_reason  # noqa: F401  (re-exported)
 from .units import GeV, natural_to_area
 
 
@@ -69,7 +71,14 @@ def _table(structure, energy, target, conv, k_hi):
 
 @dataclass(frozen=True)
 class MassScan:
-    """Bounds against m_N. ``masses`` [energy], ``bounds`` [1/energy²], ``yields`` at C = 1/GeV²."""
+    """Bounds against m_N. ``masses`` [energy], ``bounds`` [1/energy²], ``yields`` at C = 1/GeV².
+
+    ``closing_mass``: the m_N where the acceptance table ends for this operator (k_max/2 for
+    pairs, k_max for LNLe; k_max = 3 GeV is the end of seed 000's simulated range, not a
+    kinematic limit). ``last_bin_fraction``: per mass, the fraction of the yield from the last
+    table bin; ``edge_dominated`` marks the masses where it exceeds one half — there the bound
+    says more about where the table ends than about physics (plots draw them dotted).
+    """
 
     operator: str
     dataset: str
@@ -80,24 +89,40 @@ class MassScan:
     n_up: float
     conventions: str
     version: str = field(default=__version__)
+    last_bin_fraction: np.ndarray | None = None
+    method: str = "fc"
+    warnings: tuple = ()
+
+    @property
+    def edge_dominated(self) -> np.ndarray:
+        from .yields import EDGE_DOMINATED
+        if self.last_bin_fraction is None:
+            return np.zeros(self.masses.shape, bool)
+        return self.last_bin_fraction > EDGE_DOMINATED
 
     def to_dict(self):
         return {"operator": self.operator, "dataset": self.dataset,
                 "mN_GeV": (self.masses / GeV).tolist(),
                 "bound_GeV-2": (self.bounds * GeV**2).tolist(),
                 "Lambda_GeV": (self.bounds ** -0.5 / GeV).tolist(),
+                "last_bin_fraction": (np.zeros(self.masses.shape) if self.last_bin_fraction is None
+                                      else self.last_bin_fraction).tolist(),
+                "edge_dominated": self.edge_dominated.tolist(),
                 "closing_mass_GeV": self.closing_mass / GeV, "n_up": self.n_up,
-                "conventions": self.conventions, "mucast_version": self.version}
+                "method": self.method, "conventions": self.conventions,
+                "warnings": list(self.warnings), "mucast_version": self.version}
 
 
 def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0.9,
                   n_k: int = 48) -> MassScan:
     """Bounds on a νSMEFT operator for each m_N in ``masses`` (energies, ascending or not).
 
-    Masses at or beyond the closing of the phase space inside the acceptance are rejected with
-    KinematicsError (never a silent zero); use :func:`closing_mass` to choose the range.
+    Masses at or beyond where the acceptance table ends for the operator are rejected with
+    KinematicsError (never a silent zero); use :func:`closing_mass` to choose the range. Masses
+    whose yield comes mostly from the last table bin are marked (``MassScan.edge_dominated``).
     """
-    from .limits import events_upper_limit
+    from .limits import events_limit
+    from .yields import edge_window
 
     if operator not in eft.NUSMEFT_OPERATORS:
         raise InputError(f"mass scans apply to νSMEFT operators {eft.NUSMEFT_OPERATORS}, not {operator!r}")
@@ -113,37 +138,54 @@ def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0
     m_close = closing_mass(operator, exp)
     if np.any(masses >= m_close):
         raise KinematicsError(
-            f"m_N must be below {m_close / GeV:g} GeV for {operator} in data set {exp.name!r}"
-            f" (phase space closes inside the acceptance); got up to {masses.max() / GeV:g} GeV")
+            f"m_N must be below {m_close / GeV:g} GeV for {operator} in data set {exp.name!r}:"
+            f" {table_end_reason(operator, exp)}; got up to {masses.max() / GeV:g} GeV")
     lum = exp.luminosity_factor(conv.nucleus_mass)
-    n_up = events_upper_limit(exp, method, cl)
+    lim = events_limit(exp, method, cl)
+    n_up = lim.upper
+    edge = edge_window(acc)
     yields = np.empty_like(masses)
+    fracs = np.empty_like(masses)
     try:
         tab = _table(operator, exp.beam_energy, exp.target, conv, k_hi)
     except ValueError:  # a coefficient term changes sign: compute each point directly
         from .yields import signal_yield
         for i, m in enumerate(masses):
-            yields[i] = signal_yield(eft.EFTModel({operator: 1.0 / GeV**2}, m_N=m), exp, conv).value
+            y = signal_yield(eft.EFTModel({operator: 1.0 / GeV**2}, m_N=m), exp, conv)
+            yields[i], fracs[i] = y.value, y.edge_fraction
         bounds = np.sqrt(n_up / yields) / GeV**2
-        return MassScan(operator, exp.name, masses, bounds, yields, m_close, n_up, conv.name)
+        return MassScan(operator, exp.name, masses, bounds, yields, m_close, n_up, conv.name,
+                        last_bin_fraction=fracs, method=lim.method,
+                        warnings=_scan_warnings(lim, fracs, masses, exp))
     pref = conv.alpha**2 / (48.0 * math.pi**3) / GeV**4     # |C|² = 1 GeV^-4
-    for i, m in enumerate(masses):
-        thr = (2.0 * m) if operator in ("eN_22", "LN_22") else m
-        kk, wk = eft._k_panels(thr, k_hi, tuple(acc.nodes), n_k)
+    def integral(kk, wk, m):
         G = tab(kk)
         beta = eft.beta_factor(operator, kk, m, conv)
         acc_sum = np.zeros_like(kk)
         for (ffun, _), g in zip(tab.terms, G):
             acc_sum += eft.mass_factor(ffun, kk, m) * g
-        val = np.sum(wk * 2.0 * kk * acc(kk) * beta * acc_sum) * pref
+        return np.sum(wk * 2.0 * kk * acc(kk) * beta * acc_sum) * pref
+
+    for i, m in enumerate(masses):
+        thr = (2.0 * m) if operator in ("eN_22", "LN_22") else m
+        val = integral(*eft._k_panels(thr, k_hi, tuple(acc.nodes), n_k), m)
         yields[i] = lum * natural_to_area(val)
+        # the part from the last table bin, integrated on its own (the panels above are not
+        # changed by asking for it)
+        fracs[i] = 1.0 if thr >= edge else integral(*mapped_rule(edge, k_hi, n_k // 2), m) / val
     bounds = np.sqrt(n_up / yields) / GeV**2
-    return MassScan(operator, exp.name, masses, bounds, yields, m_close, n_up, conv.name)
+    return MassScan(operator, exp.name, masses, bounds, yields, m_close, n_up, conv.name,
+                    last_bin_fraction=fracs, method=lim.method,
+                    warnings=_scan_warnings(lim, fracs, masses, exp))
 
 
-def closing_mass(operator, dataset) -> float:
-    """m_N at which the phase space closes inside the acceptance table: k_max/2 for pair
-    operators (eN_22, LN_22), k_max for LNLe_2222 (one N) [energy]."""
-    exp = _exp.get(dataset)
-    k_hi = min(exp.acceptance.x_max, exp.beam_energy - eft.M_MU)
-    return k_hi / 2.0 if operator in ("eN_22", "LN_22") else k_hi
+def _scan_warnings(lim, fracs, masses, exp) -> tuple:
+    from .limits import edge_warning
+    from .yields import EDGE_DOMINATED
+    notes = list(lim.warnings)
+    dom = fracs > EDGE_DOMINATED
+    if np.any(dom):
+        first = float(np.min(masses[dom]))
+        notes.append(f"edge_dominated marks m_N >= {first / GeV:.4g} GeV: " +
+                     edge_warning(float(np.max(fracs)), exp)[0].split(": ", 1)[1])
+    return tuple(notes)

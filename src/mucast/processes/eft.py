@@ -130,6 +130,13 @@ class EFTModel:
         if not (math.isfinite(self.m_N) and self.m_N >= 0):
             raise InputError(f"m_N must be >= 0, got {self.m_N / GeV} GeV")
         nu = [k for k in self.coefficients if k in NUSMEFT_OPERATORS and self.coefficients[k] != 0]
+        if self.m_N > 0 and not nu:
+            # one rule for every entry point (bound, xsec, yield, generate, API): a mass for a
+            # particle the model does not have is an error, never silently ignored
+            raise InputError(
+                f"m_N (--mN) applies to the νSMEFT operators {', '.join(NUSMEFT_OPERATORS)} only;"
+                f" {', '.join(self.coefficients)} produce(s) no N, so m_N must be 0, got"
+                f" {self.m_N / GeV:g} GeV")
         if len(nu) > 1:
             raise InputError(
                 "νSMEFT operators are treated one at a time (their interference is not computed,"
@@ -404,11 +411,13 @@ def _k_panels(k_thr, k_hi, breakpoints, n_k):
 
 
 def k_integral(model: EFTModel, energy, target, weight_fn=None, k_max=None, breakpoints=(),
-               conventions=None, orders=None) -> QuadResult:
+               conventions=None, orders=None, tail_from=None) -> QuadResult:
     """∫ dk 2k w(k) dσ/dk² over [threshold, k_max] [natural units, 1/energy²], with error.
 
     ``weight_fn`` is the acceptance κ(k) (None: 1). ``k_max`` defaults to E − m_μ. The error is
     the difference between the default orders and the coarser rule (Orders.coarse()).
+    ``tail_from`` (an energy): also return the part of the integral from k ≥ tail_from in
+    ``result.parts["tail"]`` (the k panels are split there, so it costs nothing extra).
     """
     conv = _conv.get(conventions)
     orders = orders or Orders.default()
@@ -419,18 +428,35 @@ def k_integral(model: EFTModel, energy, target, weight_fn=None, k_max=None, brea
     for ch in model.channels(conv):
         if ch.threshold < k_hi:
             groups.setdefault(ch.threshold, []).append(ch)
-    results = []
+    # the tail k ≥ tail_from is read off the panels when tail_from is one of their edges (the
+    # acceptance nodes); otherwise it is integrated separately, so that asking for it never
+    # moves the total
+    split = tail_from is not None and any(math.isclose(tail_from, b, rel_tol=1e-12)
+                                          for b in breakpoints)
+    results, tails = [], []
     for o in (orders, orders.coarse()):
-        total = 0.0
+        total = tail = 0.0
         for thr, chans in groups.items():
             kk, wk = _k_panels(thr, k_hi, breakpoints, o.n_k)
             dsk = _channel_k_spectrum(model, chans, kk, energy, target, conv, o)
             wf = 1.0 if weight_fn is None else weight_fn(kk)
-            total += float(np.sum(wk * 2.0 * kk * wf * dsk))
+            contrib = wk * 2.0 * kk * wf * dsk
+            total += float(np.sum(contrib))
+            if tail_from is None:
+                continue
+            if split or thr >= tail_from:
+                tail += float(np.sum(contrib[kk >= tail_from * (1 - 1e-12)]))
+            elif tail_from < k_hi:
+                kt, wt = mapped_rule(tail_from, k_hi, o.n_k)
+                ft = 1.0 if weight_fn is None else weight_fn(kt)
+                tail += float(np.sum(wt * 2.0 * kt * ft *
+                                     _channel_k_spectrum(model, chans, kt, energy, target, conv, o)))
         results.append(total)
+        tails.append(tail)
     if not all(math.isfinite(r) for r in results):  # issue 6: never return inf/NaN
         raise InputError("the cross section overflows a double: coefficients too large")
-    return QuadResult(results[0], abs(results[0] - results[1]), (orders, orders.coarse()))
+    parts = {"tail": tails[0]} if tail_from is not None else {}
+    return QuadResult(results[0], abs(results[0] - results[1]), (orders, orders.coarse()), parts)
 
 
 def cross_section(model: EFTModel, energy, target, conventions=None, orders=None) -> QuadResult:
