@@ -62,7 +62,7 @@ def main(argv=None):
     t0 = time.perf_counter()
     direct = [signal_yield(EFTModel({a.operator: 1 / GeV**2}, m_N=m), a.dataset).value for m in masses[:: a.ref_stride]]
     t_direct = (time.perf_counter() - t0) / len(direct)
-    agree = max(abs(d / s - 1) for d, s in zip(direct, scan.yields[:: a.ref_stride]))
+    agree = max(abs(d / s - 1) for d, s in zip(direct, scan.yields[:: a.ref_stride], strict=True))
     print(f"direct engine per point: {t_direct * 1e3:.2f} ms; scan vs direct max |rel diff| = {agree:.1e}")
 
     if a.skip_reference:
@@ -79,7 +79,7 @@ def main(argv=None):
         print(f"  {ds:8s} {op:10s} ref {ref:.6e}  ours/ref-1 = {rel:+.1e}  t_ref = {t_ref:.1f} s")
     print(f"Table I: max |rel diff| = {worst:.1e}; speed ratio reference/mucast = {statistics.median(ratios):.0f} (median per entry)")
     worst, ratios = 0.0, []
-    for m, y in zip(masses[:: a.ref_stride], scan.yields[:: a.ref_stride]):
+    for m, y in zip(masses[:: a.ref_stride], scan.yields[:: a.ref_stride], strict=True):
         t0 = time.perf_counter()
         ref = yield_reference(a.operator, a.dataset, m / GeV)
         t_ref = time.perf_counter() - t0

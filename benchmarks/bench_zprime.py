@@ -63,7 +63,7 @@ def main():
     ref = [sigma_quad(m) for m in sub]
     t_quad = (time.perf_counter() - t0) / len(sub) * N_POINTS
     ours, _ = zprime.cross_section_per_g2(sub, x_min=0.5)
-    dev = max(abs(o / q - 1) for o, q in zip(ours, ref))
+    dev = max(abs(o / q - 1) for o, q in zip(ours, ref, strict=True))
     print(f"200-point 2022 limit curve (vectorised WW): {t_vec * 1e3:.1f} ms")
     print(f"200 sigma(m) with nested scipy quad:        {t_quad:.1f} s (from {len(sub)} masses)")
     print(f"speed ratio quad / mucast:                  {t_quad / t_vec:.0f}")

@@ -74,7 +74,7 @@ def yield_reference(operator, dataset, m_N_GeV=0.0, conventions="default", flux=
         for st, w in structures():
             if w == 0:
                 continue
-            g = lambda x: dsigma_dx_dk2(st, x, k2, m_N_GeV, E, exp.target, conv, flux)
+            g = lambda x, st=st: dsigma_dx_dk2(st, x, k2, m_N_GeV, E, exp.target, conv, flux)
             tot += w * quad(g, k / E, x_hi, epsrel=EPS, limit=200, points=[0.9])[0]
         return 2 * k * kap * tot
 

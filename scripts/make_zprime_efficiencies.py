@@ -109,14 +109,14 @@ def shapes(p1, spectrum, energy):
 def tables_2022(p1, base, fx, spectrum):
     sh = shapes(p1, spectrum, base.energy)
     mots = [t.mot for t in base.triggers]
-    mean = sum(w * s for w, s in zip(mots, sh)) / sum(mots)
+    mean = sum(w * s for w, s in zip(mots, sh, strict=True)) / sum(mots)
     plateau = FINAL_PEAK / np.max(mean * (1.0 - base.pileup_loss) * fx)
     return [plateau * s for s in sh]
 
 
 def setup_with(base, effs):
     trig = tuple(zl.Trigger(t.name, t.mot, AcceptanceTable(MASSES, e, ("m_GeV", "efficiency")))
-                 for t, e in zip(base.triggers, effs))
+                 for t, e in zip(base.triggers, effs, strict=True))
     return zl.ZprimeSetup(**{**base.__dict__, "triggers": trig})
 
 
@@ -152,7 +152,7 @@ def eft_level(name):
 
 def write(path, header_lines, eff):
     text = "".join(f"# {h}\n" for h in header_lines) + "m_GeV,efficiency\n"
-    text += "".join(f"{m / GeV:.6g},{e:.6g}\n" for m, e in zip(MASSES, eff))
+    text += "".join(f"{m / GeV:.6g},{e:.6g}\n" for m, e in zip(MASSES, eff, strict=True))
     path.write_text(text, encoding="utf-8")
     AcceptanceTable.from_file(path, columns=("m_GeV", "efficiency"))   # round-trip check
 
@@ -164,7 +164,7 @@ def main() -> int:
     p1, g_band = calibrate(base, fx, spectrum)
     effs = tables_2022(p1, base, fx, spectrum)
     mots = [t.mot for t in base.triggers]
-    mean = sum(w * e for w, e in zip(mots, effs)) / sum(mots)
+    mean = sum(w * e for w, e in zip(mots, effs, strict=True)) / sum(mots)
     final = mean * (1 - base.pileup_loss) * fx
     i_pk = int(np.argmax(final))
     common = [

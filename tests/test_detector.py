@@ -20,7 +20,7 @@ def cfg():
 
 def test_every_number_has_a_source(cfg):
     s = cfg.summary()
-    for key, entry in s.items():
+    for entry in s.values():
         if isinstance(entry, dict):
             assert entry["source"].strip()
     assert "ASSUMPTION" in cfg.sources["s4_to_smu"]

@@ -1,6 +1,7 @@
 """EFT cross sections (seed 000, Eqs. 8, 20–22): scalings, interference, structure identities."""
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -63,7 +64,7 @@ def test_pair_operator_is_V_plus_A_at_zero_mass():
 def test_threshold_continuity_and_monotonic_in_mass():
     # the yield falls continuously to zero as 2 m_N → k_max
     vals = [sig({"LN_22": 1 / GeV**2}, m * GeV) for m in (0.0, 0.5, 1.0, 1.4, 1.49, 1.499)]
-    assert all(a > b for a, b in zip(vals, vals[1:]))
+    assert all(a > b for a, b in pairwise(vals))
     assert vals[-1] / vals[0] < 1e-3
 
 

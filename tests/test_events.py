@@ -202,7 +202,7 @@ def test_quadratic_proposals_reproduce_direct_sampler(model, kw, monkeypatch):
     quad = E.generate_eft(model, 3000, seed=4, chunk_size=1500, **kw)
     monkeypatch.setattr(E, "_PAIR_METHOD", "direct")
     direct = E.generate_eft(model, 3000, seed=4, chunk_size=1500, **kw)
-    for a, b in zip(_eft_arrays(quad), _eft_arrays(direct)):
+    for a, b in zip(_eft_arrays(quad), _eft_arrays(direct), strict=True):
         assert np.array_equal(a, b)
     assert quad.info["envelope_violations"] == direct.info["envelope_violations"] == 0
     assert quad.info["pair_check_points"] == 2 * E._CHECK_EVENTS

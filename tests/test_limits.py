@@ -1,5 +1,7 @@
 """Bounds, scans and the SMEFT plane (seed 000, Sec. V)."""
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -27,7 +29,7 @@ def test_lambda_definition():
 def test_bound_monotonic_in_mot():
     e = experiments.get("2023-24")
     bs = [bound("eN_22", e.replace(mot=m)).bound for m in (1e9, 1e10, 1e11, 1e12)]
-    assert all(a > b for a, b in zip(bs, bs[1:]))
+    assert all(a > b for a, b in pairwise(bs))
 
 
 def test_paper_vs_default_nucleus_mass_effect():
@@ -56,7 +58,7 @@ def test_scan_matches_direct_bounds():
     # interpolation (~1e-9) and the different k orders (~1e-7)
     ms = np.array([0.0, 0.3, 0.9, 1.3, 1.45]) * GeV
     s = eft_mass_scan("LN_22", "future", ms)
-    for m, b in zip(ms, s.bounds):
+    for m, b in zip(ms, s.bounds, strict=True):
         assert b == pytest.approx(bound("LN_22", "future", m_N=m).bound, rel=1e-6)
     s2 = eft_mass_scan("LNLe_2222", "2022", [2.5 * GeV])
     assert s2.bounds[0] == pytest.approx(bound("LNLe_2222", "2022", m_N=2.5 * GeV).bound, rel=1e-6)

@@ -7,6 +7,7 @@ are bounded so that the file runs in a few seconds.
 """
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -98,7 +99,7 @@ def test_eft_bound_monotonic_in_mot(op, mots):
     b = [bound(op, base.replace(mot=x), m_N=0.1 * GeV if op in eft.NUSMEFT_OPERATORS else 0.0,
                orders=LOW).bound for x in mots]
     assert finite(b) and all(v > 0 for v in b)
-    assert all(b1 < b0 for b0, b1 in zip(b, b[1:]))
+    assert all(b1 < b0 for b0, b1 in pairwise(b))
     # exact scaling |C|_up ∝ MOT^(-1/2)
     assert b[-1] == pytest.approx(b[0] * math.sqrt(mots[0] / mots[-1]), rel=1e-12)
 
@@ -113,7 +114,7 @@ def test_yield_vanishes_continuously_at_acceptance_closing(op):
     y = [yields.signal_yield(eft.EFTModel({op: 1 / GeV**2}, m_N=mc * (1 - e)), exp).value
          for e in eps]
     assert finite(y) and all(v > 0 for v in y)
-    assert all(b < a for a, b in zip(y, y[1:]))
+    assert all(b < a for a, b in pairwise(y))
     # the yield vanishes at least like the phase space, (Δm)^(3/2): 5 decades of Δm
     assert y[-1] < 1e-6 * y[0]
     from mucast.exceptions import KinematicsError
@@ -132,7 +133,7 @@ def test_yield_vanishes_continuously_at_kinematic_reach():
     y = [yields.signal_yield(eft.EFTModel({"LN_22": 1 / GeV**2}, m_N=reach * (1 - e)), exp).value
          for e in (1e-1, 1e-2, 1e-3, 1e-5)]
     assert finite(y) and all(v >= 0 for v in y)
-    assert all(b < a for a, b in zip(y, y[1:])) and y[-1] < 1e-5 * y[0]
+    assert all(b < a for a, b in pairwise(y)) and y[-1] < 1e-5 * y[0]
 
 
 # --------------------------------------------------------------------------------- Z′
@@ -200,7 +201,7 @@ def test_zprime_limit_monotonic_in_mot(model_):
     lim = [zl.coupling_limit_scan(masses, s.replace_mot(f), model_, "fc").coupling
            for f in (0.1, 1.0, 10.0, 100.0)]
     assert finite(*lim)
-    for a, b in zip(lim, lim[1:]):
+    for a, b in pairwise(lim):
         assert np.all(b < a)
     if model_ == "vanilla":   # g_up ∝ MOT^(-1/2) exactly
         np.testing.assert_allclose(lim[-1], lim[0] * math.sqrt(0.1 / 100.0), rtol=1e-12)

@@ -56,7 +56,7 @@ def test_beam_trigger_rate_is_a_lower_bound_of_the_measured_one():
     the geometry (lever arms, counter edges) would be suspect. 10^6 muons: ~250 triggers, 6%
     statistical error."""
     r = detector.trigger_rate(n=1_000_000, seed=3)
-    measured = dict(zip(("t1", "t2"), published.seed001()["dataset2022"]["trigger_rate"]))
+    measured = dict(zip(("t1", "t2"), published.seed001()["dataset2022"]["trigger_rate"], strict=True))
     for t, v in measured.items():
         assert 0.25 * v < r[t]["rate"] < v, (t, r[t])
     # the configuration closer to the zero line fires more often

@@ -105,7 +105,7 @@ def test_coupling_squared_scaling_and_known_value():
 def test_vectorised_equals_scalar():
     ms = np.array([5, 50, 500]) * MeV
     v, _ = Z.cross_section_per_g2(ms, x_min=0.5)
-    for m, vi in zip(ms, v):
+    for m, vi in zip(ms, v, strict=True):
         assert Z.cross_section(m, 1.0, x_min=0.5).value == pytest.approx(vi, rel=1e-13)
 
 

@@ -139,7 +139,7 @@ class AcceptanceTable:
     def to_csv(self) -> str:
         lines = [f"# {c}" for c in self.provenance.splitlines()] or ["# (no provenance)"]
         lines.append(",".join(self.columns))
-        lines += [f"{x / GeV:.6g},{v:.6g}" for x, v in zip(self.x, self.value)]
+        lines += [f"{x / GeV:.6g},{v:.6g}" for x, v in zip(self.x, self.value, strict=True)]
         return "\n".join(lines) + "\n"
 
 

@@ -99,7 +99,7 @@ def eft_pass_fractions(config, k_GeV=K_NODES, operator="ll_2233", m_N=0.0,
 
 def _mot_weighted(config, frac, key):
     w = np.array([t.mot for t in config.triggers])
-    return sum(wi * frac[t.name][key] for wi, t in zip(w, config.triggers)) / w.sum()
+    return sum(wi * frac[t.name][key] for wi, t in zip(w, config.triggers, strict=True)) / w.sum()
 
 
 def calibration_factor(config_2022, n_events=DEFAULT_EVENTS, seed=0, zfrac=None):
@@ -255,7 +255,7 @@ def before_after(table_dir, datasets=DATASETS, zprime_masses_MeV=(10, 40, 100, 1
         names = [table_dir / n for n in _exp.table_file_names("derived_", ds, len(trig))[1]]
         if not all(p.is_file() for p in names):
             continue
-        new_trig = [{**t, "efficiency": str(p.resolve())} for t, p in zip(trig, names)]
+        new_trig = [{**t, "efficiency": str(p.resolve())} for t, p in zip(trig, names, strict=True)]
         new = exp.replace(zprime={**exp.zprime, "trigger": new_trig})
         row = {}
         for mm in zprime_masses_MeV:

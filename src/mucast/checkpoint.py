@@ -129,7 +129,7 @@ def resumable_map(func, points, path, *, output=None) -> list:
             fh.write(_dumps(header) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        for i, (p, pj) in enumerate(zip(points, points_json)):
+        for i, p in enumerate(points):
             if i in done:
                 continue
             line = _dumps({"index": i, "point": p, "result": func(p)})

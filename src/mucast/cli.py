@@ -127,7 +127,7 @@ def cmd_scan(args):
              f" acceptance table ends at m_N = {m_close / GeV:g} GeV for this operator;"
              " '*' = more than half of the yield from the table's last bin"]
     lines += [f"{m:10.5f} {b:12.4e} {lam:10.4g}{' *' if e else ''}" for m, b, lam, e in
-              zip(out["mN_GeV"], out["bound_GeV-2"], out["Lambda_GeV"], out["edge_dominated"])]
+              zip(out["mN_GeV"], out["bound_GeV-2"], out["Lambda_GeV"], out["edge_dominated"], strict=True)]
     emit(args, out, lines)
 
 

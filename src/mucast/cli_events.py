@@ -84,7 +84,7 @@ def cmd_acceptance(args):
         cmd = (f"mucast acceptance --dataset {args.dataset} --events {args.events} "
                f"--seed {args.seed}" + (f" --config {args.config}" if args.config else ""))
         out["written"] = am.write_tables(res, args.out, command=cmd)
-    emit(args, out, [f"k = {k:6.3f} GeV  kappa = {v:.4f}" for k, v in zip(out["k_GeV"], out["kappa"])])
+    emit(args, out, [f"k = {k:6.3f} GeV  kappa = {v:.4f}" for k, v in zip(out["k_GeV"], out["kappa"], strict=True)])
 
 
 def register(subparsers):

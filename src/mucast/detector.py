@@ -208,7 +208,7 @@ class DetectorConfig:
     def summary(self) -> dict:
         """Parameters in readable units with sources (for JSON output and table headers)."""
         out = {}
-        for sec, keys in _SCHEMA.items():
+        for keys in _SCHEMA.values():
             for k, unit in keys.items():
                 out[k] = {"value": self.p[k] / _UNITS[unit], "unit": unit, "source": self.sources[k]}
         out["magnet_to_s4_m"] = self.magnet_to_s4 / m

@@ -207,14 +207,18 @@ class EventWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        try:
-            if exc_type is None:
+        stack, self._stack = self._stack, None
+        if exc_type is None:
+            try:
                 if self._info is None:
                     raise InputError("no events were written")
                 self._finish()
-        finally:
-            stack, self._stack = self._stack, None
-            return stack.__exit__(exc_type, exc, tb)
+            except BaseException as err:
+                # the temporary file is removed (atomic_open) and the error propagates
+                if not stack.__exit__(type(err), err, err.__traceback__):
+                    raise
+                return False
+        return stack.__exit__(exc_type, exc, tb)
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, ev) -> None:
@@ -378,5 +382,5 @@ def read_csv(path) -> dict:
     except OSError as exc:
         raise DataFileError(f"cannot read {path}: {exc}") from None
     header, body = rows[0], rows[1:]
-    cols = list(zip(*body)) if body else [[] for _ in header]
-    return {h: np.array([float(v) if v != "" else np.nan for v in c]) for h, c in zip(header, cols)}
+    cols = list(zip(*body, strict=True)) if body else [[] for _ in header]
+    return {h: np.array([float(v) if v != "" else np.nan for v in c]) for h, c in zip(header, cols, strict=True)}

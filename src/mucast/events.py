@@ -191,7 +191,7 @@ class _GridSampler:
         cells = tuple(len(e) - 1 for e in self.edges)
         cmax = np.zeros(cells)
         for corner in np.ndindex(*(2,) * d):
-            sl = tuple(slice(c, c + n) for c, n in zip(corner, cells))
+            sl = tuple(slice(c, c + n) for c, n in zip(corner, cells, strict=True))
             cmax = np.maximum(cmax, fc[sl])
         cen = [0.5 * (e[1:] + e[:-1]) for e in self.edges]
         cm = np.meshgrid(*cen, indexing="ij")
@@ -672,7 +672,7 @@ def _sym3_eigmax(a00, a11, a22, a01, a02, a12, sweeps=4):
     if np.any(bad):
         Q = np.zeros((int(bad.sum()), 3, 3))
         for (i, j), v in zip(((0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2)),
-                             (a00, a11, a22, a01, a02, a12)):
+                             (a00, a11, a22, a01, a02, a12), strict=True):
             Q[:, i, j] = Q[:, j, i] = np.asarray(v, float)[bad]
         lam[bad] = np.linalg.eigvalsh(Q)[:, -1]
     return lam
@@ -1024,7 +1024,7 @@ def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
         x2, k2, u2, _e = to_xku(p2)
         out = _build_kinematics(x2, k2, u2, energy, tgt, t_max_choice, rng)
         x[bad], kk[bad], u[bad] = x2, k2, u2
-        for arr, new in zip((mu, kv, nuc, t), out[:4]):
+        for arr, new in zip((mu, kv, nuc, t), out[:4], strict=True):
             arr[bad] = new
         good[bad] = out[5]
         for key in extra:

@@ -121,7 +121,7 @@ class Experiment:
         if unknown:
             raise DataFileError(f"unknown key(s) in [experiment]: {', '.join(sorted(unknown))}; "
                                 f"allowed: {', '.join(list(_REQUIRED) + list(_OPTIONAL))}")
-        for key, typ in _REQUIRED.items():
+        for key in _REQUIRED:
             if key not in e:
                 raise DataFileError(f"[experiment] lacks the required key {key!r}")
         for key, typ in {**_REQUIRED, **_OPTIONAL}.items():
@@ -245,7 +245,7 @@ def with_tables(dataset, table_set: str = "shipped", table_dir=None) -> Experime
     trig = exp.zprime.get("trigger", [])
     kappa_name, names = table_file_names(prefix, exp.name, len(trig))
     acc = load_table(ref(kappa_name), columns=("k_GeV", "kappa"))
-    new_trig = [{**t, "efficiency": ref(n)} for t, n in zip(trig, names)]
+    new_trig = [{**t, "efficiency": ref(n)} for t, n in zip(trig, names, strict=True)]
     label = exp.name if table_set == "shipped" else f"{exp.name} ({table_set} acceptance)"
     return exp.replace(acceptance=acc, zprime={**exp.zprime, "trigger": new_trig}, name=label)
 

@@ -115,7 +115,7 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
         fig = Figure(figsize=(15, 5.6))
         FigureCanvasAgg(fig)
         axes = fig.subplots(1, len(datasets), sharey=True)
-        for ax, ds in zip(np.atleast_1d(axes), datasets):
+        for ax, ds in zip(np.atleast_1d(axes), datasets, strict=True):
             c = _STYLE.get(ds, ("k",))[0]
             for ts, ls, lab in sets:
                 t = experiments.with_tables(ds, ts).acceptance
@@ -179,7 +179,7 @@ def plot_smeft_plane(forms: dict, out, forms_paper: dict | None = None):
         fig = Figure(figsize=(15, 5.4))
         FigureCanvasAgg(fig)
         axes = fig.subplots(1, len(forms))
-        for ax, (name, f) in zip(np.atleast_1d(axes), forms.items()):
+        for ax, (name, f) in zip(np.atleast_1d(axes), forms.items(), strict=True):
             col, ls, lab = _EFT_STYLE.get(name, ("k", "-", name))
             x, y = ellipse_points(f)
             # axis unit 10^e GeV^-2 chosen per panel (no matplotlib offset text)
@@ -231,7 +231,7 @@ def plot_nusmeft(scans: dict, out):
         fig = Figure(figsize=(15, 5.4))
         FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(1, len(scans), sharey=True))
-        for ax, (op, per_ds) in zip(axes, scans.items()):
+        for ax, (op, per_ds) in zip(axes, scans.items(), strict=True):
             for name, sc in per_ds.items():
                 col, ls, lab = _EFT_STYLE.get(name, ("k", "-", name))
                 ax.plot(sc.masses / GeV, sc.bounds * GeV**2, color=col, ls=ls, lw=2.2, label=lab)

@@ -167,7 +167,7 @@ def _step_fig5(w: _Writer, ctx: dict):
         for ds, f in fs.items():
             x, y = ellipse_points(f, n=181)
             rows += [{"conventions": conv, "dataset": ds, "c_LL_mumutautau_GeV-2": a,
-                      "c_Le_tautaumumu_GeV-2": b} for a, b in zip(x, y)]
+                      "c_Le_tautaumumu_GeV-2": b} for a, b in zip(x, y, strict=True)]
     ctx["fig5_rows"] = rows
     w.text("fig5_contours.csv", "# Fig. 5 of seed 000: 90% CL contours ([c_LL]_mumutautau, "
            "[c_Le]_tautaumumu)/v^2 in GeV^-2\n" + _csv(rows))
@@ -185,7 +185,7 @@ def _step_fig6(w: _Writer, ctx: dict, points: int):
             sc = eft_mass_scan(op, ds, np.linspace(0.0, top, points))
             scans[op][ds] = sc
             rows += [{"operator": op, "dataset": ds, "mN_GeV": m / GeV, "bound_GeV-2": b * GeV**2,
-                      "Lambda_GeV": b ** -0.5 / GeV} for m, b in zip(sc.masses, sc.bounds)]
+                      "Lambda_GeV": b ** -0.5 / GeV} for m, b in zip(sc.masses, sc.bounds, strict=True)]
     ctx["scans"] = scans
     png, pdf = plot_nusmeft(scans, w.out / "fig6_nusmeft")
     w.add(png.name, pdf.name)
@@ -222,7 +222,7 @@ def _step_fig4(w: _Writer, ctx: dict, points: int):
     band = gm2.gm2_band(masses)
     ctx["band"] = band
     brows = [{"m_Zprime_GeV": m / GeV, "g_low": lo, "g_central": c, "g_high": hi}
-             for m, lo, c, hi in zip(band.masses, band.g_low, band.g_central, band.g_high)]
+             for m, lo, c, hi in zip(band.masses, band.g_low, band.g_central, band.g_high, strict=True)]
     w.text("gm2_band.csv", "# (g-2)_mu +-2 sigma band of the L_mu-L_tau Z' (seed 001 inputs)\n" + _csv(brows))
 
 
@@ -240,7 +240,7 @@ def _step_acceptance(w: _Writer, ctx: dict):
             t = experiments.with_tables(ds, ts).acceptance
             prov[f"{ds} {ts}"] = {"file": t.source, "provenance": t.provenance.splitlines()}
             rows += [{"dataset": ds, "table_set": ts, "k_GeV": x / GeV, "kappa": v}
-                     for x, v in zip(t.x, t.value)]
+                     for x, v in zip(t.x, t.value, strict=True)]
     w.text("acceptance.csv", "# kappa(k) tables of each data set and table set"
            " (mucast.experiments.TABLE_SETS; 'shipped' = the default)\n"
            + _csv(rows, ["dataset", "table_set", "k_GeV", "kappa"]))
@@ -372,7 +372,7 @@ def _comparison(ctx: dict) -> list[dict]:
     rate = ctx.get("trigger_rate")
     if rate:
         for (t, name), meas in zip((("t1", "Smu at -152 mm"), ("t2", "Smu at -117 mm")),
-                                   pub1["dataset2022"]["trigger_rate"]):
+                                   pub1["dataset2022"]["trigger_rate"], strict=True):
             add("seed 001", f"physics-trigger rate per beam muon, {name} (2022)", meas,
                 rate[t]["rate"], None, "prediction (lower bound)", "",
                 "detector model: radiative losses and scattering only; no delta rays, halo")

@@ -61,7 +61,7 @@ class KSpectrumTable:
         k = np.asarray(k, dtype=float)
         ell = np.log(np.clip(k, self.k_lo, self.k_hi))
         below_factor = np.where(k < self.k_lo, (k / self.k_lo) ** 2, 1.0)
-        return np.array([sg * np.exp(s(ell)) * below_factor for sg, s in zip(self.signs, self.series)])
+        return np.array([sg * np.exp(s(ell)) * below_factor for sg, s in zip(self.signs, self.series, strict=True)])
 
 
 @lru_cache(maxsize=32)
@@ -162,7 +162,7 @@ def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0
         G = tab(kk)
         beta = eft.beta_factor(operator, kk, m, conv)
         acc_sum = np.zeros_like(kk)
-        for (ffun, _), g in zip(tab.terms, G):
+        for (ffun, _), g in zip(tab.terms, G, strict=True):
             acc_sum += eft.mass_factor(ffun, kk, m) * g
         return np.sum(wk * 2.0 * kk * acc(kk) * beta * acc_sum) * pref
 

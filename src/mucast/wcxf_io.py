@@ -11,7 +11,6 @@ the approximation of seed 000, Eq. 8).
 
 from __future__ import annotations
 
-import io
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,44 @@ class WCxfInput:
                 "ignored": self.ignored, "note": self.note}
 
 
+#: the keys of a WCxf coefficient file (Aebischer et al., CPC 232 (2018) 71, Sec. 3)
+_WCXF_KEYS = ("eft", "basis", "scale", "values")
+
+
+def _one_line(exc) -> str:
+    return " ".join(str(exc).split())
+
+
+def _load_document(p: Path) -> dict:
+    """The file's YAML/JSON document as a dict, or DataFileError with one line: the file, the
+    line (for a syntax error) and what is wrong."""
+    import yaml
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"cannot read WCxf file {p}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None) or _one_line(exc)
+        raise DataFileError(f"{p}{where}: YAML/JSON syntax error: {what}") from None
+    if doc is None:
+        raise DataFileError(f"{p}: the file is empty (a WCxf file needs {', '.join(_WCXF_KEYS)})")
+    if not isinstance(doc, dict):
+        raise DataFileError(f"{p}: a WCxf file is a mapping with the keys {', '.join(_WCXF_KEYS)};"
+                            f" this one is a {type(doc).__name__}")
+    missing = [k for k in _WCXF_KEYS if k not in doc]
+    if missing:
+        raise DataFileError(f"{p}: missing WCxf key(s) {', '.join(missing)} (required:"
+                            f" {', '.join(_WCXF_KEYS)})")
+    if not isinstance(doc["values"], dict):
+        raise DataFileError(f"{p}: 'values' must be a mapping name: value, got"
+                            f" {type(doc['values']).__name__}")
+    return doc
+
+
 def read_wcxf(path) -> WCxfInput:
     """Read a WCxf file (YAML or JSON) into an :class:`EFTModel` (coefficients in 1/energy²)."""
     try:
@@ -51,16 +88,13 @@ def read_wcxf(path) -> WCxfInput:
     except ImportError:  # pragma: no cover
         raise DataFileError("reading WCxf files needs the 'wcxf' package (pip install wcxf)") from None
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"cannot read WCxf file {p}: {exc}") from None
+    doc = _load_document(p)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wc = wcxf.WC.load(io.StringIO(text))
-    except Exception as exc:  # the wcxf/yaml loaders raise many kinds
-        raise DataFileError(f"{p} is not a valid WCxf file: {exc}") from None
+            wc = wcxf.WC(**doc)
+    except Exception as exc:  # the wcxf constructor raises many kinds
+        raise DataFileError(f"{p}: not a valid WCxf file: {_one_line(exc)}") from None
     if getattr(wc, "eft", None) != "SMEFT":
         raise DataFileError(f"{p}: eft must be 'SMEFT', got {getattr(wc, 'eft', None)!r}")
     if wc.basis not in ACCEPTED_BASES:
@@ -76,7 +110,7 @@ def read_wcxf(path) -> WCxfInput:
             warnings.simplefilter("ignore")
             wc.validate()
     except Exception as exc:
-        raise DataFileError(f"{p}: {exc}") from None
+        raise DataFileError(f"{p}: {_one_line(exc)}") from None
     values = wc.dict
     used = {k: complex(v) for k, v in values.items() if k in SMEFT_OPERATORS and v != 0}
     ignored = sorted(k for k in values if k not in SMEFT_OPERATORS)

@@ -23,7 +23,7 @@ from mucast.limits import bound, smeft_plane, trident_combination
 from mucast.processes import eft, zprime
 from mucast.scans import eft_mass_scan
 from mucast.targets import Target
-from mucast.units import GeV, MeV, picobarn, natural_to_area
+from mucast.units import GeV, picobarn, natural_to_area
 from mucast.yields import signal_yield
 
 OPS = ("ll_2222", "ll_2233", "le_2222", "le_3322", "eN_22", "LN_22", "LNLe_2222")

@@ -222,7 +222,7 @@ _C_UNITS = np.array([1.0, GeV**2, GeV**4, GeV**6])
 
 def _coefficients_hep(cfun, x, k2):
     c = cfun(x, k2 / GeV**2, M_MU / GeV)
-    return [ci * u for ci, u in zip(c, _C_UNITS)]
+    return [ci * u for ci, u in zip(c, _C_UNITS, strict=True)]
 
 
 def mass_factor(ffun, k, m_N):
@@ -392,7 +392,7 @@ def _k_panels(k_thr, k_hi, breakpoints, n_k):
     span = k_hi - k_thr
     n_min = max(4, n_k // 4)
     ks, ws = [], []
-    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
+    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
         if i == 0:
             width = b - a
             lo, hi = math.log(width * 1e-8), math.log(width)

@@ -62,7 +62,7 @@ class Coefficients(NamedTuple):
     C3: np.ndarray
 
     def __add__(self, other):  # type: ignore[override]
-        return Coefficients(*(a + b for a, b in zip(self, other)))
+        return Coefficients(*(a + b for a, b in zip(self, other, strict=True)))
 
     def scale(self, f) -> "Coefficients":
         return Coefficients(*(f * a for a in self))
