@@ -102,3 +102,13 @@ def test_invalid_toml(tmp_path):
     p.write_text("[experiment\nname=")
     with pytest.raises(DataFileError, match="not valid TOML"):
         experiments.get(str(p))
+
+
+def test_license_file_matches_the_declared_license():
+    # issue 10: pyproject declared MIT and the repository had no LICENSE file
+    import tomllib
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert meta["license"] == "MIT" and meta["license-files"] == ["LICENSE"]
+    assert (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
