@@ -211,15 +211,21 @@ def cmd_yield(args):
 def cmd_reproduce(args):
     """`mucast reproduce`: every table and figure of both seeds."""
     from .reproduce import run
+    import shlex
+    from .report import verdict_counts
+    command = "mucast " + " ".join(shlex.quote(a) for a in (args.argv or []))
     r = run(args.out, points=args.points, zprime_points=args.zprime_points,
-            progress=False if args.no_progress else None)
+            progress=False if args.no_progress else None, command=command)
+    counts = verdict_counts(r.comparison)
     if args.json:
         from .reproduce import _clean
         dump_json(_clean({"out": str(r.out), "files": r.files, "timings_s": r.timings,
-                      "comparison": r.comparison, "mucast_version": __version__}))
+                          "verdicts": counts, "comparison": r.comparison,
+                          "mucast_version": __version__}))
     else:
         print(f"wrote {len(r.files)} files to {r.out} in {r.timings['total']:.1f} s;"
               f" open {r.out / 'report.html'}")
+        print("verdicts: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
 def cmd_cite(args):
@@ -371,14 +377,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Entry point: run the command; exit code 0, or 2 on bad input (message on stderr)."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = parser.parse_args(argv)
+        args.argv = argv
     except UsageError as exc:
         print(f"{exc.prog}: error: {exc} (see {exc.prog} --help)", file=sys.stderr)
         return EXIT_INPUT
     if not getattr(args, "func", None):
         parser.print_help()
-        return 0 if argv is None or not argv else EXIT_INPUT
+        return 0 if not argv else EXIT_INPUT
     try:
         args.func(args)
     except MucastError as exc:

@@ -42,6 +42,8 @@ SIN2_THETA_W = _sc.physical_constants["weak mixing angle"][0]
 M_E = _Particle.from_pdgid(11).mass * MeV
 M_MU = _Particle.from_pdgid(13).mass * MeV
 M_TAU = _Particle.from_pdgid(15).mass * MeV
+#: proton mass [energy], PDG via the particle package (per-nucleon √s of fixed-target beams)
+M_PROTON = _Particle.from_pdgid(2212).mass * MeV
 
 #: atomic mass unit u, as an energy (CODATA)
 AMU = _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import published
 from .exceptions import InputError
 from .constants import M_MU
 from .units import GeV, MeV
@@ -70,7 +71,7 @@ def plot_zprime(results=None, out="zprime_fig4", points=200):
                         label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
         ax.plot(masses / GeV, band.g_central, color="0.35", lw=1)
         ax.axvline(2 * M_MU / GeV, color="0.6", lw=0.8, ls="-.")
-        ax.text(2.15 * M_MU / GeV, 3e-3, "$2m_\\mu$: Br(inv) $\\to$ 1/2", fontsize=10,
+        ax.text(2.15 * M_MU / GeV, 2e-6, "$2m_\\mu$: Br(inv) $\\to$ 1/2", fontsize=10,
                 color="0.4", rotation=90, va="bottom")
         for name, r in results.items():
             c, ls, lab = _STYLE.get(name, ("k", "-", name))
@@ -80,6 +81,7 @@ def plot_zprime(results=None, out="zprime_fig4", points=200):
             dk = r["dark"]
             ok = dk.valid
             ay.plot(dk.m_chi[ok] / GeV, dk.y[ok], color=c, ls=ls, lw=2.2, label=lab)
+        _published_fig4(ax, ay)
         ax.set(xscale="log", yscale="log", xlim=(masses[0] / GeV, masses[-1] / GeV),
                ylim=(1e-6, 1e-1), xlabel="$m_{Z'}$ [GeV]", ylabel="$g_{Z'}$")
         ax.set_title("$L_\\mu-L_\\tau$ vanilla: 90% CL upper limits", fontsize=14)
@@ -95,6 +97,26 @@ def plot_zprime(results=None, out="zprime_fig4", points=200):
     return png, pdf
 
 
+_PUBLISHED = dict(color="black", marker="D", ms=7, mfc="none", mew=1.8, ls="none", zorder=6)
+
+
+def _published_fig4(ax, ay):
+    """Seed 001's numerical statements, drawn as published values (open black diamonds and a
+    bar): left, the viable g−2 window 6–7 ≲ m ≲ 40 MeV with g ≲ 6·10⁻⁴ and the exclusion
+    'm ≳ 40 MeV, g ≳ 5·10⁻⁴'; right, y ≲ 6·10⁻¹² for m_χ ≲ 40 MeV."""
+    from . import published
+    st = published.seed001()["statements"]
+    lo, hi = st["viable_window_GeV"]
+    g6 = st["viable_window_coupling_max"]
+    ax.plot([lo, hi], [g6, g6], color="black", lw=2.5, zorder=6,
+            label="published: g−2 still viable for 7–40 MeV, $g \\lesssim 6\\times10^{-4}$")
+    ax.plot([st["gm2_excluded_above_mass_GeV"]], [st["gm2_excluded_coupling_above"]], **_PUBLISHED,
+            label="published: excluded $m \\gtrsim 40$ MeV, $g \\gtrsim 5\\times10^{-4}$")
+    ay.plot([1e-3 / 3, st["thermal_m_chi_max_GeV"]], [st["thermal_y_max"]] * 2, color="black",
+            lw=2.5, zorder=6,
+            label="published: $y \\lesssim 6\\times10^{-12}$ for $m_\\chi \\lesssim 40$ MeV")
+
+
 def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future")):
     """The analogue of seed 000's Fig. 4: κ(k) of each data set for the three table sets of
     :data:`mucast.experiments.TABLE_SETS` (default: detector-model shape, calibrated level;
@@ -107,9 +129,9 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
     from . import experiments
 
     png, pdf = _outputs(out)
-    sets = (("shipped", "-", "default (model shape, calibrated level)"),
-            ("derived", "--", "detector model, own level"),
-            ("approx", ":", "mucast 0.1 flat approximation"))
+    sets = (("shipped", "-", "default (model shape, calibrated level)", 5.0, 0.35),
+            ("derived", "--", "detector model, own level", 2.0, 1.0),
+            ("approx", ":", "mucast 0.1 flat approximation", 2.2, 1.0))
     with matplotlib.style.context(mplhep.style.ROOT), \
             matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11}):
         fig = Figure(figsize=(15, 5.6))
@@ -117,23 +139,34 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
         axes = fig.subplots(1, len(datasets), sharey=True)
         for ax, ds in zip(np.atleast_1d(axes), datasets, strict=True):
             c = _STYLE.get(ds, ("k",))[0]
-            for ts, ls, lab in sets:
-                t = experiments.with_tables(ds, ts).acceptance
+            tables = {ts: experiments.with_tables(ds, ts).acceptance for ts, *_ in sets}
+            for ts, ls, lab, lw, alpha in sets:
+                t = tables[ts]
                 k = np.linspace(t.x_min, t.x_max, 400)
-                ax.plot(k / GeV, t(k), color=c, ls=ls, lw=2.2, label=lab)
-            ax.set(xlabel="√k² [GeV]", yscale="log", ylim=(5e-3, 1.5), xlim=(0, 3.05))
+                same = ts == "derived" and np.allclose(t(k), tables["shipped"](k), rtol=1e-9)
+                # the default is drawn wide and light, so a table equal to it (the 2022 'own
+                # level' is the default with factor 1) stays visible on top of it
+                ax.plot(k / GeV, t(k), color="0.15" if ts == "derived" else c, ls=ls, lw=lw,
+                        alpha=alpha, label=lab + (" (= default here)" if same else ""),
+                        zorder=3 if ts == "derived" else 2)
+            ax.set(xlabel="√k² of the invisible pair [GeV]", yscale="log",
+                   ylim=(5e-3, 1.5), xlim=(0, 3.05))
             ax.set_title(f"NA64$\\mu$ {ds}", fontsize=14)
-        np.atleast_1d(axes)[0].set_ylabel("κ(k)")
-        np.atleast_1d(axes)[0].legend(loc="lower left", frameon=False)
+            ax.legend(loc="lower left", frameon=False, fontsize=9)
+        np.atleast_1d(axes)[0].set_ylabel("$\\kappa(k)$")
+        fig.suptitle("$\\kappa(k)$ = probability that a $\\mu N \\to \\mu N \\chi\\chi$ event whose"
+                     " invisible pair has mass √k² passes the selection (Eq. 22 of seed"
+                     " 000); zero beyond 3 GeV, where the simulated range ends", fontsize=11.5,
+                     y=0.995)
         _finish(fig, png, pdf, "mucast fast simulation (docs/detector_model.md); level 2022: seed"
-                " 001's 12% peak; 2023-24, future: seed 000 Table I", x=0.99)
+                " 001's 12% peak; 2023-24, future: seed 000 Table I", x=0.99, top=0.95)
     return png, pdf
 
 
-def _finish(fig, png, pdf, note, x=0.995):
+def _finish(fig, png, pdf, note, x=0.995, top=1.0):
     """Footnote (where the numbers come from), layout leaving room for it, and save."""
     fig.text(x, 0.005, note, ha="right", va="bottom", fontsize=9, color="0.35")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.tight_layout(rect=(0, 0.03, 1, top))
     save_figure(fig, png, pdf)
 
 
@@ -231,16 +264,32 @@ def plot_nusmeft(scans: dict, out):
         fig = Figure(figsize=(15, 5.4))
         FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(1, len(scans), sharey=True))
+        table1 = published.seed000()["table1"]
         for ax, (op, per_ds) in zip(axes, scans.items(), strict=True):
             for name, sc in per_ds.items():
                 col, ls, lab = _EFT_STYLE.get(name, ("k", "-", name))
-                ax.plot(sc.masses / GeV, sc.bounds * GeV**2, color=col, ls=ls, lw=2.2, label=lab)
-                ax.fill_between(sc.masses / GeV, sc.bounds * GeV**2, 1.0, color=col, alpha=0.08)
+                m, b = sc.masses / GeV, sc.bounds * GeV**2
+                edge = sc.edge_dominated
+                # solid where physics decides, dotted where more than half of the yield comes
+                # from the last bin of the acceptance table (the bound then says where the table
+                # ends); the two pieces share the boundary point
+                i = int(np.argmax(edge)) if np.any(edge) else len(m)
+                ax.plot(m[:i + 1], b[:i + 1], color=col, ls=ls, lw=2.2, label=lab)
+                if i < len(m):
+                    ax.plot(m[i:], b[i:], color=col, ls=":", lw=1.4, alpha=0.8)
+                ax.fill_between(m, b, 1.0, color=col, alpha=0.08)
+                if name in table1 and op in table1[name]:
+                    ax.plot([0.0], [table1[name][op]], marker="D", ms=8, mfc="none", mew=1.8,
+                            color=col, ls="none", zorder=6, clip_on=False,
+                            label=f"seed 000 Table I, {name} (published)")
             ax.set(yscale="log", xlabel="$m_N$ [GeV]", ylim=(3e-5, 1.0),
-                   xlim=(0, 1.05 * max(s.closing_mass for s in per_ds.values()) / GeV))
+                   xlim=(-0.02, 1.05 * max(s.closing_mass for s in per_ds.values()) / GeV))
             ax.set_title(f"{op}: {LATEX[op]}", fontsize=13)
         axes[0].set_ylabel("90% CL upper limit on $|C|/\\Lambda^2$ [GeV$^{-2}$]")
-        axes[0].legend(loc="upper left", frameon=False)
+        axes[0].legend(loc="upper left", frameon=False, fontsize=9.5)
         _finish(fig, png, pdf, "mucast, verified amplitudes; acceptance: detector-model shape,"
-                " calibrated level (scripts/calibrate_derived.py)")
+                " calibrated level (scripts/calibrate_derived.py). The curves end where the"
+                " acceptance tables end (sqrt(k^2) <= 3 GeV: m_N < 1.5 GeV for pairs, 3 GeV for"
+                " LNLe), not at a kinematic limit; dotted: > 50% of the yield from the tables'"
+                " last bin")
     return png, pdf

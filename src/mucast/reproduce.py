@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__, published
+from .report import EXPLANATIONS, VERDICTS, Tolerance, comparison_row, verdict_counts
 from ._io import atomic_write_text, ensure_directory
 from .exceptions import DataFileError, InputError
 from .units import GeV, MeV
@@ -260,11 +261,11 @@ def _step_hepdata(w: _Writer, ctx: dict):
         t = HEPDataTable(f"Bounds on {op} vs m_N", f"90% CL upper limits on the nuSMEFT operator {op} "
                          "(mucast, verified amplitudes, Feldman-Cousins).", "$m_N$", "GeV", m,
                          keywords={"observables": ["C/Lambda^2"], "reactions": ["MU N --> MU N N NBAR"],
-                                   "cmenergies": ["160"]}, location="Fig. 6 (seed 000)")
+                                   "cmenergies": [_cm_energy("2022")]}, location="Fig. 6 (seed 000)")
         for ds, sc in per.items():
             if np.allclose(sc.masses / GeV, m):
                 t.add_column(f"|C|/Lambda^2 upper limit ({ds})", "GeV$^{-2}$", sc.bounds * GeV**2,
-                             CL="90%", dataset=ds, MOT=_mot(ds))
+                             CL="90%", dataset=ds, MOT=_mot(ds), **{"beam energy": _beam(ds)})
         tables.append(t)
     res = ctx["zprime"]
     for model, what in (("vanilla", "g"), ("dark", "y")):
@@ -276,13 +277,15 @@ def _step_hepdata(w: _Writer, ctx: dict):
         ok = np.all([r[model].valid for r in res.values()], axis=0)
         t = HEPDataTable(f"Z' {model} limits", f"90% CL upper limits, L_mu-L_tau Z' ({model} model; "
                          "mucast modelled efficiencies).", xh, "GeV", x[ok],
-                         keywords={"reactions": ["MU N --> MU N Z'"], "cmenergies": ["160"]},
+                         keywords={"reactions": ["MU N --> MU N Z'"],
+                                   "cmenergies": [_cm_energy("2022")]},
                          location="Fig. 4 (seed 001)")
         for ds, r in res.items():
             sc = r[model]
             vals = sc.coupling[ok] if what == "g" else sc.y[ok]
             t.add_column(("$g_{Z'}$" if what == "g" else "$y$") + f" upper limit ({ds})", "",
-                         vals, CL="90%", dataset=ds, MOT=_mot(ds), method=sc.method)
+                         vals, CL="90%", dataset=ds, MOT=_mot(ds), method=sc.method,
+                         **{"beam energy": _beam(ds)})
         tables.append(t)
     band = ctx["band"]
     t = HEPDataTable("g-2 band", "Couplings explaining Delta a_mu within +-2 sigma (seed 001 inputs).",
@@ -296,6 +299,21 @@ def _step_hepdata(w: _Writer, ctx: dict):
     w.add("hepdata/submission.yaml", *[f"hepdata/{t.file_name}" for t in tables])
 
 
+def _cm_energy(ds) -> str:
+    """HEPData's ``cmenergies``: the centre-of-mass energy in GeV of the beam muon on one nucleon
+    at rest, √s = (m_μ² + m_p² + 2 E m_p)^½ (17.3 GeV at E = 160 GeV); the beam energy is given
+    as its own qualifier."""
+    from . import experiments
+    from .constants import M_MU, M_PROTON
+    e = experiments.get(ds).beam_energy
+    return f"{math.sqrt(M_MU**2 + M_PROTON**2 + 2 * e * M_PROTON) / GeV:.2f}"
+
+
+def _beam(ds) -> str:
+    from . import experiments
+    return f"{experiments.get(ds).beam_energy / GeV:g} GeV mu-"
+
+
 def _mot(ds):
     from . import experiments
 
@@ -305,77 +323,108 @@ def _mot(ds):
 # ------------------------------------------------------------------------------------------
 # comparison with the published numbers
 # ------------------------------------------------------------------------------------------
+#: tolerances of the comparisons (mucast.report.Tolerance), with where they come from
+_TOL_TABLE1 = Tolerance(rel=0.10, reason="two printed digits (±5%) plus the approximated"
+                        " acceptance shape (±5%; docs/validation.md, 'What is calibrated')")
+_TOL_R = Tolerance(rel=0.20, reason="R scales as the square of a Table-I-like bound (2 × 10%)")
+_TOL_H = Tolerance(abs=0.05, reason="one printed digit (-0.1 means -0.15 to -0.05)")
+_TOL_LAMBDA = Tolerance(rel=0.05, reason="Lambda ~ bound^(-1/2): half the Table I tolerance")
+_TOL_NUP = Tolerance(rel=0.0021, reason="two printed decimals (2.44 ± 0.005)")
+_TOL_INPUT = Tolerance(rel=1e-9, reason="an input or a calibration target: equal by construction"
+                       " (1e-9: rounding)")
+_TOL_CALIB_GM2 = Tolerance(rel=0.03, reason="calibration target; the crossing is read off a"
+                           " 200-point curve (spacing 3.2% in mass)")
+_TOL_ONE_DIGIT = Tolerance(rel=0.10, reason="one printed digit (6·10⁻⁴ means 5.5–6.5·10⁻⁴) and"
+                           " the approximated efficiency shape")
+_TOL_LEVEL = Tolerance(rel=0.05, reason="'~12%': the level of the efficiency tables is set from"
+                       " it (scripts/make_zprime_efficiencies.py)")
+_TOL_LOWER_BOUND = Tolerance(ratio_range=(0.25, 1.0), reason="the model has radiative losses and"
+                             " scattering only (no δ-rays, halo): a lower bound of the measured"
+                             " rate, expected within a factor 4")
+
+
 def _comparison(ctx: dict) -> list[dict]:
     pub0 = published.seed000()
     pub1 = published.seed001()
     rows = []
 
-    def add(source, quantity, seed, ours, ours_paper, status, unit="", note=""):
-        rows.append({"source": source, "quantity": quantity, "unit": unit, "seed": seed,
-                     "mucast": ours, "ratio": (ours / seed) if (seed and ours is not None) else None,
-                     "mucast_paper_conventions": ours_paper,
-                     "ratio_paper_conventions": (ours_paper / seed) if (seed and ours_paper is not None) else None,
-                     "status": status, "note": note})
+    def add(*args, **kw):
+        rows.append(comparison_row(*args, **kw))
 
     for r in ctx["table1"]:
+        op = r["operator"]
+        explain = ("table1-lnle" if op == "LNLe_2222" else "table1-2023-nusmeft"
+                   if (op in ("eN_22", "LN_22") and r["dataset"] == "2023-24") else None)
         add("seed 000 Table I", f"{r['label']} ({r['dataset']})", r["seed"], r["ours"],
-            r["ours_paper_conventions"], r["status"], "GeV^-2")
+            r["ours_paper_conventions"], r["status"], _TOL_TABLE1, "GeV^-2", explain=explain,
+            wcxf=op, quantity_html=f"{r['label_html']} ({r['dataset']})")
     f_d = ctx["forms"][("default", "tau", "future")]
     f_p = ctx["forms"][("paper", "tau", "future")]
-    add("seed 000 Eq. (23)", "cross-term coefficient (future)", pub0["eq23"]["cross_term"], f_d.h, f_p.h,
-        "prediction")
+    add("seed 000 Eq. (23)", "cross-term coefficient h (future)", pub0["eq23"]["cross_term"],
+        f_d.h, f_p.h, "prediction", _TOL_H, wcxf="ll_2233, le_3322")
     add("seed 000 Eq. (23)", "R (future)", pub0["eq23"]["R_GeV4"], f_d.R * GeV**4, f_p.R * GeV**4,
-        "prediction", "GeV^-4")
+        "prediction", _TOL_R, "GeV^-4", wcxf="ll_2233, le_3322")
     e24 = ctx["eq24"]
-    add("seed 000 Eq. (24)", "|[c_LL]_mumumumu|/v^2 (future + trident)", pub0["eq24"]["c_LL_max"],
+    add("seed 000 Eq. (24)", "|[c_LL]_μμμμ|/v² (future + trident)", pub0["eq24"]["c_LL_max"],
         e24["default"]["c_LL_mumumumu_max_GeV-2"], e24["paper"]["c_LL_mumumumu_max_GeV-2"],
-        "prediction", "GeV^-2", "trident band scaled 68%->90% by 1.645")
-    add("seed 000 Eq. (24)", "|[c_Le]_mumumumu|/v^2 (future + trident)", pub0["eq24"]["c_Le_max"],
+        "prediction", _TOL_TABLE1, "GeV^-2", "trident band scaled 68%->90% by 1.645",
+        wcxf="ll_2222 (×2)", quantity_html="|[c<sub>LL</sub>]<sub>μμμμ</sub>|/v² (future + trident)")
+    add("seed 000 Eq. (24)", "|[c_Lℓ]_μμμμ|/v² (future + trident)", pub0["eq24"]["c_Le_max"],
         e24["default"]["c_Le_mumumumu_max_GeV-2"], e24["paper"]["c_Le_mumumumu_max_GeV-2"],
-        "prediction", "GeV^-2")
+        "prediction", _TOL_TABLE1, "GeV^-2", wcxf="le_2222",
+        quantity_html="|[c<sub>Lℓ</sub>]<sub>μμμμ</sub>|/v² (future + trident)")
     t1 = {(r["dataset"], r["operator"]): r for r in ctx["table1"]}
     lam = lambda b: b ** -0.5  # noqa: E731
-    add("seed 000 Sec. VI", "Lambda, SMEFT (future)", pub0["scales"]["smeft_future_GeV"],
+    add("seed 000 Sec. VI", "Λ, SMEFT (future)", pub0["scales"]["smeft_future_GeV"],
         lam(t1[("future", "ll_2233")]["ours"]), lam(t1[("future", "ll_2233")]["ours_paper_conventions"]),
-        "prediction", "GeV", "seed: 'Lambda >~ 83 GeV'")
-    add("seed 000 Sec. VI", "Lambda, nuSMEFT C_LN (future)", pub0["scales"]["nusmeft_future_GeV"],
+        "prediction", _TOL_LAMBDA, "GeV", "seed: 'Λ ≳ 83 GeV'", wcxf="ll_2233")
+    add("seed 000 Sec. VI", "Λ, νSMEFT C_LN (future)", pub0["scales"]["nusmeft_future_GeV"],
         lam(t1[("future", "LN_22")]["ours"]), lam(t1[("future", "LN_22")]["ours_paper_conventions"]),
-        t1[("future", "LN_22")]["status"], "GeV", "seed: 'Lambda >~ 100 GeV'")
+        t1[("future", "LN_22")]["status"], _TOL_LAMBDA, "GeV", "seed: 'Λ ≳ 100 GeV'",
+        wcxf="LN_22")
     sc = ctx["scans"]
-    add("seed 000 Sec. V", "closing mass, pair operators", pub0["closing"]["pair_GeV"],
-        sc["LN_22"]["future"].closing_mass / GeV, sc["LN_22"]["future"].closing_mass / GeV,
-        "input (acceptance range)", "GeV")
-    add("seed 000 Sec. V", "closing mass, O_LNLe", pub0["closing"]["single_GeV"],
-        sc["LNLe_2222"]["future"].closing_mass / GeV, sc["LNLe_2222"]["future"].closing_mass / GeV,
-        "input (acceptance range)", "GeV")
+    add("seed 000 Sec. V", "end of the m_N range, pair operators (acceptance tables end at √k² = 3 GeV)",
+        pub0["closing"]["pair_GeV"], sc["LN_22"]["future"].closing_mass / GeV,
+        sc["LN_22"]["future"].closing_mass / GeV, "input (acceptance range)", _TOL_INPUT, "GeV",
+        wcxf="eN_22, LN_22")
+    add("seed 000 Sec. V", "end of the m_N range, O_LNLℓ (acceptance tables end at √k² = 3 GeV)",
+        pub0["closing"]["single_GeV"], sc["LNLe_2222"]["future"].closing_mass / GeV,
+        sc["LNLe_2222"]["future"].closing_mass / GeV, "input (acceptance range)", _TOL_INPUT,
+        "GeV", wcxf="LNLe_2222")
     add("seed 000 Sec. V", "N_up (FC, n = 0, b = 0)", 2.44, sc["LN_22"]["future"].n_up,
-        sc["LN_22"]["future"].n_up, "prediction")
+        sc["LN_22"]["future"].n_up, "prediction", _TOL_NUP)
     # seed 001
     z = ctx["zprime"]["2022"]
     v, dk = z["vanilla"], z["dark"]
     band = ctx["band"]
     cross = _first_crossing(v.masses, v.coupling, band.g_central)
     st = pub1["statements"]
-    add("seed 001", "m_Z' above which the g-2 band centre is excluded (2022)",
-        st["gm2_excluded_above_mass_GeV"], cross / GeV if cross else None, None, "calibration", "GeV")
+    add("seed 001", "m_Z′ above which the g−2 band centre is excluded (2022)",
+        st["gm2_excluded_above_mass_GeV"], cross / GeV if cross else None, None, "calibration",
+        _TOL_CALIB_GM2, "GeV")
     i40 = int(np.argmin(np.abs(v.masses - 40 * MeV)))
-    add("seed 001", "g_Z' limit at m_Z' = 40 MeV (2022; seed: excluded for g >~ 5e-4)",
-        st["gm2_excluded_coupling_above"], float(v.coupling[i40]), None, "prediction")
+    add("seed 001", "g_Z′ limit at m_Z′ = 40 MeV (2022; seed text: excluded for g ≳ 5·10⁻⁴)",
+        st["gm2_excluded_coupling_above"], float(v.coupling[i40]), None, "prediction",
+        _TOL_ONE_DIGIT, explain="zprime-g40")
+    win = (v.masses >= st["viable_window_GeV"][0] * GeV) & (v.masses <= st["viable_window_GeV"][1] * GeV)
+    add("seed 001", "largest g_Z′ limit for 7–40 MeV (2022; seed summary: g ≲ 6·10⁻⁴)",
+        st["viable_window_coupling_max"], float(np.max(v.coupling[win])), None, "prediction",
+        _TOL_ONE_DIGIT)
     sel = dk.valid & (dk.m_chi <= st["thermal_m_chi_max_GeV"] * GeV)
-    add("seed 001", "max y for m_chi <~ 40 MeV (2022)", st["thermal_y_max"], float(np.max(dk.y[sel])),
-        None, "prediction")
+    add("seed 001", "max y for m_χ ≲ 40 MeV (2022)", st["thermal_y_max"], float(np.max(dk.y[sel])),
+        None, "prediction", _TOL_ONE_DIGIT, explain="zprime-y")
     from .zprime_limits import final_efficiency
 
     mm = np.geomspace(0.1, 1.0, 30) * GeV
-    add("seed 001", "maximal signal efficiency, 0.1-1 GeV (2022)", st["max_signal_efficiency"],
-        float(np.max(final_efficiency(mm, "2022"))), None, "input (level)")
+    add("seed 001", "maximal signal efficiency, 0.1–1 GeV (2022)", st["max_signal_efficiency"],
+        float(np.max(final_efficiency(mm, "2022"))), None, "input (level)", _TOL_LEVEL)
     rate = ctx.get("trigger_rate")
     if rate:
-        for (t, name), meas in zip((("t1", "Smu at -152 mm"), ("t2", "Smu at -117 mm")),
+        for (t, name), meas in zip((("t1", "Sμ at −152 mm"), ("t2", "Sμ at −117 mm")),
                                    pub1["dataset2022"]["trigger_rate"], strict=True):
             add("seed 001", f"physics-trigger rate per beam muon, {name} (2022)", meas,
-                rate[t]["rate"], None, "prediction (lower bound)", "",
-                "detector model: radiative losses and scattering only; no delta rays, halo")
+                rate[t]["rate"], None, "prediction (lower bound)", _TOL_LOWER_BOUND, "",
+                "detector model: radiative losses and scattering only; no δ-rays, halo")
     return rows
 
 
@@ -392,74 +441,166 @@ def _first_crossing(m, g, band):
     return math.exp(math.log(m[i - 1]) + t * (math.log(m[i]) - math.log(m[i - 1])))
 
 
-def _report_md(rows: list[dict], timings: dict) -> str:
-    lines = [f"# mucast {__version__}: reproduction of seed 000 and seed 001", "",
-             "Every published number beside mucast's. 'mucast' = verified physics (default "
-             "conventions); 'paper conv.' = the seed's formulas taken literally. Status: "
-             "*calibration* = used to fix an approximation (not a test), *capped calibration* = the "
-             "calibration target could not be reached with acceptance <= 1, *prediction* = computed, "
-             "*input* = taken from the seed. Explanations of deviations: docs/validation.md.", "",
-             "| source | quantity | seed | mucast | ratio | paper conv. | ratio | status |",
-             "|---|---|---|---|---|---|---|---|"]
+#: the figures of the report, in order: (file stem, title)
+FIGURES = (
+    ("fig4_acceptance", "Acceptances κ(k) (the analogue of seed 000 Fig. 4; docs/detector_model.md)"),
+    ("fig5_smeft_plane", "Fig. 5 of seed 000: the SMEFT plane"),
+    ("fig6_nusmeft", "Fig. 6 of seed 000: νSMEFT bounds against m_N"),
+    ("fig4_zprime", "Fig. 4 of seed 001: the L_μ−L_τ Z′"),
+)
+
+_STATUS_TEXT = ("Status: *calibration* = used to fix an approximation (agrees by construction, not"
+                " a test); *capped calibration* = its target could not be reached with an acceptance"
+                " ≤ 1; *prediction* = computed; *input* = taken from the seed. Verdict: *agrees* ="
+                " within the stated tolerance; *deviates — explained* = outside it, for the reason"
+                " given below (and in the document named); *deviates — unexplained* = outside it,"
+                " reason unknown.")
+
+
+def run_metadata(command: str | None = None) -> dict:
+    """Date, version, git commit and command of a run (for the report header).
+
+    The date is ``SOURCE_DATE_EPOCH`` when set (reproducible builds convention: two runs with the
+    same value give byte-identical reports), else now (UTC). The git commit is that of the
+    checkout mucast is imported from, when it is one (``+dirty`` with uncommitted changes)."""
+    import os
+    import subprocess
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.isdigit()
+            else _dt.datetime.now(_dt.timezone.utc))
+    commit = None
+    src = Path(__file__).resolve().parent
+    try:
+        top = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=5)
+        if top.returncode == 0:
+            commit = top.stdout.strip()[:12]
+            dirty = subprocess.run(["git", "-C", str(src), "status", "--porcelain", "--", "."],
+                                   capture_output=True, text=True, timeout=5).stdout.strip()
+            commit += "+dirty" if dirty else ""
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {"date_utc": when.strftime("%Y-%m-%d %H:%M UTC"), "mucast_version": __version__,
+            "git_commit": commit or "not a git checkout",
+            "command": command or "mucast.reproduce.run(...)"}
+
+
+def _fmt_num(x):
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
+
+
+_COLUMNS = ("source", "quantity", "WCxf", "seed", "mucast", "mucast/seed", "mucast (seed conv.)",
+            "ratio (seed conv.)", "tolerance", "verdict", "status")
+
+
+def _cells(r, html_mode=False):
+    q = r["quantity_html"] if html_mode else r["quantity"].replace("|", "\\|")
+    unit = f" [{r['unit']}]" if r["unit"] else ""
+    verdict = r["verdict"]
+    if r["explained_in"]:
+        verdict += (f' (<a href="#{r["explanation"]}">why</a>)' if html_mode
+                    else f" ([why](#{r['explanation']}))")
+    return [r["source"], q + unit, r["wcxf"] or "—", _fmt_num(r["seed"]), _fmt_num(r["mucast"]),
+            _fmt_num(r["ratio"]), _fmt_num(r["mucast_paper_conventions"]),
+            _fmt_num(r["ratio_paper_conventions"]), r["tolerance"], verdict, r["status"]]
+
+
+def _summary_line(rows) -> str:
+    c = verdict_counts(rows)
+    return (f"{c[VERDICTS[0]]} agree ({c['of which calibrations or inputs']} of them calibrations"
+            f" or inputs, equal by construction), {c[VERDICTS[1]]} deviate — explained,"
+            f" {c[VERDICTS[2]]} deviate — unexplained; {len(rows)} comparisons")
+
+
+def _explanations(rows):
+    used = []
     for r in rows:
-        def f(x):
-            return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
-        q = r["quantity"].replace("|", "\\|") + (f" [{r['unit']}]" if r["unit"] else "")
-        lines.append(f"| {r['source']} | {q} | {f(r['seed'])} | {f(r['mucast'])} "
-                     f"| {f(r['ratio'])} | {f(r['mucast_paper_conventions'])} | "
-                     f"{f(r['ratio_paper_conventions'])} | {r['status']} |")
-    lines += ["", "## Figures", "",
-              "![Fig. 5 of seed 000](fig5_smeft_plane.png)", "",
-              "![Fig. 6 of seed 000](fig6_nusmeft.png)", "",
-              "![Fig. 4 of seed 001](fig4_zprime.png)", "",
-              "Data: table1.csv, eq23.csv, eq24.json, fig5_contours.csv, fig6_nusmeft.csv, "
-              "fig4_zprime.csv, gm2_band.csv, hepdata/submission.yaml.", ""]
+        if r["explanation"] and r["explanation"] not in used:
+            used.append(r["explanation"])
+    return [(k, *EXPLANATIONS[k]) for k in used]
+
+
+def _report_md(rows: list[dict], meta: dict) -> str:
+    lines = [f"# mucast {__version__}: reproduction of seed 000 and seed 001", "",
+             f"**Verdicts: {_summary_line(rows)}.**", "",
+             f"Made {meta['date_utc']} by mucast {meta['mucast_version']} (git commit"
+             f" {meta['git_commit']}) with `{meta['command']}`.", "",
+             "Every published number beside mucast's. 'mucast' = verified physics (default"
+             " conventions); 'mucast (seed conv.)' = the seed's formulas taken literally. "
+             + _STATUS_TEXT, "",
+             "| " + " | ".join(_COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
+    lines += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
+    lines += ["", "Tolerances:", ""]
+    seen = {}
+    for r in rows:
+        seen.setdefault(r["tolerance_reason"], r["tolerance"])
+    lines += [f"- {t}: {reason}" for reason, t in seen.items()]
+    expl = _explanations(rows)
+    if expl:
+        lines += ["", "## Why these deviate", ""]
+        for key, ref, text in expl:
+            lines += [f'<a id="{key}"></a>', f"**{key}** ({ref}): {text}", ""]
+    lines += ["## Figures", ""]
+    for stem, title in FIGURES:
+        lines += [f"### {title}", "", f"![{title}]({stem}.png)", ""]
+    lines += ["Data: table1.csv, eq23.csv, eq24.json, fig5_contours.csv, fig6_nusmeft.csv, "
+              "fig4_zprime.csv, gm2_band.csv, acceptance.csv, comparison.csv, "
+              "hepdata/submission.yaml.", ""]
     return "\n".join(lines)
 
 
-def _report_html(md_rows: list[dict], out: Path) -> str:
+def _report_html(rows: list[dict], out: Path, meta: dict) -> str:
     def img(name):
-        data = base64.b64encode((out / name).read_bytes()).decode("ascii")
+        data = base64.b64encode((out / f"{name}.png").read_bytes()).decode("ascii")
         return f'<img alt="{name}" src="data:image/png;base64,{data}" style="max-width:100%">'
 
-    def f(x):
-        return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
+    def cls(r):
+        return {"agrees": "ok", "deviates — explained": "expl"}.get(r["verdict"], "bad")
 
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
     trs = "\n".join(
-        f"<tr><td>{r['source']}</td><td>{html.escape(r['quantity'])}{' [' + r['unit'] + ']' if r['unit'] else ''}</td><td>{f(r['seed'])}</td>"
-        f"<td>{f(r['mucast'])}</td><td>{f(r['ratio'])}</td><td>{f(r['mucast_paper_conventions'])}</td>"
-        f"<td>{f(r['ratio_paper_conventions'])}</td><td class='{r['status'].split()[0]}'>{r['status']}</td></tr>"
-        for r in md_rows)
+        "<tr>" + "".join(
+            f"<td class='{cls(r) if i == 9 else ''}'>{c if i in (1, 9) else html.escape(c)}</td>"
+            for i, c in enumerate(_cells(r, html_mode=True))) + "</tr>"
+        for r in rows)
+    tol = {}
+    for r in rows:
+        tol.setdefault(r["tolerance_reason"], r["tolerance"])
+    tol_html = "".join(f"<li>{html.escape(t)}: {html.escape(reason)}</li>" for reason, t in tol.items())
+    expl = "".join(f'<p id="{k}"><b>{html.escape(k)}</b> ({html.escape(ref)}): {html.escape(text)}</p>'
+                   for k, ref, text in _explanations(rows))
+    figs = "".join(f"<h2>{html.escape(title)}</h2>{img(stem)}" for stem, title in FIGURES)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mucast {__version__} reproduction</title>
-<style>body{{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;font-size:90%}}
-.calibration{{background:#fff3cd}}.prediction{{background:#e8f5e9}}.input{{background:#e3f2fd}}</style>
+<style>body{{font-family:sans-serif;max-width:1250px;margin:auto;padding:1em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;font-size:88%}}
+.ok{{background:#e8f5e9}}.expl{{background:#fff3cd}}.bad{{background:#f8d7da}}
+.summary{{font-size:110%;padding:.5em;border:1px solid #999;background:#f7f7f7}}</style>
 </head><body>
 <h1>mucast {__version__}: reproduction of seed 000 and seed 001</h1>
-<p>mucast = verified physics (default conventions); paper conv. = the seed's formulas taken
-literally. <b>calibration</b> = used to fix an approximation (not a test); <b>capped
-calibration</b> = its target could not be reached with an acceptance &le; 1; <b>prediction</b> =
-computed; <b>input</b> = taken from the seed. Deviations are explained in docs/validation.md.</p>
-<table><tr><th>source</th><th>quantity</th><th>seed</th><th>mucast</th><th>ratio</th>
-<th>paper conv.</th><th>ratio</th><th>status</th></tr>
+<p class="summary"><b>Verdicts:</b> {html.escape(_summary_line(rows))}.</p>
+<p>Made {html.escape(meta['date_utc'])} by mucast {html.escape(meta['mucast_version'])} (git commit
+{html.escape(meta['git_commit'])}) with <code>{html.escape(meta['command'])}</code>.</p>
+<p>mucast = verified physics (default conventions); mucast (seed conv.) = the seed's formulas taken
+literally. {html.escape(_STATUS_TEXT).replace('*', '')}</p>
+<table><tr>{head}</tr>
 {trs}
 </table>
-<h2>Acceptances κ(k) (seed 000 Fig. 4 analogue; docs/detector_model.md)</h2>{img("fig4_acceptance.png")}
-<h2>Fig. 5 of seed 000</h2>{img("fig5_smeft_plane.png")}
-<h2>Fig. 6 of seed 000</h2>{img("fig6_nusmeft.png")}
-<h2>Fig. 4 of seed 001</h2>{img("fig4_zprime.png")}
+<p>Tolerances:</p><ul>{tol_html}</ul>
+<h2>Why these deviate</h2>{expl or '<p>No deviations.</p>'}
+{figs}
 </body></html>
 """
 
 
 # ------------------------------------------------------------------------------------------
 def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
-        progress: bool | None = None) -> ReproduceResult:
+        progress: bool | None = None, command: str | None = None) -> ReproduceResult:
     """Regenerate every table and figure of both seeds into ``out`` (see the module docstring).
 
     ``points``: masses per νSMEFT curve; ``zprime_points``: masses per Z′ curve.
     ``progress``: show a progress bar on stderr (None: only on a terminal).
+    ``command``: how the run was started, for the report (the CLI passes its command line).
     """
     from tqdm import tqdm
 
@@ -487,15 +628,19 @@ def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
         fn()
         timings[name] = round(time.perf_counter() - t0, 3)
     rows = _comparison(ctx)
-    ccols = ["source", "quantity", "unit", "seed", "mucast", "ratio", "mucast_paper_conventions",
-             "ratio_paper_conventions", "status", "note"]
+    meta = run_metadata(command or f"mucast.reproduce.run(out, points={points},"
+                                   f" zprime_points={zprime_points})")
+    ccols = ["source", "quantity", "wcxf", "unit", "seed", "mucast", "ratio",
+             "mucast_paper_conventions", "ratio_paper_conventions", "tolerance", "verdict",
+             "explained_in", "status", "note"]
     w.text("comparison.csv", _csv(rows, ccols))
-    w.text("comparison.json", _json({"rows": rows, "mucast_version": __version__}))
-    w.text("report.md", _report_md(rows, timings))
-    w.text("report.html", _report_html(rows, outp))
+    w.text("comparison.json", _json({"verdicts": verdict_counts(rows), "rows": rows,
+                                     "mucast_version": __version__}))
+    w.text("report.md", _report_md(rows, meta))
+    w.text("report.html", _report_html(rows, outp, meta))
     timings["total"] = round(time.perf_counter() - t_all, 3)
     info = {"mucast_version": __version__, "python": platform.python_version(),
             "numpy": np.__version__, "finished_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(),
-            "timings_s": timings, "files": sorted(w.files)}
+            "timings_s": timings, "files": sorted(w.files), "run": meta}
     w.text("run_info.json", _json(info))
     return ReproduceResult(outp, sorted(w.files), rows, timings)
