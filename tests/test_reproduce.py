@@ -5,6 +5,7 @@ import json
 import pytest
 import yaml
 
+import mucast
 from mucast import experiments
 from mucast.cli import main
 from mucast.citations import BIBTEX, for_command
@@ -169,7 +170,7 @@ def test_report_summary_counts_every_verdict(reproduced):
 def test_report_states_date_version_commit_and_command(reproduced):
     md = (reproduced.out / "report.md").read_text()
     line = md.split("\n")[4]
-    assert "2026-11-30" in line and "mucast 0.2" in line or "mucast 0.3" in line
+    assert "2026-11-30" in line and f"mucast {mucast.__version__}" in line
     assert "git commit" in line and "mucast.reproduce.run(" in line
 
 
