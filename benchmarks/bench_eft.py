@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from reference_quad import yield_reference  # noqa: E402
 
 import reference_quad  # noqa: E402
-from mucast import published  # noqa: E402
-from mucast.limits import bound  # noqa: E402
-from mucast.processes.eft import EFTModel  # noqa: E402
-from mucast.scans import closing_mass, eft_mass_scan  # noqa: E402
+from mucast.experiments import published
+from mucast.inference.limits import bound
+from mucast.models.eft import EFTModel  # noqa: E402
+from mucast.inference.scans import closing_mass, eft_mass_scan
 from mucast.units import GeV  # noqa: E402
-from mucast.yields import signal_yield  # noqa: E402
+from mucast.inference.yields import signal_yield
 
 
 def main(argv=None):

@@ -25,7 +25,8 @@ import time
 
 import numpy as np
 
-from mucast import detector, events
+from mucast.events import detector
+from mucast import events
 from mucast.units import GeV
 
 EFT_CASES = (("ll_2233", {}), ("LNLe_2222", {"m_N": 0.3 * GeV}))

@@ -17,11 +17,11 @@ import time
 import numpy as np
 from scipy.integrate import quad
 
-from mucast import zprime_limits as zl
+from mucast.inference import mediator_limits as zl
 from mucast.constants import ALPHA, M_MU
-from mucast.flux import photon_flux
+from mucast.processes.flux import photon_flux
 from mucast.processes import zprime
-from mucast.targets import Target
+from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, natural_to_area
 
 E = 160 * GeV

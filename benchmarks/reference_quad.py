@@ -12,7 +12,7 @@ import math
 
 from scipy.integrate import quad
 
-from mucast import conventions as C
+from mucast.processes import conventions as C
 from mucast import experiments
 from mucast.constants import M_MU
 from mucast.processes import eft_coefficients as coef

@@ -30,17 +30,19 @@ from pathlib import Path
 
 import numpy as np
 
-from mucast import experiments, published, stats
+from mucast import experiments
+from mucast.experiments import published
+from mucast.inference import stats
 from mucast._io import atomic_write_text
-from mucast.acceptance import AcceptanceTable
-from mucast.processes.eft import EFTModel
+from mucast.experiments.acceptance import AcceptanceTable
+from mucast.models.eft import EFTModel
 from mucast.units import GeV
-from mucast.yields import signal_yield
+from mucast.inference.yields import signal_yield
 
 K_MAX_GEV = 3.0
 LEVEL_2022 = 0.12
 #: Feldman–Cousins 90% CL upper limit for n = 0, b = 0 (the seed rounds it to 2.44); the same
-#: number that mucast.limits.bound uses, so the calibrated entry is reproduced exactly
+#: number that mucast.inference.limits.bound uses, so the calibrated entry is reproduced exactly
 N_UP_SEED = stats.feldman_cousins_upper_limit(0, 0.0, 0.9)
 
 #: Table I of seed 000 (GeV^-2), from the package's reference file data/published/seed000.toml

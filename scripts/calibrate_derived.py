@@ -6,7 +6,7 @@
 
 Issue 4: "EFT and Z′ yields take the derived shapes by default; any remaining overall level that
 the model cannot predict stays a documented calibration." The shapes are the fast-simulation
-tables ``derived_*.csv`` (``python -m mucast.acceptance_model``, docs/detector_model.md), whose
+tables ``derived_*.csv`` (``python -m mucast.events.acceptance_model``, docs/detector_model.md), whose
 own level ε_cal = 0.816 is fixed by seed 001's "signal efficiency peaks at ~12%". Each default κ
 table is such a shape times ONE factor s, a CALIBRATION:
 
@@ -36,17 +36,20 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import brentq
 
-from mucast import experiments, gm2, published, stats
-from mucast import zprime_limits as zl
+from mucast import experiments
+from mucast.models import gm2
+from mucast.experiments import published
+from mucast.inference import stats
+from mucast.inference import mediator_limits as zl
 from mucast._io import atomic_write_text
-from mucast.acceptance import AcceptanceTable
-from mucast.processes.eft import EFTModel
+from mucast.experiments.acceptance import AcceptanceTable
+from mucast.models.eft import EFTModel
 from mucast.units import GeV, MeV
-from mucast.yields import signal_yield
+from mucast.inference.yields import signal_yield
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "mucast" / "data" / "acceptance"
 DATASETS = ("2022", "2023-24", "future")
-#: Feldman–Cousins 90% CL upper limit for n = 0, b = 0 (the seed's 2.44), as in mucast.limits
+#: Feldman–Cousins 90% CL upper limit for n = 0, b = 0 (the seed's 2.44), as in mucast.inference.limits
 N_UP_SEED = stats.feldman_cousins_upper_limit(0, 0.0, 0.9)
 TABLE_I = published.seed000()["table1"]
 CROSSING_MASS = 40 * MeV

@@ -5,7 +5,7 @@
 Since mucast 0.2 the default tables come from the detector model (scripts/calibrate_derived.py);
 these stay selectable as `--acceptance approx`.
 
-What the tables mean (see mucast.zprime_limits): ε^t(m) is the trigger × reconstruction ×
+What the tables mean (see mucast.inference.mediator_limits): ε^t(m) is the trigger × reconstruction ×
 selection efficiency of trigger configuration t for signal events inside the kinematic signal
 region x = E_Z′/E ≥ 0.5 (p_out ≤ 80 GeV), *before* the 13% pile-up loss. The x cut and the
 pile-up loss are applied separately in the yield, so they are not in the tables.
@@ -51,12 +51,13 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import brentq
 
-from mucast import experiments, gm2
-from mucast.acceptance import AcceptanceTable
+from mucast import experiments
+from mucast.models import gm2
+from mucast.experiments.acceptance import AcceptanceTable
 from mucast.constants import M_MU
 from mucast.processes import zprime
 from mucast.units import GeV, MeV
-from mucast import zprime_limits as zl
+from mucast.inference import mediator_limits as zl
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "mucast" / "data" / "acceptance"
 
@@ -172,7 +173,7 @@ def main() -> int:
         " `python scripts/make_zprime_efficiencies.py` (see its docstring)",
         "definition: trigger x reconstruction x selection efficiency for signal events with"
         " x = E_Z'/E >= 0.5 (p_out <= 80 GeV), BEFORE the 13% pile-up loss; the x cut and the"
-        " pile-up loss are applied separately in mucast.zprime_limits (no double counting)",
+        " pile-up loss are applied separately in mucast.inference.mediator_limits (no double counting)",
         "shape: eps(m) = eps_sel * <T>(m), T = 1/(1 + (p_out/p_t)^4) averaged over the WW"
         " dsigma/dx of the signal region (trigger counters behind MS2 accept soft, strongly bent"
         " muons); linear fall in ln m above 1 GeV to 0.5 at 5 GeV (assumption); zero above 5 GeV",

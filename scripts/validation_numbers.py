@@ -17,10 +17,12 @@ import sys
 
 import numpy as np
 
-from mucast import experiments, gm2, published
-from mucast import zprime_limits as zl
-from mucast.limits import bound, smeft_plane, trident_combination
-from mucast.report import table1
+from mucast import experiments
+from mucast.models import gm2
+from mucast.experiments import published
+from mucast.inference import mediator_limits as zl
+from mucast.inference.limits import bound, smeft_plane, trident_combination
+from mucast.outputs.report import table1
 from mucast.units import GeV, MeV
 
 SETS = ("approx", "shipped", "derived")

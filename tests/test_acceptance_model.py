@@ -1,10 +1,10 @@
-"""Tests of mucast.acceptance_model: calibration, table format, and the before/after plumbing."""
+"""Tests of mucast.events.acceptance_model: calibration, table format, and the before/after plumbing."""
 
 import numpy as np
 import pytest
 
-from mucast import acceptance_model as AM
-from mucast.acceptance import AcceptanceTable
+from mucast.events import acceptance_model as AM
+from mucast.experiments.acceptance import AcceptanceTable
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 
 
@@ -40,7 +40,8 @@ def test_tables_round_trip(res2022, tmp_path):
 
 def test_before_after(res2022, tmp_path):
     AM.write_tables(res2022, tmp_path, command="pytest")
-    ba = AM.before_after(tmp_path, datasets=("2022",), zprime_masses_MeV=(100,))
+    from mucast.outputs.report import before_after
+    ba = before_after(tmp_path, datasets=("2022",), zprime_masses_MeV=(100,))
     r = ba["table1"]["2022"]["ll_2233"]
     assert r["ratio_after_before"] > 0
     z = ba["zprime"]["2022"]["100 MeV"]

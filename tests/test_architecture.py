@@ -1,31 +1,72 @@
-"""The layering of docs/architecture.md: no module imports from a higher layer."""
+"""The layering of docs/architecture.md, visible in the folder layout: every module belongs to
+a layer by its package, and no module imports from a higher layer (issue 11 §8)."""
 
-import re
+import ast
 from pathlib import Path
 
 import mucast
 
+#: layer of each package / top-level module (docs/architecture.md)
 LAYER = {
-    "units": 0, "constants": 0, "exceptions": 0, "_io": 0, "citations": 0,
-    "targets": 1, "experiments": 1, "acceptance": 1, "conventions": 1, "published": 1,
-    "flux": 2, "kinematics": 2, "integrate": 2, "processes": 2, "wcxf_io": 2,
-    "yields": 3, "gm2": 3, "events": 3, "event_io": 3, "detector": 3, "acceptance_model": 3,
-    "stats": 4, "limits": 4, "scans": 4, "zprime_limits": 4, "checkpoint": 4,
-    "report": 5, "plots": 5, "hepdata": 5, "reproduce": 5, "cli": 5, "cli_zprime": 5,
-    "cli_events": 5, "_cli": 5,
+    "units": 0, "constants": 0, "exceptions": 0, "_io": 0, "citations": 0, "integrate": 0,
+    "experiments": 1, "models": 1, "processes.conventions": 1,
+    "processes": 2,
+    "events": 3, "inference.yields": 3,
+    "inference": 4,
+    "outputs": 5, "cli": 5, "__main__": 5,
 }
+
+
+def layer_of(module: str) -> int:
+    """Layer of a dotted module name below mucast (longest matching prefix of LAYER)."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        key = ".".join(parts[:n])
+        if key in LAYER:
+            return LAYER[key]
+    raise KeyError(module)
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import (mucast uses absolute imports)"
+            if node.module == "mucast":
+                for a in node.names:
+                    if a.name != "__version__":
+                        yield a.name
+            elif node.module and node.module.startswith("mucast."):
+                # "from mucast.pkg import mod": the module imported is pkg.mod when it is one
+                base = node.module[len("mucast."):]
+                for a in node.names:
+                    yield f"{base}.{a.name}"
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("mucast."):
+                    yield a.name[len("mucast."):]
 
 
 def test_every_module_has_a_layer_and_imports_downwards():
     root = Path(mucast.__file__).parent
     bad = []
     for path in root.rglob("*.py"):
-        rel = path.relative_to(root)
-        top = rel.parts[0] if len(rel.parts) > 1 else rel.stem
-        if top == "__init__":
+        rel = path.relative_to(root).with_suffix("")
+        parts = [p for p in rel.parts if p != "__init__"]
+        if not parts:
             continue
-        assert top in LAYER, f"{rel} has no layer in docs/architecture.md"
-        for m in re.findall(r"from \.+(\w+)", path.read_text(encoding="utf-8")):
-            if m in LAYER and LAYER[m] > LAYER[top]:
-                bad.append(f"{rel} imports {m}")
-    assert not bad, bad
+        me = ".".join(parts)
+        mine = layer_of(me)
+        for target in _imports(path):
+            if layer_of(target) > mine:
+                bad.append(f"{me} (layer {mine}) imports {target} (layer {layer_of(target)})")
+    assert not bad, "\n".join(bad)
+
+
+def test_top_level_holds_only_layer_0_and_packages():
+    root = Path(mucast.__file__).parent
+    files = {p.stem for p in root.glob("*.py")} - {"__init__", "__main__"}
+    assert files == {k for k, v in LAYER.items() if v == 0}
+    packages = {p.name for p in root.iterdir() if (p / "__init__.py").is_file()}
+    assert packages == {"experiments", "models", "processes", "events", "inference", "outputs",
+                        "cli"}

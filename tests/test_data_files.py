@@ -3,9 +3,9 @@
 import pytest
 
 from mucast import experiments
-from mucast.acceptance import AcceptanceTable
+from mucast.experiments.acceptance import AcceptanceTable
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
-from mucast.targets import Target, available_targets
+from mucast.experiments.targets import Target, available_targets
 from mucast.units import GeV, cm, cm3
 
 GOOD = "# provenance: test\nk_GeV,kappa\n0.0,0.1\n1.0,0.2\n3.0,0.0\n"

@@ -1,4 +1,4 @@
-"""Tests of mucast.detector: the config loader, the facts of seed 001 built into the model,
+"""Tests of mucast.events.detector: the config loader, the facts of seed 001 built into the model,
 and the physics pieces (Highland, energy loss, largest radiative loss)."""
 
 import copy
@@ -6,7 +6,7 @@ import copy
 import numpy as np
 import pytest
 
-from mucast import detector as D
+from mucast.events import detector as D
 from mucast._io import data_path, read_toml
 from mucast.events import generate_zprime
 from mucast.exceptions import DataFileError, UnknownNameError

@@ -6,12 +6,12 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from mucast import conventions as C
+from mucast.processes import conventions as C
 from mucast.exceptions import InputError, UnknownNameError
 from mucast.integrate import Orders
 from mucast.processes import eft
 from mucast.processes import eft_coefficients as coef
-from mucast.targets import Target
+from mucast.experiments.targets import Target
 from mucast.units import GeV, natural_to_area, picobarn
 
 PB = Target.from_name("Pb")

@@ -11,7 +11,7 @@ from mucast import events as E
 from mucast.constants import M_MU
 from mucast.exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
 from mucast.processes import eft, traces, zprime
-from mucast.targets import Target
+from mucast.experiments.targets import Target
 from mucast.units import GeV
 
 PB = Target.from_name("Pb")
@@ -293,7 +293,7 @@ def test_atomic_write_leaves_nothing_on_error(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    from mucast import event_io
+    from mucast.events import files as event_io
     monkeypatch.setattr(event_io.EventWriter, "_csv", boom)
     with pytest.raises(RuntimeError):
         E.write_csv(ev, target)

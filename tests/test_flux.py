@@ -1,10 +1,10 @@
-"""Unit tests of mucast.flux (seed 000, Eq. 18)."""
+"""Unit tests of mucast.processes.flux (seed 000, Eq. 18)."""
 
 import numpy as np
 import pytest
 
-from mucast import flux
-from mucast.targets import Target
+from mucast.processes import flux
+from mucast.experiments.targets import Target
 from mucast.units import GeV
 
 PB = Target.from_name("Pb")

@@ -1,4 +1,4 @@
-"""Tests of mucast.gm2: one-loop Δa_μ of a vector (Leveille 1978) and the seed-001 band."""
+"""Tests of mucast.models.gm2: one-loop Δa_μ of a vector (Leveille 1978) and the seed-001 band."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from mucast import gm2
+from mucast.models import gm2
 from mucast.constants import A_MU_EXP_SEED001, A_MU_SM_SEED001, M_MU
 from mucast.exceptions import InputError
 from mucast.units import GeV, MeV

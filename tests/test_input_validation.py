@@ -11,17 +11,19 @@ import math
 import numpy as np
 import pytest
 
-from mucast import experiments, gm2, scans, yields
-from mucast import zprime_limits as zl
-from mucast.acceptance import AcceptanceTable
+from mucast import experiments
+from mucast.models import gm2
+from mucast.inference import scans, yields
+from mucast.inference import mediator_limits as zl
+from mucast.experiments.acceptance import AcceptanceTable
 from mucast.cli import main
-from mucast.conventions import Conventions
+from mucast.processes.conventions import Conventions
 from mucast.exceptions import (DataFileError, InputError, KinematicsError, MucastError,
                                UnknownNameError)
-from mucast.limits import bound
+from mucast.inference.limits import bound
 from mucast.processes import eft
 from mucast.processes import zprime as Z
-from mucast.targets import Target
+from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, cm
 
 NAN, INF = float("nan"), float("inf")

@@ -7,8 +7,8 @@ import pytest
 
 from mucast import experiments
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
-from mucast.limits import bound, smeft_plane
-from mucast.scans import closing_mass, eft_mass_scan
+from mucast.inference.limits import bound, smeft_plane
+from mucast.inference.scans import closing_mass, eft_mass_scan
 from mucast.units import GeV
 
 

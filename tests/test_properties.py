@@ -14,15 +14,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mucast import experiments, gm2, yields
-from mucast import zprime_limits as zl
+from mucast import experiments
+from mucast.models import gm2
+from mucast.inference import yields
+from mucast.inference import mediator_limits as zl
 from mucast.constants import M_MU
 from mucast.integrate import Orders
-from mucast.limits import bound
+from mucast.inference.limits import bound
 from mucast.processes import eft
 from mucast.processes import zprime as Z
-from mucast.scans import closing_mass
-from mucast.targets import Target
+from mucast.inference.scans import closing_mass
+from mucast.experiments.targets import Target
 from mucast.units import GeV, cm, cm3, g, keV
 
 FAST = settings(max_examples=25, deadline=None, derandomize=True,
@@ -125,7 +127,7 @@ def test_yield_vanishes_continuously_at_acceptance_closing(op):
 def test_yield_vanishes_continuously_at_kinematic_reach():
     """A set-up whose acceptance extends beyond the beam energy: the threshold 2 m_N reaches
     E − m_μ first, and N → 0 there."""
-    from mucast.acceptance import AcceptanceTable
+    from mucast.experiments.acceptance import AcceptanceTable
     E = 10 * GeV
     exp = experiments.get("2022").replace(
         beam_energy=E, acceptance=AcceptanceTable.flat(0.5, 50 * GeV))

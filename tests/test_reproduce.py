@@ -10,10 +10,10 @@ from mucast import experiments
 from mucast.cli import main
 from mucast.citations import BIBTEX, for_command
 from mucast.exceptions import DataFileError, UnknownNameError
-from mucast.report import EXPLANATIONS, VERDICTS
-from mucast.reproduce import FIGURES, run
+from mucast.outputs.report import EXPLANATIONS, VERDICTS
+from mucast.outputs.reproduce import FIGURES, run
 from mucast.units import GeV
-from mucast.wcxf_io import read_wcxf
+from mucast.models.wcxf import read_wcxf
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_report_states_date_version_commit_and_command(reproduced):
     md = (reproduced.out / "report.md").read_text()
     line = md.split("\n")[4]
     assert "2026-11-30" in line and f"mucast {mucast.__version__}" in line
-    assert "git commit" in line and "mucast.reproduce.run(" in line
+    assert "git commit" in line and "mucast.outputs.reproduce.run(" in line
 
 
 def test_report_md_has_every_figure_of_the_html(reproduced):

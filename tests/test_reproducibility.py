@@ -1,6 +1,6 @@
 """Reproducibility (issue 6): byte-identical JSON from the CLI across runs, results that carry
 the package version and their inputs, seeded Monte Carlo, and resumable scans
-(mucast.checkpoint) that lose nothing on interruption."""
+(mucast.inference.checkpoint) that lose nothing on interruption."""
 
 import json
 
@@ -8,16 +8,17 @@ import numpy as np
 import pytest
 
 import mucast
-from mucast import stats
-from mucast import checkpoint, experiments, yields
-from mucast import zprime_limits as zl
+from mucast.inference import stats
+from mucast.inference import checkpoint, yields
+from mucast import experiments
+from mucast.inference import mediator_limits as zl
 from mucast.cli import main
-from mucast.conventions import Conventions
+from mucast.processes.conventions import Conventions
 from mucast.exceptions import DataFileError, InputError
-from mucast.limits import bound
+from mucast.inference.limits import bound
 from mucast.processes import eft
 from mucast.processes import zprime as Z
-from mucast.scans import eft_mass_scan
+from mucast.inference.scans import eft_mass_scan
 from mucast.units import GeV, MeV
 
 

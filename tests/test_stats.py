@@ -1,4 +1,4 @@
-"""Tests of mucast.stats (layer 4: upper limits on a Poisson signal with known background)."""
+"""Tests of mucast.inference.stats (layer 4: upper limits on a Poisson signal with known background)."""
 
 import itertools
 import math
@@ -8,14 +8,7 @@ import pytest
 from scipy.stats import chi2, poisson
 
 from mucast.exceptions import InputError, UnknownNameError
-from mucast.stats import (
-    UpperLimit,
-    cls_upper_limit_counting,
-    feldman_cousins_interval,
-    feldman_cousins_upper_limit,
-    poisson_upper_limit,
-    upper_limit,
-)
+from mucast.inference.stats import UpperLimit, cls_upper_limit_counting, feldman_cousins_interval, feldman_cousins_upper_limit, poisson_upper_limit, upper_limit
 
 # Feldman & Cousins, PRD 57 (1998) 3873 (arXiv:physics/9711021), Table IV: 90% C.L. intervals
 # for the Poisson signal mean μ, total events observed n0, known mean background b.

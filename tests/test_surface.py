@@ -10,8 +10,10 @@ import tracemalloc
 
 import pytest
 
-from mucast import event_io, events, stats
-from mucast._cli import iter_parsers
+from mucast.events import files as event_io
+from mucast import events
+from mucast.inference import stats
+from mucast.cli.common import iter_parsers
 from mucast.cli import build_parser, main
 from mucast.units import GeV
 
@@ -251,10 +253,10 @@ def test_scan_marks_edge_dominated_points(capsys):
 def test_edge_fraction_equals_the_yield_of_the_last_bin_alone():
     """Independent check of the split: the yield with κ set to zero below the last bin, over
     the full yield (1e-6: two quadratures of the same integrand on different panels)."""
-    from mucast.acceptance import AcceptanceTable
+    from mucast.experiments.acceptance import AcceptanceTable
     from mucast.experiments import get, with_tables
-    from mucast.processes.eft import EFTModel
-    from mucast.yields import edge_window, signal_yield
+    from mucast.models.eft import EFTModel
+    from mucast.inference.yields import edge_window, signal_yield
     import numpy as np
     for ts in ("shipped", "approx"):
         exp = with_tables("2022", ts)

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from mucast import detector, experiments, published
+from mucast.events import detector
+from mucast import experiments
+from mucast.experiments import published
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 
 

@@ -11,7 +11,7 @@ from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.processes import eft, eft_coefficients as coef
 from mucast.processes import zprime as Z
-from mucast.targets import Target
+from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, picobarn
 
 sys.path.insert(0, str(Path(__file__).parent / "validation"))

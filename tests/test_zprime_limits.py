@@ -1,4 +1,4 @@
-"""Tests of mucast.zprime_limits: Eq. (1) of seed 001, statistics, coupling limits, scans."""
+"""Tests of mucast.inference.mediator_limits: Eq. (1) of seed 001, statistics, coupling limits, scans."""
 
 import json
 import math
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from mucast import stats
-from mucast import zprime_limits as zl
-from mucast.acceptance import AcceptanceTable
+from mucast.inference import stats
+from mucast.inference import mediator_limits as zl
+from mucast.experiments.acceptance import AcceptanceTable
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.processes import zprime as Z
 from mucast.units import GeV, MeV
@@ -126,7 +126,7 @@ def test_errors():
 # ---------------------------------------------------------------------------------- CLI, plot
 def _parser():
     import argparse
-    from mucast import cli_zprime
+    from mucast.cli import mediators as cli_zprime
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="command")
     cli_zprime.add_xsec_zprime(sub.add_parser("xsec").add_subparsers(dest="process"))
@@ -172,7 +172,7 @@ def test_cli_bad_input_raises_mucast_error(argv, capsys):
 
 
 def test_plot_files(tmp_path):
-    from mucast import plots
+    from mucast.outputs import plots
     res = plots.zprime_results(points=20)
     png, pdf = plots.plot_zprime(res, out=tmp_path / "fig.png")
     assert png.stat().st_size > 10_000 and pdf.stat().st_size > 5_000

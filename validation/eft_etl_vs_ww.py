@@ -31,17 +31,17 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "validation"))
 
 import zprime_ww_reference as ww  # noqa: E402
 
-from mucast import conventions as conv  # noqa: E402
-from mucast import experiments  # noqa: E402
+from mucast.processes import conventions as conv  # noqa: E402
+from mucast import experiments
 from mucast.processes import eft  # noqa: E402
-from mucast.processes.eft import EFTModel  # noqa: E402
+from mucast.models.eft import EFTModel  # noqa: E402
 from mucast.processes.eft_etl import (  # noqa: E402
     dsigma_dk2_etl,
     dsigma_dx_dk2_etl,
     yield_integral_etl,
 )
 from mucast.processes.zprime_etl import dsigma_dx_etl  # noqa: E402
-from mucast.targets import Target  # noqa: E402
+from mucast.experiments.targets import Target  # noqa: E402
 from mucast.units import GeV  # noqa: E402
 
 E0 = 160 * GeV

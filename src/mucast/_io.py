@@ -14,7 +14,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .exceptions import DataFileError
+from mucast.exceptions import DataFileError
 
 
 def data_path(relative: str):

@@ -100,7 +100,7 @@ COMMANDS = {
 
 def for_command(command: str | None = None) -> str:
     """BibTeX for a command (None: every paper mucast uses)."""
-    from .exceptions import UnknownNameError
+    from mucast.exceptions import UnknownNameError
 
     if command is None:
         keys = list(BIBTEX)

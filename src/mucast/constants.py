@@ -18,7 +18,7 @@ import scipy.constants as _sc
 from particle import Particle as _Particle
 import particle as _particle
 
-from .units import GeV, MeV
+from mucast.units import GeV, MeV
 
 #: where the lepton masses come from
 PDG_SOURCE = f"PDG tables of the particle package {_particle.__version__}"

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from mucast import gm2, zprime_limits as zl
+from mucast.models import gm2
+from mucast.inference import mediator_limits as zl
 from mucast.experiments import with_tables
-from mucast.limits import bound, smeft_plane, trident_combination
+from mucast.inference.limits import bound, smeft_plane, trident_combination
 from mucast.processes import eft, zprime
-from mucast.scans import eft_mass_scan
-from mucast.targets import Target
+from mucast.inference.scans import eft_mass_scan
+from mucast.experiments.targets import Target
 from mucast.units import GeV, picobarn, natural_to_area
-from mucast.yields import signal_yield
+from mucast.inference.yields import signal_yield
 
 OPS = ("ll_2222", "ll_2233", "le_2222", "le_3322", "eN_22", "LN_22", "LNLe_2222")
 

@@ -34,8 +34,8 @@ from mucast.exceptions import InputError, KinematicsError
 from mucast.processes import eft, traces
 from mucast.processes import eft_etl as E
 from mucast.processes import zprime_etl as Zp
-from mucast.processes.eft import EFTModel
-from mucast.targets import Target
+from mucast.models.eft import EFTModel
+from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, natural_to_area
 
 E0 = 160 * GeV

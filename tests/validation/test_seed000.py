@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from mucast import published
-from mucast.limits import bound, smeft_plane, trident_combination
-from mucast.report import table1
-from mucast.scans import closing_mass
+from mucast.experiments import published
+from mucast.inference.limits import bound, smeft_plane, trident_combination
+from mucast.outputs.report import table1
+from mucast.inference.scans import closing_mass
 from mucast.units import GeV
 
 PUB = published.seed000()

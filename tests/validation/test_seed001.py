@@ -16,8 +16,8 @@ Which numbers are calibration and which are predictions
 import numpy as np
 import pytest
 
-from mucast import gm2
-from mucast import zprime_limits as zl
+from mucast.models import gm2
+from mucast.inference import mediator_limits as zl
 from mucast.units import GeV, MeV
 
 

@@ -17,7 +17,7 @@ IWW:  dσ/dx = 2 ε² α³ χ_IWW |k|/E₀ · [G(ũ_max) − G(ũ_min)],
       ũ_max = ũ(θ=0), ũ_min = ũ(θ_max), χ_IWW = χ(m⁴/(4E₀²), E₀²).
 
 Coupling: DMG4 writes g = ε e, e² = 4πα, hence ε² α³ = g² α²/(4π).  The photon flux χ is
-Eq. (18) of seed 000 in the closed form of :func:`mucast.flux.photon_flux` (itself tested
+Eq. (18) of seed 000 in the closed form of :func:`mucast.processes.flux.photon_flux` (itself tested
 against quadrature in the flux tests); nothing else is taken from mucast but units/constants.
 
 All energies in hepunits (MeV = 1); cross sections returned in natural units (1/MeV²) by the
@@ -32,7 +32,7 @@ import numpy as np
 from scipy.integrate import quad
 
 from mucast.constants import ALPHA, M_MU
-from mucast.flux import nuclear_size_scale, photon_flux, screening_scale
+from mucast.processes.flux import nuclear_size_scale, photon_flux, screening_scale
 from mucast.units import natural_to_area
 
 

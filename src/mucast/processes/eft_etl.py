@@ -52,7 +52,7 @@ average (zprime_etl's |M̄|² with g² Σ_λ |ε_λ·…|² → |c|² ∫dΦ₂ 
 
     |M̄|²_pair = ½ e⁴ |c|² G2(t)/t² · n_fs · ∫dΦ₂(K; k1, k2) Σ_{spins} |A|²,
 
-G2 = Z²F² from :func:`mucast.flux.form_factor_squared`, ∫dΦ₂ = β/(8π) (seed 000 Eq. 21), n_fs
+G2 = Z²F² from :func:`mucast.processes.flux.form_factor_squared`, ∫dΦ₂ = β/(8π) (seed 000 Eq. 21), n_fs
 the final-state count above.  Everything is evaluated numerically at amplitude level with
 explicit Dirac-representation spinors (zprime_etl's ``_u_spinors``; v spinors built the same
 way, Σ v v̄ = p̸ − m), never with traces.
@@ -89,8 +89,8 @@ Units and normalisation: hepunits (MeV = 1) throughout; results in *natural unit
 Example
 -------
 >>> from mucast.units import GeV
->>> from mucast.targets import Target
->>> from mucast.processes.eft import EFTModel
+>>> from mucast.experiments.targets import Target
+>>> from mucast.models.eft import EFTModel
 >>> r = dsigma_dx_dk2_etl(EFTModel({"LNLe_2222": 1 / GeV**2}), 0.7, 1 * GeV, 160 * GeV,
 ...                       Target.from_name("Pb"), neval=2_000, seed=1, nitn=(3, 2))
 >>> r.value > 0 and r.uncertainty < 0.05 * r.value
@@ -103,12 +103,13 @@ import math
 
 import numpy as np
 
-from ..constants import ALPHA, M_MU
-from ..exceptions import InputError, KinematicsError
-from ..flux import form_factor_squared
-from . import traces as _tr
-from . import zprime_etl as _z
-from .eft import EFTModel, check_energy
+from mucast.constants import ALPHA, M_MU
+from mucast.exceptions import InputError, KinematicsError
+from mucast.processes.flux import form_factor_squared
+from mucast.processes import traces as _tr
+from mucast.processes import zprime_etl as _z
+from mucast.models.eft import EFTModel
+from mucast.processes.eft import check_energy
 
 __all__ = [
     "STRUCTURES",
@@ -427,7 +428,7 @@ def squared_matrix_element(structure, x, k, theta, t, phi, energy, target_Z, nuc
     """|M̄|²_pair = ½ e⁴ |c|² G2(t)/t² n_fs ∫dΦ₂ Σ|A|² [1/energy⁴] for one structure.
 
     Arguments as :func:`pair_integrated_sum`; ``coefficient`` c [1/energy²]; target_Z, t_a, t_d
-    as :func:`mucast.flux.form_factor_squared`.  Raises KinematicsError outside phase space."""
+    as :func:`mucast.processes.flux.form_factor_squared`.  Raises KinematicsError outside phase space."""
     e2 = 4.0 * math.pi * alpha
     s = pair_integrated_sum(structure, x, k, theta, t, phi, energy, nucleus_mass, m_N=m_N,
                             n_type=n_type, **kw)
@@ -493,11 +494,11 @@ def _target_parts(target, nucleus_mass):
         Z, A = target.Z, target.A
         t_a, t_d = float(target.t_a), float(target.t_d)
     except AttributeError:
-        raise InputError("target must be a mucast.targets.Target (Z, A, t_a, t_d)") from None
+        raise InputError("target must be a mucast.experiments.targets.Target (Z, A, t_a, t_d)") from None
     if nucleus_mass is None:
         nucleus_mass = getattr(target, "atomic_mass", None)
         if nucleus_mass is None:
-            from ..constants import AMU
+            from mucast.constants import AMU
             nucleus_mass = A * AMU
     if not (math.isfinite(nucleus_mass) and nucleus_mass > 0):
         raise InputError(f"nucleus_mass must be > 0, got {nucleus_mass}")
@@ -548,7 +549,7 @@ def dsigma_dx_dk2_etl(model, x, k, energy, target, *, nucleus_mass=None, neval=1
     ----------
     model : EFTModel (coefficients, m_N, n_type; channels as eft.py, ``conventions`` for the
         ll_2222 factor).  x : K⁰/E₀.  k : pair invariant mass [energy].  energy : E₀.
-    target : mucast.targets.Target (Z, A, t_a, t_d);  nucleus_mass : M_N (default A·u).
+    target : mucast.experiments.targets.Target (Z, A, t_a, t_d);  nucleus_mass : M_N (default A·u).
     neval, seed, nitn : vegas points per iteration, numpy seed, (adapt, kept) iterations.
     theta_max : largest K polar angle (default π: no cut).  rule : pair-direction rule
         (default :func:`tetrahedron_rule`).  form : "direct" or "fierz" (O_LNLℓ only).

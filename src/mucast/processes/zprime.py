@@ -14,7 +14,7 @@ PRD 104 (2021) 076012, arXiv:2107.13297), with g = ε e:
     B = 2(2 − 2x + x²)/(1−x) + 4(m² + 2m_μ²)(ũx + m²(1−x) + m_μ²x²)/ũ²,
 
 ũ = −xE²θ² − m²(1−x)/x − m_μ²x (θ ∈ [0, θ_max]), t_min = ũ²/(4E²(1−x)²), χ the photon flux of
-:mod:`mucast.flux`. The bracket is (2/m²)·Σ_n C^V_n ũ^(1−n) with the vector coefficients C^V of
+:mod:`mucast.processes.flux`. The bracket is (2/m²)·Σ_n C^V_n ũ^(1−n) with the vector coefficients C^V of
 seed 000, Appendix A at k² = m² (tested), so the ũ integrals are the EFT engine's
 (:func:`mucast.processes.eft._u_integrals`: Gauss–Legendre in s = ln(−ũ)) and the x rule is
 its panel rule (x = x_lo cosh τ, then ln(1−x); :func:`mucast.processes.eft._x_nodes`).
@@ -52,15 +52,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import __version__
-from .. import conventions as _conv
-from ..constants import ALPHA, M_MU, M_TAU
-from ..exceptions import InputError, KinematicsError, UnknownNameError
-from ..flux import photon_flux
-from ..integrate import Orders, mapped_rule
-from ..targets import Target
-from ..units import GeV, natural_to_area, picobarn
-from .eft import _u_integrals, _x_nodes
+from mucast import __version__
+from mucast.processes import conventions as _conv
+from mucast.constants import ALPHA, M_MU, M_TAU
+from mucast.exceptions import InputError, KinematicsError, UnknownNameError
+from mucast.processes.flux import photon_flux
+from mucast.integrate import Orders, mapped_rule
+from mucast.experiments.targets import Target
+from mucast.units import GeV, natural_to_area, picobarn
+from mucast.processes.eft import _u_integrals, _x_nodes
 
 __all__ = [
     "APPROXIMATIONS",
@@ -306,7 +306,7 @@ class ZprimeCrossSection:
 
 def _etl_module():
     try:
-        from . import zprime_etl
+        from mucast.processes import zprime_etl
     except ImportError as exc:  # pragma: no cover - module ships with mucast
         raise UnknownNameError(f"approx='etl' needs mucast.processes.zprime_etl ({exc})") from None
     return zprime_etl

@@ -2,7 +2,7 @@
 
 The Z' is a massive vector of mass m coupled vectorially to the muon, L ⊃ g Z'_α μ̄ γ^α μ.
 The nucleus is a heavy spin-0 target of mass M_N with the elastic form factor of
-:func:`mucast.flux.form_factor_squared`: its electromagnetic current is e Z F(t) (P + P')^ν
+:func:`mucast.processes.flux.form_factor_squared`: its electromagnetic current is e Z F(t) (P + P')^ν
 with Z² F² = G2(t), t = −(P' − P)² > 0.
 
 Matrix element
@@ -62,10 +62,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..constants import ALPHA, M_MU
-from ..exceptions import InputError, KinematicsError
-from ..flux import form_factor_squared, nuclear_size_scale, screening_scale
-from ..units import natural_to_area
+from mucast.constants import ALPHA, M_MU
+from mucast.exceptions import InputError, KinematicsError
+from mucast.processes.flux import form_factor_squared, nuclear_size_scale, screening_scale
+from mucast.units import natural_to_area
 
 __all__ = [
     "ETLResult",
@@ -417,8 +417,8 @@ def dsigma_dx_etl(x, mass, coupling, energy, target_Z, target_A, nucleus_mass, *
     mass : Z' mass [energy];  coupling : g (σ ∝ g²);  energy : muon energy E₀ [energy].
     target_Z, target_A : atomic number and mass number;  nucleus_mass : M_N [energy].
     neval : vegas evaluations per iteration;  seed : int seed of the numpy generator.
-    t_a, t_d : form-factor scales [energy²] (default: :func:`mucast.flux.screening_scale`,
-        :func:`mucast.flux.nuclear_size_scale`).
+    t_a, t_d : form-factor scales [energy²] (default: :func:`mucast.processes.flux.screening_scale`,
+        :func:`mucast.processes.flux.nuclear_size_scale`).
     theta_max : largest Z' angle [rad] (default π: the full ETL; smaller values reproduce the
         angular cuts of WW implementations).
     alpha : fine-structure constant (default CODATA α(0)).

@@ -1,0 +1,5 @@
+"""python -m mucast: the mucast command."""
+
+from mucast.cli import main
+
+raise SystemExit(main())

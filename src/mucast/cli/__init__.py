@@ -1,0 +1,401 @@
+"""Layer 5: the command line (thin: parse, call the library, print).
+
+Every command that computes something takes ``--json`` and then prints exactly one JSON object
+on stdout. Errors in the input give a one-line message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from mucast import __version__
+from mucast.cli.common import Parser, UsageError, add_acceptance_option, add_method_option, dump_json, emit, integer, number, sig, with_acceptance
+from mucast.exceptions import MucastError
+from mucast.units import GeV
+
+EXIT_INPUT = 2
+
+
+def _conventions(args):
+    """Named conventions with the optional --theta-max / --t-max overrides."""
+    from mucast.processes import conventions as C
+    conv = C.get(args.conventions)
+    changes = {}
+    if getattr(args, "theta_max", None) is not None:
+        changes["theta_max"] = args.theta_max
+    if getattr(args, "t_max", None) is not None:
+        changes["t_max"] = args.t_max
+    return conv.replace(**changes) if changes else conv
+
+
+def _dataset(args):
+    from mucast import experiments
+    exp = experiments.get(args.experiment) if getattr(args, "experiment", None) else experiments.get(args.dataset)
+    return with_acceptance(exp, getattr(args, "acceptance", "shipped"))
+
+
+# ---------------------------------------------------------------------------------------
+def cmd_upper_limit(args):
+    """`mucast upper-limit`: upper limit on a Poisson mean (events)."""
+    from mucast.inference.stats import upper_limit
+    r = upper_limit(args.observed, args.background, method=args.method, cl=args.cl,
+                    background_uncertainty=args.background_uncertainty)
+    emit(args, r.to_dict(), f"{r.method} {args.cl:.0%} CL upper limit on the signal mean:"
+         f" {r.upper:.4f}  (n = {args.observed}, b = {args.background:g})")
+
+
+def cmd_bound(args):
+    """`mucast bound`: bound on one operator (GeV^-2) and Lambda (GeV)."""
+    from mucast.inference.limits import bound
+    exp = _dataset(args)
+    r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
+              method=args.method, cl=args.cl, n_type=args.n_type)
+    emit(args, r.to_dict(),
+         f"{args.operator} ({exp.name}, m_N = {args.mN:g} GeV, {args.conventions} conventions):"
+         f" |C| < {r.bound * GeV**2:.4g} GeV^-2, Lambda > {sig(r.Lambda / GeV)} GeV"
+         f"  (N_up = {r.n_up:.3f} from {r.method}, N(C=1/GeV^2) = {r.yield_unit:.4e})")
+
+
+def cmd_table1(args):
+    """`mucast table1`: Table I of seed 000 beside ours."""
+    from mucast.outputs.report import table1
+    rows, notes = table1(_conventions(args), method=args.method, cl=args.cl,
+                         acceptance=args.acceptance, with_warnings=True)
+    lines = [f"Table I of seed 000 vs mucast ({args.conventions} conventions, {args.acceptance}"
+             f" acceptance tables), {args.cl:.0%} CL bounds in GeV^-2",
+             f"{'data set':8s} {'operator':10s} {'seed':>9s} {'mucast':>10s} {'ratio':>6s} "
+             f"{'paper-conv':>10s} {'ratio(p)':>8s}  status"]
+    lines += [f"{r['dataset']:8s} {r['operator']:10s} {r['seed']:9.2e} {r['ours']:10.3e} "
+              f"{r['ratio']:6.3f} {r['ours_paper_conventions']:10.3e} "
+              f"{r['ratio_paper_conventions']:8.3f}  {r['status']}" for r in rows]
+    emit(args, {"conventions": args.conventions, "cl": args.cl, "acceptance": args.acceptance,
+                "units": "GeV^-2", "rows": rows, "warnings": notes}, lines)
+
+
+def cmd_conventions(args):
+    """`mucast conventions`: the measured factor of each convention choice."""
+    from mucast.outputs.report import convention_factors
+    r = convention_factors(args.dataset, args.mN * GeV)
+    names = list(r["switches"])
+    lines = [f"Bound ratio (yield ratio) with one convention switched to seed 000's literal choice,"
+             f" data set {r['dataset']}, m_N = {args.mN:g} GeV:"]
+    lines += [f"  {n}: {d}" for n, d in r["switches"].items()]
+    lines.append(f"{'operator':10s} {'default':>10s} " + " ".join(f"{n:>22s}" for n in names))
+    for row in r["rows"]:
+        lines.append(f"{row['operator']:10s} {row['bound_default_GeV-2']:10.3e} " + " ".join(
+            f"{row[n]['bound_ratio']:>11.4f} ({row[n]['yield_ratio']:7.4f})" for n in names))
+    emit(args, {**r, "mucast_version": __version__}, lines)
+
+
+def cmd_scan(args):
+    """`mucast scan`: νSMEFT bound against m_N (GeV), optionally resumable."""
+    import numpy as np
+    from mucast.inference.scans import closing_mass, eft_mass_scan
+    exp = _dataset(args)
+    m_close = closing_mass(args.operator, exp)
+    top = min(args.max_mass * GeV if args.max_mass else m_close, m_close) * (1 - 1e-6)
+    masses = np.linspace(0.0, top, args.points)
+    if args.checkpoint:
+        # resumable: every finished mass is kept in the checkpoint file (mucast.inference.checkpoint)
+        from mucast.inference.checkpoint import resumable_map
+        from mucast.inference.limits import bound
+        conv = _conventions(args)
+        rows = resumable_map(
+            lambda m: bound(args.operator, exp, m_N=m * GeV, conventions=conv, method=args.method,
+                            cl=args.cl).to_dict(),
+            [float(m / GeV) for m in masses], args.checkpoint)
+        from mucast.inference.limits import events_limit
+        from mucast.inference.scans import _scan_warnings
+        from mucast.inference.yields import EDGE_DOMINATED
+        frac = np.array([r["last_bin_fraction"] for r in rows])
+        lim = events_limit(exp, args.method, args.cl)
+        out = {"operator": args.operator, "dataset": exp.name,
+               "mN_GeV": [r["mN"] for r in rows], "bound_GeV-2": [r["bound"] for r in rows],
+               "Lambda_GeV": [r["Lambda"] for r in rows], "last_bin_fraction": frac.tolist(),
+               "edge_dominated": (frac > EDGE_DOMINATED).tolist(),
+               "closing_mass_GeV": m_close / GeV, "n_up": lim.upper, "method": lim.method,
+               "conventions": conv.name,
+               "warnings": list(_scan_warnings(lim, frac, masses, exp)),
+               "mucast_version": __version__}
+    else:
+        out = eft_mass_scan(args.operator, exp, masses, _conventions(args), args.method,
+                            args.cl).to_dict()
+    lines = [f"# {args.operator}, {exp.name}: m_N [GeV], bound [GeV^-2], Lambda [GeV]; the"
+             f" acceptance table ends at m_N = {m_close / GeV:g} GeV for this operator;"
+             " '*' = more than half of the yield from the table's last bin"]
+    lines += [f"{m:10.5f} {b:12.4e} {lam:10.4g}{' *' if e else ''}" for m, b, lam, e in
+              zip(out["mN_GeV"], out["bound_GeV-2"], out["Lambda_GeV"], out["edge_dominated"], strict=True)]
+    emit(args, out, lines)
+
+
+def cmd_plane(args):
+    """`mucast plane`: the quadratic form of Eq. (23) of seed 000."""
+    from mucast.inference.limits import smeft_plane
+    f = smeft_plane(args.alpha, _dataset(args), _conventions(args), args.method, args.cl)
+    emit(args, f.to_dict(),
+         f"{f.a:.3f} c1^2 + {f.b:.4f} c2^2 + ({f.h:+.4f}) c1 c2 <= {f.R * GeV**4:.3e} GeV^-4"
+         f"   (c1, c2) = {f.operators}, data set {f.dataset}")
+
+
+def cmd_trident(args):
+    """`mucast trident`: Eq. (24) of seed 000."""
+    from mucast.inference.limits import trident_combination
+    t = trident_combination(_dataset(args), args.c_hat_max, args.z_scale, _conventions(args),
+                            args.method, args.cl)
+    emit(args, t.to_dict(),
+         f"|[c_LL]_mumumumu/v^2| < {t.c_ll_max * GeV**2:.2e} GeV^-2,"
+         f" |[c_Le]_mumumumu/v^2| < {t.c_le_max * GeV**2:.2e} GeV^-2"
+         f"  (WCxf ll_2222 < {t.c_ll_max_wcxf * GeV**2:.2e})")
+
+
+def cmd_xsec_eft(args):
+    """`mucast xsec eft`: total EFT cross section (pb, cm²)."""
+    from mucast.models.eft import EFTModel
+    from mucast.processes.eft import cross_section
+    from mucast.experiments.targets import Target
+    from mucast.units import natural_to_area, picobarn, cm2
+    model = EFTModel({args.operator: args.coefficient / GeV**2}, m_N=args.mN * GeV)
+    tgt = Target.from_name(args.target)
+    r = cross_section(model, args.energy * GeV, tgt, _conventions(args))
+    s = natural_to_area(r.value)
+    out = {"sigma_pb": s / picobarn, "sigma_cm2": s / cm2,
+           "sigma_error_pb": natural_to_area(r.error) / picobarn,
+           "operator": args.operator, "coefficient_GeV-2": args.coefficient, "mN_GeV": args.mN,
+           "energy_GeV": args.energy, "target": tgt.name, "conventions": args.conventions,
+           "mucast_version": __version__}
+    emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi) = {out['sigma_pb']:.4e} pb"
+         f" (+- {out['sigma_error_pb']:.1e})")
+
+
+def cmd_yield(args):
+    """`mucast yield`: expected signal events for coefficients or a WCxf file."""
+    from mucast.models.eft import EFTModel
+    from mucast.inference.yields import signal_yield
+    coeffs = {}
+    for item in args.coef or []:
+        if "=" not in item:
+            raise MucastError(f"--coef expects NAME=VALUE (GeV^-2), got {item!r}")
+        k, v = item.split("=", 1)
+        try:
+            coeffs[k.strip()] = float(v) / GeV**2
+        except ValueError:
+            raise MucastError(f"--coef {k}: value must be a number, got {v!r}") from None
+    wc = None
+    if args.wcxf:
+        from mucast.models.wcxf import read_wcxf
+        if coeffs:
+            raise MucastError("give either --wcxf or --coef, not both")
+        wc = read_wcxf(args.wcxf)
+        coeffs = dict(wc.model.coefficients)
+    elif not coeffs:
+        raise MucastError("give at least one --coef NAME=VALUE or --wcxf FILE")
+    # the model checks --mN against its operators (one rule for every command)
+    model = EFTModel(coeffs, m_N=args.mN * GeV)
+    exp = _dataset(args)
+    y = signal_yield(model, exp, _conventions(args))
+    out = y.to_dict()
+    from mucast.inference.limits import edge_warning
+    out["warnings"] = edge_warning(y.edge_fraction, exp)
+    lines = []
+    if wc is not None:
+        out["wcxf"] = wc.to_dict()
+        out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v) for k, v in
+                                     ((k, v * GeV**2) for k, v in y.coefficients.items())}
+        lines.append(f"WCxf: {wc.note}")
+    lines.append(f"expected signal events: {y.value:.4g} (+- {y.error:.1e}) in {y.experiment}")
+    emit(args, out, lines)
+
+
+def cmd_reproduce(args):
+    """`mucast reproduce`: every table and figure of both seeds."""
+    from mucast.outputs.reproduce import run
+    import shlex
+    from mucast.outputs.report import verdict_counts
+    command = "mucast " + " ".join(shlex.quote(a) for a in (args.argv or []))
+    r = run(args.out, points=args.points, zprime_points=args.zprime_points,
+            progress=False if args.no_progress else None, command=command)
+    counts = verdict_counts(r.comparison)
+    if args.json:
+        from mucast.outputs.reproduce import _clean
+        dump_json(_clean({"out": str(r.out), "files": r.files, "timings_s": r.timings,
+                          "verdicts": counts, "comparison": r.comparison,
+                          "mucast_version": __version__}))
+    else:
+        print(f"wrote {len(r.files)} files to {r.out} in {r.timings['total']:.1f} s;"
+              f" open {r.out / 'report.html'}")
+        print("verdicts: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def cmd_cite(args):
+    """`mucast cite`: BibTeX of the papers a command uses."""
+    from mucast.citations import for_command
+    print(for_command(args.for_command), end="")
+
+
+# ---------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of the `mucast` command (all subcommands)."""
+    from mucast.experiments import DATASETS
+    from mucast.models.eft import NUSMEFT_OPERATORS, OPERATORS
+
+    p = Parser(
+        prog="mucast",
+        description="Missing-energy phenomenology with muon beams (NA64mu): EFT and L_mu-L_tau Z' yields and bounds."
+                    " Energies in GeV, coefficients in GeV^-2, cross sections in pb.")
+    p.add_argument("--version", action="version", version=f"mucast {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sp, dataset=True, stat=True):
+        sp.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        sp.add_argument("--conventions", default="default", choices=["default", "paper"],
+                        help="'default' (verified) or 'paper' (seed 000 literal); see docs/conventions.md"
+                             " and `mucast conventions` for the factor of each choice")
+        sp.add_argument("--theta-max", type=number("--theta-max", 0, math.pi, lo_open=True, unit="rad"),
+                        default=None,
+                        help="largest emission angle of the invisible system, rad in (0, pi] (default 0.1, seed 000)")
+        sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
+                        help="upper limit of the photon virtuality in the flux (default m_mu^2 + k^2, seed 000)")
+        if dataset:
+            sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
+                            help="NA64mu data set (default 2022)")
+            sp.add_argument("--experiment", metavar="FILE",
+                            help="a user experiment TOML file (overrides --dataset)")
+            add_acceptance_option(sp)
+        if stat:
+            add_method_option(sp)
+
+    mass_nu = number("--mN", 0, None, unit="GeV")
+
+    s = sub.add_parser("upper-limit", help="upper limit on a Poisson signal mean with known background")
+    s.add_argument("--observed", type=integer("--observed", 0, 1000), required=True,
+                   help="observed events n in [0, 1000]")
+    s.add_argument("--background", type=number("--background", 0, 1000), default=0.0,
+                   help="expected background events b in [0, 1000]")
+    s.add_argument("--background-uncertainty", type=number("--background-uncertainty", 0, 1000),
+                   default=0.0, help="absolute uncertainty on b (events; used by cls-asymptotic only)")
+    add_method_option(s)
+    s.add_argument("--json", action="store_true", help='print {"upper": ..., "lower": ...}')
+    s.set_defaults(func=cmd_upper_limit)
+
+    s = sub.add_parser("bound", help="bound on one operator coefficient (GeV^-2) and Lambda (GeV)")
+    s.add_argument("operator", choices=list(OPERATORS), help="operator (WCxf name)")
+    s.add_argument("--mN", type=mass_nu, default=0.0,
+                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
+    s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
+                   help="N for eN_22/LN_22: Dirac with vector current (seed 000, default), Dirac with"
+                        " only N_R in the current, or Majorana (docs/conventions.md)")
+    common(s)
+    s.set_defaults(func=cmd_bound)
+
+    s = sub.add_parser("table1", help="Table I of seed 000 beside mucast's bounds")
+    common(s, dataset=False)
+    add_acceptance_option(s)
+    s.set_defaults(func=cmd_table1)
+
+    s = sub.add_parser("conventions", help="the factor each convention choice (seed 000 literal vs"
+                                           " verified) makes on yields and bounds, measured")
+    s.add_argument("--dataset", default="2023-24", choices=list(DATASETS),
+                   help="data set (default 2023-24, the Table I column)")
+    s.add_argument("--mN", type=mass_nu, default=0.0, help="HNL mass in GeV for the νSMEFT rows")
+    s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    s.set_defaults(func=cmd_conventions)
+
+    s = sub.add_parser("scan", help="νSMEFT bound against m_N (GeV) up to where the acceptance"
+                                    " tables end (k <= 3 GeV: m_N < 1.5 GeV for pairs, 3 GeV for LNLe)")
+    s.add_argument("operator", choices=list(NUSMEFT_OPERATORS))
+    s.add_argument("--points", type=integer("--points", 2, 100_000), default=50,
+                   help="number of masses in [2, 100000] (default 50)")
+    s.add_argument("--max-mass", type=number("--max-mass", 0, None, lo_open=True, unit="GeV"),
+                   default=None, help="largest m_N in GeV (> 0)")
+    s.add_argument("--checkpoint", metavar="FILE", default=None,
+                   help="resumable scan: finished masses are stored in FILE (JSON lines) and not"
+                        " recomputed after an interruption (direct evaluation per mass)")
+    common(s)
+    s.set_defaults(func=cmd_scan)
+
+    s = sub.add_parser("plane", help="fit of the SMEFT bound region to the quadratic form of Eq. (23)")
+    s.add_argument("--alpha", default="tau", choices=["mu", "tau"])
+    common(s)
+    s.set_defaults(func=cmd_plane, dataset="future")
+
+    s = sub.add_parser("trident", help="Eq. (24): NA64mu plane combined with the trident flat direction")
+    s.add_argument("--c-hat-max", type=number("--c-hat-max", 0, None, lo_open=True), default=0.21,
+                   help="trident bound on [c_hat_LL]_mumumumu (68%% CL; > 0)")
+    s.add_argument("--z-scale", type=number("--z-scale", 0, None, lo_open=True), default=1.645,
+                   help="68%% -> 90%% CL scaling of the band (> 0)")
+    common(s)
+    s.set_defaults(func=cmd_trident, dataset="future")
+
+    s = sub.add_parser("xsec", help="total cross sections (pb)")
+    xs = s.add_subparsers(dest="process", metavar="PROCESS", required=True)
+    e = xs.add_parser("eft", help="sigma(mu N -> mu N chi chi) for one operator")
+    e.add_argument("operator", choices=list(OPERATORS))
+    e.add_argument("--coefficient", type=number("--coefficient"), default=1.0,
+                   help="coefficient in GeV^-2 (default 1)")
+    e.add_argument("--mN", type=mass_nu, default=0.0,
+                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
+    e.add_argument("--energy", type=number("--energy", 0, None, lo_open=True, unit="GeV"),
+                   default=160.0, help="beam energy in GeV (> m_mu)")
+    e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
+    common(e, dataset=False, stat=False)
+    e.set_defaults(func=cmd_xsec_eft)
+    from mucast.cli import mediators as cli_zprime
+    cli_zprime.add_xsec_zprime(xs)
+
+    s = sub.add_parser("yield", help="expected signal events for given coefficients")
+    s.add_argument("--coef", action="append", metavar="NAME=VALUE",
+                   help="operator coefficient in GeV^-2, e.g. ll_2233=1e-2 (repeatable)")
+    s.add_argument("--wcxf", metavar="FILE",
+                   help="SMEFT Warsaw-basis WCxf file (YAML/JSON); coefficients at its scale, no running")
+    s.add_argument("--mN", type=mass_nu, default=0.0,
+                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
+    common(s, stat=False)
+    s.set_defaults(func=cmd_yield)
+    cli_zprime.register(sub)
+    from mucast.cli import events as cli_events
+    cli_events.register(sub)      # generate {zprime,eft}, acceptance
+
+    s = sub.add_parser("reproduce", help="every table and figure of both seeds, with a report, into DIR")
+    s.add_argument("--out", default="mucast-output", help="output directory (default mucast-output)")
+    s.add_argument("--points", type=integer("--points", 10, 2000), default=100,
+                   help="masses per νSMEFT curve, in [10, 2000] (default 100)")
+    s.add_argument("--zprime-points", type=integer("--zprime-points", 10, 5000), default=200,
+                   help="masses per Z' curve, in [10, 5000] (default 200)")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--json", action="store_true", help="print a JSON summary (files, comparison)")
+    s.set_defaults(func=cmd_reproduce)
+
+    s = sub.add_parser("cite", help="BibTeX of the papers a computation uses")
+    s.add_argument("for_command", nargs="?", default=None, metavar="COMMAND",
+                   help="the command whose sources to print (default: all)")
+    s.set_defaults(func=cmd_cite)
+    return p
+
+
+def main(argv=None) -> int:
+    """Entry point: run the command; exit code 0, or 2 on bad input (message on stderr)."""
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parser.parse_args(argv)
+        args.argv = argv
+    except UsageError as exc:
+        print(f"{exc.prog}: error: {exc} (see {exc.prog} --help)", file=sys.stderr)
+        return EXIT_INPUT
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0 if not argv else EXIT_INPUT
+    try:
+        args.func(args)
+    except MucastError as exc:
+        print(f"mucast: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # pragma: no cover
+        return 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

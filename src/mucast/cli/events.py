@@ -1,0 +1,145 @@
+"""Layer 5: command-line entry points for event generation and the fast-simulation acceptances.
+
+Hooked into :mod:`mucast.cli` by the lead with::
+
+    from . import cli_events
+    cli_events.register(sub)            # adds "generate" and "acceptance"
+
+Commands (masses/energies in GeV)::
+
+    mucast generate zprime --mass 0.1 --events 10000 --seed 1 --out z.lhe[.gz] [--quiet]
+                           [--decay nu|chi] [--energy 160] [--target Pb]
+    mucast generate eft --operator ll_2233 [--mN 0.0] [--k 0.5] [--kmax 3] --events 10000
+                        --seed 1 --out pairs.csv          (or .parquet with pyarrow)
+    mucast acceptance --dataset 2022 [--config my_detector.toml] [--out DIR] [--events 40000] --json
+
+Bad input raises :class:`mucast.exceptions.MucastError` subclasses (exit code 2 in
+``mucast.cli.main``) before any computation; output files are written atomically (nothing is
+left on error) with the user's umask, chunk by chunk (memory independent of --events).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mucast.events import files as event_io
+from mucast.cli.common import emit, integer, number
+from mucast.exceptions import DataFileError, UnknownNameError
+from mucast.units import GeV
+
+
+def cmd_generate(args):
+    """`mucast generate`: unweighted signal events, streamed chunk by chunk to LHE, LHE.gz, CSV
+    or Parquet (mucast.events.files); memory bounded independently of --events."""
+    import sys
+
+    from tqdm import tqdm
+
+    from mucast.events import files as event_io
+    from mucast import events
+    # everything that can be refused is refused before any computation
+    fmt = event_io.format_from_path(args.out, args.format)
+    path = Path(args.out)
+    if path.is_dir():
+        raise DataFileError(f"--out: {path} is a directory")
+    if args.process == "eft":
+        from mucast.models.eft import EFTModel, check_operator
+        check_operator(args.operator)
+        EFTModel({args.operator: 1.0 / GeV**2}, m_N=args.mN * GeV)    # the --mN rule
+        decayed = not args.no_decay
+    else:
+        decayed = args.decay is not None
+    event_io.check_disk_space(path, event_io.estimate_bytes(
+        fmt, args.events, args.process, decayed, args.target))
+    if args.process == "zprime":
+        chunks = events.iter_zprime(args.mass * GeV, args.events, seed=args.seed,
+                                    energy=args.energy * GeV, target=args.target,
+                                    decay=args.decay)
+    else:
+        kw = {} if args.k is None else {"k": args.k * GeV}
+        chunks = events.iter_eft(args.operator, args.events, seed=args.seed,
+                                 energy=args.energy * GeV, target=args.target, m_N=args.mN * GeV,
+                                 k_max=args.kmax * GeV, decay=decayed, **kw)
+    show = sys.stderr.isatty() and not args.quiet
+    with tqdm(total=args.events, unit="ev", unit_scale=True, file=sys.stderr, disable=not show,
+              desc=f"mucast generate {args.process}") as bar:
+        totals = event_io.write_events(chunks, path, fmt, progress=bar)
+    info = {"process": args.process, "events": totals["events"], "out": str(path), "format": fmt,
+            "seed": args.seed, "envelope_violations": totals.get("envelope_violations", 0),
+            "totals": totals}
+    emit(args, info, f"wrote {totals['events']} {args.process} events to {path} ({fmt})")
+
+
+def cmd_acceptance(args):
+    """`mucast acceptance`: κ(k) and Z′ efficiencies from the fast simulation."""
+    from mucast.events import acceptance_model as am
+    from mucast.events import detector
+    if args.dataset not in am.DATASETS:
+        raise UnknownNameError(f"--dataset must be one of {', '.join(am.DATASETS)}, got "
+                               f"{args.dataset!r}")
+    cfg = detector.DetectorConfig.from_file(args.config) if args.config else None
+    res = am.derive(args.dataset, cfg, n_events=args.events, seed=args.seed)
+    out = res.to_dict()
+    if args.out is not None:
+        cmd = (f"mucast acceptance --dataset {args.dataset} --events {args.events} "
+               f"--seed {args.seed}" + (f" --config {args.config}" if args.config else ""))
+        out["written"] = am.write_tables(res, args.out, command=cmd)
+    emit(args, out, [f"k = {k:6.3f} GeV  kappa = {v:.4f}" for k, v in zip(out["k_GeV"], out["kappa"], strict=True)])
+
+
+def register(subparsers):
+    """Add ``generate`` and ``acceptance`` to the main parser's subcommands."""
+    from mucast.models.eft import OPERATORS
+    from mucast.events.acceptance_model import DATASETS
+
+    g = subparsers.add_parser("generate", help="unweighted signal events (LHE or CSV)")
+    gs = g.add_subparsers(dest="process", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--events", type=integer("--events", 1), required=True,
+                        help="number of unweighted events (>= 1); written in chunks, memory does"
+                             " not grow with it; refused if the estimated file does not fit the disk")
+    common.add_argument("--seed", type=integer("--seed", 0), default=0,
+                        help="random seed, an integer >= 0 (same seed, same events)")
+    common.add_argument("--out", required=True,
+                        help="output file; the format follows the name: " + ", ".join(
+                            event_io.FORMATS) + " (.parquet needs pyarrow); folders are created")
+    common.add_argument("--format", default=None, choices=sorted(set(event_io.FORMATS.values())),
+                        help="optional; must agree with the file name")
+    common.add_argument("--quiet", action="store_true",
+                        help="no progress bar (shown on stderr only when it is a terminal)")
+    common.add_argument("--energy", type=number("--energy", 1.06, None, unit="GeV"),
+                        default=160.0, help="beam energy in GeV (> 10 m_mu)")
+    common.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
+    common.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    z = gs.add_parser("zprime", parents=[common], help="mu N -> mu N Z' (WW)")
+    z.add_argument("--mass", type=number("--mass", 0, None, lo_open=True, unit="GeV"),
+                   required=True, help="Z' mass [GeV] (> 0)")
+    z.add_argument("--decay", choices=("nu", "chi"), default=None, help="add the invisible decay products (isotropic)")
+    z.set_defaults(func=cmd_generate)
+    e = gs.add_parser("eft", parents=[common], help="mu N -> mu N chi1 chi2 (seed 000)")
+    e.add_argument("--operator", required=True, help=", ".join(OPERATORS))
+    e.add_argument("--mN", type=number("--mN", 0, None, unit="GeV"), default=0.0,
+                   help="HNL mass [GeV], >= 0 (νSMEFT operators only)")
+    e.add_argument("--k", type=number("--k", 0, None, lo_open=True, unit="GeV"), default=None,
+                   help="fixed pair mass [GeV]")
+    e.add_argument("--kmax", type=number("--kmax", 0, None, lo_open=True, unit="GeV"), default=3.0,
+                   help="largest pair mass [GeV] (default 3, the end of seed 000's acceptance tables)")
+    e.add_argument("--no-decay", action="store_true", help="do not sample the two fermions")
+    e.set_defaults(func=cmd_generate)
+
+    a = subparsers.add_parser("acceptance", help="kappa(k) and Z' efficiencies from the fast "
+                                                  "simulation (docs/detector_model.md)")
+    a.add_argument("--dataset", required=True, help=", ".join(DATASETS))
+    a.add_argument("--config", default=None, help="detector TOML (default: the shipped 2022 model)")
+    a.add_argument("--out", default=None, help="directory for derived_*.csv tables, created if"
+                                               " missing (model level; the package's default kappa"
+                                               " tables are these times calibrated factors:"
+                                               " scripts/calibrate_derived.py)")
+    a.add_argument("--events", type=integer("--events", 1000, 10**8), default=40_000,
+                   help="events per point, in [1000, 1e8]")
+    a.add_argument("--seed", type=integer("--seed", 0), default=0,
+                   help="random seed, an integer >= 0")
+    a.add_argument("--json", action="store_true", help="print the tables as one JSON object")
+    a.set_defaults(func=cmd_acceptance)
+    return subparsers

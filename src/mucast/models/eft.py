@@ -1,0 +1,161 @@
+"""Layer 1: the four-fermion operators of seed 000 as a model: names, coefficients, channels.
+
+Operators (names as in WCxf; coefficients are C/Λ² or c/v², an inverse energy squared):
+
+========== ====================================== ======================= ===============
+name       operator                                final state χ1 χ2       seed 000
+========== ====================================== ======================= ===============
+ll_2222    (L̄_μ γ L_μ)(L̄_μ γ L_μ)                 ν_μ ν̄_μ                 [c_LL]_μμμμ
+ll_2233    (L̄_μ γ L_μ)(L̄_τ γ L_τ)                 ν_τ ν̄_τ                 [c_LL]_μμττ
+le_2222    (L̄_μ γ L_μ)(μ̄_R γ μ_R)                 ν_μ ν̄_μ                 [c_Lℓ]_μμμμ
+le_3322    (L̄_τ γ L_τ)(μ̄_R γ μ_R)                 ν_τ ν̄_τ                 [c_Lℓ]_ττμμ
+eN_22      (μ̄_R γ μ_R)(N̄ γ N)                     N N̄                     O_μμ, Eq. (9)
+LN_22      (L̄_μ γ L_μ)(N̄ γ N)                     N N̄                     O_LN^μ, Eq. (10)
+LNLe_2222  (L̄_μ N) ε (L̄_μ μ_R)                    N ν̄ (+ c.c.)            O_LNLℓ^μμ, Eq. (11)
+========== ====================================== ======================= ===============
+
+The SMEFT operators act through the WEFT couplings ε^{μ,V}_{αα}, ε^{μ,A}_{αα} of Eq. (3), mapped
+by Eq. (8) (:meth:`EFTModel.channels`); the cross sections are in :mod:`mucast.processes.eft`.
+"""
+
+from __future__ import annotations
+
+import cmath
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from mucast.exceptions import InputError, UnknownNameError
+from mucast.processes import conventions as _conv
+from mucast.units import GeV
+
+#: nature of N for eN_22/LN_22: "dirac" (vector current N̄γN, seed 000), "dirac_R" (only N_R in
+#: the current, as in νSMEFT with a Dirac N), "majorana" (see eft_coefficients)
+N_TYPES = ("dirac", "dirac_R", "majorana")
+
+SMEFT_OPERATORS = ("ll_2222", "ll_2233", "le_2222", "le_3322")
+NUSMEFT_OPERATORS = ("eN_22", "LN_22", "LNLe_2222")
+OPERATORS = SMEFT_OPERATORS + NUSMEFT_OPERATORS
+
+#: human-readable names used in tables and plots
+LATEX = {
+    "ll_2222": r"$[c_{LL}]_{\mu\mu\mu\mu}/v^2$",
+    "ll_2233": r"$[c_{LL}]_{\mu\mu\tau\tau}/v^2$",
+    "le_2222": r"$[c_{L\ell}]_{\mu\mu\mu\mu}/v^2$",
+    "le_3322": r"$[c_{L\ell}]_{\tau\tau\mu\mu}/v^2$",
+    "eN_22": r"$C_{\mu\mu}/\Lambda^2$",
+    "LN_22": r"$C_{LN}^{\mu}/\Lambda^2$",
+    "LNLe_2222": r"$C_{LNL\ell}^{\mu\mu}/\Lambda^2$",
+}
+
+# SMEFT flavour content: operator -> (neutrino flavour alpha, which Warsaw class)
+_SMEFT_MAP = {"ll_2222": ("mu", "ll"), "ll_2233": ("tau", "ll"),
+              "le_2222": ("mu", "le"), "le_3322": ("tau", "le")}
+
+
+def check_operator(name: str) -> str:
+    """Return ``name`` if it is a known operator (WCxf name), else UnknownNameError."""
+    if name not in OPERATORS:
+        raise UnknownNameError(f"unknown operator {name!r}; known: {', '.join(OPERATORS)}")
+    return name
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One incoherent contribution: a Lorentz structure, its |coupling|² weight [1/energy⁴] and
+    the masses of the two invisible fermions."""
+
+    structure: str
+    weight: float
+    m1: float
+    m2: float
+
+    @property
+    def threshold(self) -> float:
+        return self.m1 + self.m2
+
+
+@dataclass(frozen=True)
+class EFTModel:
+    """A set of operator coefficients (inverse energy², hepunits) and the HNL mass.
+
+    Example
+    -------
+    >>> from mucast.units import GeV
+    >>> m = EFTModel({"ll_2233": 1e-2 / GeV**2})
+    >>> [c.structure for c in m.channels()]
+    ['V', 'A']
+    """
+
+    coefficients: dict
+    m_N: float = 0.0
+    n_type: str = "dirac"
+
+    def __post_init__(self):
+        if not isinstance(self.coefficients, Mapping):  # issue 6: a list gave AttributeError
+            raise InputError(f"coefficients must be a mapping {{operator: value}}, got {self.coefficients!r}")
+        if not self.coefficients:
+            raise InputError("EFTModel needs at least one coefficient")
+        for k, v in self.coefficients.items():
+            check_operator(k)
+            if isinstance(v, bool) or not isinstance(v, numbers.Number) or not cmath.isfinite(v):
+                raise InputError(f"coefficient {k} must be a finite number (GeV^-2 in hepunits), got {v!r}")
+            if not math.isfinite(abs(v) * abs(v) * 4.0):  # issue 6: |C|² overflowed (OverflowError)
+                raise InputError(f"coefficient {k} = {v!r} is too large: |C|² overflows a double")
+        if isinstance(self.m_N, bool) or not isinstance(self.m_N, numbers.Real):  # issue 6: TypeError
+            raise InputError(f"m_N must be a number (an energy), got {self.m_N!r}")
+        if not (math.isfinite(self.m_N) and self.m_N >= 0):
+            raise InputError(f"m_N must be >= 0, got {self.m_N / GeV} GeV")
+        nu = [k for k in self.coefficients if k in NUSMEFT_OPERATORS and self.coefficients[k] != 0]
+        if self.m_N > 0 and not nu:
+            # one rule for every entry point (bound, xsec, yield, generate, API): a mass for a
+            # particle the model does not have is an error, never silently ignored
+            raise InputError(
+                f"m_N (--mN) applies to the νSMEFT operators {', '.join(NUSMEFT_OPERATORS)} only;"
+                f" {', '.join(self.coefficients)} produce(s) no N, so m_N must be 0, got"
+                f" {self.m_N / GeV:g} GeV")
+        if len(nu) > 1:
+            raise InputError(
+                "νSMEFT operators are treated one at a time (their interference is not computed,"
+                f" as in seed 000); got {', '.join(nu)}")
+        if self.n_type not in N_TYPES:
+            raise InputError(f"n_type must be one of {N_TYPES}, got {self.n_type!r}")
+
+    @classmethod
+    def single(cls, operator: str, value: float = 1.0 / GeV**2, m_N: float = 0.0) -> "EFTModel":
+        check_operator(operator)
+        return cls({operator: value}, m_N=m_N)
+
+    def channels(self, conventions=None) -> list[Channel]:
+        """Incoherent channels (structure, |coupling|², masses) for this model.
+
+        SMEFT (seed 000, Eq. 8, with the operator normalisation of docs/conventions.md):
+            ε^V_αα/v² = −(f_α C_ll + C_le)/2,   ε^A_αα/v² = −(f_α C_ll − C_le)/2,
+        f_τ = 1 and f_μ = ``conventions.ll_identical_factor`` (2 in the WCxf normalisation).
+        V–A interference vanishes after the neutrino phase-space integration.
+        """
+        conv = _conv.get(conventions)
+        out: list[Channel] = []
+        c = self.coefficients
+        for alpha, ll, le in (("mu", "ll_2222", "le_2222"), ("tau", "ll_2233", "le_3322")):
+            cll, cle = c.get(ll, 0.0), c.get(le, 0.0)
+            if cll == 0.0 and cle == 0.0:
+                continue
+            f = conv.ll_identical_factor if alpha == "mu" else 1.0
+            eps_v = -0.5 * (f * cll + cle)
+            eps_a = -0.5 * (f * cll - cle)
+            if eps_v:
+                out.append(Channel("V", abs(eps_v) ** 2, 0.0, 0.0))
+            if eps_a:
+                out.append(Channel("A", abs(eps_a) ** 2, 0.0, 0.0))
+        for name in NUSMEFT_OPERATORS:
+            v = c.get(name, 0.0)
+            if v:
+                m2 = self.m_N if name in ("eN_22", "LN_22") else 0.0
+                out.append(Channel(name, abs(v) ** 2, self.m_N, m2))
+        return out
+
+    def threshold(self) -> float:
+        ch = self.channels()
+        return min((c.threshold for c in ch), default=0.0)
