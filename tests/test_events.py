@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from mucast import events as E
+from mucast.events import densities as ED, kinematics as EK, pair_angles as EP
 from mucast.constants import M_MU
 from mucast.exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
 from mucast.processes import eft, traces, zprime
@@ -113,9 +114,9 @@ def test_vectorised_amplitude_equals_traces():
             ("LN", np.einsum("mij,jk->mik", traces.GAMMA, traces.PL), traces.GAMMA, mN)):
         k1, kk2, w = traces._pair_momenta(kin["k"], m1, m1, 6, 8)
         n = len(w)
-        A = E._muon_line(vert_mu, *(np.broadcast_to(kin[a], (n, 4)) for a in ("p", "q", "pp")),
+        A = EP._muon_line(vert_mu, *(np.broadcast_to(kin[a], (n, 4)) for a in ("p", "q", "pp")),
                          m_mu)
-        ours = float(np.sum(w * E._amp2(A, vert_pair, k1, kk2, m1, m1, False)))
+        ours = float(np.sum(w * EP._amp2(A, vert_pair, k1, kk2, m1, m1, False)))
         ref = traces.F_operator(op, x, u, k2, m_mu, m_N=m1)
         assert ours == pytest.approx(ref, rel=1e-10)
 
@@ -147,20 +148,20 @@ def test_quadratic_bound_is_an_upper_bound(coefs, mN, ntype):
     ev = E.generate_eft(model, 300, seed=2, decay=False)
     n = len(ev)
     idx = np.arange(n)
-    for g in E._channel_groups(model, conv):
-        st = E._pair_structure(g, model, conv)
-        frame = E._pair_frame(ev.x, ev.k, ev.u, st)
-        vals = np.stack([E._pair_density(frame, idx, np.broadcast_to(d, (n, 3)))
-                         for d in E._PROBES], 1)
-        coef_fit, bound_fit = E._quadratic_fit(vals)
-        coef, bound = E._pair_quadratic(ev.x, ev.k, ev.u, st, block=128)   # 3 blocks
+    for g in ED._channel_groups(model, conv):
+        st = EP._pair_structure(g, model, conv)
+        frame = EP._pair_frame(ev.x, ev.k, ev.u, st)
+        vals = np.stack([EP._pair_density(frame, idx, np.broadcast_to(d, (n, 3)))
+                         for d in EP._PROBES], 1)
+        coef_fit, bound_fit = EP._quadratic_fit(vals)
+        coef, bound = EP._pair_quadratic(ev.x, ev.k, ev.u, st, block=128)   # 3 blocks
         assert np.all(np.abs(coef - coef_fit) <= 1e-12 * bound[:, None])
         assert np.allclose(bound, bound_fit, rtol=1e-12, atol=0)
         for _ in range(3):
-            d = E._isotropic(n, rng)
-            f = E._pair_density(frame, idx, d)
-            quad = np.sum(E._basis(d) * coef, 1)
-            assert np.allclose(np.sum(E._basis(d) * coef_fit, 1), f, rtol=1e-8)
+            d = EK._isotropic(n, rng)
+            f = EP._pair_density(frame, idx, d)
+            quad = np.sum(EP._basis(d) * coef, 1)
+            assert np.allclose(np.sum(EP._basis(d) * coef_fit, 1), f, rtol=1e-8)
             assert np.all(np.abs(quad - f) <= 1e-12 * bound)
             assert np.all(f <= bound)
 
@@ -180,7 +181,7 @@ def test_sym3_eigmax_matches_lapack():
     Q[600:700] *= 1e-200
     Q[700:800] *= 1e200
     Q[800] = [[1e-30, 1, 0], [1, 1e30, 0], [0, 0, 1]]
-    lam = E._sym3_eigmax(*(Q[:, i, j] for i, j in ((0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2))))
+    lam = EP._sym3_eigmax(*(Q[:, i, j] for i, j in ((0, 0), (1, 1), (2, 2), (0, 1), (0, 2), (1, 2))))
     ref = np.linalg.eigvalsh(Q)[:, -1]
     scale = np.max(np.abs(Q.reshape(n, 9)), axis=1)
     assert np.all(np.abs(lam - ref) <= 1e-14 * scale)
@@ -200,12 +201,12 @@ def test_quadratic_proposals_reproduce_direct_sampler(model, kw, monkeypatch):
     method "direct"): the random stream is the same and |M|² agrees to ~1e-15, so no accept
     decision changes. The safety net ran (64 points per chunk) and found only rounding."""
     quad = E.generate_eft(model, 3000, seed=4, chunk_size=1500, **kw)
-    monkeypatch.setattr(E, "_PAIR_METHOD", "direct")
+    monkeypatch.setattr(EP, "_PAIR_METHOD", "direct")
     direct = E.generate_eft(model, 3000, seed=4, chunk_size=1500, **kw)
     for a, b in zip(_eft_arrays(quad), _eft_arrays(direct), strict=True):
         assert np.array_equal(a, b)
     assert quad.info["envelope_violations"] == direct.info["envelope_violations"] == 0
-    assert quad.info["pair_check_points"] == 2 * E._CHECK_EVENTS
+    assert quad.info["pair_check_points"] == 2 * EP._CHECK_EVENTS
     assert quad.info["pair_check_max_dev"] < 1e-12
     assert direct.info["pair_check_points"] == 0
 
@@ -213,7 +214,7 @@ def test_quadratic_proposals_reproduce_direct_sampler(model, kw, monkeypatch):
 def test_pair_safety_check_fires_on_a_wrong_quadratic(monkeypatch):
     """The safety net compares the quadratic with the explicit-spinor |M|²: a quadratic that is
     off by 1e-7 of its envelope in one coefficient (a bias far below any χ² test) raises."""
-    good = E._pair_quadratic
+    good = EP._pair_quadratic
 
     def wrong(x, k, u, struct, block=2048):
         coef, bound = good(x, k, u, struct, block)
@@ -221,7 +222,7 @@ def test_pair_safety_check_fires_on_a_wrong_quadratic(monkeypatch):
         coef[:, 3] += 1e-7 * bound                   # c·n along e3
         return coef, bound
 
-    monkeypatch.setattr(E, "_pair_quadratic", wrong)
+    monkeypatch.setattr(EP, "_pair_quadratic", wrong)
     with pytest.raises(RuntimeError, match="differs from the direct spinor evaluation"):
         E.generate_eft("ll_2233", 1000, seed=1)
     with pytest.raises(RuntimeError, match="differs from the direct spinor evaluation"):
@@ -231,13 +232,13 @@ def test_pair_safety_check_fires_on_a_wrong_quadratic(monkeypatch):
 def test_pair_envelope_violations_still_counted(monkeypatch):
     """A quadratic exceeding its envelope (impossible for the rigorous bound) is counted in
     info["envelope_violations"]: here the bound is halved on purpose."""
-    good = E._pair_quadratic
+    good = EP._pair_quadratic
 
     def low(x, k, u, struct, block=2048):
         coef, bound = good(x, k, u, struct, block)
         return coef, 0.5 * bound
 
-    monkeypatch.setattr(E, "_pair_quadratic", low)
+    monkeypatch.setattr(EP, "_pair_quadratic", low)
     ev = E.generate_eft("ll_2233", 2000, seed=1)
     assert ev.info["envelope_violations"] > 0
 
@@ -315,7 +316,7 @@ def test_lnle_vectorised_amplitude_equals_traces_F_lnle():
         kin = traces.ww_kinematics(x, u, k2, m_mu)
         k1, kk2, w = traces._pair_momenta(kin["k"], 0.0, mN, 6, 8)    # k1 = ν, kk2 = N̄
         n = len(w)
-        f = E._pair_amp2(E._LNLeStructure(mN * GeV),
+        f = EP._pair_amp2(EP._LNLeStructure(mN * GeV),
                          *(np.broadcast_to(kin[a], (n, 4)) for a in ("p", "q", "pp")), m_mu)
         ours = float(np.sum(w * f(np.arange(n), k1, kk2)))
         ref = traces.F_lnle(x, u, k2, m_mu, m_N=mN, form="direct")
@@ -331,18 +332,18 @@ def test_lnle_quadratic_fit_and_bound():
     rng = np.random.default_rng(0)
     mN = 0.3 * GeV
     ev = E.generate_eft("LNLe_2222", 200, seed=2, decay=False, m_N=mN)
-    st = E._pair_structure("LNLe_2222", eft.EFTModel({"LNLe_2222": 1 / GeV**2}, m_N=mN),
+    st = EP._pair_structure("LNLe_2222", eft.EFTModel({"LNLe_2222": 1 / GeV**2}, m_N=mN),
                            eft._conv.get(None))
-    assert E._pair_masses(st) == (0.0, mN)
-    frame = E._pair_frame(ev.x, ev.k, ev.u, st)
+    assert EP._pair_masses(st) == (0.0, mN)
+    frame = EP._pair_frame(ev.x, ev.k, ev.u, st)
     idx = np.arange(len(ev))
-    vals = np.stack([E._pair_density(frame, idx, np.broadcast_to(d, (len(ev), 3)))
-                     for d in E._PROBES], 1)
-    coef, bound = E._quadratic_fit(vals)
+    vals = np.stack([EP._pair_density(frame, idx, np.broadcast_to(d, (len(ev), 3)))
+                     for d in EP._PROBES], 1)
+    coef, bound = EP._quadratic_fit(vals)
     for _ in range(5):
-        d = E._isotropic(len(ev), rng)
-        f = E._pair_density(frame, idx, d)
-        assert np.allclose(np.sum(E._basis(d) * coef, 1), f, rtol=1e-8, atol=0)
+        d = EK._isotropic(len(ev), rng)
+        f = EP._pair_density(frame, idx, d)
+        assert np.allclose(np.sum(EP._basis(d) * coef, 1), f, rtol=1e-8, atol=0)
         assert np.all(f <= bound)
     # ∫dΩ (c0 + c·n + q_aa a² + q_bb b² + …) = 4π (c0 + (q_aa + q_bb)/3); ∫dΦ₂ = p*/(16π² √k²) ∫dΩ
     k2 = (ev.k / GeV) ** 2
@@ -357,9 +358,9 @@ def test_lnle_quadratic_fit_and_bound():
 def _lab_triad_coords(ev):
     """Direction of d1 in the pair rest frame, in the triad the sampler uses (e3 ∥ beam muon,
     e2 ∥ p × p′, seen from the pair rest frame)."""
-    nd = E._to_rest(ev.d1, ev.system)[:, 1:]
+    nd = EK._to_rest(ev.d1, ev.system)[:, 1:]
     nd /= np.linalg.norm(nd, axis=1, keepdims=True)
-    e1, e2, e3 = E._triad(np.broadcast_to(ev.beam, (len(ev), 4)), ev.mu, ev.system)
+    e1, e2, e3 = EK._triad(np.broadcast_to(ev.beam, (len(ev), 4)), ev.mu, ev.system)
     return np.stack([np.sum(nd * e, 1) for e in (e1, e2, e3)], 1)
 
 
@@ -380,12 +381,12 @@ def test_lnle_pair_angles_follow_exact_amplitude():
     assert set(ev.pdg["d1_array"]) == {E.PDG_IDS["numu"]}
     assert set(ev.pdg["d2_array"]) == {-E.PDG_IDS["N"]}
 
-    st = E._pair_structure("LNLe_2222", eft.EFTModel({"LNLe_2222": 1 / GeV**2}, m_N=mN),
+    st = EP._pair_structure("LNLe_2222", eft.EFTModel({"LNLe_2222": 1 / GeV**2}, m_N=mN),
                            eft._conv.get(None))
-    frame = E._pair_frame(ev.x, ev.k, ev.u, st)
+    frame = EP._pair_frame(ev.x, ev.k, ev.u, st)
     idx = np.arange(len(ev))
-    coef, _ = E._quadratic_fit(np.stack(
-        [E._pair_density(frame, idx, np.broadcast_to(d, (len(ev), 3))) for d in E._PROBES], 1))
+    coef, _ = EP._quadratic_fit(np.stack(
+        [EP._pair_density(frame, idx, np.broadcast_to(d, (len(ev), 3))) for d in EP._PROBES], 1))
     c0, ca, cc, qaa, qbb = coef[:, 0], coef[:, 1], coef[:, 3], coef[:, 4], coef[:, 5]
     obs = _lab_triad_coords(ev)
     edges = np.linspace(-1.0, 1.0, 21)

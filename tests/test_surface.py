@@ -12,6 +12,7 @@ import pytest
 
 from mucast.events import files as event_io
 from mucast import events
+from mucast.events import sample as ES
 from mucast.inference import stats
 from mucast.cli.common import iter_parsers
 from mucast.cli import build_parser, main
@@ -126,7 +127,7 @@ def test_chunk_seeds_are_made_lazily_and_reproduce_spawn():
     # all children (10^6 chunks for 2e11 events)
     import numpy as np
     kids = np.random.SeedSequence(42).spawn(3)
-    lazy = [rng for rng, _ in events._chunks(42, 3000, 1000)]
+    lazy = [rng for rng, _ in ES._chunks(42, 3000, 1000)]
     for k, (rng) in zip(kids, lazy, strict=True):
         assert np.random.default_rng(k).random() == rng.random()
 

@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "validation"))
 import zprime_ww_reference as ww  # noqa: E402
 
 from mucast.processes import conventions as conv  # noqa: E402
-from mucast import experiments
+from mucast import experiments  # noqa: E402
 from mucast.processes import eft  # noqa: E402
 from mucast.models.eft import EFTModel  # noqa: E402
 from mucast.processes.eft_etl import (  # noqa: E402

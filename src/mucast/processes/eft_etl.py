@@ -107,6 +107,7 @@ from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError
 from mucast.processes.flux import form_factor_squared
 from mucast.processes import traces as _tr
+from mucast.processes.dirac import spinors_v_z as _v_spinors
 from mucast.processes import zprime_etl as _z
 from mucast.models.eft import EFTModel
 from mucast.processes.eft import check_energy
@@ -206,15 +207,6 @@ def _pair_momenta(K, k, m1, m2, rule):
 # ----------------------------------------------------------------------------------------------
 # Spinors (Dirac representation, spin along z as zprime_etl._u_spinors)
 # ----------------------------------------------------------------------------------------------
-def _v_spinors(p3, energy, mass):
-    """v_s(p), s = 1, 2: (σ⃗·p⃗ η/√(E+m), √(E+m) η), η = unit 2-spinors; Σ_s v v̄ = p̸ − m
-    (v̄v = −2m). Shape (..., 4, 2)."""
-    p3 = np.asarray(p3, dtype=float)
-    sig_p = np.einsum("...i,ijk->...jk", p3, np.array(_z._PAULI))
-    epm = np.sqrt(energy + mass)[..., None, None]
-    lower = np.broadcast_to(epm * _z._I2, sig_p.shape)
-    return np.concatenate([sig_p / epm, lower], axis=-2)
-
 
 def _muon_pieces(kin, current):
     """u(p) (…,4,2), ū(p') (…,2,4) and the photon-dressed legs b̃ = (p̸−Δ̸+m)c̸u/s̃ (…,4,2),

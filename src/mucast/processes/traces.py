@@ -69,29 +69,15 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------------------
-# Dirac algebra (Dirac representation)
+# Dirac algebra: the package's one implementation (mucast.processes.dirac)
 # --------------------------------------------------------------------------------------------
-METRIC = np.diag([1.0, -1.0, -1.0, -1.0])
-_I2 = np.eye(2, dtype=complex)
-_Z2 = np.zeros((2, 2), dtype=complex)
-_SIGMA = np.array(
-    [[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex
-)
-GAMMA = np.array(
-    [np.block([[_I2, _Z2], [_Z2, -_I2]])]
-    + [np.block([[_Z2, s], [-s, _Z2]]) for s in _SIGMA]
-)
-GAMMA5 = 1j * GAMMA[0] @ GAMMA[1] @ GAMMA[2] @ GAMMA[3]
-ONE4 = np.eye(4, dtype=complex)
-PL = 0.5 * (ONE4 - GAMMA5)
-PR = 0.5 * (ONE4 + GAMMA5)
-# sigma^{mu nu} = (i/2)[gamma^mu, gamma^nu], stored as [mu, nu, 4, 4]
-SIGMA_MUNU = 0.5j * (
-    np.einsum("aij,bjk->abik", GAMMA, GAMMA) - np.einsum("bij,ajk->abik", GAMMA, GAMMA)
-)
-# charge-conjugation matrix C = i gamma^2 gamma^0 (Dirac rep.): C gamma^T C^-1 = -gamma
-CMAT = 1j * GAMMA[2] @ GAMMA[0]
-CMAT_INV = np.linalg.inv(CMAT)
+from mucast.processes.dirac import (CMAT, CMAT_INV, GAMMA, GAMMA5, METRIC, ONE4, PL, PR,  # noqa: E402,F401
+                                    SIGMA_MUNU)
+from mucast.processes.dirac import bar as _bar  # noqa: E402,F401
+from mucast.processes.dirac import dot as _dot  # noqa: E402,F401
+from mucast.processes.dirac import slash as _slash  # noqa: E402,F401
+from mucast.processes.dirac import spinors_u, spinors_v  # noqa: E402,F401
+from mucast.processes.dirac import majorana_vertex as _majorana_vertex  # noqa: E402,F401
 
 #: F_Zprime / B_ww; B is the 1/4 spin/polarisation-averaged |A(gamma mu -> mu Z')|^2.
 K_NORM = 4.0
@@ -99,60 +85,9 @@ K_NORM = 4.0
 OPERATORS = ("V", "A", "eN", "LN", "LNLe")
 
 
-def _slash(p: np.ndarray) -> np.ndarray:
-    """p-slash for p[..., 4] (upper index) -> [..., 4, 4]."""
-    p_low = p * np.array([1.0, -1.0, -1.0, -1.0])
-    return np.einsum("...m,mij->...ij", p_low.astype(complex), GAMMA)
-
-
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a[..., 0] * b[..., 0] - np.sum(a[..., 1:] * b[..., 1:], axis=-1)
-
-
-def _bar(spinor: np.ndarray) -> np.ndarray:
-    """Dirac adjoint as a row vector: psi^dagger gamma^0 (acts on the last axis)."""
-    return np.conj(spinor) @ GAMMA[0]
-
-
 # --------------------------------------------------------------------------------------------
 # Spinors
 # --------------------------------------------------------------------------------------------
-def _two_spinors(p3: np.ndarray) -> np.ndarray:
-    """Helicity 2-spinors chi_{+,-}(p-hat) -> [..., 2(h), 2]."""
-    pabs = np.linalg.norm(p3, axis=-1)
-    safe = np.where(pabs > 0, pabs, 1.0)
-    cth = np.clip(np.where(pabs > 0, p3[..., 2] / safe, 1.0), -1.0, 1.0)
-    th = np.arccos(cth)
-    ph = np.arctan2(p3[..., 1], p3[..., 0])
-    c, s, e = np.cos(th / 2), np.sin(th / 2), np.exp(1j * ph)
-    chi_p = np.stack([c + 0j, e * s], axis=-1)
-    chi_m = np.stack([-np.conj(e) * s, c + 0j], axis=-1)
-    return np.stack([chi_p, chi_m], axis=-2)
-
-
-def spinors_u(p: np.ndarray, m: float) -> np.ndarray:
-    """Positive-energy helicity spinors u(p, h), h = +,-, shape [..., 2, 4].
-
-    Normalisation ubar u = 2m;  sum_h u ubar = pslash + m (massless allowed).
-    """
-    p = np.asarray(p, dtype=float)
-    chi = _two_spinors(p[..., 1:])
-    epm = np.sqrt(p[..., 0] + m)[..., None, None]
-    sp = np.einsum("...k,kij->...ij", p[..., 1:].astype(complex), _SIGMA)  # sigma.p
-    lower = np.einsum("...ij,...hj->...hi", sp, chi) / epm
-    return np.concatenate([epm * chi, lower], axis=-1)
-
-
-def spinors_v(p: np.ndarray, m: float) -> np.ndarray:
-    """Negative-energy spinors v(p, h), shape [..., 2, 4];  sum_h v vbar = pslash - m."""
-    p = np.asarray(p, dtype=float)
-    eta = _two_spinors(p[..., 1:])[..., ::-1, :]
-    epm = np.sqrt(p[..., 0] + m)[..., None, None]
-    sp = np.einsum("...k,kij->...ij", p[..., 1:].astype(complex), _SIGMA)
-    upper = np.einsum("...ij,...hj->...hi", sp, eta) / epm
-    return np.concatenate([upper, epm * eta], axis=-1)
-
-
 # --------------------------------------------------------------------------------------------
 # Kinematics
 # --------------------------------------------------------------------------------------------
@@ -298,14 +233,6 @@ def _vector_vertices(chiral: np.ndarray | None) -> np.ndarray:
     return GAMMA if chiral is None else np.einsum("mij,jk->mik", GAMMA, chiral)
 
 
-def _majorana_vertex(vertices: np.ndarray) -> np.ndarray:
-    """Feynman-rule vertex of a Majorana bilinear psibar G psi:  G + C G^T C^-1.
-
-    Follows from the Majorana flip psibar G psi = psibar (C G^T C^-1) psi (anticommuting fields)
-    and the two Wick contractions of <N N| psibar G psi |0>.  For G = gamma^mu it vanishes; for
-    G = gamma^mu P_R it equals gamma^mu gamma5.
-    """
-    return vertices + np.einsum("ij,mkj,kl->mil", CMAT, vertices, CMAT_INV)
 
 
 def _pair_currents(vertices, k1, k2, m1, m2, majorana=False):

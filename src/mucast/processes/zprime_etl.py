@@ -76,41 +76,16 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------------------------
-# Dirac algebra (Dirac representation, metric +,-,-,-)
+# Dirac algebra: mucast.processes.dirac (Dirac representation, metric +,-,-,-)
 # ----------------------------------------------------------------------------------------------
+from mucast.processes.dirac import GAMMA, PAULI  # noqa: E402,F401
+from mucast.processes.dirac import LOWER as _METRIC  # noqa: E402,F401
+from mucast.processes.dirac import slash as _slash  # noqa: E402
+from mucast.processes.dirac import spinors_u_z as _u_spinors  # noqa: E402
+from mucast.processes.dirac import ubar_z as _ubar  # noqa: E402
+
+_PAULI = tuple(PAULI)
 _I2 = np.eye(2, dtype=complex)
-_Z2 = np.zeros((2, 2), dtype=complex)
-_PAULI = (
-    np.array([[0, 1], [1, 0]], dtype=complex),
-    np.array([[0, -1j], [1j, 0]], dtype=complex),
-    np.array([[1, 0], [0, -1]], dtype=complex),
-)
-#: gamma^mu, mu = 0..3, shape (4, 4, 4)
-GAMMA = np.array(
-    [np.block([[_I2, _Z2], [_Z2, -_I2]])]
-    + [np.block([[_Z2, s], [-s, _Z2]]) for s in _PAULI]
-)
-_METRIC = np.array([1.0, -1.0, -1.0, -1.0])
-
-
-def _slash(a):
-    """a̸ = γ^μ a_μ for a (..., 4) array of contravariant 4-vectors → (..., 4, 4)."""
-    return np.einsum("...m,mij->...ij", a * _METRIC, GAMMA)
-
-
-def _u_spinors(p3, energy, mass):
-    """Dirac spinors u_s(p), s = ↑, ↓ along z, normalised ūu = 2m. Returns (..., 4, 2)."""
-    p3 = np.asarray(p3, dtype=float)
-    sig_p = np.einsum("...i,ijk->...jk", p3, np.array(_PAULI))  # (..., 2, 2)
-    epm = np.sqrt(energy + mass)[..., None, None]
-    upper = np.broadcast_to(epm * _I2, sig_p.shape)
-    lower = sig_p / epm
-    return np.concatenate([upper, lower], axis=-2)
-
-
-def _ubar(u):
-    """ū = u† γ⁰ for u of shape (..., 4, 2) → (..., 2, 4)."""
-    return np.swapaxes(u.conj(), -1, -2) @ GAMMA[0]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""Layer 3: the differential cross sections the sampler draws from — dσ/dx dũ (Z′) and
+dσ/dx dk² dũ (EFT pair), point by point, from the same ũ integrands as the quadrature
+(mucast.processes.production, mucast.processes.eft).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from mucast.constants import M_MU
+from mucast.processes.flux import photon_flux
+from mucast.processes.kinematics import t_min as _t_min
+from mucast.processes import eft as _eft
+
+
+
+# ----------------------------------------------------------------------------------------------
+# the densities (natural units; hepunits energies)
+# ----------------------------------------------------------------------------------------------
+def _x_hi(energy):
+    return 1.0 - M_MU / energy
+
+
+def _s_limits(x, k2, energy, theta_max):
+    u_max = -k2 * (1.0 - x) / x - M_MU**2 * x
+    u_min = u_max - energy**2 * theta_max**2 * x
+    return np.log(-u_max), np.log(-u_min)
+
+
+def _pointwise_I(x, k2, au, energy, target, t_max_choice):
+    """The ũ-integrands of eft._u_integrals at one point: χ(−1)^(n+1)|ũ|^(−n), n = 0..3."""
+    tmn = _t_min(au, x, energy)
+    tmx = energy**2 if t_max_choice == "E2" else M_MU**2 + k2
+    chi = photon_flux(tmn, tmx, target.Z, target.t_a, target.t_d)
+    inv = 1.0 / au
+    return np.stack([-chi, chi * inv, -chi * inv**2, chi * inv**3])
+
+
+def _map_xs(k, z, w, energy, theta_max):
+    """(k, z, w) → (x, s = ln|ũ|) and the Jacobian (x_hi − x_lo)(s_hi − s_lo)."""
+    x_lo = k / energy
+    dx = _x_hi(energy) - x_lo
+    x = x_lo + z * dx
+    s_lo, s_hi = _s_limits(x, k * k, energy, theta_max)
+    return x, s_lo + w * (s_hi - s_lo), dx * (s_hi - s_lo)
+
+
+def _zprime_density_xs(x, s, m, energy, target, alpha, t_max):
+    """dσ/(g² dx ds) for the Z′ [natural units, 1/energy²], s = ln(−ũ)."""
+    m2 = m * m
+    au = np.exp(s)
+    I = _pointwise_I(x, m2, au, energy, target, t_max)
+    a = m2 + 2.0 * M_MU**2
+    wq = m2 * (1.0 - x) + M_MU**2 * x * x
+    U = 2.0 * (2.0 - 2.0 * x + x * x) / (1.0 - x) * I[1] + 4.0 * a * (x * I[2] + wq * I[3])
+    kin = (1.0 - x) / x * np.sqrt(np.maximum(x * x - m2 / energy**2, 0.0))
+    return alpha**2 / (4.0 * math.pi) * kin * U
+
+
+def _eft_group_densities(model, conv, x, k, s, energy, target):
+    """dσ/dx dk² ds per incoherent group of channels (dict key → array), natural units."""
+    k2 = k * k
+    au = np.exp(s)
+    I = _pointwise_I(x, k2, au, energy, target, conv.t_max)
+    kin = (1.0 - x) / x * np.sqrt(np.maximum(x * x - k2 / energy**2, 0.0))
+    out = {}
+    for key, chans in _channel_groups(model, conv).items():
+        tot = np.zeros_like(x)
+        for ch in chans:
+            above = k > ch.threshold
+            if not np.any(above):
+                continue
+            kc = np.where(above, k, 2.0 * ch.threshold + 1.0)
+            beta = np.where(above, _eft.beta_factor(ch.structure, kc, model.m_N, conv), 0.0)
+            csum = np.zeros_like(x)
+            for ffun, cfun in _eft._terms(ch.structure, conv, model.n_type):
+                csum += _eft.mass_factor(ffun, kc, model.m_N) * _eft._combine(cfun, x, k2, I)
+            tot += ch.weight * beta * csum
+        out[key] = _eft._prefactor(conv) * kin * tot
+    return out
+
+
+def _channel_groups(model, conv):
+    """Channels grouped by final state: SMEFT V and A of one neutrino flavour interfere in the
+    angles and share a final state (key 'mu' or 'tau'); a νSMEFT operator is its own group."""
+    groups: dict = {}
+    c = model.coefficients
+    chans = model.channels(conv)
+    i = 0
+    for alpha, ll, le in (("mu", "ll_2222", "le_2222"), ("tau", "ll_2233", "le_3322")):
+        if c.get(ll, 0.0) == 0.0 and c.get(le, 0.0) == 0.0:
+            continue
+        f = conv.ll_identical_factor if alpha == "mu" else 1.0
+        n = int(bool(-0.5 * (f * c.get(ll, 0.0) + c.get(le, 0.0)))) + int(
+            bool(-0.5 * (f * c.get(ll, 0.0) - c.get(le, 0.0))))
+        groups[alpha] = chans[i:i + n]
+        i += n
+    for ch in chans[i:]:
+        groups[ch.structure] = [ch]
+    return groups
+
+
+def _smeft_eps(model, conv, alpha):
+    c = model.coefficients
+    ll, le = ("ll_2222", "le_2222") if alpha == "mu" else ("ll_2233", "le_3322")
+    f = conv.ll_identical_factor if alpha == "mu" else 1.0
+    cll, cle = c.get(ll, 0.0), c.get(le, 0.0)
+    return -0.5 * (f * cll + cle), -0.5 * (f * cll - cle)
