@@ -17,10 +17,10 @@ import time
 import numpy as np
 from scipy.integrate import quad
 
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
 from mucast.constants import ALPHA, M_MU
 from mucast.processes.flux import photon_flux
-from mucast.processes import zprime
+from mucast.processes import production as zprime
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, natural_to_area
 
@@ -52,11 +52,11 @@ def sigma_quad(m, x_min=0.5, theta_max=0.1, g=1.0):
 
 def main():
     masses = np.geomspace(1 * MeV, 3 * GeV, N_POINTS)
-    zl.coupling_limit_scan(masses[:3], "2022")            # load tables, pyhf N_up (cached)
+    zl.coupling_limit_scan("lmu-ltau", masses[:3], "2022")            # load tables, pyhf N_up (cached)
     reps = 5
     t0 = time.perf_counter()
     for _ in range(reps):
-        r = zl.coupling_limit_scan(masses, "2022")
+        r = zl.coupling_limit_scan("lmu-ltau", masses, "2022")
     t_vec = (time.perf_counter() - t0) / reps
     sub = masses[:: N_POINTS // 5]
     t0 = time.perf_counter()

@@ -40,7 +40,7 @@ from mucast import experiments
 from mucast.models import gm2
 from mucast.experiments import published
 from mucast.inference import stats
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
 from mucast._io import atomic_write_text
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.models.eft import EFTModel
@@ -68,7 +68,7 @@ def table1_factors(ds: str, derived_exp) -> dict:
 def zprime_setup_scaled(derived_exp, factor):
     z = zl.setup(derived_exp)
     trig = tuple(zl.Trigger(t.name, t.mot, t.efficiency.scaled(factor)) for t in z.triggers)
-    return zl.ZprimeSetup(**{**z.__dict__, "triggers": trig})
+    return zl.SignalSetup(**{**z.__dict__, "triggers": trig})
 
 
 def crossing_factor(derived_2022):
@@ -78,10 +78,10 @@ def crossing_factor(derived_2022):
 
     def f(log_s):
         s = zprime_setup_scaled(derived_2022, float(np.exp(log_s)))
-        return np.log(zl.coupling_limit(CROSSING_MASS, s).coupling / g_band)
+        return np.log(zl.coupling_limit("lmu-ltau", CROSSING_MASS, s).coupling / g_band)
 
     s = float(np.exp(brentq(f, np.log(1e-3), np.log(cap), xtol=1e-12)))
-    g = zl.coupling_limit(CROSSING_MASS, zprime_setup_scaled(derived_2022, s)).coupling
+    g = zl.coupling_limit("lmu-ltau", CROSSING_MASS, zprime_setup_scaled(derived_2022, s)).coupling
     return s, g_band, g
 
 

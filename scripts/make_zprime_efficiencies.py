@@ -5,7 +5,7 @@
 Since mucast 0.2 the default tables come from the detector model (scripts/calibrate_derived.py);
 these stay selectable as `--acceptance approx`.
 
-What the tables mean (see mucast.inference.mediator_limits): ε^t(m) is the trigger × reconstruction ×
+What the tables mean (see mucast.inference.mediators): ε^t(m) is the trigger × reconstruction ×
 selection efficiency of trigger configuration t for signal events inside the kinematic signal
 region x = E_Z′/E ≥ 0.5 (p_out ≤ 80 GeV), *before* the 13% pile-up loss. The x cut and the
 pile-up loss are applied separately in the yield, so they are not in the tables.
@@ -16,7 +16,7 @@ public in tabulated form):
 * The trigger counters S4 and Sμ sit off the zero line *behind the MS2 magnet* (1.4 T·m), so a
   scattered muon fires them when MS2 bends it far enough: the bend 0.3·1.4 T·m/p_out grows as
   p_out = (1 − x)E falls. The trigger therefore prefers hard Z′ emission (x → 1), and since the
-  x spectrum hardens with m_Z′ (dσ/dx of mucast.processes.zprime), the efficiency rises with the
+  x spectrum hardens with m_Z′ (dσ/dx of mucast.processes.production), the efficiency rises with the
   mass — the behaviour seed 001 describes ("placements of S4 and Sμ optimised to compensate for
   the low signal yield at high masses"). We model the trigger acceptance as a smooth step in
   p_out, T_t(x) = 1/(1 + (p_out/p_t)^4), and average it over the signal-region spectrum:
@@ -55,9 +55,9 @@ from mucast import experiments
 from mucast.models import gm2
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.constants import M_MU
-from mucast.processes import zprime
+from mucast.processes import production as zprime
 from mucast.units import GeV, MeV
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "mucast" / "data" / "acceptance"
 
@@ -118,7 +118,7 @@ def tables_2022(p1, base, fx, spectrum):
 def setup_with(base, effs):
     trig = tuple(zl.Trigger(t.name, t.mot, AcceptanceTable(MASSES, e, ("m_GeV", "efficiency")))
                  for t, e in zip(base.triggers, effs, strict=True))
-    return zl.ZprimeSetup(**{**base.__dict__, "triggers": trig})
+    return zl.SignalSetup(**{**base.__dict__, "triggers": trig})
 
 
 def calibrate(base, fx, spectrum):
@@ -126,7 +126,7 @@ def calibrate(base, fx, spectrum):
 
     def f(log_p1):
         s = setup_with(base, tables_2022(np.exp(log_p1), base, fx, spectrum))
-        return np.log(zl.coupling_limit(CALIBRATION_MASS, s).coupling / g_band)
+        return np.log(zl.coupling_limit("lmu-ltau", CALIBRATION_MASS, s).coupling / g_band)
 
     p1 = float(np.exp(brentq(f, np.log(0.5 * GeV), np.log(150 * GeV), xtol=1e-10)))
     return p1, g_band
@@ -135,9 +135,9 @@ def calibrate(base, fx, spectrum):
 def base_setup(name):
     """The data set's Z' settings with placeholder efficiencies (the tables do not exist yet)."""
     exp = experiments.get(name)
-    z = exp.zprime
+    z = exp.mediator
     trig = tuple(zl.Trigger(t["name"], float(t["mot"]), None) for t in z["trigger"])
-    return zl.ZprimeSetup(
+    return zl.SignalSetup(
         name=exp.name, energy=exp.beam_energy, target=exp.target,
         nuclei_per_area=exp.target.nuclei_per_volume() * exp.thickness, triggers=trig,
         observed=exp.observed, background=float(z["background"]),
@@ -173,7 +173,7 @@ def main() -> int:
         " `python scripts/make_zprime_efficiencies.py` (see its docstring)",
         "definition: trigger x reconstruction x selection efficiency for signal events with"
         " x = E_Z'/E >= 0.5 (p_out <= 80 GeV), BEFORE the 13% pile-up loss; the x cut and the"
-        " pile-up loss are applied separately in mucast.inference.mediator_limits (no double counting)",
+        " pile-up loss are applied separately in mucast.inference.mediators (no double counting)",
         "shape: eps(m) = eps_sel * <T>(m), T = 1/(1 + (p_out/p_t)^4) averaged over the WW"
         " dsigma/dx of the signal region (trigger counters behind MS2 accept soft, strongly bent"
         " muons); linear fall in ln m above 1 GeV to 0.5 at 5 GeV (assumption); zero above 5 GeV",

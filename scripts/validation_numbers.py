@@ -20,7 +20,7 @@ import numpy as np
 from mucast import experiments
 from mucast.models import gm2
 from mucast.experiments import published
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
 from mucast.inference.limits import bound, smeft_plane, trident_combination
 from mucast.outputs.report import table1
 from mucast.units import GeV, MeV
@@ -54,15 +54,15 @@ def eft_numbers(ts: str) -> dict:
 def zprime_numbers(ts: str) -> dict:
     d = experiments.with_tables("2022", ts)
     out = {}
-    g40 = zl.coupling_limit(40 * MeV, d).coupling
+    g40 = zl.coupling_limit("lmu-ltau", 40 * MeV, d).coupling
     out["g_40MeV"] = g40
     out["g_band_40MeV"] = float(gm2.gm2_band([40 * MeV]).g_central[0])
     win = np.geomspace(7 * MeV, 38 * MeV, 8)
-    gw = zl.coupling_limit_scan(win, d).coupling
+    gw = zl.coupling_limit_scan("lmu-ltau", win, d).coupling
     out["window_7_38MeV"] = [float(gw.min()), float(gw.max())]
     out["window_above_band"] = bool(np.all(gw > gm2.gm2_band(win).g_central))
     ms = np.geomspace(41 * MeV, 3 * GeV, 240)
-    g = zl.coupling_limit_scan(ms, d).coupling
+    g = zl.coupling_limit_scan("lmu-ltau", ms, d).coupling
     below = g < gm2.gm2_band(ms).g_central
     out["below_band_from_GeV"] = float(ms[np.argmax(below)] / GeV) if below.any() else None
     out["below_band_to_GeV"] = (float(ms[len(below) - 1 - np.argmax(below[::-1])] / GeV)
@@ -70,9 +70,9 @@ def zprime_numbers(ts: str) -> dict:
     out["below_band_contiguous"] = bool(below.any() and below[np.argmax(below):
                                         len(below) - np.argmax(below[::-1])].all())
     for mm in (10, 100, 1000):
-        out[f"g_{mm}MeV"] = zl.coupling_limit(mm * MeV, d).coupling
+        out[f"g_{mm}MeV"] = zl.coupling_limit("lmu-ltau", mm * MeV, d).coupling
     mchi = np.array([5, 10, 20, 40]) * MeV
-    out["y_mchi_5_10_20_40MeV"] = zl.coupling_limit_scan(3 * mchi, d, model="dark").y.tolist()
+    out["y_mchi_5_10_20_40MeV"] = zl.coupling_limit_scan(zl.legacy_zprime_model("dark"), 3 * mchi, d).y.tolist()
     mf = np.geomspace(1 * MeV, 3 * GeV, 300)
     fe = zl.final_efficiency(mf, d)
     out["final_eff_peak"] = float(fe.max())

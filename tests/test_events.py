@@ -11,7 +11,8 @@ from mucast import events as E
 from mucast.events import densities as ED, kinematics as EK, pair_angles as EP
 from mucast.constants import M_MU
 from mucast.exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
-from mucast.processes import eft, traces, zprime
+from mucast.processes import eft, traces
+from mucast.processes import production as zprime
 from mucast.experiments.targets import Target
 from mucast.units import GeV
 

@@ -14,7 +14,7 @@ import pytest
 from mucast import experiments
 from mucast.models import gm2
 from mucast.inference import scans, yields
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.cli import main
 from mucast.processes.conventions import Conventions
@@ -22,7 +22,8 @@ from mucast.exceptions import (DataFileError, InputError, KinematicsError, Mucas
                                UnknownNameError)
 from mucast.inference.limits import bound
 from mucast.processes import eft
-from mucast.processes import zprime as Z
+from mucast.processes import production as Z
+from mucast.models.mediator import MediatorModel, get_model
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, cm
 
@@ -51,26 +52,41 @@ API_CASES = {
                                                                    160 * GeV, PB), InputError, "finite"),
     "scan: no masses": (lambda: scans.eft_mass_scan("LN_22", "2022", []), InputError, "at least one"),
     "scan: m_N = nan": (lambda: scans.eft_mass_scan("LN_22", "2022", [0.1 * GeV, NAN]), InputError, "finite"),
-    "zprime limit: cl = 0": (lambda: zl.coupling_limit(0.1 * GeV, cl=0.0), InputError, "cl"),
-    "zprime limit: cl = 1": (lambda: zl.coupling_limit(0.1 * GeV, cl=1), InputError, "cl"),
-    "zprime limit: mass = nan": (lambda: zl.coupling_limit(NAN), InputError, "mass"),
-    "zprime limit: dark m_chi >= m/2": (lambda: zl.coupling_limit(0.1 * GeV, model="dark", m_chi=0.05 * GeV),
-                                        KinematicsError, "m_chi"),
-    "zprime limit: dark m_chi = inf": (lambda: zl.coupling_limit(0.1 * GeV, model="dark", m_chi=INF),
-                                       KinematicsError, "m_chi"),
-    "zprime limit: vanilla with m_chi": (lambda: zl.coupling_limit(0.1 * GeV, m_chi=0.01 * GeV),
+    "zprime limit: cl = 0": (lambda: zl.coupling_limit("lmu-ltau", 0.1 * GeV, cl=0.0), InputError, "cl"),
+    "zprime limit: cl = 1": (lambda: zl.coupling_limit("lmu-ltau", 0.1 * GeV, cl=1), InputError, "cl"),
+    "zprime limit: mass = nan": (lambda: zl.coupling_limit("lmu-ltau", NAN), InputError, "mass"),
+    "zprime limit: mass < 0": (lambda: zl.coupling_limit("lmu-ltau", -0.1 * GeV), InputError, "mass"),
+    "zprime limit: mass beyond the beam": (lambda: zl.coupling_limit("lmu-ltau", 200 * GeV),
+                                           KinematicsError, "reach"),
+    "zprime limit: dark m_chi = inf": (lambda: zl.legacy_zprime_model("dark", m_chi=INF), InputError, "m_chi"),
+    # issue 11: m_chi beyond the beam's reach (m_chi >= m/2 is no longer an error: off shell)
+    "zprime limit: dark m_chi beyond the beam": (
+        lambda: zl.coupling_limit(zl.legacy_zprime_model("dark", m_chi=90 * GeV), 0.1 * GeV),
+        KinematicsError, "m_chi"),
+    "zprime limit: vanilla with m_chi": (lambda: zl.legacy_zprime_model("vanilla", m_chi=0.01 * GeV),
                                          InputError, "dark"),
-    "zprime limit: dark g_chi < 0": (lambda: zl.coupling_limit(0.1 * GeV, model="dark", g_chi=-0.05),
-                                     InputError, "g_chi"),
-    "zprime yield: coupling = nan": (lambda: zl.signal_yield(0.1 * GeV, NAN), InputError, "coupling"),
-    "zprime yield: dark m_chi >= m/2": (lambda: zl.signal_yield(0.1 * GeV, 1e-3, model="dark", m_chi=0.06 * GeV),
-                                        KinematicsError, "m_chi"),
+    "zprime limit: dark g_chi < 0": (lambda: zl.legacy_zprime_model("dark", g_chi=-0.05), InputError, "g_chi"),
+    "zprime yield: coupling = nan": (lambda: zl.signal_yield("lmu-ltau", 0.1 * GeV, NAN), InputError, "coupling"),
+    "zprime yield: coupling < 0": (lambda: zl.signal_yield("lmu-ltau", 0.1 * GeV, -1e-3), InputError, "coupling"),
     "zprime xsec: x_min = 1": (lambda: Z.cross_section(0.1 * GeV, 1e-3, x_min=1.0), InputError, "x_min"),
     "zprime xsec: x_min = nan": (lambda: Z.cross_section(0.1 * GeV, 1e-3, x_min=NAN), InputError, "x_min"),
     "zprime xsec: coupling 1e200": (lambda: Z.cross_section(0.1 * GeV, 1e200), InputError, "too large"),
     "zprime xsec: theta_max = nan": (lambda: Z.cross_section(0.1 * GeV, 1e-3, theta_max=NAN), InputError, "theta_max"),
-    "zprime Br: coupling = inf": (lambda: Z.branching_invisible(0.1 * GeV, INF), InputError, "coupling"),
-    "zprime width: mass = nan": (lambda: Z.total_width(NAN, 1e-3), InputError, "mass"),
+    "xsec: unknown spin": (lambda: Z.cross_section(0.1 * GeV, 1e-3, spin="tensor"), UnknownNameError, "spin"),
+    "model: unknown preset": (lambda: get_model("axion"), UnknownNameError, "presets"),
+    "model: coupling to a quark": (lambda: MediatorModel("x", "vector", {"mu": 1.0, "u": 1.0}),
+                                   InputError, "u"),
+    "model: scalar to neutrinos": (lambda: MediatorModel("x", "scalar", {"mu": 1.0, "nu_mu": 1.0}),
+                                   InputError, "neutrinos"),
+    "model: axial with scalar DM": (lambda: get_model("muon-axial").with_dark("scalar"), InputError, "axial"),
+    "model: pseudoscalar with scalar DM": (lambda: get_model("muon-pseudoscalar").with_dark("scalar"),
+                                           InputError, "pseudoscalar"),
+    "model: splitting for Dirac": (lambda: get_model("dark-photon").with_dark("dirac", splitting=0.1),
+                                   InputError, "splitting"),
+    "model: muon coupling nan": (lambda: MediatorModel("x", "vector", {"mu": NAN}), InputError, "mu"),
+    "model: width of nan mass": (lambda: get_model("lmu-ltau").total_width(NAN, 1e-3), InputError, "mass"),
+    "model: Br at infinite coupling": (lambda: get_model("lmu-ltau").branching_invisible(0.1 * GeV, INF),
+                                       InputError, "coupling"),
     "gm2: coupling 1e200": (lambda: gm2.delta_a_mu(0.1 * GeV, 1e200), InputError, "too large"),
     "gm2: mass = inf": (lambda: gm2.delta_a_mu(INF, 1e-3), InputError, "mass"),
     "gm2 band: no masses": (lambda: gm2.gm2_band([]), InputError, "at least one"),
@@ -219,8 +235,16 @@ CLI_CASES = {
     "cli: bound --mN nan": (["bound", "LN_22", "--mN", "nan"], "finite"),
     "cli: scan --points 0": (["scan", "LN_22", "--points", "0"], "--points must be"),
     "cli: limit zprime --cl 0": (["limit", "zprime", "--mass", "0.1", "--cl", "0"], "cl"),
-    "cli: limit zprime dark --m-chi m/2": (["limit", "zprime", "--model", "dark", "--mass", "0.1",
-                                            "--m-chi", "0.05"], "m_chi"),
+    "cli: limit zprime dark --m-chi 90": (["limit", "zprime", "--model", "dark", "--mass", "0.1",
+                                           "--m-chi", "90"], "m_chi"),
+    "cli: limit unknown model": (["limit", "axion", "--mass", "0.1"], "invalid choice"),
+    "cli: limit muon-axial --dm scalar": (["limit", "muon-axial", "--mass", "0.1", "--dm", "scalar"],
+                                          "axial"),
+    "cli: limit dark-photon --mass -1": (["limit", "dark-photon", "--mass", "-1"], "--mass"),
+    "cli: xsec muon-scalar --coupling inf": (["xsec", "muon-scalar", "--mass", "0.1", "--coupling", "inf"],
+                                             "--coupling must be finite"),
+    "cli: curve millicharge --mass-max 90": (["curve", "millicharge", "--mass-min", "0.01",
+                                             "--mass-max", "90", "--points", "3"], "m_chi"),
     "cli: limit zprime --mass nan": (["limit", "zprime", "--mass", "nan"], "finite"),
     "cli: xsec zprime --xmin 1": (["xsec", "zprime", "--mass", "0.1", "--coupling", "1e-3", "--xmin", "1"],
                                   "xmin"),
@@ -260,11 +284,11 @@ def test_number_of_malformed_inputs():
     n = (len(API_CASES) + len(TARGET_CASES) + len(EXP_CASES) + 2 + len(CSV_CASES) + 2
          + len(CLI_CASES) + 3)
     assert n >= 30
-    assert n == 92
+    assert n == 107
 
 
 def test_errors_are_value_errors():
     # generic callers catching ValueError still catch every mucast input error
     for err in (InputError, DataFileError, KinematicsError, UnknownNameError):
         assert issubclass(err, MucastError) and issubclass(err, ValueError)
-    assert math.isfinite(float(Z.branching_invisible(0.3 * GeV, 1e-3, "dark")))
+    assert math.isfinite(float(zl.legacy_zprime_model("dark").branching_invisible(0.3 * GeV, 1e-3)))

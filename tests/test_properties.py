@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mucast import experiments
-from mucast.models import gm2
 from mucast.inference import yields
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
+from mucast.models.mediator import ALLOWED_DM, PRESETS, get_model
 from mucast.constants import M_MU
 from mucast.integrate import Orders
 from mucast.inference.limits import bound
 from mucast.processes import eft
-from mucast.processes import zprime as Z
+from mucast.processes import production as Z
 from mucast.inference.scans import closing_mass
 from mucast.experiments.targets import Target
 from mucast.units import GeV, cm, cm3, g, keV
@@ -156,51 +156,66 @@ def test_zprime_cross_section_finite_and_exactly_quadratic(lm, le, z, lg, xmin, 
     assert finite(d) and np.all(d >= 0)
 
 
+LEGACY = ("vanilla", "dark")
+SM_PRESETS = [p for p in PRESETS if p != "millicharge"]
+
+
 @FAST
-@given(lm=log_mass, lg=log_coupling, model_=st.sampled_from(Z.MODELS),
-       chi_type=st.sampled_from(Z.CHI_TYPES), lgc=st.floats(math.log(1e-8), 0.0),
-       ratio=st.floats(0.0, 0.7))
-def test_widths_branching_and_g2_finite(lm, lg, model_, chi_type, lgc, ratio):
+@given(lm=log_mass, lg=log_coupling, preset=st.sampled_from(SM_PRESETS), dm=st.integers(0, 4),
+       lgc=st.floats(math.log(1e-8), 0.0), ratio=st.floats(0.0, 0.7))
+def test_widths_branching_and_g2_finite(lm, lg, preset, dm, lgc, ratio):
+    """Every preset, with no dark sector or any allowed one: Γ > 0, 0 < Br ≤ 1, Δa_μ finite with
+    the spin's sign, Δa_μ ∝ g² exactly."""
     m, gz = math.exp(lm), math.exp(lg)
-    kw = dict(g_chi=math.exp(lgc), m_chi=ratio * m, chi_type=chi_type) if model_ == "dark" else {}
-    gam = Z.total_width(m, gz, model_, **kw)
-    br = Z.branching_invisible(m, gz, model_, **kw)
-    da = gm2.delta_a_mu(m, gz)
+    model = get_model(preset)
+    allowed = ALLOWED_DM[model.spin]
+    if dm < len(allowed):
+        model = model.with_dark(allowed[dm], g_chi=math.exp(lgc), mass_ratio=max(ratio, 1e-6),
+                                splitting=0.1 if allowed[dm] == "pseudo-dirac" else None)
+    gam = float(model.total_width(m, gz))
+    br = float(model.branching_invisible(m, gz))
+    da = float(model.delta_a_mu(m, gz))
     assert finite(gam, br, da)
-    assert gam > 0 and 0 < br <= 1 and da > 0
-    assert gm2.delta_a_mu(m, 1.0) * gz**2 == pytest.approx(da, rel=1e-12)
-    if model_ == "vanilla":   # Br independent of g, Γ ∝ g²
-        assert br == pytest.approx(float(Z.branching_invisible(m, 1.0)), rel=1e-12)
-        assert gam == pytest.approx(float(Z.total_width(m, 1.0)) * gz**2, rel=1e-12)
+    assert gam >= 0 and 0 <= br <= 1     # Γ = 0 below every open channel
+    inv_open = (model.dark is None and model.has_invisible_channel) or (
+        model.dark is not None and float(model.dark.threshold(m)) < m) or preset == "lmu-ltau"
+    assert (br > 0) == inv_open
+    assert np.sign(da) == (1 if model.spin in ("vector", "scalar") else -1)
+    assert float(model.delta_a_mu(m, 1.0)) * gz**2 == pytest.approx(da, rel=1e-12)
+    if model.dark is None and preset == "lmu-ltau":   # Br independent of g, Γ ∝ g²
+        assert br == pytest.approx(float(model.branching_invisible(m, 1.0)), rel=1e-12)
+        assert gam == pytest.approx(float(model.total_width(m, 1.0)) * gz**2, rel=1e-12)
 
 
 @pytest.mark.parametrize("gz", [1e-300, 1e-8, 1.0, 1e100])
 def test_dark_branching_extreme_couplings(gz):
     """Br = 1 − Γ_vis/Γ_tot stays finite for couplings far outside the physics range (it was
     inf/inf = NaN for g = 1e200 before issue 6)."""
-    br = Z.branching_invisible(0.5 * GeV, gz, "dark")
+    br = zl.legacy_zprime_model("dark").branching_invisible(0.5 * GeV, gz)
     assert finite(br) and 0 < br <= 1
 
 
-@pytest.mark.parametrize("model_", Z.MODELS)
+@pytest.mark.parametrize("model_", LEGACY)
 def test_branching_and_limit_continuous_at_dimuon_threshold(model_):
     """Across m = 2 m_μ (Z′ → μμ opens): Br_inv and the coupling limit are continuous; the
     jump over 2 m_μ (1 ± ε) is O(√ε) (Γ_μμ ∝ √(1 − 4 m_μ²/m²))."""
     m0 = 2 * M_MU
+    model = zl.legacy_zprime_model(model_)
     for eps in (1e-6, 1e-10):
         lo, hi = m0 * (1 - eps), m0 * (1 + eps)
-        b_lo, b_hi = (float(Z.branching_invisible(x, 1e-3, model_)) for x in (lo, hi))
+        b_lo, b_hi = (float(model.branching_invisible(x, 1e-3)) for x in (lo, hi))
         assert abs(b_lo - b_hi) <= 5 * math.sqrt(eps)
-        r = zl.coupling_limit_scan(np.array([lo, hi]), "2022", model_)
+        r = zl.coupling_limit_scan(model, np.array([lo, hi]), "2022")
         assert finite(r.coupling)
         assert r.coupling[1] / r.coupling[0] - 1 == pytest.approx(0, abs=5 * math.sqrt(eps))
 
 
-@pytest.mark.parametrize("model_", Z.MODELS)
+@pytest.mark.parametrize("model_", LEGACY)
 def test_zprime_limit_monotonic_in_mot(model_):
     s = zl.setup("2022")
     masses = np.geomspace(0.01, 1.0, 5) * GeV
-    lim = [zl.coupling_limit_scan(masses, s.replace_mot(f), model_, "fc").coupling
+    model = zl.legacy_zprime_model(model_)
+    lim = [zl.coupling_limit_scan(model, masses, s.replace_mot(f), "fc").coupling
            for f in (0.1, 1.0, 10.0, 100.0)]
     assert finite(*lim)
     for a, b in pairwise(lim):

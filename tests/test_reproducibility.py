@@ -11,13 +11,13 @@ import mucast
 from mucast.inference import stats
 from mucast.inference import checkpoint, yields
 from mucast import experiments
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
 from mucast.cli import main
 from mucast.processes.conventions import Conventions
 from mucast.exceptions import DataFileError, InputError
 from mucast.inference.limits import bound
 from mucast.processes import eft
-from mucast.processes import zprime as Z
+from mucast.processes import production as Z
 from mucast.inference.scans import eft_mass_scan
 from mucast.units import GeV, MeV
 
@@ -37,6 +37,9 @@ def cli_json(capsys, argv):
     ["limit", "zprime", "--model", "dark", "--mass", "0.3", "--method", "fc", "--json"],
     ["xsec", "zprime", "--mass", "0.05", "--coupling", "1e-4", "--json"],
     ["gm2", "--mass", "0.02", "--coupling", "4e-4", "--json"],
+    ["limit", "muon-scalar", "--mass", "0.3", "--json"],
+    ["limit", "millicharge", "--mass", "0.05", "--json"],
+    ["gm2", "--model", "muon-pseudoscalar", "--mass", "0.1", "--coupling", "1e-3", "--json"],
 ])
 def test_cli_json_byte_identical(capsys, argv):
     first = cli_json(capsys, argv)
@@ -60,7 +63,8 @@ def test_results_record_version_and_inputs():
     assert y["coefficients_GeV-2"] == {"ll_2233": pytest.approx(1e-2)}
     assert y["inputs"]["experiment"]["name"] == "2023-24" and y["inputs"]["n_type"] == "dirac"
 
-    lim = zl.coupling_limit(0.2 * GeV, "2022", "dark", "fc", g_chi=0.1, theta_max=0.2).to_dict()
+    lim = zl.coupling_limit(zl.legacy_zprime_model("dark", g_chi=0.1), 0.2 * GeV, "2022", "fc",
+                            theta_max=0.2, label="dark").to_dict()
     assert lim["mucast_version"] == mucast.__version__
     assert lim["inputs"]["theta_max"] == 0.2 and lim["inputs"]["approx"] == "ww"
     assert lim["g_chi"] == 0.1 and lim["model"] == "dark" and lim["method"] == "fc"
@@ -76,15 +80,13 @@ def test_results_record_version_and_inputs():
 
 
 def test_seeded_monte_carlo_identical():
-    from mucast.constants import AMU
-    from mucast.processes import zprime_etl
-    kw = dict(neval=1000, seed=3, nitn=(2, 2))
-    r1 = zprime_etl.sigma_etl(100 * MeV, 1e-3, 160 * GeV, 82, 207.2, 207.2 * AMU, **kw)
-    r2 = zprime_etl.sigma_etl(100 * MeV, 1e-3, 160 * GeV, 82, 207.2, 207.2 * AMU, **kw)
+    from mucast.processes import exact
+    kw = dict(rtol=0.05, neval=1000, max_iterations=3)
+    r1 = exact.cross_section("scalar", 100 * MeV, 1e-3, 160 * GeV, "Pb", seed=3, **kw)
+    r2 = exact.cross_section("scalar", 100 * MeV, 1e-3, 160 * GeV, "Pb", seed=3, **kw)
     assert r1.value == r2.value and r1.uncertainty == r2.uncertainty
-    assert r1.to_dict() == r2.to_dict() and r1.to_dict()["seed"] == 3
-    r3 = zprime_etl.sigma_etl(100 * MeV, 1e-3, 160 * GeV, 82, 207.2, 207.2 * AMU,
-                              neval=1000, seed=4, nitn=(2, 2))
+    assert r1.to_dict()["seed"] == 3
+    r3 = exact.cross_section("scalar", 100 * MeV, 1e-3, 160 * GeV, "Pb", seed=4, **kw)
     assert r3.value != r1.value        # the seed is really used
 
 

@@ -29,8 +29,8 @@ def test_default_kappa_is_the_detector_model_shape():
 def test_zprime_default_is_the_approx_model():
     # issue 4 item 4 is not applied to the Z' (docs/detector_model.md §5): same tables
     for ds in ("2022", "2023-24", "future"):
-        a = experiments.with_tables(ds, "approx").zprime["trigger"]
-        s = experiments.get(ds).zprime["trigger"]
+        a = experiments.with_tables(ds, "approx").mediator["trigger"]
+        s = experiments.get(ds).mediator["trigger"]
         assert [t["efficiency"] for t in a] == [t["efficiency"] for t in s]
 
 

@@ -1,6 +1,6 @@
-"""Unit and property tests of mucast.processes.zprime (L_mu-L_tau Z' production and decays)."""
+"""Unit and property tests of the vector (L_mu-L_tau Z') production of mucast.processes.production
+(the widths and branching fractions are in tests/test_models.py)."""
 
-import math
 import sys
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import pytest
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.processes import eft, eft_coefficients as coef
-from mucast.processes import zprime as Z
+from mucast.processes import production as Z
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, picobarn
 
@@ -22,34 +22,8 @@ PB = Target.from_name("Pb")
 
 
 # ---------------------------------------------------------------------------------- decays
-def test_widths_closed_forms():
-    m, g = 300 * MeV, 1e-3
-    assert Z.width_neutrinos(m, g) == pytest.approx(2 * g**2 * m / (24 * math.pi), rel=1e-14)
-    r = (M_MU / m) ** 2
-    assert Z.width_leptons(m, g, "mu") == pytest.approx(
-        g**2 * m / (12 * math.pi) * (1 + 2 * r) * math.sqrt(1 - 4 * r), rel=1e-14)
-    assert Z.width_leptons(m, g, "tau") == 0.0
-    assert Z.width_leptons(3 * GeV, g, "tau") == 0 and Z.width_leptons(4 * GeV, g, "tau") > 0
-    assert float(Z.width_leptons(2 * M_MU * 0.999, g)) == 0.0
-    # far above threshold a charged lepton pair counts as two neutrino flavours
-    assert Z.width_leptons(1e3 * GeV, g) / Z.width_neutrinos(1e3 * GeV, g) == pytest.approx(1, 1e-6)
-    mc = 0.1 * GeV
-    rc = (mc / (3 * mc)) ** 2
-    assert Z.width_chi(3 * mc, 0.05, mc, "scalar") == pytest.approx(
-        0.05**2 * 3 * mc / (48 * math.pi) * (1 - 4 * rc) ** 1.5, rel=1e-14)
 
 
-def test_branching_fractions():
-    assert float(Z.branching_invisible(100 * MeV)) == 1.0
-    # between 2 m_mu and 2 m_tau: nu nu / (nu nu + mu mu) -> 1/2 far above 2 m_mu
-    assert float(Z.branching_invisible(1.5 * GeV)) == pytest.approx(0.5, abs=0.01)
-    assert float(Z.branching_invisible(100 * GeV)) == pytest.approx(1 / 3, abs=1e-3)
-    # vanilla: independent of g
-    assert Z.branching_invisible(1 * GeV, 1e-4) == pytest.approx(Z.branching_invisible(1 * GeV, 1e-1))
-    # dark, g_chi >> g: Br ~ 1 even above 2 m_mu; weak g dependence
-    b1 = float(Z.branching_invisible(1 * GeV, 1e-4, "dark"))
-    b2 = float(Z.branching_invisible(1 * GeV, 1e-2, "dark"))
-    assert 1 > b1 > b2 > 0.9 and b1 > 1 - 1e-4
 
 
 # ---------------------------------------------------------------------------------- WW
@@ -166,15 +140,6 @@ def test_input_errors(kw, err):
     assert str(exc.value)
 
 
-def test_unknown_model_and_chi_type():
-    with pytest.raises(UnknownNameError, match="model"):
-        Z.branching_invisible(100 * MeV, 1e-3, "hidden")
-    with pytest.raises(UnknownNameError, match="chi_type"):
-        Z.branching_invisible(100 * MeV, 1e-3, "dark", chi_type="majorana")
-    with pytest.raises(InputError, match="g_chi"):
-        Z.branching_invisible(100 * MeV, 1e-3, "dark", g_chi=-1.0)
-    with pytest.raises(InputError, match="mass"):
-        Z.branching_invisible(0.0)
 
 
 def test_etl_dispatch_small():

@@ -1,4 +1,5 @@
-"""Tests of mucast.inference.mediator_limits: Eq. (1) of seed 001, statistics, coupling limits, scans."""
+"""Tests of mucast.inference.mediators for seed 001's Z′: Eq. (1), statistics, coupling limits,
+scans, and the `limit zprime` CLI (mucast 0.2 interface)."""
 
 import json
 import math
@@ -9,10 +10,10 @@ import pytest
 from scipy.stats import norm
 
 from mucast.inference import stats
-from mucast.inference import mediator_limits as zl
+from mucast.inference import mediators as zl
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
-from mucast.processes import zprime as Z
+from mucast.processes import production as Z
 from mucast.units import GeV, MeV
 
 
@@ -43,64 +44,65 @@ def test_yield_formula_eq1():
     sig, _ = Z.cross_section_per_g2(np.array([m]), s.energy, s.target, "ww", 0.5)
     expect = sum(t.mot * float(t.efficiency(m)) for t in s.triggers) * (1 - 0.13) \
         * s.nuclei_per_area * sig[0] * g**2
-    y = zl.signal_yield(m, g)
+    y = zl.signal_yield("lmu-ltau", m, g)
     assert y.value == pytest.approx(expect, rel=1e-12)
-    assert zl.signal_yield(m, 2 * g).value / y.value == pytest.approx(4, rel=1e-12)
+    assert zl.signal_yield("lmu-ltau", m, 2 * g).value / y.value == pytest.approx(4, rel=1e-12)
 
 
 def test_cls_asymptotic_zero_events():
     """Asymptotic CLs for n = 0: q~ = 2 mu and q_A -> 2 mu as b -> 0, so CLs = 2(1 - Phi(sqrt(2 mu)))
     = 0.1 gives mu = Phi^-1(0.95)^2 / 2 = 1.353 (not the exact 2.30: asymptotics undercover)."""
-    tiny = zl.ZprimeSetup("t", 1.0, None, 1.0, (), 0, 1e-9, 0.0, 0.0, 0.0, 0.0, 0.5)
-    n_up = zl.events_upper_limit(tiny, "cls")
+    tiny = zl.SignalSetup("t", 1.0, None, 1.0, (), 0, 1e-9, 0.0, 0.0, 0.0, 0.0, 0.5)
+    n_up = zl.events_upper_limit(tiny, "cls-asymptotic")
     assert n_up == pytest.approx(norm.ppf(0.95) ** 2 / 2, rel=2e-3)
-    assert zl.events_upper_limit(tiny, "cls_exact") == pytest.approx(-math.log(0.1), rel=1e-9)
+    assert zl.events_upper_limit(tiny, "cls-exact") == pytest.approx(-math.log(0.1), rel=1e-9)
 
 
 def test_cls_vs_fc_2022():
-    cls = zl.events_upper_limit("2022", "cls")
+    cls = zl.events_upper_limit("2022", "cls-asymptotic")
     fc = zl.events_upper_limit("2022", "fc")
-    exact = zl.events_upper_limit("2022", "cls_exact")
+    exact = zl.events_upper_limit("2022", "cls-exact")
     assert cls == pytest.approx(1.442, abs=0.005)           # pyhf, b = 0.07 +- 0.03, 8% + 1%
     assert fc == pytest.approx(stats.feldman_cousins_upper_limit(0, 0.07), rel=1e-12)
     assert 2.3 < fc < 2.44 and exact == pytest.approx(2.3026, abs=1e-4)
-    g_cls = zl.coupling_limit(50 * MeV, method="cls").coupling
-    g_fc = zl.coupling_limit(50 * MeV, method="fc").coupling
+    g_cls = zl.coupling_limit("lmu-ltau", 50 * MeV, method="cls-asymptotic").coupling
+    g_fc = zl.coupling_limit("lmu-ltau", 50 * MeV, method="fc").coupling
     assert g_fc / g_cls == pytest.approx(math.sqrt(fc / cls), rel=1e-10)
 
 
 def test_pyhf_grows_with_observed_events():
     base = zl.setup("2022")
-    one = zl.ZprimeSetup(**{**base.__dict__, "observed": 2})
-    assert zl.events_upper_limit(one, "cls") > zl.events_upper_limit(base, "cls") + 1
+    one = zl.SignalSetup(**{**base.__dict__, "observed": 2})
+    assert zl.events_upper_limit(one, "cls-asymptotic") > zl.events_upper_limit(base, "cls-asymptotic") + 1
 
 
 def test_coupling_scales_as_inverse_sqrt_mot():
     s = zl.setup("2022")
-    g1 = zl.coupling_limit(30 * MeV, s).coupling
-    g2 = zl.coupling_limit(30 * MeV, s.replace_mot(16.0)).coupling
+    g1 = zl.coupling_limit("lmu-ltau", 30 * MeV, s).coupling
+    g2 = zl.coupling_limit("lmu-ltau", 30 * MeV, s.replace_mot(16.0)).coupling
     assert g1 / g2 == pytest.approx(4.0, rel=1e-12)
 
 
 def test_scan_speed_and_consistency():
     ms = np.geomspace(1 * MeV, 3 * GeV, 200)
-    zl.coupling_limit_scan(ms[:5], "2022")            # warm the caches (tables, pyhf limit)
+    zl.coupling_limit_scan("lmu-ltau", ms[:5], "2022")            # warm the caches (tables, pyhf limit)
     t = time.perf_counter()
-    r = zl.coupling_limit_scan(ms, "2022")
+    r = zl.coupling_limit_scan("lmu-ltau", ms, "2022")
     assert time.perf_counter() - t < 1.0
     assert np.all(r.valid)
-    single = zl.coupling_limit(ms[77], "2022")
+    single = zl.coupling_limit("lmu-ltau", ms[77], "2022")
     assert single.coupling == pytest.approx(r.coupling[77], rel=1e-12)
     json.dumps(r.to_dict())
 
 
 def test_dark_model_solves_weak_g_dependence():
     m = 600 * MeV
-    r = zl.coupling_limit(m, model="dark")
-    y = zl.signal_yield(m, r.coupling, model="dark")
+    dark = zl.legacy_zprime_model("dark")
+    r = zl.coupling_limit(dark, m)
+    y = zl.signal_yield(dark, m, r.coupling)
     assert y.value == pytest.approx(r.n_up, rel=1e-9)
     assert 0.99 < r.branching_invisible < 1
-    rv = zl.coupling_limit(m, model="vanilla")
+    rv = zl.coupling_limit("lmu-ltau", m)
     assert rv.coupling > r.coupling                     # vanilla Br_inv ~ 1/2 above 2 m_mu
     assert r.y == pytest.approx(zl.thermal_y(r.coupling), rel=1e-12)
     assert r.y == pytest.approx((0.05 * r.coupling) ** 2 / 81, rel=1e-12)
@@ -108,18 +110,20 @@ def test_dark_model_solves_weak_g_dependence():
 
 def test_errors():
     with pytest.raises(UnknownNameError, match="data set"):
-        zl.coupling_limit(0.1 * GeV, "2019")
+        zl.coupling_limit("lmu-ltau", 0.1 * GeV, "2019")
     with pytest.raises(UnknownNameError, match="model"):
-        zl.coupling_limit(0.1 * GeV, model="hidden")
+        zl.coupling_limit("hidden", 0.1 * GeV)
+    with pytest.raises(UnknownNameError, match="model"):
+        zl.legacy_zprime_model("hidden")
     with pytest.raises(UnknownNameError, match="method"):
-        zl.coupling_limit(0.1 * GeV, method="bayes")
+        zl.coupling_limit("lmu-ltau", 0.1 * GeV, method="bayes")
     with pytest.raises(InputError, match="mass"):
-        zl.coupling_limit(-0.1 * GeV)
+        zl.coupling_limit("lmu-ltau", -0.1 * GeV)
     with pytest.raises(KinematicsError, match="no signal efficiency"):
-        zl.coupling_limit(10 * GeV)
+        zl.coupling_limit("lmu-ltau", 10 * GeV)
     with pytest.raises(InputError, match="coupling"):
-        zl.signal_yield(0.1 * GeV, 0.0)
-    r = zl.coupling_limit_scan(np.array([0.1, 10.0]) * GeV)
+        zl.signal_yield("lmu-ltau", 0.1 * GeV, 0.0)
+    r = zl.coupling_limit_scan("lmu-ltau", np.array([0.1, 10.0]) * GeV)
     assert r.valid.tolist() == [True, False] and np.isinf(r.coupling[1])
 
 
@@ -129,7 +133,7 @@ def _parser():
     from mucast.cli import mediators as cli_zprime
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="command")
-    cli_zprime.add_xsec_zprime(sub.add_parser("xsec").add_subparsers(dest="process"))
+    cli_zprime.add_xsec(sub.add_parser("xsec").add_subparsers(dest="process"))
     cli_zprime.register(sub)
     return p
 

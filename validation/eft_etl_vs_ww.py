@@ -40,7 +40,7 @@ from mucast.processes.eft_etl import (  # noqa: E402
     dsigma_dx_dk2_etl,
     yield_integral_etl,
 )
-from mucast.processes.zprime_etl import dsigma_dx_etl  # noqa: E402
+from mucast.processes.exact import dsigma_dx_etl  # noqa: E402
 from mucast.experiments.targets import Target  # noqa: E402
 from mucast.units import GeV  # noqa: E402
 

@@ -33,7 +33,7 @@ from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError
 from mucast.processes import eft, traces
 from mucast.processes import eft_etl as E
-from mucast.processes import zprime_etl as Zp
+from mucast.processes import exact as Zp
 from mucast.models.eft import EFTModel
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, natural_to_area

@@ -341,8 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     common(e, dataset=False, stat=False)
     e.set_defaults(func=cmd_xsec_eft)
-    from mucast.cli import mediators as cli_zprime
-    cli_zprime.add_xsec_zprime(xs)
+    from mucast.cli import mediators
+    mediators.add_xsec(xs)
 
     s = sub.add_parser("yield", help="expected signal events for given coefficients")
     s.add_argument("--coef", action="append", metavar="NAME=VALUE",
@@ -353,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
-    cli_zprime.register(sub)
+    mediators.register(sub)
     from mucast.cli import events as cli_events
     cli_events.register(sub)      # generate {zprime,eft}, acceptance
 

@@ -1,86 +1,199 @@
-"""Layer 5: command-line entry points for the L_μ−L_τ Z′ (seed 001).
+"""Layer 5: command-line entry points for mediator models (issue 11; docs/models.md).
 
-Hooked into :mod:`mucast.cli` by the lead with::
+Commands (masses and energies in GeV, cross sections in pb; with ``--json`` one JSON object)::
 
-    from . import cli_zprime
-    cli_zprime.add_xsec_zprime(xs)      # inside the existing "xsec" group
-    cli_zprime.register(sub)            # adds "limit", "gm2", "plot"
+    mucast xsec MODEL --mass 0.1 --coupling 1e-3 [--xmin 0.5] [--theta-max 0.1] [--approx ww|etl]
+    mucast gm2 [--model MODEL] --mass 0.1 --coupling 1e-3
+    mucast limit MODEL (--dataset D | --experiment FILE) --mass 0.1 [--dm TYPE] [--g-chi G]
+                       [--m-chi GEV | --mass-ratio R] [--splitting D] [--production auto|...]
+    mucast curve MODEL ... --mass-min 0.001 --mass-max 5 --points 50 [--workers N |
+                       --scheduler ADDRESS] [--checkpoint FILE]
+    mucast plot limits MODEL [--dataset D ...] [--overlay FILE.csv ...] --out FIG
 
-Commands (energies/masses in GeV, cross sections in pb); with ``--json`` each prints exactly one
-JSON object. Bad input raises :class:`mucast.exceptions.MucastError` subclasses (exit code 2 in
-``mucast.cli.main``).
-
-    mucast xsec zprime --mass 0.1 --coupling 1e-3 [--energy 160] [--target Pb]
-                       [--approx ww|iww|etl] [--theta-max 0.1] [--xmin 0.5] --json
-    mucast limit zprime --dataset 2022 --model vanilla --mass 0.1
-                        [--method cls-asymptotic|cls-exact|fc|poisson] --json
-    mucast gm2 --mass 0.1 --coupling 1e-3 --json
-    mucast plot zprime --out fig4          # writes fig4.png and fig4.pdf
+MODEL is a preset (lmu-ltau, zprime, dark-photon, muon-scalar, muon-pseudoscalar, muon-axial,
+millicharge) or ``model FILE.toml`` (a user's model). ``--coupling`` is g_μ for the muon-philic
+models, ε for dark-photon and millicharge; for millicharge ``--mass`` is the mass of the
+millicharged particle (the mediator is the photon). ``limit zprime --model vanilla|dark`` keeps
+the mucast 0.2 interface and numbers.
 """
 
 from __future__ import annotations
 
-import argparse
+import math
 
 from mucast import __version__
-from mucast.cli.common import add_acceptance_option, add_method_option, emit, integer, number, with_acceptance
-from mucast.exceptions import InputError, MucastError
+from mucast.cli.common import (add_acceptance_option, add_method_option, emit, integer,
+                               literal_help, number, with_acceptance)
+from mucast.exceptions import InputError
 from mucast.units import GeV
 
-
-def _positive(name, v):
-    if not v > 0:
-        raise InputError(f"{name} must be > 0, got {v}")
-    return v
-
+#: presets and the legacy alias, in CLI order
+MODEL_COMMANDS = ("lmu-ltau", "zprime", "dark-photon", "muon-scalar", "muon-pseudoscalar",
+                  "muon-axial", "millicharge")
 
 _positive_gev = number("--mass", 0, None, lo_open=True, unit="GeV")
 
 
 # ----------------------------------------------------------------------------------------------
-def cmd_xsec_zprime(args):
-    """`mucast xsec zprime`: σ(μN → μNZ′) in pb."""
-    from mucast.processes import zprime
-    from mucast.units import cm2
-    _positive("--mass", args.mass)
-    _positive("--coupling", args.coupling)
-    _positive("--energy", args.energy)
-    if args.xmin is not None and not (0 <= args.xmin < 1):
-        raise InputError(f"--xmin must be in [0, 1), got {args.xmin}")
-    r = zprime.cross_section(args.mass * GeV, args.coupling, args.energy * GeV, args.target,
-                             args.approx, x_min=args.xmin, theta_max=args.theta_max,
-                             t_max=args.t_max)
-    out = {**r.to_dict(), "sigma_cm2": r.value / cm2}
-    emit(args, out, f"sigma(mu {args.target} -> mu {args.target} Z') = {out['sigma_pb']:.5e} pb"
-         f" (+- {out['sigma_error_pb']:.1e}, {args.approx})")
+# shared: the model from the options
+# ----------------------------------------------------------------------------------------------
+def _model(args):
+    """The MediatorModel of the command line: preset or file, with the dark-sector options."""
+    from mucast.models.mediator import get_model
+    name = args.model_name
+    model = get_model(args.model_file if name == "model" else name)
+    dark_opts = {k: getattr(args, k, None) for k in ("dm", "g_chi", "m_chi", "mass_ratio",
+                                                     "splitting")}
+    if model.name == "millicharge":
+        if dark_opts["m_chi"] is not None or dark_opts["mass_ratio"] is not None:
+            raise InputError("millicharge: --mass is the mass of the millicharged particle;"
+                             " --m-chi and --mass-ratio do not apply")
+        if dark_opts["g_chi"] is not None:
+            raise InputError("millicharge: the particle's coupling is eps*e (--coupling eps);"
+                             " --g-chi does not apply")
+        kind = dark_opts["dm"] or model.dark.kind
+        if kind not in ("dirac", "scalar"):
+            raise InputError(f"millicharge: --dm must be dirac or scalar, got {kind!r}")
+        mass = getattr(args, "mass", None)     # curve/plot: m_chi is the scanned mass
+        return model.with_dark(kind, m_chi=None if mass is None else mass * GeV)
+    if any(v is not None for v in dark_opts.values()):
+        if model.dark is None and dark_opts["dm"] is None:
+            given = ", ".join("--" + k.replace("_", "-") for k, v in dark_opts.items()
+                              if v is not None)
+            raise InputError(f"model {model.name} has no dark-sector particle, so {given} does"
+                             " not apply; add one with --dm {scalar,dirac,majorana,pseudo-dirac}")
+        if dark_opts["m_chi"] is not None and dark_opts["mass_ratio"] is not None:
+            raise InputError("give either --m-chi or --mass-ratio, not both")
+        model = model.with_dark(dark_opts["dm"], dark_opts["g_chi"],
+                                None if dark_opts["m_chi"] is None else dark_opts["m_chi"] * GeV,
+                                dark_opts["mass_ratio"], dark_opts["splitting"])
+    return model
 
 
-def cmd_limit_zprime(args):
-    """`mucast limit zprime`: 90% CL upper limit on g_Z′."""
-    from mucast.inference import mediator_limits as zl
-    _positive("--mass", args.mass)
-    dataset = with_acceptance(args.dataset, args.acceptance)
-    r = zl.coupling_limit(args.mass * GeV, dataset, args.model, args.method, args.cl,
-                          g_chi=args.g_chi,
-                          m_chi=None if args.m_chi is None else args.m_chi * GeV)
-    extra = f", y < {r.y:.3e}" if r.model == "dark" else ""
-    emit(args, r.to_dict(), f"{args.dataset} {args.model}: g_Z' < {r.coupling:.4e} at m_Z' ="
-         f" {args.mass:g} GeV ({args.cl:.0%} CL, {r.method}, N_up = {r.n_up:.3f}{extra})")
+def _dataset(args):
+    from mucast import experiments
+    exp = experiments.get(args.experiment) if getattr(args, "experiment", None) else args.dataset
+    return with_acceptance(exp, getattr(args, "acceptance", "shipped"))
+
+
+# ----------------------------------------------------------------------------------------------
+# commands
+# ----------------------------------------------------------------------------------------------
+def cmd_xsec(args):
+    """`mucast xsec MODEL`: σ(μN → μN X) (or the millicharged pair) in pb."""
+    from mucast.processes import offshell, production
+    from mucast.units import cm2, picobarn
+    model = _model(args)
+    if args.approx == "iww" and model.spin != "vector":
+        raise InputError("--approx iww exists for vector mediators only")
+    energy = args.energy * GeV
+    if model.name == "millicharge":
+        if args.approx != "ww":
+            raise InputError("millicharge: the pair cross section is computed in WW (--approx ww)")
+        from mucast.experiments.targets import Target
+        tgt = Target.from_name(args.target)
+        sig = offshell.pair_integral(model, 0.0, args.coupling, energy, tgt,
+                                     x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
+        out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2, "approx": "ww",
+               "process": "mu N -> mu N chi chi-bar (through the photon)",
+               "m_chi_GeV": args.mass, "coupling": args.coupling, "energy_GeV": args.energy,
+               "target": tgt.name, "x_min": args.xmin, "theta_max": args.theta_max,
+               "model": model.to_dict(), "mucast_version": __version__}
+        emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi-bar) = {out['sigma_pb']:.5e}"
+                        f" pb (m_chi = {args.mass:g} GeV, eps = {args.coupling:g})")
+        return
+    gmu = float(model.g_mu(args.coupling))
+    opts = {"rtol": args.rtol, "seed": args.seed} if args.approx == "etl" else {}
+    r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target, args.approx,
+                                 x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
+                                 spin=model.spin, **opts)
+    br = float(model.branching_invisible(args.mass * GeV, args.coupling))
+    out = {**r.to_dict(), "sigma_cm2": r.value / cm2, "g_mu": abs(gmu),
+           "coupling": args.coupling, "branching_invisible": br, "model": model.to_dict()}
+    emit(args, out, f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
+                    f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
+                    f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) = {br:.4g}")
 
 
 def cmd_gm2(args):
-    """`mucast gm2`: Δa_μ of the Z′ and the ±2σ band."""
+    """`mucast gm2`: Δa_μ of a mediator and the ±2σ band where Δa_μ > 0."""
     from mucast.models import gm2
-    _positive("--mass", args.mass)
-    _positive("--coupling", args.coupling)
-    d = float(gm2.delta_a_mu(args.mass * GeV, args.coupling))
-    band = gm2.gm2_band([args.mass * GeV])
+    from mucast.models.mediator import get_model
+    model = get_model(args.model)
+    if model.name == "millicharge":
+        raise InputError("millicharge: the mediator is the photon; mucast has no g-2 prediction"
+                         " for it")
+    m = args.mass * GeV
+    d = float(model.delta_a_mu(m, args.coupling))
+    qmu = float(model.charges["mu"])
     out = {"delta_a_mu": d, "mass_GeV": args.mass, "coupling": args.coupling,
-           "band_2sigma_g_low": float(band.g_low[0]), "band_g_central": float(band.g_central[0]),
-           "band_2sigma_g_high": float(band.g_high[0]), "target_delta_a_mu": band.delta_a,
-           "target_sigma": band.sigma, "mucast_version": __version__}
-    emit(args, out, f"Delta a_mu = {d:.4e}  (g-2 band at this mass: {out['band_2sigma_g_low']:.3e}"
-         f" < g < {out['band_2sigma_g_high']:.3e})")
+           "model": model.name, "spin": model.spin, "g_mu": abs(qmu * args.coupling),
+           "mucast_version": __version__}
+    try:
+        band = gm2.gm2_band([m], spin=model.spin, muon_charge=qmu)
+        out.update({"band_2sigma_g_low": float(band.g_low[0]),
+                    "band_g_central": float(band.g_central[0]),
+                    "band_2sigma_g_high": float(band.g_high[0]), "target_delta_a_mu": band.delta_a,
+                    "target_sigma": band.sigma})
+        line = (f"Delta a_mu = {d:.4e}  (g-2 band at this mass: {out['band_2sigma_g_low']:.3e}"
+                f" < {model.coupling_name} < {out['band_2sigma_g_high']:.3e})")
+    except InputError:
+        out.update({"band_2sigma_g_low": None, "band_g_central": None, "band_2sigma_g_high": None})
+        line = f"Delta a_mu = {d:.4e}  (negative for an {model.spin} mediator: no g-2 band)" \
+            if model.spin == "axial" else \
+            f"Delta a_mu = {d:.4e}  (negative for a {model.spin} mediator: no g-2 band)"
+    emit(args, out, line)
+
+
+def cmd_limit(args):
+    """`mucast limit MODEL` (and the 0.2 form `limit zprime --model vanilla|dark`)."""
+    from mucast.inference import mediators as M
+    dataset = _dataset(args)
+    if args.model_name == "zprime":
+        model = M.legacy_zprime_model(args.model, args.g_chi,
+                                      None if args.m_chi is None else args.m_chi * GeV,
+                                      "dirac" if args.dm is None else args.dm)
+        label = args.model
+    else:
+        model, label = _model(args), None
+    r = M.coupling_limit(model, args.mass * GeV, dataset, args.method, args.cl, args.production,
+                         args.approx, args.theta_max, label=label, etl_rtol=args.rtol)
+    extra = f", y < {r.y:.3e}" if r.y is not None else ""
+    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {model.coupling_name} < {r.coupling:.4e} at"
+                            f" m = {args.mass:g} GeV ({args.cl:.0%} CL, {r.method}, N_up ="
+                            f" {r.n_up:.3f}, {r.production}{extra})")
+
+
+def _masses_from(args):
+    import numpy as np
+    if not args.mass_max > args.mass_min:
+        raise InputError(f"--mass-max ({args.mass_max:g}) must exceed --mass-min ({args.mass_min:g})")
+    return np.geomspace(args.mass_min, args.mass_max, args.points) * GeV
+
+
+def cmd_curve(args):
+    """`mucast curve MODEL`: limits over a mass range (optionally on Dask, resumable)."""
+    from mucast.inference.curves import limit_curve
+    model = _model(args)
+    r = limit_curve(model, _masses_from(args), _dataset(args), args.method, args.cl,
+                    args.production, args.approx, args.theta_max, workers=args.workers,
+                    scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol)
+    lines = [f"# {model.name}: mass [GeV], {model.coupling_name} limit ({args.cl:.0%} CL,"
+             f" {r['method']}, data set {r['dataset']})"]
+    lines += [f"{m:12.6g} {('%.4e' % g) if g is not None else '   (no efficiency)'}"
+              for m, g in zip(r["mass_GeV"], r["coupling"], strict=True)]
+    emit(args, r, lines)
+
+
+def cmd_plot_limits(args):
+    """`mucast plot limits MODEL`: limit curves of data sets, g−2 band, overlays."""
+    from mucast.outputs import plots
+    model = _model(args)
+    datasets = args.datasets or ["2022", "2023-24", "future"]
+    overlays = [plots.read_overlay(f) for f in args.overlay or []]
+    files = plots.plot_limits(model, datasets, _masses_from(args), args.out, overlays=overlays,
+                              method=args.method, acceptance=args.acceptance)
+    emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
 
 
 def cmd_plot_zprime(args):
@@ -91,55 +204,159 @@ def cmd_plot_zprime(args):
 
 
 # ----------------------------------------------------------------------------------------------
-def add_xsec_zprime(xsec_subparsers):
-    """Add ``zprime`` to the existing ``xsec`` sub-command group of mucast.cli."""
-    from mucast.processes.zprime import APPROXIMATIONS
-    e = xsec_subparsers.add_parser("zprime", help="sigma(mu N -> mu N Z') of the L_mu-L_tau Z'")
-    e.add_argument("--mass", type=_positive_gev, required=True, help="Z' mass in GeV (> 0)")
-    e.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True), required=True,
-                   help="g_Z' (> 0)")
-    e.add_argument("--energy", type=number("--energy", 0, None, lo_open=True, unit="GeV"),
-                   default=160.0, help="beam energy in GeV")
-    e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
-    e.add_argument("--approx", default="ww", choices=list(APPROXIMATIONS),
-                   help="ww (default), iww, or etl (exact tree level, vegas; seconds)")
-    e.add_argument("--theta-max", type=number("--theta-max", 0, 3.141592653589793, lo_open=True,
-                                              unit="rad"), default=0.1,
-                   help="largest Z' emission angle in rad, in (0, pi] (default 0.1)")
-    e.add_argument("--t-max", default="E2", choices=["E2", "mmu2_plus_k2"],
-                   help="upper photon virtuality of the flux (default E2, DMG4)")
-    e.add_argument("--xmin", type=number("--xmin", 0, 1, hi_open=True), default=None,
-                   help="smallest energy fraction x = E_Z'/E, in [0, 1) (seed 001 signal region: 0.5)")
-    e.add_argument("--json", action="store_true", help='print {"sigma_pb": ...}')
-    e.set_defaults(func=cmd_xsec_zprime)
-    return e
+# parsers
+# ----------------------------------------------------------------------------------------------
+def _model_parsers(group, what, add_options):
+    """One sub-parser per preset (and 'model FILE.toml'), each with ``add_options``."""
+    from mucast.models.mediator import get_model
+    for name in MODEL_COMMANDS:
+        m = get_model(name)
+        desc = m.description + (" (alias of lmu-ltau)" if name == "zprime" else "")
+        p = group.add_parser(name, help=literal_help(f"{what}: {desc}"),
+                             description=literal_help(desc))
+        p.set_defaults(model_name=name, model_file=None)
+        add_options(p, name)
+    p = group.add_parser("model", help=literal_help(f"{what}: a user's model file (TOML;"
+                                                    " docs/models.md)"))
+    p.add_argument("model_file", metavar="FILE.toml", help="model file ([model], [dark])")
+    p.set_defaults(model_name="model")
+    add_options(p, "model")
+
+
+def _coupling_help(name):
+    return {"dark-photon": "kinetic mixing epsilon", "millicharge": "charge epsilon (units of e)"
+            }.get(name, "coupling g_mu of the muon (g_Z' for lmu-ltau)")
+
+
+def _dark_options(p, name):
+    from mucast.models.mediator import DM_TYPES
+    p.add_argument("--dm", choices=DM_TYPES, default=None,
+                   help="dark-matter particle the mediator decays into (adds or changes the dark"
+                        " sector; dirac or scalar for millicharge)")
+    if name == "millicharge":
+        return
+    p.add_argument("--g-chi", type=number("--g-chi", 0, None), default=None,
+                   help="dark coupling g_chi >= 0 (y uses g_chi^2, as seed 001)")
+    p.add_argument("--m-chi", type=number("--m-chi", 0, None, unit="GeV"), default=None,
+                   help="dark-matter mass in GeV (lighter state), or use --mass-ratio")
+    p.add_argument("--mass-ratio", type=number("--mass-ratio", 0, None, lo_open=True),
+                   default=None, help="m_chi / m_X (seed 001: 1/3)")
+    p.add_argument("--splitting", type=number("--splitting", 0, 1, hi_open=True), default=None,
+                   help="pseudo-Dirac mass splitting delta in [0, 1): m2 = m1 (1 + delta)")
+
+
+def _kin_options(p, energy=True):
+    p.add_argument("--theta-max", type=number("--theta-max", 0, math.pi, lo_open=True, unit="rad"),
+                   default=0.1, help="largest emission angle in rad, in (0, pi] (default 0.1)")
+    if energy:
+        p.add_argument("--energy", type=number("--energy", 1.06, None, unit="GeV"), default=160.0,
+                       help="beam energy in GeV (default 160)")
+        p.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
+        p.add_argument("--t-max", default="E2", choices=["E2", "mmu2_plus_k2"],
+                       help="upper photon virtuality of the flux (default E2, DMG4)")
+
+
+def _approx_options(p, choices=("ww", "etl")):
+    p.add_argument("--approx", default="ww", choices=choices,
+                   help="ww (Weizsaecker-Williams, default) or etl (exact tree level, vegas)")
+    p.add_argument("--rtol", type=number("--rtol", 0, 0.5, lo_open=True), default=0.005,
+                   help="etl: requested relative error of the exact cross section (default 0.005)")
+
+
+def _limit_options(p, name):
+    from mucast.experiments import available_datasets
+    from mucast.inference.mediators import DEFAULT_METHOD, PRODUCTIONS
+    p.add_argument("--dataset", default="2022", choices=available_datasets(),
+                   help="data set (default 2022)")
+    p.add_argument("--experiment", metavar="FILE", help="a user experiment TOML file")
+    add_acceptance_option(p, "efficiency tables")
+    add_method_option(p, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
+    p.add_argument("--production", default="auto", choices=PRODUCTIONS,
+                   help="on-shell (X -> invisible, narrow width), off-shell (the invisible pair"
+                        " through X of any mass) or auto (default: on-shell where an invisible"
+                        " decay is open and the width is narrow)")
+    _kin_options(p, energy=False)
+    _approx_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+
+def add_xsec(xsec_subparsers):
+    """``xsec MODEL`` and ``xsec model FILE`` in the existing "xsec" group."""
+    def opts(p, name):
+        p.add_argument("--mass", type=_positive_gev, required=True,
+                       help="mass in GeV: the mediator's (the millicharged particle's for"
+                            " millicharge)")
+        p.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True),
+                       required=True, help=_coupling_help(name))
+        p.add_argument("--xmin", type=number("--xmin", 0, 1, hi_open=True), default=None,
+                       help="smallest energy fraction x = E_X/E, in [0, 1) (seed 001 signal"
+                            " region: 0.5)")
+        _kin_options(p)
+        _approx_options(p, ("ww", "iww", "etl"))
+        p.add_argument("--seed", type=integer("--seed", 0), default=0, help="etl: vegas seed")
+        if name == "millicharge":
+            _dark_options(p, name)
+        p.add_argument("--json", action="store_true", help='print {"sigma_pb": ...}')
+        p.set_defaults(func=cmd_xsec)
+    _model_parsers(xsec_subparsers, "sigma(mu N -> mu N X)", opts)
 
 
 def register(subparsers):
-    """Add ``limit zprime``, ``gm2`` and ``plot zprime`` to mucast's sub-command parser."""
-    from mucast.experiments import DATASETS
-    from mucast.processes.zprime import MODELS
-    from mucast.inference.mediator_limits import DEFAULT_METHOD
+    """Add ``limit``, ``curve``, ``gm2`` and ``plot`` to mucast's sub-command parser."""
+    from mucast.models.mediator import PRESETS
 
-    s = subparsers.add_parser("limit", help="coupling limits of new-physics models")
+    s = subparsers.add_parser("limit", help="coupling limit of a mediator model at one mass")
     grp = s.add_subparsers(dest="model_family", metavar="MODEL", required=True)
-    z = grp.add_parser("zprime", help="90%% CL limit on g_Z' of the L_mu-L_tau Z' (seed 001)")
-    z.add_argument("--dataset", default="2022", choices=list(DATASETS))
-    add_acceptance_option(z, "efficiency tables")
-    z.add_argument("--model", default="vanilla", choices=list(MODELS))
-    z.add_argument("--mass", type=_positive_gev, required=True, help="Z' mass in GeV (> 0)")
-    add_method_option(z, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
-    z.add_argument("--g-chi", type=number("--g-chi", 0, None), default=None,
-                   help="dark model: g_chi >= 0 (default 0.05)")
-    z.add_argument("--m-chi", type=number("--m-chi", 0, None, unit="GeV"), default=None,
-                   help="dark model: m_chi in GeV, in [0, m_Z'/2) (default m_Z'/3)")
-    z.add_argument("--json", action="store_true", help='print {"coupling": ...}')
-    z.set_defaults(func=cmd_limit_zprime)
 
-    g = subparsers.add_parser("gm2", help="Delta a_mu of the L_mu-L_tau Z' and the g-2 band")
-    g.add_argument("--mass", type=_positive_gev, required=True, help="Z' mass in GeV (> 0)")
+    def limit_opts(p, name):
+        p.add_argument("--mass", type=_positive_gev, required=True,
+                       help="mass in GeV (the millicharged particle's for millicharge)")
+        if name == "zprime":
+            p.add_argument("--model", default="vanilla", choices=["vanilla", "dark"],
+                           help="vanilla L_mu-L_tau, or dark (Z' -> chi chi-bar, g_chi = 0.05,"
+                                " m_chi = m/3 by default; mucast 0.2 interface)")
+            p.add_argument("--dm", choices=["dirac", "scalar"], default=None,
+                           help="dark model: the dark particle (default dirac)")
+            p.add_argument("--g-chi", type=number("--g-chi", 0, None), default=None,
+                           help="dark model: g_chi (default 0.05)")
+            p.add_argument("--m-chi", type=number("--m-chi", 0, None, unit="GeV"), default=None,
+                           help="dark model: m_chi in GeV (default m/3)")
+        else:
+            _dark_options(p, name)
+        _limit_options(p, name)
+        p.set_defaults(func=cmd_limit)
+    _model_parsers(grp, "90% CL limit", limit_opts)
+
+    c = subparsers.add_parser("curve", help="limit curve of a mediator model over a mass range")
+    cg = c.add_subparsers(dest="model_family", metavar="MODEL", required=True)
+
+    def curve_opts(p, name):
+        p.add_argument("--mass-min", type=_positive_gev, default=0.001,
+                       help="smallest mass in GeV (default 0.001)")
+        p.add_argument("--mass-max", type=_positive_gev, default=5.0,
+                       help="largest mass in GeV (default 5)")
+        p.add_argument("--points", type=integer("--points", 2, 100_000), default=50,
+                       help="number of masses, log-spaced, in [2, 100000] (default 50)")
+        p.add_argument("--workers", type=integer("--workers", 0, 1024), default=None,
+                       help="compute the points on a Dask LocalCluster of N worker processes"
+                            " (0: point by point here); same result for any N")
+        p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="compute the points on an existing Dask cluster (tcp://host:port)")
+        p.add_argument("--checkpoint", metavar="FILE", default=None,
+                       help="resumable: finished masses are stored in FILE and not recomputed")
+        if name != "zprime":
+            _dark_options(p, name)
+        _limit_options(p, name)
+        p.set_defaults(func=cmd_curve)
+    _model_parsers(cg, "limit curve", curve_opts)
+
+    g = subparsers.add_parser("gm2", help="Delta a_mu of a mediator and the g-2 band")
+    g.add_argument("--model", default="lmu-ltau",
+                   help="preset (" + ", ".join(PRESETS) + ") or a model TOML file (default"
+                        " lmu-ltau)")
+    g.add_argument("--mass", type=_positive_gev, required=True, help="mediator mass in GeV")
     g.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True), required=True,
-                   help="g_Z' (> 0)")
+                   help="the model's coupling (g_mu; epsilon for dark-photon)")
     g.add_argument("--json", action="store_true", help='print {"delta_a_mu": ...}')
     g.set_defaults(func=cmd_gm2)
 
@@ -148,29 +365,36 @@ def register(subparsers):
     pz = pg.add_parser("zprime", help="Fig. 4 of seed 001 (PNG and PDF)")
     pz.add_argument("--out", required=True,
                     help="output file; FILE.png and FILE.pdf are written (a .png/.pdf suffix is"
-                         " replaced)")
+                         " replaced); folders are created")
     pz.add_argument("--points", type=integer("--points", 10, 10_000), default=200,
                     help="masses per curve, in [10, 10000] (default 200)")
     pz.add_argument("--json", action="store_true", help='print {"files": [...]}')
     pz.set_defaults(func=cmd_plot_zprime)
+    pl = pg.add_parser("limits", help="limit curves of a model: data sets, g-2 band, overlays")
+    plg = pl.add_subparsers(dest="model_family", metavar="MODEL", required=True)
+
+    def plot_opts(q, name):
+        from mucast.experiments import available_datasets
+        q.add_argument("--dataset", dest="datasets", action="append",
+                       choices=available_datasets(),
+                       help="a data set to draw (repeatable; default 2022, 2023-24, future)")
+        q.add_argument("--mass-min", type=_positive_gev, default=0.001, help="GeV")
+        q.add_argument("--mass-max", type=_positive_gev, default=5.0, help="GeV")
+        q.add_argument("--points", type=integer("--points", 10, 10_000), default=100,
+                       help="masses per curve (default 100)")
+        q.add_argument("--overlay", action="append", metavar="FILE.csv",
+                       help="a curve of your own: CSV with columns mass_GeV,coupling and an"
+                            " optional '# label: ...' line (repeatable)")
+        from mucast.inference.mediators import DEFAULT_METHOD
+        add_method_option(q, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
+        add_acceptance_option(q, "efficiency tables")
+        if name != "zprime":
+            _dark_options(q, name)
+        q.add_argument("--out", required=True, help="output file (FILE.png and FILE.pdf)")
+        q.add_argument("--json", action="store_true", help='print {"files": [...]}')
+        q.set_defaults(func=cmd_plot_limits)
+    _model_parsers(plg, "plot", plot_opts)
     return subparsers
 
 
-def main(argv=None) -> int:  # pragma: no cover - convenience for running without cli.py hooks
-    """Run the Z′ subcommands standalone (same exit codes as mucast.cli.main)."""
-    import sys
-    parser = argparse.ArgumentParser(prog="mucast-zprime")
-    sub = parser.add_subparsers(dest="command")
-    xs = sub.add_parser("xsec").add_subparsers(dest="process")
-    add_xsec_zprime(xs)
-    register(sub)
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        args.func(args)
-    except MucastError as exc:
-        print(f"mucast: error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+__all__ = ["MODEL_COMMANDS", "add_xsec", "register"]

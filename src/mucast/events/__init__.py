@@ -2,7 +2,7 @@
 
 What is sampled, and from what
 ------------------------------
-Z′ (seed 001; the WW integrand of :mod:`mucast.processes.zprime`)::
+Z′ (seed 001; the WW integrand of :mod:`mucast.processes.production`)::
 
     dσ/dx dũ ∝ (1−x)/x √(x² − m²/E²) χ(t_min(ũ), t_max) B(x, ũ)/ũ²,
 

@@ -8,7 +8,7 @@ Definitions (so that the tables plug into mucast's yields without double countin
   pile-up survival (1 − 0.13) and the calibration factor ε_cal; MOT-weighted over the data set's
   trigger configurations. Computed at fixed k from dσ/dx dũ (:func:`mucast.events.iter_eft`,
   operator ``ll_2233`` by default; the spread over operators is reported in docs).
-* ε^t(m) (``m_GeV,efficiency``, used by :mod:`mucast.inference.mediator_limits`): ε_cal × N_pass^t / N(x ≥ 0.5)
+* ε^t(m) (``m_GeV,efficiency``, used by :mod:`mucast.inference.mediators`): ε_cal × N_pass^t / N(x ≥ 0.5)
   with x the true energy fraction, i.e. per Z′ produced inside the kinematic signal region and
   *before* pile-up (zprime_limits multiplies by σ(x ≥ 0.5) and (1 − f_pile-up)); N_pass counts
   all passing events (migrations across p_out = 80 GeV included), so the yield is exact.
@@ -208,7 +208,7 @@ def write_tables(res: AcceptanceModelResult, out_dir, command=None) -> list[str]
         e = np.concatenate([[eff[0]], eff])
         tr = res.config.trigger(trig)
         prov = _provenance(res, "Z' efficiency eps^t(m) = eps_cal x N_pass/N(x_true >= 0.5), BEFORE "
-                                "pile-up (mucast.inference.mediator_limits applies sigma(x >= 0.5) and 1 - 0.13);"
+                                "pile-up (mucast.inference.mediators applies sigma(x >= 0.5) and 1 - 0.13);"
                                 " first row (m = 0) repeats the 1 MeV value", command)
         prov.append(f"configuration: {trig}: Smu at {tr.smu_x:.0f} mm, S4 at "
                     f"{res.config.p['s4_x']:.0f} mm ({tr.mot:.3g} MOT)")

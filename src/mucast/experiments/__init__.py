@@ -54,7 +54,10 @@ class Experiment:
     observed : int            observed events in the signal region
     background : float        expected background events
     beam_particle : str       "mu-" or "mu+"
-    zprime : dict             Z′-analysis settings (trigger configurations, systematics)
+    mediator : dict           the selection of bremsstrahlung-produced invisible systems (any
+                              mediator model; seed 001's Z′ analysis): trigger configurations with
+                              ε(m) tables, x_min, pile-up, systematics (TOML table [mediator];
+                              [zprime] is read too, its name in mucast ≤ 0.2)
     """
 
     name: str
@@ -67,7 +70,7 @@ class Experiment:
     background: float = 0.0
     beam_particle: str = "mu-"
     description: str = ""
-    zprime: dict = field(default_factory=dict, compare=False, repr=False)
+    mediator: dict = field(default_factory=dict, compare=False, repr=False)
     provenance: str = field(default="", compare=False, repr=False)
     base_dir: str | None = field(default=None, compare=False, repr=False)
 
@@ -159,7 +162,7 @@ class Experiment:
                 background=float(e.get("background", 0.0)),
                 beam_particle=e.get("beam_particle", "mu-"),
                 description=e.get("description", ""),
-                zprime=d.get("zprime", {}),
+                mediator=_mediator_table(d),
                 provenance=provenance or str(d.get("provenance", {}).get("source", "")),
                 base_dir=str(base_dir) if base_dir else None,
             )
@@ -181,6 +184,13 @@ class Experiment:
         if not isinstance(name, str) or not p.is_file():
             raise UnknownNameError(f"unknown data set {name!r}; known: {', '.join(available_datasets())}")
         return cls.from_dict(read_toml(p))
+
+
+def _mediator_table(d: dict) -> dict:
+    if "mediator" in d and "zprime" in d:
+        raise DataFileError("give the mediator selection as [mediator] (or, as in mucast <= 0.2,"
+                            " [zprime]), not both")
+    return dict(d.get("mediator", d.get("zprime", {})))
 
 
 DATASETS = ("2022", "2023-24", "future")
@@ -242,12 +252,12 @@ def with_tables(dataset, table_set: str = "shipped", table_dir=None) -> Experime
             raise DataFileError(f"no {table_set} table acceptance/{name} for data set {exp.name!r}")
         return f"acceptance/{name}"
 
-    trig = exp.zprime.get("trigger", [])
+    trig = exp.mediator.get("trigger", [])
     kappa_name, names = table_file_names(prefix, exp.name, len(trig))
     acc = load_table(ref(kappa_name), columns=("k_GeV", "kappa"))
     new_trig = [{**t, "efficiency": ref(n)} for t, n in zip(trig, names, strict=True)]
     label = exp.name if table_set == "shipped" else f"{exp.name} ({table_set} acceptance)"
-    return exp.replace(acceptance=acc, zprime={**exp.zprime, "trigger": new_trig}, name=label)
+    return exp.replace(acceptance=acc, mediator={**exp.mediator, "trigger": new_trig}, name=label)
 
 
 def get(dataset) -> Experiment:

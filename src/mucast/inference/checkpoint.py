@@ -38,7 +38,7 @@ from mucast import __version__
 from mucast._io import atomic_write_text, ensure_directory
 from mucast.exceptions import DataFileError, InputError
 
-__all__ = ["resumable_map"]
+__all__ = ["resumable_map", "sequential"]
 
 _FORMAT = 1
 
@@ -97,8 +97,19 @@ def _read(path: Path, header: dict, points_json: list[str]) -> dict[int, object]
     return done
 
 
-def resumable_map(func, points, path, *, output=None) -> list:
+def sequential(func, points):
+    """The default executor: (position, func(point)) in order."""
+    for j, p in enumerate(points):
+        yield j, func(p)
+
+
+def resumable_map(func, points, path, *, output=None, executor=None) -> list:
     """``[func(p) for p in points]``, resumable through the JSON-lines checkpoint ``path``.
+
+    ``executor(func, pending_points)`` yields ``(position in pending_points, result)`` as the
+    results become available, in any order (default :func:`sequential`; a Dask executor runs them
+    on a cluster, :mod:`mucast.inference.curves`): each result is appended to the checkpoint when
+    it arrives, so an interrupted parallel run resumes like a sequential one.
 
     Parameters
     ----------
@@ -129,10 +140,10 @@ def resumable_map(func, points, path, *, output=None) -> list:
             fh.write(_dumps(header) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        for i, p in enumerate(points):
-            if i in done:
-                continue
-            line = _dumps({"index": i, "point": p, "result": func(p)})
+        pending = [i for i in range(len(points)) if i not in done]
+        for j, result in (executor or sequential)(func, [points[i] for i in pending]):
+            i = pending[j]
+            line = _dumps({"index": i, "point": points[i], "result": result})
             fh.write(line + "\n")
             fh.flush()
             os.fsync(fh.fileno())

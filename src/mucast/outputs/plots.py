@@ -33,7 +33,7 @@ def _outputs(out):
 def zprime_results(datasets=("2022", "2023-24", "future"), points=200, m_min=1 * MeV,
                    m_max=5 * GeV, method=None):
     """Limit scans (vanilla, and dark for the y plane) for the figure; dict by data set."""
-    from mucast.inference import mediator_limits as zl
+    from mucast.inference import mediators as zl
 
     if not (isinstance(points, int) and 10 <= points <= 10_000):
         raise InputError(f"points must be an integer in [10, 10000], got {points!r}")
@@ -41,8 +41,10 @@ def zprime_results(datasets=("2022", "2023-24", "future"), points=200, m_min=1 *
     masses = np.geomspace(m_min, m_max, points)
     out = {}
     for d in datasets:
-        out[d] = {"vanilla": zl.coupling_limit_scan(masses, d, "vanilla", method),
-                  "dark": zl.coupling_limit_scan(masses, d, "dark", method)}
+        out[d] = {"vanilla": zl.coupling_limit_scan(zl.legacy_zprime_model("vanilla"), masses, d,
+                                                    method, label="vanilla"),
+                  "dark": zl.coupling_limit_scan(zl.legacy_zprime_model("dark"), masses, d, method,
+                                                 label="dark")}
     return out
 
 
@@ -292,4 +294,94 @@ def plot_nusmeft(scans: dict, out):
                 " acceptance tables end (sqrt(k^2) <= 3 GeV: m_N < 1.5 GeV for pairs, 3 GeV for"
                 " LNLe), not at a kinematic limit; dotted: > 50% of the yield from the tables'"
                 " last bin")
+    return png, pdf
+
+
+# ----------------------------------------------------------------------------------------------
+# any mediator model: limits of several data sets, the g−2 band, users' overlays
+# ----------------------------------------------------------------------------------------------
+def read_overlay(path) -> dict:
+    """A user's curve for a limit figure: a CSV file with the columns ``mass_GeV,coupling``
+    (header line required; '#' lines allowed, ``# label: TEXT`` names the curve, else the file
+    name). DataFileError (one line) for a missing file, wrong columns or non-positive values."""
+    import csv
+
+    from mucast._io import read_text
+    from mucast.exceptions import DataFileError
+
+    p = Path(path)
+    text = read_text(p)
+    label = p.stem
+    rows = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("#"):
+            if s[1:].strip().lower().startswith("label:"):
+                label = s[1:].strip()[6:].strip() or label
+            continue
+        if s:
+            rows.append(line)
+    reader = list(csv.reader(rows))
+    if not reader:
+        raise DataFileError(f"overlay {p}: no data (expected the columns mass_GeV,coupling)")
+    header = [h.strip() for h in reader[0]]
+    if header != ["mass_GeV", "coupling"]:
+        raise DataFileError(f"overlay {p}: the columns must be mass_GeV,coupling, got"
+                            f" {','.join(header)}")
+    try:
+        data = np.array([[float(a) for a in r] for r in reader[1:]], dtype=float)
+    except ValueError as exc:
+        raise DataFileError(f"overlay {p}: not a number ({exc})") from None
+    if data.ndim != 2 or data.shape[0] < 2 or data.shape[1] != 2:
+        raise DataFileError(f"overlay {p}: need at least two rows of two numbers")
+    if not (np.all(np.isfinite(data)) and np.all(data > 0)):
+        raise DataFileError(f"overlay {p}: masses and couplings must be finite and > 0")
+    return {"label": label, "mass_GeV": data[:, 0], "coupling": data[:, 1], "file": str(p)}
+
+
+def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptance="shipped"):
+    """The limit figure of any mediator model: the 90% CL curves of ``datasets``, the ±2σ g−2
+    band where the model raises a_μ, and user ``overlays`` (:func:`read_overlay`). Returns the
+    PNG and PDF paths."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    import mplhep
+
+    from mucast.experiments import with_tables
+    from mucast.inference import mediators as M
+    from mucast.models import gm2
+    from mucast.models.mediator import get_model
+
+    model = get_model(model)
+    png, pdf = _outputs(out)
+    method = method or M.DEFAULT_METHOD
+    masses = np.asarray(masses, float)
+    with matplotlib.style.context(mplhep.style.ROOT), \
+            matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11}):
+        fig = Figure(figsize=(8.5, 6.6))
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        if model.parameter == "sm" and model.spin in ("vector", "scalar"):
+            band = gm2.gm2_band(masses, spin=model.spin, muon_charge=model.charges["mu"])
+            ax.fill_between(masses / GeV, band.g_low, band.g_high, color="0.55", alpha=0.45,
+                            lw=0, label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
+        xs = masses / GeV if model.name != "millicharge" else masses / GeV
+        for ds in datasets:
+            exp = with_tables(ds, acceptance) if ds in ("2022", "2023-24", "future") else ds
+            r = M.coupling_limit_scan(model, masses, exp, method)
+            ok = r.valid
+            c, ls, lab = _STYLE.get(ds, ("k", "-.", str(ds)))
+            ax.plot(xs[ok], r.coupling[ok], color=c, ls=ls, lw=2.2, label=lab)
+        for ov in overlays:
+            ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
+                    label=f"{ov['label']} (user overlay)")
+        xlabel = "$m_\\chi$ [GeV]" if model.name == "millicharge" else "$m_X$ [GeV]"
+        ax.set(xscale="log", yscale="log", xlabel=xlabel,
+               ylabel={"epsilon": "ε"}.get(model.coupling_name, "$g_\\mu$"),
+               xlim=(xs[0], xs[-1]))
+        ax.set_title(f"{model.name} ({model.spin}): 90% CL upper limits", fontsize=14)
+        ax.legend(loc="upper left", frameon=False, fontsize=10)
+        _finish(fig, png, pdf, f"mucast {method}; WW cross sections; efficiencies of the data sets'"
+                " [mediator] tables")
     return png, pdf

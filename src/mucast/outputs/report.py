@@ -257,7 +257,7 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
     ``Experiment.replace``). All table sets side by side: scripts/validation_numbers.py."""
     from mucast import experiments as _exp
     from mucast.inference import limits as _lim
-    from mucast.inference import mediator_limits as _zl
+    from mucast.inference import mediators as _zl
     from mucast.experiments.acceptance import load_table
     from mucast.units import MeV
 
@@ -278,16 +278,16 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
         out["table1"][ds] = row
     for ds in datasets:
         exp = _exp.get(ds)
-        trig = exp.zprime.get("trigger", [])
+        trig = exp.mediator.get("trigger", [])
         names = [table_dir / n for n in _exp.table_file_names("derived_", ds, len(trig))[1]]
         if not all(p.is_file() for p in names):
             continue
         new_trig = [{**t, "efficiency": str(p.resolve())} for t, p in zip(trig, names, strict=True)]
-        new = exp.replace(zprime={**exp.zprime, "trigger": new_trig})
+        new = exp.replace(mediator={**exp.mediator, "trigger": new_trig})
         row = {}
         for mm in zprime_masses_MeV:
-            g0 = _zl.coupling_limit(mm * MeV, exp).coupling
-            g1 = _zl.coupling_limit(mm * MeV, new).coupling
+            g0 = _zl.coupling_limit("lmu-ltau", mm * MeV, exp).coupling
+            g1 = _zl.coupling_limit("lmu-ltau", mm * MeV, new).coupling
             row[f"{mm} MeV"] = {"before": g0, "after": g1, "ratio_after_before": g1 / g0}
         out["zprime"][ds] = row
     return out

@@ -415,7 +415,7 @@ def _comparison(ctx: dict) -> list[dict]:
     sel = dk.valid & (dk.m_chi <= st["thermal_m_chi_max_GeV"] * GeV)
     add("seed 001", "max y for m_χ ≲ 40 MeV (2022)", st["thermal_y_max"], float(np.max(dk.y[sel])),
         None, "prediction", _TOL_ONE_DIGIT, explain="zprime-y")
-    from mucast.inference.mediator_limits import final_efficiency
+    from mucast.inference.mediators import final_efficiency
 
     mm = np.geomspace(0.1, 1.0, 30) * GeV
     add("seed 001", "maximal signal efficiency, 0.1–1 GeV (2022)", st["max_signal_efficiency"],

@@ -11,7 +11,7 @@ calculation (docs/appendix_a_check.md, caveat of the O_LNLe section; docs/eft_et
 Matrix element
 --------------
 The pair χ1χ2 (momentum K = k1 + k2, invariant mass k) plays the role of the Z' of
-:mod:`mucast.processes.zprime_etl` (Kirpichnikov et al., PRD 104 (2021) 076012, Sec. II and
+:mod:`mucast.processes.exact` (Kirpichnikov et al., PRD 104 (2021) 076012, Sec. II and
 App. A; Liu & Miller, PRD 96 (2017) 016004, Sec. III): the photon, with the nuclear current
 e Z F(t) (P + P')^ν and propagator 1/t, attaches to the incoming or to the outgoing muon leg, and
 the four-fermion vertex (coefficient c, an inverse energy squared) sits on the muon line.  With
@@ -19,7 +19,7 @@ the four-fermion vertex (coefficient c, an inverse energy squared) sits on the m
     b̃ = (p̸ − Δ̸ + m_μ) J̸ u(p) / s̃,          ã = ū(p') J̸ (p̸ − K̸ + m_μ) / ũ,
 
 (J = P + P', Δ = P' − P, s̃ = (p − Δ)² − m_μ², ũ = (p − K)² − m_μ²; the two diagrams of
-zprime_etl with the Z' vertex ε̸ replaced by the operator), the spinor amplitudes are
+exact (the vector path) with the Z' vertex ε̸ replaced by the operator), the spinor amplitudes are
 
 * vector type (V, A, eN_22, LN_22; seed 000 Eqs. 3, 9, 10; same Dirac structure as
   :func:`mucast.processes.traces.F_operator`):
@@ -48,13 +48,13 @@ zprime_etl with the Z' vertex ε̸ replaced by the operator), the spinor amplitu
   (docs/appendix_a_check.md, correction 3).
 
 The spin-summed, pair-integrated squared amplitude is, with e² = 4πα and the ½ muon-spin
-average (zprime_etl's |M̄|² with g² Σ_λ |ε_λ·…|² → |c|² ∫dΦ₂ Σ|A|²),
+average (exact's |M̄|² with g² Σ_λ |ε_λ·…|² → |c|² ∫dΦ₂ Σ|A|²),
 
     |M̄|²_pair = ½ e⁴ |c|² G2(t)/t² · n_fs · ∫dΦ₂(K; k1, k2) Σ_{spins} |A|²,
 
 G2 = Z²F² from :func:`mucast.processes.flux.form_factor_squared`, ∫dΦ₂ = β/(8π) (seed 000 Eq. 21), n_fs
 the final-state count above.  Everything is evaluated numerically at amplitude level with
-explicit Dirac-representation spinors (zprime_etl's ``_u_spinors``; v spinors built the same
+explicit Dirac-representation spinors (exact's ``_u_spinors``; v spinors built the same
 way, Σ v v̄ = p̸ − m), never with traces.
 
 Pair decay: exact angular quadrature
@@ -71,13 +71,13 @@ rule and against the octahedron (a 3-design) to ≤ 1e-7 (observed ≤ 1e-9: rou
 Phase space
 -----------
 dΦ₄ = dΦ₃(p', P', K) dk²/(2π) dΦ₂(K → k1 k2) (standard recursion), so at fixed x = K⁰/E₀ and
-k², zprime_etl's exact three-body formula with m = k gives (nucleus rest frame)
+k², exact's exact three-body formula with m = k gives (nucleus rest frame)
 
     dσ/dx dk² = 1/(2π) · E₀ / (64 (2π)⁴ M_N² |p⃗|) ∫ dcosθ dt dφ_Δ |M̄|²_pair |K⃗| / |V⃗|,
 
 θ the polar angle of K, V = p − K, t the photon virtuality, φ_Δ the azimuth of the recoil
-around V⃗ (zprime_etl module docstring; Kirpichnikov et al. App. A).  The kinematics are
-zprime_etl's (``_Setup`` with mass = k, ``_abs_u_range``, ``_t_limits``, ``_kinematics``).
+around V⃗ (mucast.processes.exact module docstring; Kirpichnikov et al. App. A).  The kinematics are
+exact's (``_Setup`` with mass = k, ``_abs_u_range``, ``_t_limits``, ``_kinematics``).
 Integration: :mod:`vegas` in (ln|ũ|, ln t, φ_Δ) [3D, fixed x and k], + ln(1−x) [4D, dσ/dk²],
 + k² [5D, κ-weighted yield ∫dk 2k κ(k) dσ/dk², seed 000 Eq. 22].
 
@@ -108,7 +108,7 @@ from mucast.exceptions import InputError, KinematicsError
 from mucast.processes.flux import form_factor_squared
 from mucast.processes import traces as _tr
 from mucast.processes.dirac import spinors_v_z as _v_spinors
-from mucast.processes import zprime_etl as _z
+from mucast.processes import exact as _z
 from mucast.models.eft import EFTModel
 from mucast.processes.eft import check_energy
 
@@ -128,7 +128,7 @@ __all__ = [
 #: channel structures of ``EFTModel.channels`` handled here
 STRUCTURES = ("V", "A", "eN_22", "LN_22", "LNLe_2222")
 
-# Dirac representation, shared with zprime_etl and traces (identical matrices; tested)
+# Dirac representation, shared with processes.exact and traces (identical matrices; tested)
 _GAMMA = _z.GAMMA
 _G5 = _tr.GAMMA5
 _PR = _tr.PR
@@ -205,13 +205,13 @@ def _pair_momenta(K, k, m1, m2, rule):
 
 
 # ----------------------------------------------------------------------------------------------
-# Spinors (Dirac representation, spin along z as zprime_etl._u_spinors)
+# Spinors (Dirac representation, spin along z as exact._u_spinors)
 # ----------------------------------------------------------------------------------------------
 
 def _muon_pieces(kin, current):
     """u(p) (…,4,2), ū(p') (…,2,4) and the photon-dressed legs b̃ = (p̸−Δ̸+m)c̸u/s̃ (…,4,2),
     ã = ū(p')c̸(p̸−K̸+m)/ũ (…,2,4) for the nucleus current c (J = P + P', or Δ for the Ward
-    identity); zprime_etl._amplitudes with the Z' vertex left open."""
+    identity); exact._amplitudes with the Z' vertex left open."""
     p, K, p_out = kin["p"], kin["k"], kin["p_out"]
     u_in = _z._u_spinors(p[..., 1:], p[..., 0], M_MU)
     ub_out = _z._ubar(_z._u_spinors(p_out[..., 1:], p_out[..., 0], M_MU))
@@ -380,7 +380,7 @@ def _amplitudes(structure, kin, current, k, m_N, n_type, rule, form, final_state
 
 def pair_sum(structure, kin, k, m_N=0.0, n_type="dirac", rule=None, form="direct",
              final_state="nu_Nbar"):
-    """n_fs · ∫dΦ₂ Σ_{all spins} |A|² at each point of ``kin`` (zprime_etl kinematics dict)
+    """n_fs · ∫dΦ₂ Σ_{all spins} |A|² at each point of ``kin`` (exact-module kinematics dict)
     [energy⁴]; A is the spinor amplitude without e², c and the nuclear factor Z F(t)/t."""
     rule = tetrahedron_rule() if rule is None else rule
     amp, w = _amplitudes(structure, kin, kin["J"], k, m_N, n_type, rule, form, final_state,
@@ -399,14 +399,14 @@ def _check_structure(structure):
 
 
 def _point(k, energy, nucleus_mass, x, theta, t, phi):
-    """zprime_etl._point with the Z' mass replaced by the pair mass k."""
+    """exact._point with the Z' mass replaced by the pair mass k."""
     setup = _z._Setup(float(k), float(energy), float(nucleus_mass))
     return _z._point(setup, x, theta, t, phi)
 
 
 def pair_integrated_sum(structure, x, k, theta, t, phi, energy, nucleus_mass, *, m_N=0.0,
                         n_type="dirac", rule=None, form="direct", final_state="nu_Nbar"):
-    """n_fs ∫dΦ₂ Σ_spins |A|² [energy⁴] at phase-space points (x, θ, t, φ_Δ) of zprime_etl
+    """n_fs ∫dΦ₂ Σ_spins |A|² [energy⁴] at phase-space points (x, θ, t, φ_Δ) of mucast.processes.exact
     (θ: polar angle of K; t: photon virtuality; φ_Δ: recoil azimuth around p⃗ − K⃗)."""
     _check_structure(structure)
     kin = _point(k, energy, nucleus_mass, x, theta, t, phi)
@@ -434,7 +434,7 @@ def ward_identity_residuals(structure, x, k, theta, t, phi, energy, nucleus_mass
     momentum Δ, the photon-on-incoming (D1) and photon-on-outgoing (D2) parts must cancel.
 
     Returns r = max over spins and pair nodes of |D1 + D2| / (|D1| + |D2|) at each point
-    (one diagram alone gives 1; exact gauge invariance 0), as zprime_etl.ward_identity_residuals
+    (one diagram alone gives 1; exact gauge invariance 0), as exact.ward_identity_residuals
     does for its r_photon.  For O_LNLℓ (direct form) D1 and D2 each contain both SU(2)
     contractions.
     """
@@ -467,7 +467,7 @@ def _dsigma_integrand(setup, x, k, y_u, y_t, y_phi, model, channels, Z, t_a, t_d
                       theta_max, rule, form):
     """dσ/dx dk² on the unit cube (y_u, y_t, y_phi) [natural units, 1/energy⁴]; x, k arrays.
 
-    Variables and Jacobians are zprime_etl's (:func:`zprime_etl._phase_space`), with the pair mass
+    Variables and Jacobians are exact's (:func:`exact._phase_space`), with the pair mass
     k in the Z' mass slot and the factor 1/(2π) of dk²/(2π)."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         kin, t, weight, ok = _z._phase_space(setup, x, y_u, y_t, y_phi, theta_max)

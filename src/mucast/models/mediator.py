@@ -1,0 +1,415 @@
+"""Layer 1: mediator models — spin, couplings to every lepton, an optional dark sector — and the
+named presets (docs/models.md).
+
+A model is a Lagrangian
+
+    L ⊃ Σ_f g_f X f̄ Γ f  [+ the dark-sector coupling],   Γ = γ^α, γ^αγ⁵, 1 or iγ⁵,
+
+with f ∈ {e, μ, τ} (Dirac) and, for spin 1, the left-handed neutrinos ν_e, ν_μ, ν_τ
+(g_ν X ν̄γ^α P_L ν). The model's one free coupling ``g`` (the CLI's ``--coupling``) scales a fixed
+pattern of charges: g_f = g · charge_f. For ``parameter = "dark"`` (the millicharged particle) g
+scales the dark coupling instead and the SM couplings are fixed.
+
+Dark sector (:class:`DarkSector`): a complex scalar, a Dirac, a Majorana or a pseudo-Dirac
+fermion χ with coupling g_χ and mass m_χ — fixed, or a fixed fraction of the mediator mass
+(seed 001: m_Z′ = 3m_χ) — and, for pseudo-Dirac, the splitting δ (m₂ = m₁(1 + δ)). Allowed
+pairings (:data:`ALLOWED_DM`): a vector takes all four; an axial vector Dirac and Majorana; a
+scalar Dirac, Majorana and a complex scalar (trilinear μ_χ = g_χ m_χ); a pseudoscalar Dirac and
+Majorana (a pseudoscalar cannot couple to φ*φ: CP).
+
+Presets (:data:`PRESETS`; ``MediatorModel.preset(name, ...)``):
+
+=================== ======= ===================================================== =============
+name                spin    couplings                                             parameter g
+=================== ======= ===================================================== =============
+lmu-ltau (zprime)   vector  μ: +1, τ: −1, ν_μ: +1, ν_τ: −1                         g_Z′
+dark-photon         vector  e, μ, τ: e·Q = −e (kinetic mixing; no neutrinos)        ε
+muon-scalar         scalar  μ: 1                                                  g_μ
+muon-pseudoscalar   pseudo  μ: 1                                                  g_μ
+muon-axial          axial   μ: 1                                                  g_μ
+millicharge         vector  the photon (m = 0), e to e, μ, τ; χ of charge εe        ε
+=================== ======= ===================================================== =============
+
+Without a dark sector, the dark photon and the muon-philic spin-0 and axial presets are *declared
+invisible* (Br(X → invisible) = 1: X decays to a hidden sector not specified further — for the
+dark photon a dark sector with α_D ≫ ε²α, the convention of NA64's invisible-mode limits); with a
+dark sector (``with_dark``, CLI ``--dm``) the widths decide.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from mucast._io import read_toml
+from mucast.constants import ALPHA, M_E, M_MU, M_TAU
+from mucast.exceptions import DataFileError, InputError, UnknownNameError
+from mucast.models import gm2 as _gm2
+from mucast.models import widths as _w
+from mucast.units import GeV
+
+__all__ = ["SPINS", "SM_FERMIONS", "DM_TYPES", "ALLOWED_DM", "PRESETS", "DarkSector",
+           "MediatorModel", "get_model"]
+
+SPINS = ("vector", "axial", "scalar", "pseudoscalar")
+#: short names accepted for the spins (TOML files, Python)
+_SPIN_ALIASES = {"v": "vector", "a": "axial", "s": "scalar", "p": "pseudoscalar",
+                 "axial-vector": "axial", "axialvector": "axial"}
+SM_FERMIONS = ("e", "mu", "tau", "nu_e", "nu_mu", "nu_tau")
+CHARGED = ("e", "mu", "tau")
+NEUTRINOS = ("nu_e", "nu_mu", "nu_tau")
+_LEPTON_MASS = {"e": M_E, "mu": M_MU, "tau": M_TAU}
+DM_TYPES = ("scalar", "dirac", "majorana", "pseudo-dirac")
+ALLOWED_DM = {"vector": DM_TYPES, "axial": ("dirac", "majorana"),
+              "scalar": ("dirac", "majorana", "scalar"), "pseudoscalar": ("dirac", "majorana")}
+#: electric charge unit e = √(4πα)
+E_CHARGE = math.sqrt(4.0 * math.pi * ALPHA)
+
+
+def _article(word):
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _check_mass_coupling(m, g):
+    """Arrays (m, g) checked: masses finite and ≥ 0, couplings finite (InputError otherwise)."""
+    m = np.asarray(m, float)
+    g = np.asarray(g, float)
+    if not np.all(np.isfinite(m)) or np.any(m < 0):
+        raise InputError(f"mass must be finite and >= 0 GeV, got {m / GeV!r}")
+    if not np.all(np.isfinite(g)):
+        raise InputError(f"coupling must be finite, got {g!r}")
+    return m, g
+
+
+def _finite(name, v, lo=None, lo_open=False):
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+        raise InputError(f"{name} must be a finite number, got {v!r}")
+    if lo is not None and (v < lo or (lo_open and v == lo)):
+        raise InputError(f"{name} must be {'>' if lo_open else '>='} {lo:g}, got {v!r}")
+    return float(v)
+
+
+@dataclass(frozen=True)
+class DarkSector:
+    """The dark particle χ the mediator decays into.
+
+    ``kind``: one of :data:`DM_TYPES`; ``coupling``: g_χ (dimensionless; for a complex scalar and
+    a scalar mediator the trilinear is μ_χ = g_χ m_χ); ``mass``: m_χ [energy] of the lighter
+    state, or None with ``mass_ratio`` = m_χ/m_X; ``splitting``: δ ∈ [0, 1) for pseudo-Dirac,
+    m₂ = m₁(1 + δ).
+    """
+
+    kind: str
+    coupling: float
+    mass: float | None = None
+    mass_ratio: float | None = None
+    splitting: float = 0.0
+
+    def __post_init__(self):
+        if self.kind not in DM_TYPES:
+            raise UnknownNameError(f"dark-matter type must be one of {', '.join(DM_TYPES)}, got"
+                                   f" {self.kind!r}")
+        _finite("g_chi", self.coupling, 0.0)
+        if (self.mass is None) == (self.mass_ratio is None):
+            raise InputError("give the dark-matter mass either as m_chi or as a ratio m_chi/m_X")
+        if self.mass is not None:
+            _finite("m_chi", self.mass, 0.0)
+        else:
+            _finite("m_chi/m_X", self.mass_ratio, 0.0)
+        s = _finite("splitting", self.splitting, 0.0)
+        if s >= 1.0:
+            raise InputError(f"splitting must be in [0, 1), got {self.splitting!r}")
+        if s and self.kind != "pseudo-dirac":
+            raise InputError(f"a splitting applies to pseudo-Dirac dark matter only, not {self.kind}")
+
+    def masses(self, m_x):
+        """(m₁, m₂) [energy] for a mediator of mass m_x (arrays broadcast)."""
+        m1 = self.mass if self.mass is not None else self.mass_ratio * np.asarray(m_x, float)
+        return m1, m1 * (1.0 + self.splitting)
+
+    def threshold(self, m_x):
+        m1, m2 = self.masses(m_x)
+        return m1 + m2
+
+    def to_dict(self) -> dict:
+        d = {"type": self.kind, "g_chi": self.coupling, "splitting": self.splitting}
+        if self.mass is not None:
+            d["m_chi_GeV"] = self.mass / GeV
+        else:
+            d["m_chi_over_m_X"] = self.mass_ratio
+        return d
+
+
+@dataclass(frozen=True)
+class MediatorModel:
+    """A mediator X: Lorentz structure, couplings to each lepton per unit of the model's
+    coupling ``g``, and an optional dark sector (module doc).
+
+    ``charges``: {fermion: charge} for fermions of :data:`SM_FERMIONS` (missing ones: 0);
+    ``parameter``: "sm" (g scales the SM couplings, g_f = g·charge_f) or "dark" (g scales the
+    dark coupling, g_χ = g·``dark_charge``; SM couplings = the charges); ``mass``: fixed mediator
+    mass [energy] (the photon of the millicharge model: 0) or None (set per computation);
+    ``invisible``: declare Br(X → invisible) = 1 when there is no dark sector.
+    """
+
+    name: str
+    spin: str
+    charges: dict = field(default_factory=dict)
+    dark: DarkSector | None = None
+    parameter: str = "sm"
+    dark_charge: float = 0.0
+    mass: float | None = None
+    invisible: bool = False
+    coupling_name: str = "g"
+    description: str = ""
+
+    def __post_init__(self):
+        spin = _SPIN_ALIASES.get(str(self.spin).lower(), str(self.spin).lower())
+        if spin not in SPINS:
+            raise UnknownNameError(f"spin must be one of {', '.join(SPINS)}, got {self.spin!r}")
+        object.__setattr__(self, "spin", spin)
+        if not isinstance(self.charges, dict):
+            raise InputError(f"charges must be a mapping fermion -> charge, got {self.charges!r}")
+        unknown = set(self.charges) - set(SM_FERMIONS)
+        if unknown:
+            raise UnknownNameError(f"model {self.name}: no SM fermion {', '.join(sorted(unknown))};"
+                                   f" known: {', '.join(SM_FERMIONS)}")
+        for f, q in self.charges.items():
+            _finite(f"charge of {f}", q)
+        if spin in ("scalar", "pseudoscalar") and any(self.charges.get(n, 0.0) for n in NEUTRINOS):
+            raise InputError(f"{_article(spin)} {spin} mediator cannot couple to left-handed neutrinos (a scalar"
+                             " bilinear needs a right-handed neutrino); remove the nu charges")
+        if not self.charges.get("mu", 0.0):
+            raise InputError(f"model {self.name}: no muon coupling, so no production with a muon"
+                             " beam")
+        if self.dark is not None and self.dark.kind not in ALLOWED_DM[spin]:
+            raise InputError(f"{_article(spin)} {spin} mediator cannot couple to {self.dark.kind} dark matter;"
+                             f" allowed: {', '.join(ALLOWED_DM[spin])}")
+        if self.parameter not in ("sm", "dark"):
+            raise InputError(f"parameter must be 'sm' or 'dark', got {self.parameter!r}")
+        if self.parameter == "dark" and (self.dark is None or not self.dark_charge):
+            raise InputError("parameter = 'dark' needs a dark sector and a dark_charge")
+        if self.mass is not None:
+            _finite("mass", self.mass, 0.0)
+
+    # -- couplings ---------------------------------------------------------------------------
+    def sm_coupling(self, fermion: str, g):
+        """g_f [dimensionless] at the model coupling g."""
+        q = self.charges.get(fermion, 0.0)
+        return q * np.asarray(g, float) if self.parameter == "sm" else q * np.ones_like(
+            np.asarray(g, float))
+
+    def g_mu(self, g):
+        return self.sm_coupling("mu", g)
+
+    def g_chi(self, g):
+        if self.dark is None:
+            return 0.0 * np.asarray(g, float)
+        if self.parameter == "dark":
+            return self.dark_charge * np.asarray(g, float)
+        return self.dark.coupling * np.ones_like(np.asarray(g, float))
+
+    @property
+    def has_invisible_channel(self) -> bool:
+        return self.dark is not None or self.invisible or (
+            self.spin in ("vector", "axial") and any(self.charges.get(n, 0) for n in NEUTRINOS))
+
+    # -- widths ------------------------------------------------------------------------------
+    def widths(self, m, g, mediator_mass=None) -> dict:
+        """Partial widths [energy] of X of mass m at coupling g: keys e, mu, tau, nu_e, nu_mu,
+        nu_tau, chi (0 where closed; vectorised in m). ``mediator_mass``: the mass that fixes a
+        dark mass given as a ratio m_χ/m_X (default m; an off-shell pair of mass k = m through a
+        mediator of mass M needs M here)."""
+        m, g = _check_mass_coupling(m, g)
+        out = {}
+        for f in CHARGED:
+            gf = self.sm_coupling(f, g)
+            out[f] = _w.fermion_pair(self.spin, m, gf, _LEPTON_MASS[f]) if np.any(gf) else 0.0 * m
+        for n in NEUTRINOS:
+            gn = self.sm_coupling(n, g)
+            out[n] = _w.neutrino_pair(self.spin, m, gn) if np.any(gn) else 0.0 * m
+        if self.dark is not None:
+            m1, _ = self.dark.masses(m if mediator_mass is None else mediator_mass)
+            out["chi"] = _w.dark_pair(self.spin, self.dark.kind, m, self.g_chi(g), m1,
+                                      self.dark.splitting)
+        else:
+            out["chi"] = 0.0 * m
+        return out
+
+    def invisible_width(self, m, g):
+        w = self.widths(m, g)
+        return w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
+
+    def total_width(self, m, g):
+        return sum(self.widths(m, g).values())
+
+    def branching_invisible(self, m, g):
+        """Br(X → invisible) = (Γ_νν + Γ_χχ)/Γ_tot; 1 for a model declared invisible without a
+        dark sector; computed as 1 − Γ_vis/Γ_tot (no overflow at extreme couplings)."""
+        m, g = _check_mass_coupling(m, g)
+        if self.invisible and self.dark is None:
+            return np.ones_like(m)
+        w = self.widths(m, g)
+        vis = w["e"] + w["mu"] + w["tau"]
+        inv = w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
+        tot = vis + inv
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(tot > 0, 1.0 - vis / np.where(tot > 0, tot, 1.0), 0.0)
+
+    # -- g − 2 -------------------------------------------------------------------------------
+    def delta_a_mu(self, m, g):
+        """One-loop Δa_μ of X (mucast.models.gm2), g_μ = the model's muon coupling at g."""
+        return _gm2.delta_a_mu(m, np.abs(self.g_mu(g)), self.spin) if self.parameter == "sm" \
+            else _gm2.delta_a_mu(m, abs(self.charges["mu"]), self.spin) * np.ones_like(
+                np.asarray(g, float))
+
+    # -- constructors ------------------------------------------------------------------------
+    def with_dark(self, kind=None, g_chi=None, m_chi=None, mass_ratio=None, splitting=None):
+        """A copy with the dark sector set or changed (None keeps the current value)."""
+        d = self.dark
+        if d is None and kind is None:
+            kind = "dirac"
+        if d is None:
+            d = DarkSector(kind, 0.05 if g_chi is None else g_chi,
+                           mass=m_chi, mass_ratio=(1.0 / 3.0 if m_chi is None and mass_ratio is None
+                                                   else mass_ratio),
+                           splitting=0.0 if splitting is None else splitting)
+        else:
+            mass, ratio = d.mass, d.mass_ratio
+            if m_chi is not None:
+                mass, ratio = m_chi, None
+            elif mass_ratio is not None:
+                mass, ratio = None, mass_ratio
+            kind = kind or d.kind
+            sp = d.splitting if splitting is None else splitting
+            d = DarkSector(kind, d.coupling if g_chi is None else g_chi, mass=mass,
+                           mass_ratio=ratio, splitting=sp if kind == "pseudo-dirac" else 0.0)
+        return replace(self, dark=d)
+
+    @classmethod
+    def preset(cls, name: str) -> "MediatorModel":
+        """A named model (:data:`PRESETS`); ``zprime`` is an alias of ``lmu-ltau``."""
+        return get_model(name)
+
+    @classmethod
+    def from_dict(cls, d: dict, source: str = "model file") -> "MediatorModel":
+        """A model from a TOML-like dict (schema in docs/models.md): a [model] table with name,
+        spin, charges (table), optional invisible, description, coupling_name; optional
+        [dark] table with type, g_chi, m_chi_GeV or m_chi_over_m_X, splitting. Unknown or missing
+        keys raise DataFileError naming them."""
+        if not isinstance(d, dict) or "model" not in d:
+            raise DataFileError(f"{source}: lacks the [model] table")
+        extra_top = set(d) - {"model", "dark", "provenance"}
+        if extra_top:
+            raise DataFileError(f"{source}: unknown table(s) {', '.join(sorted(extra_top))};"
+                                " allowed: model, dark, provenance")
+        m = d["model"]
+        allowed = {"name", "spin", "charges", "invisible", "description", "coupling_name"}
+        _keys(m, {"name", "spin", "charges"}, allowed, f"{source} [model]")
+        charges = m["charges"]
+        if not isinstance(charges, dict):
+            raise DataFileError(f"{source}: [model] charges must be a table fermion = charge")
+        dark = None
+        if "dark" in d:
+            k = d["dark"]
+            _keys(k, {"type", "g_chi"}, {"type", "g_chi", "m_chi_GeV", "m_chi_over_m_X",
+                                         "splitting"}, f"{source} [dark]")
+            try:
+                dark = DarkSector(k["type"], k["g_chi"],
+                                  mass=k["m_chi_GeV"] * GeV if "m_chi_GeV" in k else None,
+                                  mass_ratio=k.get("m_chi_over_m_X"),
+                                  splitting=k.get("splitting", 0.0))
+            except (InputError, TypeError) as exc:
+                raise DataFileError(f"{source} [dark]: {exc}") from None
+        try:
+            return cls(name=str(m["name"]), spin=m["spin"], charges=dict(charges), dark=dark,
+                       invisible=bool(m.get("invisible", False)),
+                       coupling_name=str(m.get("coupling_name", "g")),
+                       description=str(m.get("description", "")))
+        except InputError as exc:
+            raise DataFileError(f"{source}: {exc}") from None
+
+    @classmethod
+    def from_file(cls, path) -> "MediatorModel":
+        """A user's model TOML file (docs/models.md; example: data/models/example.toml)."""
+        return cls.from_dict(read_toml(Path(path)), source=str(path))
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "spin": self.spin, "charges": dict(self.charges),
+             "parameter": self.coupling_name, "invisible": self.invisible}
+        if self.dark is not None:
+            d["dark"] = self.dark.to_dict()
+        if self.mass is not None:
+            d["mass_GeV"] = self.mass / GeV
+        return d
+
+
+def _keys(table, required, allowed, where):
+    if not isinstance(table, dict):
+        raise DataFileError(f"{where} must be a table")
+    missing = sorted(set(required) - set(table))
+    extra = sorted(set(table) - set(allowed))
+    if missing:
+        raise DataFileError(f"{where}: missing key(s) {', '.join(missing)}")
+    if extra:
+        raise DataFileError(f"{where}: unknown key(s) {', '.join(extra)}; allowed:"
+                            f" {', '.join(sorted(allowed))}")
+
+
+def _presets() -> dict:
+    e = E_CHARGE
+    return {
+        "lmu-ltau": MediatorModel(
+            "lmu-ltau", "vector", {"mu": 1.0, "tau": -1.0, "nu_mu": 1.0, "nu_tau": -1.0},
+            coupling_name="g_Z'",
+            description="gauged L_mu - L_tau Z' (seed 001): vector couplings g to mu, -g to tau,"
+                        " left-handed nu_mu, nu_tau; invisible through the neutrinos"),
+        "dark-photon": MediatorModel(
+            "dark-photon", "vector", {"e": -e, "mu": -e, "tau": -e}, invisible=True,
+            coupling_name="epsilon",
+            description="kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1),"
+                        " none to neutrinos; invisible through a dark sector (declared: Br = 1"
+                        " unless a dark sector is given)"),
+        "muon-scalar": MediatorModel(
+            "muon-scalar", "scalar", {"mu": 1.0}, invisible=True, coupling_name="g_mu",
+            description="scalar coupled to the muon only, g S mu-bar mu; declared invisible"
+                        " unless a dark sector is given"),
+        "muon-pseudoscalar": MediatorModel(
+            "muon-pseudoscalar", "pseudoscalar", {"mu": 1.0}, invisible=True,
+            coupling_name="g_mu",
+            description="pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; declared"
+                        " invisible unless a dark sector is given"),
+        "muon-axial": MediatorModel(
+            "muon-axial", "axial", {"mu": 1.0}, invisible=True, coupling_name="g_mu",
+            description="axial vector coupled to the muon only, g A_a mu-bar gamma^a gamma5 mu;"
+                        " declared invisible unless a dark sector is given"),
+        "millicharge": MediatorModel(
+            "millicharge", "vector", {"e": -e, "mu": -e, "tau": -e},
+            dark=DarkSector("dirac", e, mass=0.1 * GeV), parameter="dark", dark_charge=e,
+            mass=0.0, coupling_name="epsilon",
+            description="millicharged Dirac fermion chi of charge eps*e, pair-produced through"
+                        " the photon (mediator mass 0)"),
+    }
+
+
+PRESETS = tuple(_presets())
+ALIASES = {"zprime": "lmu-ltau", "z'": "lmu-ltau", "lmu_ltau": "lmu-ltau"}
+
+
+def get_model(model) -> MediatorModel:
+    """A :class:`MediatorModel` from a preset name (:data:`PRESETS`, or the alias ``zprime``), a
+    TOML path, or a model."""
+    if isinstance(model, MediatorModel):
+        return model
+    if isinstance(model, (str, Path)) and str(model).endswith(".toml"):
+        return MediatorModel.from_file(model)
+    name = ALIASES.get(str(model).lower(), str(model).lower())
+    presets = _presets()
+    if name not in presets:
+        raise UnknownNameError(f"unknown model {model!r}; presets: {', '.join(PRESETS)} (alias"
+                               " zprime), or a model TOML file")
+    return presets[name]
