@@ -365,9 +365,20 @@ def _choose_production(model, m, g, production):
                                   f" {float(bad) / GeV:g} GeV (dark pair threshold above m):"
                                   " use production 'off-shell' or 'auto'")
         return np.full(np.shape(m), "on-shell", dtype=object)
+    if _declared(model):
+        if production == "off-shell":
+            raise InputError(f"model {model.name} is declared invisible without a dark sector:"
+                             " its invisible width is not known, so it is computed on shell"
+                             " only; give it a dark sector (--dm) for off-shell production")
+        return np.full(np.shape(m), "on-shell", dtype=object)
     if production == "off-shell":
         return np.full(np.shape(m), "off-shell", dtype=object)
     return np.where(ok, "on-shell", "off-shell").astype(object)
+
+
+def _declared(model):
+    """Declared invisible (Br = 1 by assumption, no dark sector): on shell only."""
+    return model.invisible and model.dark is None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -569,7 +580,7 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
         ok = on & (y1 > 0)
         if np.any(ok):
             g[ok], br[ok] = _solve_onshell(model, n_up, y1[ok], m[ok])
-        if production == "auto":
+        if production == "auto" and not _declared(model):
             # wide mediators at the limit coupling: the narrow-width form does not hold
             wide = ok & (model.total_width(m, np.where(ok, g, 1.0)) / m > NARROW)
             if np.any(wide):

@@ -28,9 +28,9 @@ M → ∞ gives the contact operator C = g_μ g_χ/M² of the EFT engine (:mod:`
 M = 0, g_μ = e, g_χ = εe is millicharged pair production through the photon,
 dσ/dk² = σ_V(k; e) · ε²α(1 + 2m_χ²/k²)β/(3πk²).
 
-σ_X(k) is smooth in k: :class:`SigmaTable` tabulates ln σ_X on Chebyshev nodes in ln k once per
-(spin, set-up), so that every mediator mass of a scan is a one-dimensional k² integral (the same
-idea as :class:`mucast.inference.scans.KSpectrumTable`; interpolation error < 1e-6, tested).
+σ_X(k) is smooth in k: :class:`SigmaTable` tabulates ln σ_X on piecewise Chebyshev nodes once
+per (spin, set-up), so that every mediator mass of a scan is a one-dimensional k² integral (the
+same idea as :class:`mucast.inference.scans.KSpectrumTable`; interpolation error ≤ 1e-7, tested).
 """
 
 from __future__ import annotations
@@ -40,42 +40,130 @@ from functools import lru_cache
 
 import numpy as np
 
-from mucast.constants import ALPHA, M_MU
+from mucast.constants import ALPHA, M_E, M_MU, M_TAU
 from mucast.exceptions import KinematicsError
-from mucast.integrate import mapped_rule
+from mucast.integrate import Orders, mapped_rule
 from mucast.models import widths as _w
 from mucast.processes import production as _prod
+
+#: k²σ_X below this fraction of its maximum is not tabulated (SigmaTable._cut)
+CUT_FRACTION = 1e-13
+#: quadrature orders of the tables (σ_X to ~2e-5, stated ≤ 3e-4; built once per set-up)
+TABLE_ORDERS = Orders(n_u=48, n_xa=48, n_xb=40, n_k=4)
 
 __all__ = ["SigmaTable", "sigma_table", "rho", "dsigma_dk2", "k2_rule", "pair_integral"]
 
 
 class SigmaTable:
-    """σ_X(m → k; g_μ = 1, x ≥ x_min) [area] as a Chebyshev interpolant of ln σ in ln k on
-    [k_lo, k_hi] (production in the WW approximation, :func:`mucast.processes.production.
-    cross_section_per_g2`). Outside the range: 0 above k_hi (beyond the reach), the value at
-    k_lo below it (σ_X flattens as k → 0 for every spin but the axial one, which grows as
-    1/k²: the axial table starts low enough that this is never used, see k_lo)."""
+    """σ_X(m → k; g_μ = 1, x ≥ x_min) [area] as a piecewise Chebyshev interpolant of ln σ
+    (production in the WW approximation, :func:`mucast.processes.production.
+    cross_section_per_g2`), built from one vectorised pass.
+
+    σ_X(k) is smooth except at its ends: it vanishes at the reach k → k_end = E − m_μ like a
+    power of (k_end − k), and with a signal region it has a kink at k = x_min E (the x range
+    starts at max(x_min, k/E)). So the table has panels in ln k (decades) up to k_end/2 and in
+    ln(k_end − k) above (decades towards the end), with x_min E as an extra edge; degree 16 per
+    panel keeps the interpolation error ≤ 1e-7 (tests/validation/test_offshell.py). A single
+    global polynomial in ln k (mucast before this fix) oscillated by ±5% because ln σ → −∞ at
+    the end. Far out (k ≳ 30 GeV at 160 GeV) σ_X is < 1e-13 of its maximum and its quadrature
+    loses its digits: the table stops there (:meth:`_cut`). Outside [k_lo, k_hi]: 0 above, the value at k_lo below (σ_X flattens as k → 0 for
+    every spin but the axial one, which grows as 1/k²: pair integrals start at k ≥ k_lo)."""
 
     def __init__(self, spin, energy, target, x_min=None, theta_max=0.1, t_max="E2", alpha=ALPHA,
-                 k_lo=None, k_hi=None, degree=96):
+                 k_lo=None, k_hi=None, degree=16):
         self.spin = _prod.check_spin(spin)
         self.energy = float(energy)
-        self.k_hi = float(k_hi if k_hi is not None else 0.999 * (energy - M_MU))
+        self.k_end = self.energy - M_MU
+        self.k_hi = float(k_hi if k_hi is not None else self.k_end * (1.0 - 1e-6))
         self.k_lo = float(k_lo if k_lo is not None else 1e-4 * M_MU)
-        dom = (math.log(self.k_lo), math.log(self.k_hi))
-        nodes = np.polynomial.chebyshev.chebpts1(degree + 1)
-        ell = 0.5 * (dom[0] + dom[1]) + 0.5 * (dom[1] - dom[0]) * nodes
-        v, err = _prod.cross_section_per_g2(np.exp(ell), energy, target, "ww", x_min, theta_max,
-                                            t_max, alpha, spin=self.spin)
-        if not np.all(v > 0):
+        if not self.k_hi > self.k_lo:
             raise KinematicsError("no phase space for the pair masses of the table")
-        self.series = np.polynomial.Chebyshev.fit(ell, np.log(v), degree, domain=dom)
-        self.max_rel_error = float(np.max(err / v))
+        self.k_hi = self._cut(target, x_min, theta_max, t_max, alpha)
+        edges = self._edges(x_min)
+        self.edges = np.array(edges)
+        nodes = np.polynomial.chebyshev.chebpts1(degree + 1)
+        ks, spans = [], []
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
+            va, vb = self._var(a), self._var(b)
+            v = 0.5 * (va + vb) + 0.5 * (vb - va) * nodes
+            ks.append(self._inv(v, a))
+            spans.append((va, vb))
+        vals, err = _prod.cross_section_per_g2(np.concatenate(ks), energy, target, "ww", x_min,
+                                               theta_max, t_max, alpha, spin=self.spin,
+                                               orders=TABLE_ORDERS)
+        if not np.all(vals > 0):
+            raise KinematicsError("no phase space for the pair masses of the table")
+        self.series = []
+        n = degree + 1
+        for i, (va, vb) in enumerate(spans):
+            v = 0.5 * (va + vb) + 0.5 * (vb - va) * nodes
+            self.series.append(np.polynomial.Chebyshev.fit(
+                v, np.log(vals[i * n:(i + 1) * n]), degree, domain=sorted((va, vb))))
+        self.max_rel_error = float(np.max(err / vals))
+
+    def _cut(self, target, x_min, theta_max, t_max, alpha):
+        """The table's upper end: below k_hi, the last k of a coarse grid before k²σ_X falls
+        under CUT_FRACTION of its maximum or the stated quadrature error of σ_X exceeds 0.1% (far out,
+        t_min ≫ t_d, the closed-form flux loses its digits). Above it the table is 0: a
+        truncation of a contribution ≤ CUT_FRACTION relative for any ρ(k²) that grows at most
+        like k² (the contact limit; a pole there sits where σ_X is negligible anyway)."""
+        k = np.geomspace(self.k_lo, self.k_hi, 64)
+        v, e = _prod.cross_section_per_g2(k, self.energy, target, "ww", x_min, theta_max, t_max,
+                                          alpha, spin=self.spin, orders=TABLE_ORDERS)
+        w = v * k * k                 # what a pair integral weighs (ρ grows like k² or less)
+        bad = np.flatnonzero(~(w > CUT_FRACTION * np.max(w)) | ~(e <= 1e-3 * v))
+        if bad.size == 0:
+            self.truncated = False
+            return self.k_hi
+        if bad[0] == 0:
+            raise KinematicsError("no phase space for the pair masses of the table")
+        self.truncated = True
+        return float(k[bad[0] - 1])
+
+    def _edges(self, x_min):
+        half = 0.5 * self.k_end
+        lo, hi = self.k_lo, self.k_hi
+        e = {lo, hi}
+        d = 10.0 ** math.ceil(math.log10(lo))
+        while d < min(half, hi):
+            e.add(d)
+            d *= 10.0
+        if lo < half < hi:
+            e.add(half)
+        d = 0.1 * self.k_end
+        while self.k_end - d < hi:
+            if self.k_end - d > max(lo, half):
+                e.add(self.k_end - d)
+            d *= 0.1
+        if x_min is not None and lo < x_min * self.energy < hi:
+            e.add(x_min * self.energy)
+        e = sorted(e)
+        # merge edges closer than 1e-9 relative (panels of zero width)
+        out = [e[0]]
+        for v in e[1:]:
+            if v > out[-1] * (1.0 + 1e-9):
+                out.append(v)
+        return out
+
+    def _var(self, k):
+        """ln k below k_end/2, ln(k_end − k) above (k scalar or array)."""
+        k = np.asarray(k, float)
+        return np.where(k <= 0.5 * self.k_end, np.log(k),
+                        np.log(np.maximum(self.k_end - k, 1e-300)))
+
+    def _inv(self, v, a):
+        return np.exp(v) if a < 0.5 * self.k_end * (1.0 - 1e-12) else self.k_end - np.exp(v)
 
     def __call__(self, k):
         k = np.asarray(k, dtype=float)
-        ell = np.log(np.clip(k, self.k_lo, self.k_hi))
-        return np.where(k <= self.k_hi, np.exp(self.series(ell)), 0.0)
+        kc = np.clip(k, self.k_lo, self.k_hi)
+        i = np.clip(np.searchsorted(self.edges, kc, side="right") - 1, 0, len(self.series) - 1)
+        out = np.empty(kc.shape)
+        v = self._var(kc)
+        for j in np.unique(i):
+            sel = i == j
+            out[sel] = np.exp(self.series[j](v[sel]))
+        return np.where(k <= self.k_hi, out, 0.0)
 
 
 @lru_cache(maxsize=32)
@@ -186,21 +274,38 @@ def k2_rule(k_lo, k_hi, mass, width, n=48):
 def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_min=None,
                   theta_max=0.1, t_max="E2", alpha=ALPHA, n=48):
     """∫ dk² w(k) dσ/dk² [area] over the invisible pair mass, from the pair threshold (0 for
-    neutrinos, m₁ + m₂ for the dark pair) to ``k_max`` (default: the kinematic reach),
-    ``weight_fn`` the signal efficiency ε(k) (None: 1)."""
-    thr = 0.0
-    if model.dark is not None and not (
-            model.spin in ("vector", "axial") and any(model.charges.get(f, 0) for f in
-                                                       ("nu_e", "nu_mu", "nu_tau"))):
-        thr = float(model.dark.threshold(mass))
-    reach = 0.999 * (energy - M_MU)
-    k_hi = reach if k_max is None else min(float(k_max), reach)
+    neutrinos, m₁ + m₂ for the dark pair) to ``k_max`` (default: the end of the σ_X table,
+    :meth:`SigmaTable._cut`), ``weight_fn`` the signal efficiency ε(k) (None: 1).
+
+    The range is split at every threshold inside it (the dark pair when neutrinos open first;
+    e⁺e⁻, μ⁺μ⁻, τ⁺τ⁻ in the running width), each piece with :func:`k2_rule` (threshold panel
+    at its lower end, the Breit–Wigner pole where it falls)."""
+    nu_open = model.spin in ("vector", "axial") and any(
+        model.charges.get(f, 0) for f in ("nu_e", "nu_mu", "nu_tau"))
+    declared = model.invisible and model.dark is None
+    thresholds = []
+    if model.dark is not None:
+        thresholds.append(float(model.dark.threshold(mass)))
+    thresholds += [2 * m for f, m in (("e", M_E), ("mu", M_MU), ("tau", M_TAU))
+                   if model.charges.get(f, 0)]
+    if nu_open:
+        thr = 0.0
+    elif declared:
+        thr = min(thresholds) if thresholds else 0.0
+    else:
+        thr = float(model.dark.threshold(mass)) if model.dark is not None else math.inf
+    sx = sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha)
+    k_hi = sx.k_hi if k_max is None else min(float(k_max), sx.k_hi)
     k_lo = max(thr, 1e-4 * M_MU)
     if not k_hi > k_lo:
         return 0.0
     gam = float(model.total_width(mass, g)) if mass > 0 else 0.0   # only sets the k² nodes
-    k, w = k2_rule(k_lo, k_hi, float(mass), gam, n)
-    f = dsigma_dk2(model, k, float(mass), g, energy, target, x_min, theta_max, t_max, alpha)
-    if weight_fn is not None:
-        f = f * weight_fn(k)
-    return float(np.sum(w * f))
+    edges = [k_lo] + sorted(t for t in set(thresholds) if k_lo * (1 + 1e-9) < t < k_hi) + [k_hi]
+    total = 0.0
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        k, w = k2_rule(a, b, float(mass), gam, n)
+        f = dsigma_dk2(model, k, float(mass), g, energy, target, x_min, theta_max, t_max, alpha)
+        if weight_fn is not None:
+            f = f * weight_fn(k)
+        total += float(np.sum(w * f))
+    return total
