@@ -46,6 +46,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 from dataclasses import asdict, dataclass
@@ -487,7 +488,19 @@ def cls_upper_limit_asymptotic(n_observed: int, background: float, cl: float = 0
         return float(pyhf.infer.hypotest(mu, data, model, par_bounds=bounds,
                                          test_stat="qtilde")) - (1.0 - c)
 
-    return float(brentq(f, 1e-3, hi, xtol=1e-8, rtol=1e-10))
+    with _single_threaded_blas():
+        return float(brentq(f, 1e-3, hi, xtol=1e-8, rtol=1e-10))
+
+
+def _single_threaded_blas():
+    """BLAS limited to one thread (threadpoolctl) around pyhf's fits: a multi-threaded BLAS
+    sums in another order, so N_up differed in the 13th digit between a laptop process and a
+    (single-threaded) Dask worker, and curves were not identical for any number of workers."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - in the stats extra; without it: same to ~1e-13
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""Limit curves (mucast.inference.curves, issue 11 §7): the vectorised pass, the point-by-point
+serial path and a Dask LocalCluster of 2 workers give the same curve; the exact (vegas) curve is
+identical for any number of workers; an interrupted curve resumes from its checkpoint."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mucast.cli import main
+from mucast.exceptions import DataFileError, InputError
+from mucast.inference.curves import limit_curve
+from mucast.models.mediator import get_model
+from mucast.units import GeV
+
+pytest.importorskip("distributed")
+
+MODEL = get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=0.4)
+# 0.02–1 GeV: on shell (m_chi = 0.4 m), the last point with m_chi > m/2 (off shell) below
+MASSES = np.array([0.02, 0.1, 0.4, 1.0]) * GeV
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """One LocalCluster of 2 worker processes for the module (start-up costs ~2 s)."""
+    from distributed import Client, LocalCluster
+    c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    client = Client(c)
+    yield c.scheduler_address
+    client.close()
+    c.close()
+
+
+def test_vectorised_serial_and_two_workers_agree(cluster):
+    vec = limit_curve(MODEL, MASSES)
+    ser = limit_curve(MODEL, MASSES, workers=0)
+    par = limit_curve(MODEL, MASSES, scheduler=cluster)
+    assert ser["coupling"] == par["coupling"]                 # bit for bit: same code per point
+    assert ser["production"] == par["production"] == vec["production"]
+    # the vectorised pass evaluates the masses together: the same integrals, rounding apart
+    np.testing.assert_allclose(vec["coupling"], ser["coupling"], rtol=1e-12)
+    assert all(g is not None and 0 < g < 1 for g in vec["coupling"])
+
+
+def test_dark_matter_above_half_the_mass_is_off_shell(cluster):
+    heavy = get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=0.6)
+    r = limit_curve(heavy, MASSES[:2], scheduler=cluster)
+    assert r["production"] == ["off-shell", "off-shell"]
+    assert all(g is not None for g in r["coupling"])
+
+
+def test_exact_curve_identical_for_any_number_of_workers(cluster):
+    """approx='etl': vegas seeded with seed + index of the mass, so 0, 1 (serial) or 2 workers
+    give the same numbers (rtol 0.02 keeps the test fast: ~0.05 s per point)."""
+    kw = dict(approx="etl", etl_rtol=0.02, seed=7)
+    m = MASSES[:3]
+    a = limit_curve("muon-scalar", m, workers=0, **kw)
+    b = limit_curve("muon-scalar", m, scheduler=cluster, **kw)
+    c = limit_curve("muon-scalar", m, **kw)
+    assert a["coupling"] == b["coupling"] == c["coupling"]
+    ww = limit_curve("muon-scalar", m)
+    # exact vs WW: ~0.5% in σ, ~0.3% in g; rtol 0.02 of the vegas run → 2% tolerance
+    np.testing.assert_allclose(a["coupling"], ww["coupling"], rtol=0.02)
+
+
+def test_checkpoint_resumes_with_the_missing_masses_only(tmp_path, cluster):
+    ck = tmp_path / "curve.jsonl"
+    full = limit_curve(MODEL, MASSES, scheduler=cluster, checkpoint=ck)
+    lines = ck.read_text().splitlines()
+    assert len(lines) == 1 + len(MASSES)                     # header + one line per mass
+    # interrupt: keep the header and two finished masses
+    ck.write_text("\n".join(lines[:3]) + "\n")
+    calls = []
+    import mucast.inference.curves as curves
+    orig = curves.limit_point
+
+    def counting(point, *a, **k):
+        calls.append(point["index"])
+        return orig(point, *a, **k)
+
+    curves.limit_point = counting
+    try:
+        resumed = limit_curve(MODEL, MASSES, workers=0, checkpoint=ck)
+    finally:
+        curves.limit_point = orig
+    assert len(calls) == len(MASSES) - 2
+    assert resumed["coupling"] == full["coupling"]
+
+
+def test_checkpoint_of_another_model_is_refused(tmp_path):
+    ck = tmp_path / "c.jsonl"
+    limit_curve(MODEL, MASSES[:2], workers=0, checkpoint=ck)
+    with pytest.raises(DataFileError):
+        limit_curve("muon-scalar", MASSES[:2], workers=0, checkpoint=ck)
+
+
+def test_bad_options():
+    with pytest.raises(InputError, match="workers"):
+        limit_curve(MODEL, MASSES, workers=-1)
+    with pytest.raises(InputError, match="either"):
+        limit_curve(MODEL, MASSES, workers=2, scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(InputError, match="mass"):
+        limit_curve(MODEL, [0.1 * GeV, -1.0])
+
+
+def test_cli_curve_json_with_workers(capsys, cluster):
+    argv = ["curve", "dark-photon", "--dm", "dirac", "--g-chi", "0.5", "--mass-ratio", "0.4",
+            "--mass-min", "0.02", "--mass-max", "1", "--points", "4", "--json"]
+    assert main(argv) == 0
+    serial = json.loads(capsys.readouterr().out)
+    assert main(argv + ["--scheduler", cluster]) == 0
+    par = json.loads(capsys.readouterr().out)
+    assert set(serial) >= {"mass_GeV", "coupling"}
+    np.testing.assert_allclose(par["coupling"], serial["coupling"], rtol=1e-12)
+    np.testing.assert_allclose(serial["mass_GeV"], [0.02, 0.02 * 50 ** (1 / 3),
+                                                   0.02 * 50 ** (2 / 3), 1.0], rtol=1e-12)
+
+
+def test_workers_option_starts_and_stops_a_local_cluster():
+    """``workers=2``: mucast's own LocalCluster (2 processes), closed afterwards."""
+    import threading
+    before = threading.active_count()
+    r = limit_curve(MODEL, MASSES[:2], workers=2)
+    assert r["coupling"] == limit_curve(MODEL, MASSES[:2], workers=0)["coupling"]
+    assert r["workers"] == 2
+    assert threading.active_count() <= before + 2     # no cluster left running (loop threads)
