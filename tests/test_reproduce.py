@@ -33,15 +33,20 @@ def test_reproduce_writes_everything(reproduced):
                  "fig5_smeft_plane.pdf", "fig6_nusmeft.png", "fig6_nusmeft.csv", "fig4_zprime.png",
                  "fig4_zprime.csv", "gm2_band.csv", "report.md", "report.html", "comparison.csv",
                  "hepdata/submission.yaml", "run_info.json", "fig4_acceptance.png",
-                 "acceptance.csv", "acceptance.json"):
+                 "acceptance.csv", "acceptance.json", "fig_mediators.png", "fig_mediators.pdf",
+                 "fig_mediators.csv"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
     assert not list(out.glob("**/*.tmp"))                 # nothing half-written
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 4     # self-contained
+    assert html.count("data:image/png;base64,") == 5     # self-contained
     rows = json.loads((out / "comparison.json").read_text())["rows"]
     assert {r["status"].split()[0] for r in rows} <= {"calibration", "capped", "prediction", "input"}
     assert {r["verdict"] for r in rows} <= set(VERDICTS)
     assert sum(r["source"] == "seed 000 Table I" for r in rows) == 10
+    # issue 11: the scalar and the dark photon for the three NA64mu data sets
+    med = (out / "fig_mediators.csv").read_text().splitlines()
+    assert {tuple(line.split(",")[:2]) for line in med[2:]} == {
+        (m, d) for m in ("muon-scalar", "dark-photon") for d in ("2022", "2023-24", "future")}
 
 
 def test_hepdata_submission_is_valid_yaml(reproduced):

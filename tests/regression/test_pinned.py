@@ -55,3 +55,43 @@ def test_pinned(now, section):
         if not ok:
             bad.append(f"{k}: pinned {v!r}, now {w!r}")
     assert not bad, "\n".join(bad[:20])
+
+
+# issue 11: `mucast limit zprime --model vanilla|dark` (the 0.2 interface, now an alias into the
+# model layer) gives the numbers stored at 0.2.0 — the CLI, not only the Python scan
+_ZM_GEV = (0.005, 0.04, 0.1, 0.5, 2.0)
+_CLI_METHOD = {"cls": "cls-asymptotic", "cls_exact": "cls-exact", "fc": "fc"}
+
+
+@pytest.mark.parametrize("ds", ["2022", "2023-24", "future"])
+@pytest.mark.parametrize("model", ["vanilla", "dark"])
+@pytest.mark.parametrize("method", ["cls", "fc"])
+def test_cli_limit_zprime_alias_gives_stored_numbers(capsys, ds, model, method):
+    from mucast.cli import main
+    stored = PINNED["zprime_limit_g"][f"{ds}|{model}|{method}"]
+    for i in (0, 2, 4):
+        argv = ["limit", "zprime", "--model", model, "--dataset", ds, "--mass", repr(_ZM_GEV[i]),
+                "--method", _CLI_METHOD[method], "--json"]
+        assert main(argv) == 0
+        got = json.loads(capsys.readouterr().out)
+        assert got["model"] == model
+        assert math.isclose(got["coupling"], stored[i], rel_tol=REL, abs_tol=0.0), (argv, got)
+
+
+def test_production_narrow_is_the_0_2_rule_and_auto_differs_only_near_the_reach():
+    """`limit zprime` defaults to production="narrow" (0.2's rule); "auto" switches to the full
+    pair integral where it differs by > 1% from the narrow-width form (L_μ−L_τ 2022: only at
+    4.2–4.4 GeV, ≤ 0.9% in g). Below 4 GeV the two are identical."""
+    import numpy as np
+    from mucast.inference import mediators as zl
+    from mucast.units import GeV
+    ms = np.geomspace(0.001, 5, 200) * GeV
+    model = zl.legacy_zprime_model("vanilla")
+    nar = zl.coupling_limit_scan(model, ms, production="narrow")
+    auto = zl.coupling_limit_scan(model, ms)
+    assert set(nar.production) == {"on-shell"}
+    low = ms < 4 * GeV
+    assert np.array_equal(nar.coupling[low], auto.coupling[low])
+    moved = np.flatnonzero(auto.production == "off-shell")
+    assert moved.size and np.all(ms[moved] > 4 * GeV)
+    assert np.all(np.abs(auto.coupling[moved] / nar.coupling[moved] - 1) < 0.01)

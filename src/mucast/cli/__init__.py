@@ -237,7 +237,7 @@ def cmd_cite(args):
 # ---------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of the `mucast` command (all subcommands)."""
-    from mucast.experiments import DATASETS
+    from mucast.experiments import DATASETS, available_datasets
     from mucast.models.eft import NUSMEFT_OPERATORS, OPERATORS
 
     p = Parser(
@@ -258,8 +258,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
                         help="upper limit of the photon virtuality in the flux (default m_mu^2 + k^2, seed 000)")
         if dataset:
-            sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
-                            help="NA64mu data set (default 2022)")
+            sp.add_argument("--dataset", default="2022", choices=available_datasets(),
+                            help="shipped data set (default 2022): NA64mu 2022, 2023-24, future;"
+                                 " an M3-like set-up m3-phase1, m3-phase2 (assumed efficiencies,"
+                                 " docs/models.md)")
             sp.add_argument("--experiment", metavar="FILE",
                             help="a user experiment TOML file (overrides --dataset)")
             add_acceptance_option(sp)

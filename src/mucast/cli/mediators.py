@@ -271,10 +271,13 @@ def _limit_options(p, name):
     p.add_argument("--experiment", metavar="FILE", help="a user experiment TOML file")
     add_acceptance_option(p, "efficiency tables")
     add_method_option(p, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
-    p.add_argument("--production", default="auto", choices=PRODUCTIONS,
+    default = "narrow" if name == "zprime" else "auto"
+    p.add_argument("--production", default=default, choices=PRODUCTIONS,
                    help="on-shell (X -> invisible, narrow width), off-shell (the invisible pair"
-                        " through X of any mass) or auto (default: on-shell where an invisible"
-                        " decay is open and the width is narrow)")
+                        " through X of any mass), auto (on shell where an invisible decay is"
+                        " open, the width narrow and the pair integral within 1%% of it) or"
+                        " narrow (mucast 0.2: on shell wherever an invisible decay is open);"
+                        f" default {default}")
     _kin_options(p, energy=False)
     _approx_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")

@@ -20,7 +20,9 @@ from mucast.units import GeV, MeV
 
 _STYLE = {"2022": ("#d62728", "-", "NA64$\\mu$ 2022 (1.98$\\times10^{10}$ MOT)"),
           "2023-24": ("#1f77b4", "--", "NA64$\\mu$ 2023-24 projection (3.5$\\times10^{11}$ MOT)"),
-          "future": ("#2ca02c", ":", "NA64$\\mu$ future projection ($10^{14}$ MOT)")}
+          "future": ("#2ca02c", ":", "NA64$\\mu$ future projection ($10^{14}$ MOT)"),
+          "m3-phase1": ("#9467bd", "-.", "M$^3$-like phase 1 ($10^{10}$ MOT, assumed eff.)"),
+          "m3-phase2": ("#8c564b", (0, (5, 1, 1, 1)), "M$^3$-like phase 2 ($10^{13}$ MOT, assumed eff.)")}
 
 
 def _outputs(out):
@@ -41,10 +43,11 @@ def zprime_results(datasets=("2022", "2023-24", "future"), points=200, m_min=1 *
     masses = np.geomspace(m_min, m_max, points)
     out = {}
     for d in datasets:
+        # production "narrow": seed 001's (and mucast 0.2's) narrow-width treatment
         out[d] = {"vanilla": zl.coupling_limit_scan(zl.legacy_zprime_model("vanilla"), masses, d,
-                                                    method, label="vanilla"),
+                                                    method, production="narrow", label="vanilla"),
                   "dark": zl.coupling_limit_scan(zl.legacy_zprime_model("dark"), masses, d, method,
-                                                 label="dark")}
+                                                 production="narrow", label="dark")}
     return out
 
 
@@ -339,6 +342,47 @@ def read_overlay(path) -> dict:
     return {"label": label, "mass_GeV": data[:, 0], "coupling": data[:, 1], "file": str(p)}
 
 
+def _coupling_label(model):
+    return {"epsilon": "$\\epsilon$", "g_Z'": "$g_{Z'}$", "g_mu": "$g_\\mu$"}.get(
+        model.coupling_name, f"${model.coupling_name}$")
+
+
+def limit_curves(model, datasets, masses, method=None, acceptance="shipped"):
+    """{data set: MediatorLimitScan} of ``model`` over ``masses`` (what the limit figures draw)."""
+    from mucast.experiments import DATASETS, with_tables
+    from mucast.inference import mediators as M
+    from mucast.models.mediator import get_model
+
+    model = get_model(model)
+    method = method or M.DEFAULT_METHOD
+    out = {}
+    for ds in datasets:
+        exp = with_tables(ds, acceptance) if ds in DATASETS and acceptance != "shipped" else ds
+        out[str(ds)] = M.coupling_limit_scan(model, np.asarray(masses, float), exp, method)
+    return out
+
+
+def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
+    from mucast.models import gm2
+
+    xs = np.asarray(masses, float) / GeV
+    if model.parameter == "sm" and model.spin in ("vector", "scalar"):
+        band = gm2.gm2_band(masses, spin=model.spin, muon_charge=model.charges["mu"])
+        ax.fill_between(xs, band.g_low, band.g_high, color="0.55", alpha=0.45, lw=0,
+                        label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
+    for ds, r in curves.items():
+        ok = r.valid
+        c, ls, lab = _STYLE.get(ds, ("k", "-.", str(ds)))
+        ax.plot(xs[ok], r.coupling[ok], color=c, ls=ls, lw=2.2, label=lab)
+    for ov in overlays:
+        ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
+                label=f"{ov['label']} (user overlay)")
+    xlabel = "$m_\\chi$ [GeV]" if model.mass is not None else "$m_X$ [GeV]"
+    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=_coupling_label(model),
+           xlim=(xs[0], xs[-1]))
+    ax.legend(loc="upper left", frameon=False, fontsize=legend_size)
+
+
 def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptance="shipped"):
     """The limit figure of any mediator model: the 90% CL curves of ``datasets``, the ±2σ g−2
     band where the model raises a_μ, and user ``overlays`` (:func:`read_overlay`). Returns the
@@ -348,40 +392,48 @@ def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptan
     from matplotlib.figure import Figure
     import mplhep
 
-    from mucast.experiments import with_tables
     from mucast.inference import mediators as M
-    from mucast.models import gm2
     from mucast.models.mediator import get_model
 
     model = get_model(model)
     png, pdf = _outputs(out)
     method = method or M.DEFAULT_METHOD
-    masses = np.asarray(masses, float)
+    curves = limit_curves(model, datasets, masses, method, acceptance)
     with matplotlib.style.context(mplhep.style.ROOT), \
             matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11}):
         fig = Figure(figsize=(8.5, 6.6))
         FigureCanvasAgg(fig)
         ax = fig.subplots()
-        if model.parameter == "sm" and model.spin in ("vector", "scalar"):
-            band = gm2.gm2_band(masses, spin=model.spin, muon_charge=model.charges["mu"])
-            ax.fill_between(masses / GeV, band.g_low, band.g_high, color="0.55", alpha=0.45,
-                            lw=0, label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
-        xs = masses / GeV if model.name != "millicharge" else masses / GeV
-        for ds in datasets:
-            exp = with_tables(ds, acceptance) if ds in ("2022", "2023-24", "future") else ds
-            r = M.coupling_limit_scan(model, masses, exp, method)
-            ok = r.valid
-            c, ls, lab = _STYLE.get(ds, ("k", "-.", str(ds)))
-            ax.plot(xs[ok], r.coupling[ok], color=c, ls=ls, lw=2.2, label=lab)
-        for ov in overlays:
-            ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
-                    label=f"{ov['label']} (user overlay)")
-        xlabel = "$m_\\chi$ [GeV]" if model.name == "millicharge" else "$m_X$ [GeV]"
-        ax.set(xscale="log", yscale="log", xlabel=xlabel,
-               ylabel={"epsilon": "ε"}.get(model.coupling_name, "$g_\\mu$"),
-               xlim=(xs[0], xs[-1]))
+        _draw_limits(ax, model, curves, masses, overlays)
         ax.set_title(f"{model.name} ({model.spin}): 90% CL upper limits", fontsize=14)
-        ax.legend(loc="upper left", frameon=False, fontsize=10)
         _finish(fig, png, pdf, f"mucast {method}; WW cross sections; efficiencies of the data sets'"
                 " [mediator] tables")
+    return png, pdf
+
+
+def plot_limit_panels(panels, masses, out, method=None):
+    """Several models side by side: ``panels`` = [(model, {data set: MediatorLimitScan})] (from
+    :func:`limit_curves`). Returns the PNG and PDF paths (``mucast reproduce``: the scalar and
+    the dark photon for NA64μ 2022, 2023-24 and future)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    import mplhep
+
+    from mucast.inference import mediators as M
+    from mucast.models.mediator import get_model
+
+    png, pdf = _outputs(out)
+    method = method or M.DEFAULT_METHOD
+    with matplotlib.style.context(mplhep.style.ROOT), \
+            matplotlib.rc_context({"font.size": 14, "legend.fontsize": 9}):
+        fig = Figure(figsize=(7.0 * len(panels), 6.4))
+        FigureCanvasAgg(fig)
+        axes = np.atleast_1d(fig.subplots(1, len(panels)))
+        for ax, (model, curves) in zip(axes, panels, strict=True):
+            model = get_model(model)
+            _draw_limits(ax, model, curves, masses, legend_size=9)
+            ax.set_title(f"{model.name} ({model.spin}, Br(inv) = 1): 90% CL", fontsize=13)
+        _finish(fig, png, pdf, f"mucast {method}; WW cross sections; NA64mu efficiency tables of"
+                " seed 001 applied to every spin (docs/models.md)")
     return png, pdf

@@ -7,6 +7,8 @@ Writes into one directory (default ``mucast-output``):
 * ``fig5_smeft_plane.{png,pdf}`` + ``fig5_contours.csv`` — Fig. 5 of seed 000;
 * ``fig6_nusmeft.{png,pdf}`` + ``fig6_nusmeft.{csv,json}`` — Fig. 6 of seed 000;
 * ``fig4_zprime.{png,pdf}`` + ``fig4_zprime.{csv,json}``, ``gm2_band.csv`` — Fig. 4 of seed 001;
+* ``fig_mediators.{png,pdf}`` + ``fig_mediators.csv`` — beyond the seeds (issue 11): a muon-philic
+  scalar and a dark photon, both invisible, for NA64μ 2022, 2023-24 and future;
 * ``fig4_acceptance.{png,pdf}``, ``acceptance.{csv,json}`` — κ(k) of every data set for the
   default, detector-model and 0.1 table sets (seed 000 Fig. 4 analogue), their provenance, and the
   model's beam-muon trigger rate beside seed 001's measured one;
@@ -226,6 +228,29 @@ def _step_fig4(w: _Writer, ctx: dict, points: int):
     brows = [{"m_Zprime_GeV": m / GeV, "g_low": lo, "g_central": c, "g_high": hi}
              for m, lo, c, hi in zip(band.masses, band.g_low, band.g_central, band.g_high, strict=True)]
     w.text("gm2_band.csv", "# (g-2)_mu +-2 sigma band of the L_mu-L_tau Z' (seed 001 inputs)\n" + _csv(brows))
+
+
+def _step_mediators(w: _Writer, ctx: dict, points: int):
+    """Issue 11: the scalar and the dark photon (declared invisible, Br = 1) for the NA64μ 2022,
+    2023-24 and future data sets, with the g−2 band where the model raises a_μ."""
+    from mucast.outputs.plots import limit_curves, plot_limit_panels
+
+    masses = np.geomspace(1e-3, 5.0, points) * GeV
+    panels = [(name, limit_curves(name, ("2022", "2023-24", "future"), masses))
+              for name in ("muon-scalar", "dark-photon")]
+    ctx["mediators"] = dict(panels)
+    png, pdf = plot_limit_panels(panels, masses, w.out / "fig_mediators")
+    w.add(png.name, pdf.name)
+    rows = []
+    for name, curves in panels:
+        for ds, r in curves.items():
+            for i in np.flatnonzero(r.valid):
+                rows.append({"model": name, "dataset": ds, "mass_GeV": r.masses[i] / GeV,
+                             "coupling_limit": r.coupling[i], "production": r.production[i]})
+    w.text("fig_mediators.csv", "# 90% CL limits (asymptotic CLs, as seed 001) on g_mu"
+           " (muon-scalar) and epsilon (dark-photon), both declared invisible (Br = 1); WW"
+           " cross sections; NA64mu efficiency tables of seed 001 for every spin\n"
+           + _csv(rows, ["model", "dataset", "mass_GeV", "coupling_limit", "production"]))
 
 
 def _step_acceptance(w: _Writer, ctx: dict):
@@ -449,6 +474,8 @@ FIGURES = (
     ("fig5_smeft_plane", "Fig. 5 of seed 000: the SMEFT plane"),
     ("fig6_nusmeft", "Fig. 6 of seed 000: νSMEFT bounds against m_N"),
     ("fig4_zprime", "Fig. 4 of seed 001: the L_μ−L_τ Z′"),
+    ("fig_mediators", "Beyond the seeds: a muon-philic scalar and a dark photon (both invisible),"
+                      " NA64μ 2022 / 2023-24 / future (docs/models.md)"),
 )
 
 _STATUS_TEXT = ("Status: *calibration* = used to fix an approximation (agrees by construction, not"
@@ -618,6 +645,7 @@ def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
              ("Fig. 5", lambda: _step_fig5(w, ctx)),
              ("Fig. 6 (m_N scans)", lambda: _step_fig6(w, ctx, points)),
              ("Fig. 4 (Z')", lambda: _step_fig4(w, ctx, zprime_points)),
+             ("scalar and dark photon", lambda: _step_mediators(w, ctx, min(zprime_points, 120))),
              ("acceptances", lambda: _step_acceptance(w, ctx)),
              ("HEPData", lambda: _step_hepdata(w, ctx))]
     timings = {}

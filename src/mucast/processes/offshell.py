@@ -48,6 +48,8 @@ from mucast.processes import production as _prod
 
 #: k²σ_X below this fraction of its maximum is not tabulated (SigmaTable._cut)
 CUT_FRACTION = 1e-13
+#: k2_rule maps a range by the Breit–Wigner angle when the pole is within this many MΓ of it
+POLE_REACH = 1e3
 #: quadrature orders of the tables (σ_X to ~2e-5, stated ≤ 3e-4; built once per set-up)
 TABLE_ORDERS = Orders(n_u=48, n_xa=48, n_xb=40, n_k=4)
 
@@ -226,28 +228,36 @@ def k2_rule(k_lo, k_hi, mass, width, n=48):
     """Nodes and weights in k² on [k_lo², k_hi²] for an integrand with a Breit–Wigner pole at
     ``mass`` (width ``width``) and a threshold at k_lo. Returns (k, w) with Σ w f(k) ≈ ∫ dk² f.
 
-    With the pole inside: k² = M² + MΓ tan φ over the whole range, in φ-panels whose edges sit
+    With the pole inside (or within POLE_REACH·MΓ of an end and closer than the range's length,
+    as when a threshold falls on the resonance): k² = M² + MΓ tan φ over the whole range, in φ-panels whose edges sit
     at |k² − M²| = MΓ·{1, 10, 100, …} (the Breit–Wigner is flat in φ, and the rest of the
     integrand changes by a bounded factor across each panel, so every panel is smooth; a fixed
     ±nΓ window with ordinary panels outside it misses the 1/(k² − M²)² tails: 1.6% at ±40Γ).
     Without it: ln(k² − k_lo²) panels at the threshold (10 decades), ln k² above."""
     a2, b2 = k_lo * k_lo, k_hi * k_hi
     ks, ws = [], []
-    if mass > k_lo and mass < k_hi and width > 0:
-        mg = mass * width
-        m2 = mass * mass
-        for side, span in ((-1.0, m2 - a2), (1.0, b2 - m2)):
-            edges = [0.0]
-            d = mg
-            while d < span:
-                edges.append(d)
-                d *= 10.0
-            edges.append(span)
-            for d0, d1 in zip(edges[:-1], edges[1:], strict=True):
-                ph, wp = mapped_rule(math.atan(d0 / mg), math.atan(d1 / mg), max(8, n // 3))
-                ks.append(m2 + side * mg * np.tan(ph))
-                ws.append(wp * mg / np.cos(ph) ** 2)
-        k2 = np.concatenate(ks)
+    mg = mass * width
+    m2 = mass * mass
+    dist = min(abs(a2 - m2), abs(b2 - m2))
+    if mg > 0 and (a2 < m2 < b2 or dist < min(POLE_REACH * mg, b2 - a2)):
+        # the pole inside, or just outside (a threshold splitting a resonance): panels in the
+        # signed d = k² − M² at ±MΓ·10ⁿ, each mapped by φ = atan(d/MΓ)
+        lo, hi = a2 - m2, b2 - m2
+        edges = {lo, hi}
+        if lo < 0.0 < hi:
+            edges.add(0.0)
+        d = mg
+        while d < max(abs(lo), abs(hi)):
+            for e in (-d, d):
+                if lo < e < hi:
+                    edges.add(e)
+            d *= 10.0
+        edges = sorted(edges)
+        for d0, d1 in zip(edges[:-1], edges[1:], strict=True):
+            ph, wp = mapped_rule(math.atan(d0 / mg), math.atan(d1 / mg), max(8, n // 3))
+            ks.append(m2 + mg * np.tan(ph))
+            ws.append(wp * mg / np.cos(ph) ** 2)
+        k2 = np.maximum(np.concatenate(ks), a2)
         return np.sqrt(k2), np.concatenate(ws)
     # threshold panel: ln(k² − k_lo²) over 10 decades below the range (the integrand vanishes at
     # threshold at least like β), then the rest in ln k²
