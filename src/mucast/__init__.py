@@ -1,7 +1,8 @@
 """mucast: phenomenology of missing-energy searches with muon beams (NA64μ).
 
-Layers (docs/architecture.md): units/constants → targets, experiments, acceptance →
-flux, kinematics, processes, integrate → yields → stats, limits → cli.
+Layers (docs/architecture.md), one folder each: models/ and experiments/ (what is specified and
+what was measured) → processes/ (cross sections: WW, exact, off shell) → inference/ (yields,
+statistics, limits, curves) → events/ → outputs/ → cli/.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -242,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = Parser(
         prog="mucast",
-        description="Missing-energy phenomenology with muon beams (NA64mu): EFT and L_mu-L_tau Z' yields and bounds."
+        description="Missing-energy phenomenology with muon beams (NA64mu): EFT operators and mediators of any spin (on or off shell): cross sections, yields and bounds."
                     " Energies in GeV, coefficients in GeV^-2, cross sections in pb.")
     p.add_argument("--version", action="version", version=f"mucast {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
