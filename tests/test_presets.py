@@ -102,3 +102,44 @@ def test_limit_warns_when_coupling_exceeds_one(capsys):
     out = run(capsys, ["limit", "millicharge", "--mass", "1"])
     assert out["coupling"] > 1
     assert any("exceeds 1" in w for w in out["warnings"])
+
+
+def test_xsec_reports_widths_and_both_branching_ratios(capsys):
+    """Issue 11 §4: widths to ee, μμ, ττ, νν, χχ and the invisible and visible Br. L_μ−L_τ at
+    1 GeV: Γ_μμ = g²M(1 + 2r)β/(12π), Γ_νν = 2 × g²M/(24π) (ν_μ, ν_τ), no ee."""
+    d = run(capsys, ["xsec", "lmu-ltau", "--mass", "1", "--coupling", "1e-3"])
+    w = d["widths"]
+    r = (0.1056583755 / 1.0) ** 2
+    assert w["mu_GeV"] == pytest.approx(1e-6 * (1 + 2 * r) * math.sqrt(1 - 4 * r) / (12 * math.pi),
+                                        rel=1e-6)
+    assert w["nu_mu_GeV"] + w["nu_tau_GeV"] == pytest.approx(2e-6 / (24 * math.pi), rel=1e-12)
+    assert w["e_GeV"] == 0 and w["tau_GeV"] == 0
+    assert d["branching_invisible"] + d["branching_visible"] == pytest.approx(1.0, abs=1e-15)
+    assert d["branching_invisible"] == pytest.approx(
+        (w["nu_mu_GeV"] + w["nu_tau_GeV"]) / d["total_width_GeV"], rel=1e-12)
+
+
+def test_plot_limits_with_overlay(tmp_path, capsys):
+    ov = tmp_path / "mine.csv"
+    ov.write_text("# label: my curve\nmass_GeV,coupling\n0.01,1e-3\n1,1e-2\n")
+    out = tmp_path / "figs" / "scalar"
+    d = run(capsys, ["plot", "limits", "muon-scalar", "--dataset", "2022", "--dataset",
+                     "m3-phase1", "--points", "12", "--overlay", str(ov), "--out", str(out)])
+    files = [tmp_path / "figs" / "scalar.png", tmp_path / "figs" / "scalar.pdf"]
+    assert sorted(d["files"]) == sorted(str(f) for f in files)
+    assert all(f.stat().st_size > 5000 for f in files)
+
+
+@pytest.mark.parametrize("content,msg", [
+    ("mass,coupling\n0.1,1e-3\n1,1e-2\n", "columns"),
+    ("mass_GeV,coupling\n0.1,-1e-3\n1,1e-2\n", "> 0"),
+    ("mass_GeV,coupling\n0.1,1e-3\n", "two rows"),
+])
+def test_plot_limits_bad_overlay_leaves_nothing(tmp_path, capsys, content, msg):
+    ov = tmp_path / "bad.csv"
+    ov.write_text(content)
+    code = main(["plot", "limits", "muon-scalar", "--points", "10", "--overlay", str(ov),
+                 "--out", str(tmp_path / "fig")])
+    err = capsys.readouterr().err
+    assert code == 2 and msg in err and "Traceback" not in err
+    assert not list(tmp_path.glob("fig*"))

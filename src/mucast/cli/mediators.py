@@ -108,8 +108,12 @@ def cmd_xsec(args):
                                  x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
                                  spin=model.spin, **opts)
     br = float(model.branching_invisible(args.mass * GeV, args.coupling))
+    widths = {f"{k}_GeV": float(v) / GeV
+              for k, v in model.widths(args.mass * GeV, args.coupling).items()}
     out = {**r.to_dict(), "sigma_cm2": r.value / cm2, "g_mu": abs(gmu),
-           "coupling": args.coupling, "branching_invisible": br, "model": model.to_dict()}
+           "coupling": args.coupling, "branching_invisible": br,
+           "branching_visible": 1.0 - br, "widths": widths,
+           "total_width_GeV": float(sum(widths.values())), "model": model.to_dict()}
     emit(args, out, f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
                     f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
                     f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) = {br:.4g}")
