@@ -11,7 +11,8 @@ LAYER = {
     "units": 0, "constants": 0, "exceptions": 0, "_io": 0, "citations": 0, "integrate": 0,
     "experiments": 1, "models": 1, "processes.conventions": 1,
     "processes": 2,
-    "events": 3, "inference.yields": 3,
+    "cosmology.dof": 1,
+    "events": 3, "inference.yields": 3, "cosmology": 3,
     "inference": 4,
     "outputs": 5, "cli": 5, "__main__": 5,
 }
@@ -68,5 +69,5 @@ def test_top_level_holds_only_layer_0_and_packages():
     files = {p.stem for p in root.glob("*.py")} - {"__init__", "__main__"}
     assert files == {k for k, v in LAYER.items() if v == 0}
     packages = {p.name for p in root.iterdir() if (p / "__init__.py").is_file()}
-    assert packages == {"experiments", "models", "processes", "events", "inference", "outputs",
-                        "cli"}
+    assert packages == {"experiments", "models", "processes", "events", "inference", "cosmology",
+                        "outputs", "cli"}

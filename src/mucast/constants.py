@@ -44,6 +44,21 @@ M_MU = _Particle.from_pdgid(13).mass * MeV
 M_TAU = _Particle.from_pdgid(15).mass * MeV
 #: proton mass [energy], PDG via the particle package (per-nucleon √s of fixed-target beams)
 M_PROTON = _Particle.from_pdgid(2212).mass * MeV
+#: charged-pion mass [energy], PDG via the particle package (the hadronic threshold 2m_π±)
+M_PI_CHARGED = _Particle.from_pdgid(211).mass * MeV
+
+# -- cosmology (mucast.cosmology) -------------------------------------------------------------
+#: Planck mass M_Pl = √(ħc/G) as an energy (CODATA "Planck mass energy equivalent in GeV")
+M_PLANCK = _sc.physical_constants["Planck mass energy equivalent in GeV"][0] * GeV
+#: CMB temperature today [K] (Fixsen, ApJ 707 (2009) 916), and as an energy
+T_CMB_KELVIN = 2.7255
+T_CMB = T_CMB_KELVIN * _sc.physical_constants["Boltzmann constant in eV/K"][0] * 1e-6 * MeV
+#: critical density over h², ρ_c/h² = 3 H₁₀₀²/(8πG) with H₁₀₀ = 100 km/s/Mpc (CODATA G, IAU
+#: parsec), as an energy density in GeV/cm³ (a plain number: 1.0537e-5)
+RHO_CRIT_OVER_H2_GEV_CM3 = (3.0 * (100e3 / (_sc.parsec * 1e6)) ** 2 / (8.0 * math.pi * _sc.G)
+                            * _sc.c**2 / _sc.electron_volt / 1e9 / 1e6)
+#: dark-matter density Ω_c h² = 0.120 (Planck 2018 VI, A&A 641 (2020) A6, TT,TE,EE+lowE+lensing)
+OMEGA_DM_H2_PLANCK2018 = 0.120
 
 #: atomic mass unit u, as an energy (CODATA)
 AMU = _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV

@@ -32,7 +32,8 @@ from hepunits import (  # noqa: F401  (re-exported)
     mrad,
     tesla,
 )
-from hepunits.constants import hbarc, Avogadro  # noqa: F401
+from hepunits import s as second  # noqa: F401
+from hepunits.constants import Avogadro, c_light, hbarc  # noqa: F401
 
 #: one gram in hepunits (alias kept explicit for densities)
 gram = g

@@ -356,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
     mediators.register(sub)
+    from mucast.cli import relic as cli_relic
+    cli_relic.register(sub)       # relic target, curve, sigmav
     from mucast.cli import events as cli_events
     cli_events.register(sub)      # generate {zprime,eft}, acceptance
 

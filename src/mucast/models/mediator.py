@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from mucast._io import read_toml
-from mucast.constants import ALPHA, M_E, M_MU, M_TAU
+from mucast.constants import ALPHA, M_E, M_MU, M_PI_CHARGED, M_TAU
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.models import gm2 as _gm2
 from mucast.models import widths as _w
@@ -153,7 +153,10 @@ class MediatorModel:
     ``parameter``: "sm" (g scales the SM couplings, g_f = g·charge_f) or "dark" (g scales the
     dark coupling, g_χ = g·``dark_charge``; SM couplings = the charges); ``mass``: fixed mediator
     mass [energy] (the photon of the millicharge model: 0) or None (set per computation);
-    ``invisible``: declare Br(X → invisible) = 1 when there is no dark sector.
+    ``invisible``: declare Br(X → invisible) = 1 when there is no dark sector;
+    ``hadronic_threshold``: for a model that in reality couples to quarks too (the dark photon),
+    the energy [energy] above which its hadronic channels — not included — open (2m_π±); the
+    relic solver refuses annihilation above it (None: no quark couplings).
     """
 
     name: str
@@ -166,6 +169,7 @@ class MediatorModel:
     invisible: bool = False
     coupling_name: str = "g"
     description: str = ""
+    hadronic_threshold: float | None = None
 
     def __post_init__(self):
         spin = _SPIN_ALIASES.get(str(self.spin).lower(), str(self.spin).lower())
@@ -370,7 +374,7 @@ def _presets() -> dict:
                         " left-handed nu_mu, nu_tau; invisible through the neutrinos"),
         "dark-photon": MediatorModel(
             "dark-photon", "vector", {"e": -e, "mu": -e, "tau": -e}, invisible=True,
-            coupling_name="epsilon",
+            coupling_name="epsilon", hadronic_threshold=2.0 * M_PI_CHARGED,
             description="kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1),"
                         " none to neutrinos; invisible through a dark sector (declared: Br = 1"
                         " unless a dark sector is given)"),

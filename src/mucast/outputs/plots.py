@@ -51,8 +51,32 @@ def zprime_results(datasets=("2022", "2023-24", "future"), points=200, m_min=1 *
     return out
 
 
-def plot_zprime(results=None, out="zprime_fig4", points=200):
-    """Fig. 4 of seed 001 from :func:`zprime_results` output; writes ``out``.png and .pdf.
+#: the thermal targets drawn on Fig. 4 (right): seed 001's three dark-matter types
+TARGET_TYPES = ("scalar", "pseudo-dirac", "majorana")
+TARGET_SPLITTING = 0.1
+_TARGET_STYLE = {"scalar": ("#7f7f7f", "-"), "pseudo-dirac": ("#bcbd22", "--"),
+                 "majorana": ("#17becf", "-.")}
+
+
+def zprime_targets(m_min=1 * MeV / 3, m_max=5 * GeV / 3, points=40, g_chi=0.05,
+                   mass_ratio=3.0, splitting=TARGET_SPLITTING):
+    """Thermal targets y(m_χ) of the L_μ−L_τ Z′ for the three dark-matter types of seed 001's
+    Fig. 4 (right), computed by mucast.cosmology.relic at the seed's g_χ and m_Z′ = 3m_χ:
+    {dm: (m_chi [energy] array, y array)} (NaN where no coupling ≤ √4π works)."""
+    from mucast.cosmology.relic import target_curve
+
+    masses = np.geomspace(m_min, m_max, points)
+    out = {}
+    for dm in TARGET_TYPES:
+        rows = target_curve("lmu-ltau", masses, dm=dm, g_chi=g_chi, mass_ratio=mass_ratio,
+                            splitting=splitting)
+        out[dm] = (masses, np.array([r.y if r else np.nan for r in rows]))
+    return out
+
+
+def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None):
+    """Fig. 4 of seed 001 from :func:`zprime_results` output (and, on the right, the thermal
+    targets of :func:`zprime_targets` if given); writes ``out``.png and .pdf.
 
     Returns the two paths.
     """
@@ -87,6 +111,11 @@ def plot_zprime(results=None, out="zprime_fig4", points=200):
             ok = dk.valid
             ay.plot(dk.m_chi[ok] / GeV, dk.y[ok], color=c, ls=ls, lw=2.2, label=lab)
         _published_fig4(ax, ay)
+        for dm, (mt, yt) in (targets or {}).items():
+            c, ls = _TARGET_STYLE.get(dm, ("0.3", ":"))
+            split = f", $\\delta = {TARGET_SPLITTING:g}$" if dm == "pseudo-dirac" else ""
+            ay.plot(mt / GeV, yt, color=c, ls=ls, lw=1.8,
+                    label=f"thermal target, {dm}{split} (mucast relic)")
         ax.set(xscale="log", yscale="log", xlim=(masses[0] / GeV, masses[-1] / GeV),
                ylim=(1e-6, 1e-1), xlabel="$m_{Z'}$ [GeV]", ylabel="$g_{Z'}$")
         ax.set_title("$L_\\mu-L_\\tau$ vanilla: 90% CL upper limits", fontsize=14)

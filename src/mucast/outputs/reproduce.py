@@ -6,7 +6,9 @@ Writes into one directory (default ``mucast-output``):
 * ``eq23.{csv,json}``, ``eq24.json`` — the SMEFT quadratic form and the trident combination;
 * ``fig5_smeft_plane.{png,pdf}`` + ``fig5_contours.csv`` — Fig. 5 of seed 000;
 * ``fig6_nusmeft.{png,pdf}`` + ``fig6_nusmeft.{csv,json}`` — Fig. 6 of seed 000;
-* ``fig4_zprime.{png,pdf}`` + ``fig4_zprime.{csv,json}``, ``gm2_band.csv`` — Fig. 4 of seed 001;
+* ``fig4_zprime.{png,pdf}`` + ``fig4_zprime.{csv,json}``, ``gm2_band.csv`` — Fig. 4 of seed 001,
+  with ``fig4_thermal_targets.csv``: the scalar, pseudo-Dirac and Majorana targets computed by
+  mucast.cosmology.relic (issue 12);
 * ``fig_mediators.{png,pdf}`` + ``fig_mediators.csv`` — beyond the seeds (issue 11): a muon-philic
   scalar and a dark photon, both invisible, for NA64μ 2022, 2023-24 and future;
 * ``fig4_acceptance.{png,pdf}``, ``acceptance.{csv,json}`` — κ(k) of every data set for the
@@ -201,11 +203,17 @@ def _step_fig6(w: _Writer, ctx: dict, points: int):
 
 def _step_fig4(w: _Writer, ctx: dict, points: int):
     from mucast.models import gm2
-    from mucast.outputs.plots import plot_zprime, zprime_results
+    from mucast.outputs.plots import plot_zprime, zprime_results, zprime_targets
 
     res = zprime_results(points=points)
     ctx["zprime"] = res
-    png, pdf = plot_zprime(res, w.out / "fig4_zprime")
+    targets = zprime_targets(points=max(20, points // 5))
+    png, pdf = plot_zprime(res, w.out / "fig4_zprime", targets=targets)
+    trows = [{"dm": dm, "m_chi_GeV": m / GeV, "y_target": y}
+             for dm, (ms, ys) in targets.items() for m, y in zip(ms, ys, strict=True)]
+    w.text("fig4_thermal_targets.csv", "# thermal targets of the L_mu-L_tau Z' (mucast.cosmology"
+           ".relic): Omega h^2 = 0.120, m_Z' = 3 m_chi, g_chi = 0.05, pseudo-Dirac splitting 0.1;"
+           " y = (g_chi g)^2 (m_chi/m_Z')^4\n" + _csv(trows, ["dm", "m_chi_GeV", "y_target"]))
     w.add(png.name, pdf.name)
     rows = []
     for ds, r in res.items():
