@@ -109,7 +109,8 @@ def test_wcxf_yield_cli_matches_coef(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("text,msg", [
-    ("eft: WET\nbasis: flavio\nscale: 5\nvalues: {}\n", "eft must be 'SMEFT'"),
+    ("eft: WET\nbasis: flavio\nscale: 5\nvalues: {}\n", "basis must be one of \\('JMS',\\)"),
+    ("eft: WET-3\nbasis: JMS\nscale: 2\nvalues: {}\n", "eft must be one of SMEFT, WET"),
     ("eft: SMEFT\nbasis: Higgs\nscale: 5\nvalues: {}\n", "basis"),
     ("eft: SMEFT\nbasis: Warsaw\nscale: 91\nvalues:\n  zz_9999: 1.0\n", "do not exist"),
     ("eft: SMEFT\nbasis: Warsaw\nscale: 91\nvalues:\n  lq1_1111: 1.0\n", "nothing to compute"),

@@ -47,9 +47,31 @@ def cmd_upper_limit(args):
 
 
 def cmd_bound(args):
-    """`mucast bound`: bound on one operator (GeV^-2) and Lambda (GeV)."""
+    """`mucast bound`: bound on one operator (GeV^-2) and Lambda (GeV), or on the multiple of
+    a WCxf point (--wcxf)."""
     from mucast.inference.limits import bound
     exp = _dataset(args)
+    if args.wcxf:
+        if args.operator is not None:
+            raise MucastError("give either an OPERATOR or --wcxf, not both")
+        from mucast.inference.likelihood import direction_bound
+        from mucast.models.eft import EFTModel
+        wc = _read_wcxf(args)
+        model = EFTModel(dict(wc.model.coefficients), m_N=args.mN * GeV)
+        mu, n, n_up, method = direction_bound(model, exp, _conventions(args), args.method,
+                                              args.cl)
+        out = {"mu_max": mu, "yield_at_file_point": n, "n_up": n_up, "method": method,
+               "cl": args.cl, "dataset": exp.name, "excluded": mu < 1.0,
+               "wcxf": wc.to_dict(), "warnings": list(wc.warnings),
+               "mucast_version": __version__}
+        emit(args, out, f"{args.wcxf} ({exp.name}): N = {n:.4g} events at the file's point,"
+                        f" N_up = {n_up:.3f} ({method}); allowed multiples of the point:"
+                        f" |mu| < {mu:.4g} ({'excluded' if mu < 1 else 'allowed'} as given)")
+        return
+    if args.operator is None:
+        raise MucastError("give an OPERATOR (e.g. ll_2233) or --wcxf FILE")
+    if args.run:
+        raise MucastError("--run applies to --wcxf files")
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
               method=args.method, cl=args.cl, n_type=args.n_type)
     emit(args, r.to_dict(),
@@ -131,8 +153,23 @@ def cmd_scan(args):
 
 
 def cmd_plane(args):
-    """`mucast plane`: the quadratic form of Eq. (23) of seed 000."""
+    """`mucast plane`: the quadratic form of Eq. (23) of seed 000 (with --wcxf: where the file's
+    point sits, N/N_up from the exact yield)."""
     from mucast.inference.limits import smeft_plane
+    if args.wcxf:
+        from mucast.inference.likelihood import direction_bound
+        wc = _read_wcxf(args)
+        exp = _dataset(args)
+        mu, n, n_up, method = direction_bound(wc.model, exp, _conventions(args), args.method,
+                                              args.cl)
+        out = {"yield": n, "n_up": n_up, "ratio": n / n_up, "excluded": n > n_up,
+               "method": method, "cl": args.cl, "dataset": exp.name, "wcxf": wc.to_dict(),
+               "warnings": list(wc.warnings), "mucast_version": __version__}
+        emit(args, out, f"{args.wcxf} in the {exp.name} plane: N/N_up = {n / n_up:.4g}"
+                        f" ({'outside: excluded' if n > n_up else 'inside: allowed'}; {method})")
+        return
+    if args.run:
+        raise MucastError("--run applies to --wcxf files")
     f = smeft_plane(args.alpha, _dataset(args), _conventions(args), args.method, args.cl)
     emit(args, f.to_dict(),
          f"{f.a:.3f} c1^2 + {f.b:.4f} c2^2 + ({f.h:+.4f}) c1 c2 <= {f.R * GeV**4:.3e} GeV^-4"
@@ -184,20 +221,21 @@ def cmd_yield(args):
             raise MucastError(f"--coef {k}: value must be a number, got {v!r}") from None
     wc = None
     if args.wcxf:
-        from mucast.models.wcxf import read_wcxf
         if coeffs:
             raise MucastError("give either --wcxf or --coef, not both")
-        wc = read_wcxf(args.wcxf)
+        wc = _read_wcxf(args)
         coeffs = dict(wc.model.coefficients)
     elif not coeffs:
         raise MucastError("give at least one --coef NAME=VALUE or --wcxf FILE")
+    elif args.run:
+        raise MucastError("--run applies to --wcxf files")
     # the model checks --mN against its operators (one rule for every command)
     model = EFTModel(coeffs, m_N=args.mN * GeV)
     exp = _dataset(args)
     y = signal_yield(model, exp, _conventions(args))
     out = y.to_dict()
     from mucast.inference.limits import edge_warning
-    out["warnings"] = edge_warning(y.edge_fraction, exp)
+    out["warnings"] = edge_warning(y.edge_fraction, exp) + (list(wc.warnings) if wc else [])
     lines = []
     if wc is not None:
         out["wcxf"] = wc.to_dict()
@@ -206,6 +244,48 @@ def cmd_yield(args):
         lines.append(f"WCxf: {wc.note}")
     lines.append(f"expected signal events: {y.value:.4g} (+- {y.error:.1e}) in {y.experiment}")
     emit(args, out, lines)
+
+
+def _read_wcxf(args):
+    """The --wcxf file, run with wilson if --run; a one-line note on stderr lists the
+    coefficients mucast does not use (they would otherwise vanish silently)."""
+    from mucast.models.wcxf import read_wcxf
+    if not args.run and args.scale is not None:
+        raise MucastError("--scale applies with --run (the running's low scale)")
+    wc = read_wcxf(args.wcxf, run=args.run,
+                   scale=(args.scale if args.scale is not None else 2.0) * GeV)
+    if wc.ignored:
+        shown = ", ".join(wc.ignored[:8]) + (", ..." if len(wc.ignored) > 8 else "")
+        why = ("not a flavour-diagonal nu-nu-mu-mu vector operator VnueLL/LR_ii22"
+               if wc.eft == "WET" else "no tree-level nu-nu-mu-mu operator")
+        print(f"note: {len(wc.ignored)} coefficient(s) of {args.wcxf} are not used by mucast"
+              f" ({why}): {shown}", file=sys.stderr)
+    return wc
+
+
+def _add_wcxf_options(s, what="the coefficients"):
+    s.add_argument("--wcxf", metavar="FILE",
+                   help=f"WCxf file (YAML/JSON) with {what}: eft WET (basis JMS: VnueLL_ii22,"
+                        " VnueLR_ii22) or SMEFT (Warsaw; tree-level map at the file's scale"
+                        " unless --run)")
+    s.add_argument("--run", action="store_true",
+                   help="run and match the --wcxf file with wilson down to --scale (needs"
+                        " pip install \"mucast[wilson]\")")
+    s.add_argument("--scale", type=number("--scale", 1.0, None, unit="GeV"), default=None,
+                   help="low scale of --run in GeV, >= 1 (default 2)")
+
+
+def cmd_export_likelihood(args):
+    """`mucast export likelihood`: N(C) = C^T M C in the JMS names, for global fits."""
+    from mucast.inference.likelihood import quadratic_form
+    q = quadratic_form(_dataset(args), args.mN * GeV, _conventions(args), args.method, args.cl)
+    d = q.to_dict()
+    lines = [f"# N(C) = C^T M C, C in GeV^-2 ({q.dataset}; observed {q.observed}, background"
+             f" {q.background:g}; N_up = {q.n_up:.3f} {q.method})",
+             "# " + " ".join(q.names)]
+    lines += [" ".join(f"{v:.6e}" for v in row) for row in q.matrix]
+    lines += [f"# {n}" for n in q.notes]
+    emit(args, d, lines)
 
 
 def cmd_reproduce(args):
@@ -238,7 +318,7 @@ def cmd_cite(args):
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of the `mucast` command (all subcommands)."""
     from mucast.experiments import DATASETS, available_datasets
-    from mucast.models.eft import NUSMEFT_OPERATORS, OPERATORS
+    from mucast.models.eft import ALL_OPERATORS, NUSMEFT_ALIASES, NUSMEFT_OPERATORS, OPERATORS
 
     p = Parser(
         prog="mucast",
@@ -281,8 +361,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help='print {"upper": ..., "lower": ...}')
     s.set_defaults(func=cmd_upper_limit)
 
-    s = sub.add_parser("bound", help="bound on one operator coefficient (GeV^-2) and Lambda (GeV)")
-    s.add_argument("operator", choices=list(OPERATORS), help="operator (WCxf name)")
+    s = sub.add_parser("bound", help="bound on one operator coefficient (GeV^-2) and Lambda (GeV),"
+                                     " or on the multiple of a WCxf point")
+    s.add_argument("operator", nargs="?", default=None, choices=list(ALL_OPERATORS) + list(NUSMEFT_ALIASES),
+                   metavar="OPERATOR",
+                   help="operator: WCxf name (" + ", ".join(OPERATORS) + "; the nu_e channel"
+                        " ll_1122, le_1122; WET JMS VnueLL_ii22, VnueLR_ii22; provisional"
+                        " nuSMEFT names ne_1122, ln_2211, lnle_2122)")
+    _add_wcxf_options(s)
     s.add_argument("--mN", type=mass_nu, default=0.0,
                    help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
     s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
@@ -319,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("plane", help="fit of the SMEFT bound region to the quadratic form of Eq. (23)")
     s.add_argument("--alpha", default="tau", choices=["mu", "tau"])
+    _add_wcxf_options(s, "a point to place in the plane")
     common(s)
     s.set_defaults(func=cmd_plane, dataset="future")
 
@@ -349,12 +436,19 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("yield", help="expected signal events for given coefficients")
     s.add_argument("--coef", action="append", metavar="NAME=VALUE",
                    help="operator coefficient in GeV^-2, e.g. ll_2233=1e-2 (repeatable)")
-    s.add_argument("--wcxf", metavar="FILE",
-                   help="SMEFT Warsaw-basis WCxf file (YAML/JSON); coefficients at its scale, no running")
+    _add_wcxf_options(s)
     s.add_argument("--mN", type=mass_nu, default=0.0,
                    help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
+    s = sub.add_parser("export", help="export NA64mu information for global fits")
+    ex = s.add_subparsers(dest="export_what", metavar="WHAT", required=True)
+    e = ex.add_parser("likelihood", help="the yield as a quadratic form in the WET (JMS)"
+                                         " coefficients, with background and observed events")
+    e.add_argument("--mN", type=mass_nu, default=0.0,
+                   help="HNL mass in GeV for the nuSMEFT entries (default 0)")
+    common(e)
+    e.set_defaults(func=cmd_export_likelihood)
     mediators.register(sub)
     from mucast.cli import relic as cli_relic
     cli_relic.register(sub)       # relic target, curve, sigmav

@@ -16,6 +16,19 @@ LNLe_2222  (L̄_μ N) ε (L̄_μ μ_R)                    N ν̄ (+ c.c.)       
 
 The SMEFT operators act through the WEFT couplings ε^{μ,V}_{αα}, ε^{μ,A}_{αα} of Eq. (3), mapped
 by Eq. (8) (:meth:`EFTModel.channels`); the cross sections are in :mod:`mucast.processes.eft`.
+
+Also accepted (issue 13; docs/wet.md):
+
+* the WET operators of the JMS basis (WCxf ``eft: WET``, ``basis: JMS``) that make μN → μN ν_iν̄_i:
+  ``VnueLL_ii22`` = (ν̄_i γ^α P_L ν_i)(μ̄ γ_α P_L μ) and ``VnueLR_ii22`` = (ν̄_i γ^α P_L ν_i)
+  (μ̄ γ_α P_R μ), i = 1, 2, 3 (the ν_e channel included);
+* the SMEFT operators of the ν_e channel, ``ll_1122``, ``le_1122``;
+* provisional νSMEFT names (no νSMEFT basis is released in WCxf): ``ne_1122`` = eN_22,
+  ``ln_2211`` = LN_22, ``lnle_2122`` = LNLe_2222 (one N; stored under mucast's names).
+
+Per neutrino flavour the tree-level WET coefficients are V_LL = f_α C_ll + C_VnueLL and
+V_LR = C_le + C_VnueLR (f_μ = 2 for ll_2222 in the WCxf normalisation, the factor wilson's
+matching also gives; 1 otherwise): SMEFT and WET names of one flavour add.
 """
 
 from __future__ import annotations
@@ -36,7 +49,16 @@ N_TYPES = ("dirac", "dirac_R", "majorana")
 
 SMEFT_OPERATORS = ("ll_2222", "ll_2233", "le_2222", "le_3322")
 NUSMEFT_OPERATORS = ("eN_22", "LN_22", "LNLe_2222")
+#: the operators of the seeds (Table I, Figs. 5-6, the reports)
 OPERATORS = SMEFT_OPERATORS + NUSMEFT_OPERATORS
+#: the ν_e channel in SMEFT (tree level)
+SMEFT_NU_E = ("ll_1122", "le_1122")
+#: WET, JMS basis (WCxf): the flavour-diagonal ν_iν̄_i μ̄μ vector operators, i = e, μ, τ
+WET_OPERATORS = tuple(f"Vnue{c}_{i}{i}22" for i in (1, 2, 3) for c in ("LL", "LR"))
+#: provisional WCxf-style νSMEFT names → mucast's (docs/wet.md: no νSMEFT basis is released)
+NUSMEFT_ALIASES = {"ne_1122": "eN_22", "ln_2211": "LN_22", "lnle_2122": "LNLe_2222"}
+#: every coefficient name an EFTModel accepts
+ALL_OPERATORS = OPERATORS + SMEFT_NU_E + WET_OPERATORS
 
 #: human-readable names used in tables and plots
 LATEX = {
@@ -55,9 +77,14 @@ _SMEFT_MAP = {"ll_2222": ("mu", "ll"), "ll_2233": ("tau", "ll"),
 
 
 def check_operator(name: str) -> str:
-    """Return ``name`` if it is a known operator (WCxf name), else UnknownNameError."""
-    if name not in OPERATORS:
-        raise UnknownNameError(f"unknown operator {name!r}; known: {', '.join(OPERATORS)}")
+    """The canonical name of an operator (WCxf name; a provisional νSMEFT alias is mapped to
+    mucast's name), else UnknownNameError."""
+    name = NUSMEFT_ALIASES.get(name, name)
+    if name not in ALL_OPERATORS:
+        raise UnknownNameError(f"unknown operator {name!r}; known: {', '.join(OPERATORS)}, the"
+                               f" ν_e channel {', '.join(SMEFT_NU_E)}, WET (JMS)"
+                               f" {', '.join(WET_OPERATORS)}, aliases"
+                               f" {', '.join(NUSMEFT_ALIASES)}")
     return name
 
 
@@ -97,8 +124,14 @@ class EFTModel:
             raise InputError(f"coefficients must be a mapping {{operator: value}}, got {self.coefficients!r}")
         if not self.coefficients:
             raise InputError("EFTModel needs at least one coefficient")
+        canon = {}
         for k, v in self.coefficients.items():
-            check_operator(k)
+            c = check_operator(k)
+            if c in canon:
+                raise InputError(f"operator {c} given twice (as {k} and under another name)")
+            canon[c] = v
+        object.__setattr__(self, "coefficients", canon)
+        for k, v in self.coefficients.items():
             if isinstance(v, bool) or not isinstance(v, numbers.Number) or not cmath.isfinite(v):
                 raise InputError(f"coefficient {k} must be a finite number (GeV^-2 in hepunits), got {v!r}")
             if not math.isfinite(abs(v) * abs(v) * 4.0):  # issue 6: |C|² overflowed (OverflowError)
@@ -137,24 +170,36 @@ class EFTModel:
         """
         conv = _conv.get(conventions)
         out: list[Channel] = []
-        c = self.coefficients
-        for alpha, ll, le in (("mu", "ll_2222", "le_2222"), ("tau", "ll_2233", "le_3322")):
-            cll, cle = c.get(ll, 0.0), c.get(le, 0.0)
-            if cll == 0.0 and cle == 0.0:
+        for alpha in ("e", "mu", "tau"):
+            vll, vlr = self.wet(alpha, conv)
+            if vll == 0.0 and vlr == 0.0:
                 continue
-            f = conv.ll_identical_factor if alpha == "mu" else 1.0
-            eps_v = -0.5 * (f * cll + cle)
-            eps_a = -0.5 * (f * cll - cle)
+            eps_v = -0.5 * (vll + vlr)
+            eps_a = -0.5 * (vll - vlr)
             if eps_v:
                 out.append(Channel("V", abs(eps_v) ** 2, 0.0, 0.0))
             if eps_a:
                 out.append(Channel("A", abs(eps_a) ** 2, 0.0, 0.0))
+        c = self.coefficients
         for name in NUSMEFT_OPERATORS:
             v = c.get(name, 0.0)
             if v:
                 m2 = self.m_N if name in ("eN_22", "LN_22") else 0.0
                 out.append(Channel(name, abs(v) ** 2, self.m_N, m2))
         return out
+
+    def wet(self, flavour: str, conventions=None):
+        """(V_LL, V_LR) [1/energy²] of the flavour ``flavour`` (e, mu, tau): the JMS coefficients
+        of (ν̄γP_Lν)(μ̄γP_{L,R}μ) at tree level, SMEFT and WET names added (module doc)."""
+        conv = _conv.get(conventions)
+        c = self.coefficients
+        i = {"e": "1", "mu": "2", "tau": "3"}[flavour]
+        ll, le = {"e": ("ll_1122", "le_1122"), "mu": ("ll_2222", "le_2222"),
+                  "tau": ("ll_2233", "le_3322")}[flavour]
+        f = conv.ll_identical_factor if flavour == "mu" else 1.0
+        vll = f * c.get(ll, 0.0) + c.get(f"VnueLL_{i}{i}22", 0.0)
+        vlr = c.get(le, 0.0) + c.get(f"VnueLR_{i}{i}22", 0.0)
+        return vll, vlr
 
     def threshold(self) -> float:
         ch = self.channels()

@@ -1,12 +1,26 @@
-"""Layer 1: SMEFT Wilson coefficients from a WCxf file (Aebischer et al., CPC 232 (2018) 71).
+"""Layer 1: Wilson coefficients from a WCxf file (Aebischer et al., CPC 232 (2018) 71), read with
+the ``wcxf`` package, optionally run and matched with ``wilson`` (issue 13; docs/wet.md).
 
-Read with the ``wcxf`` package. Accepted: ``eft: SMEFT`` in the ``Warsaw`` basis (or ``Warsaw up``
-/ ``Warsaw mass``, identical for the purely leptonic operators used here). Coefficients are in
-GeV⁻² (WCxf convention, L = Σ C_i O_i over the non-redundant operators), taken **at the scale
-given in the file: no renormalisation-group running is applied** (the scale is reported). Of the
-coefficients in the file, mucast uses ``ll_2222``, ``ll_2233``, ``le_2222``, ``le_3322``; others
-valid in the basis are listed as not used (they do not contribute to μN → μN νν̄ at tree level in
-the approximation of seed 000, Eq. 8).
+Accepted:
+
+* ``eft: WET``, ``basis: JMS`` — the operators of μN → μN ν_iν̄_i, ``VnueLL_ii22`` and
+  ``VnueLR_ii22`` (i = 1, 2, 3; the ν_e channel included); every other coefficient is listed
+  as ignored (a one-line note on stderr from the CLI).
+* ``eft: SMEFT`` in the ``Warsaw`` basis (or ``Warsaw up`` / ``Warsaw mass``, identical for the
+  leptonic operators used here):
+
+  - ``run=False`` (default): the tree-level map of seed 000 Eq. (8) at the file's scale —
+    ``ll_2222`` (×2 in the WCxf normalisation), ``ll_2233``, ``le_2222``, ``le_3322`` and the
+    ν_e channel ``ll_1122``, ``le_1122``. Coefficients that feed ν̄νμ̄μ at tree level through
+    the Z couplings or G_F (``phil1``, ``phil3``, ``phie``, ``ll_1221``, ``phiWB``; seed 000
+    Eq. (4)) are *not* included, and the result says which ones the file has (``dropped``), as
+    it says when the file's scale is below M_Z (SMEFT is not the EFT there).
+  - ``run=True``: ``wilson`` runs the file from its scale to M_Z, matches onto WET (JMS) and runs
+    down to ``scale`` (default 2 GeV; WET-4 between m_c and m_b, WET-3 below m_c, down to the
+    lowest scale this supports, 1 GeV), so the feeders enter; needs ``pip install "mucast[wilson]"``.
+* a WET file with ``run=True`` is run from its scale to ``scale`` the same way.
+
+Coefficients are in GeV⁻² (WCxf: L = Σ C_i O_i over the non-redundant operators).
 """
 
 from __future__ import annotations
@@ -15,16 +29,30 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mucast.exceptions import DataFileError
-from mucast.models.eft import SMEFT_OPERATORS, EFTModel
+from mucast.exceptions import DataFileError, InputError
+from mucast.models.eft import SMEFT_NU_E, SMEFT_OPERATORS, WET_OPERATORS, EFTModel
 from mucast.units import GeV
 
 ACCEPTED_BASES = ("Warsaw", "Warsaw up", "Warsaw mass")
+#: what mucast reads per EFT: {eft: (bases)}
+ACCEPTED = {"SMEFT": ACCEPTED_BASES, "WET": ("JMS",)}
+#: the tree-level SMEFT operators mucast maps (seed 000 Eq. 8 and the ν_e channel)
+SMEFT_TREE = SMEFT_OPERATORS + SMEFT_NU_E
+#: SMEFT coefficients (name prefixes) that feed ν̄νμ̄μ at tree level through Z couplings or G_F
+#: (seed 000 Eq. 4) and are dropped without running
+FEEDERS = ("phil1_", "phil3_", "phie_", "ll_1221", "phiWB")
+#: default low scale of the running [GeV], and the lowest one supported
+DEFAULT_SCALE_GEV = 2.0
+LOWEST_SCALE_GEV = 1.0
+M_Z_GEV = 91.1876
+_M_B_GEV, _M_C_GEV = 4.18, 1.27
 
 
 @dataclass(frozen=True)
 class WCxfInput:
-    """What was read: the model, the file's scale [energy], and bookkeeping for reports."""
+    """What was read: the model, the scale the coefficients refer to [energy], and bookkeeping
+    for reports: the file's EFT, basis and scale, whether wilson ran it, what was used, what was
+    ignored, which SMEFT feeders were dropped (no running)."""
 
     model: EFTModel
     scale: float
@@ -32,11 +60,20 @@ class WCxfInput:
     used: dict
     ignored: list = field(default_factory=list)
     note: str = ""
+    eft: str = "SMEFT"
+    file_scale: float | None = None
+    running: bool = False
+    dropped: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     def to_dict(self):
-        return {"scale_GeV": self.scale / GeV, "basis": self.basis,
-                "used_GeV-2": {k: (v.real if not v.imag else [v.real, v.imag]) for k, v in self.used.items()},
-                "ignored": self.ignored, "note": self.note}
+        return {"eft": self.eft, "basis": self.basis,
+                "file_scale_GeV": (self.file_scale or self.scale) / GeV,
+                "scale_GeV": self.scale / GeV, "running_applied": self.running,
+                "used_GeV-2": {k: (v.real if not v.imag else [v.real, v.imag])
+                               for k, v in self.used.items()},
+                "ignored": self.ignored, "dropped_feeders": self.dropped, "note": self.note,
+                "warnings": list(self.warnings)}
 
 
 #: the keys of a WCxf coefficient file (Aebischer et al., CPC 232 (2018) 71, Sec. 3)
@@ -77,8 +114,7 @@ def _load_document(p: Path) -> dict:
     return doc
 
 
-def read_wcxf(path) -> WCxfInput:
-    """Read a WCxf file (YAML or JSON) into an :class:`EFTModel` (coefficients in 1/energy²)."""
+def _wcxf_module():
     try:
         # wcxf imports wilson/pandas; some of their import-time warnings crash the interpreter
         # when warnings are turned into errors (seen with -W error), so they are silenced here
@@ -87,6 +123,49 @@ def read_wcxf(path) -> WCxfInput:
             import wcxf
     except ImportError:  # pragma: no cover
         raise DataFileError("reading WCxf files needs the 'wcxf' package (pip install wcxf)") from None
+    return wcxf
+
+
+def _wilson_module():
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import wilson
+    except ImportError:
+        raise InputError("--run needs the 'wilson' package: pip install \"mucast[wilson]\"") from None
+    return wilson
+
+
+def _target_eft(scale_gev):
+    if scale_gev >= _M_B_GEV:
+        return "WET"
+    if scale_gev >= _M_C_GEV:
+        return "WET-4"
+    return "WET-3"
+
+
+def run_to_wet(values: dict, eft: str, basis: str, file_scale_gev: float, scale_gev: float):
+    """Run and match with wilson: the JMS coefficients {name: complex} [GeV⁻²] at ``scale_gev``
+    of a WCxf point (values in GeV⁻²) given at ``file_scale_gev`` in ``eft``/``basis``."""
+    if not (scale_gev >= LOWEST_SCALE_GEV):
+        raise InputError(f"the running supports scales down to {LOWEST_SCALE_GEV:g} GeV, got"
+                         f" {scale_gev:g} GeV")
+    wilson = _wilson_module()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            w = wilson.Wilson(dict(values), scale=file_scale_gev, eft=eft, basis=basis)
+            out = w.match_run(scale=scale_gev, eft=_target_eft(scale_gev), basis="JMS").dict
+        except Exception as exc:            # wilson raises many kinds
+            raise InputError(f"wilson could not run this point to {scale_gev:g} GeV:"
+                             f" {_one_line(exc)}") from None
+    return {k: complex(out.get(k, 0.0)) for k in WET_OPERATORS}
+
+
+def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInput:
+    """Read a WCxf file (YAML or JSON) into an :class:`EFTModel` (module doc for what is
+    accepted); ``run``: run and match with wilson to ``scale`` [energy]."""
+    wcxf = _wcxf_module()
     p = Path(path)
     doc = _load_document(p)
     try:
@@ -95,28 +174,59 @@ def read_wcxf(path) -> WCxfInput:
             wc = wcxf.WC(**doc)
     except Exception as exc:  # the wcxf constructor raises many kinds
         raise DataFileError(f"{p}: not a valid WCxf file: {_one_line(exc)}") from None
-    if getattr(wc, "eft", None) != "SMEFT":
-        raise DataFileError(f"{p}: eft must be 'SMEFT', got {getattr(wc, 'eft', None)!r}")
-    if wc.basis not in ACCEPTED_BASES:
-        raise DataFileError(f"{p}: basis must be one of {ACCEPTED_BASES}, got {wc.basis!r}")
+    eft = getattr(wc, "eft", None)
+    if eft not in ACCEPTED:
+        raise DataFileError(f"{p}: eft must be one of {', '.join(ACCEPTED)}, got {eft!r}")
+    if wc.basis not in ACCEPTED[eft]:
+        raise DataFileError(f"{p}: for eft {eft} the basis must be one of {ACCEPTED[eft]}, got"
+                            f" {wc.basis!r}")
     try:
-        scale = float(wc.scale)
+        file_scale = float(wc.scale)
     except (TypeError, ValueError):
         raise DataFileError(f"{p}: scale must be a number (GeV), got {wc.scale!r}") from None
-    if not scale > 0:
-        raise DataFileError(f"{p}: scale must be > 0 GeV, got {scale}")
+    if not file_scale > 0:
+        raise DataFileError(f"{p}: scale must be > 0 GeV, got {file_scale}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wc.validate()
     except Exception as exc:
         raise DataFileError(f"{p}: {_one_line(exc)}") from None
-    values = wc.dict
-    used = {k: complex(v) for k, v in values.items() if k in SMEFT_OPERATORS and v != 0}
-    ignored = sorted(k for k in values if k not in SMEFT_OPERATORS)
+    values = {k: complex(v) for k, v in wc.dict.items()}
+    scale_gev = float(scale) / GeV
+    notes, warns, dropped = [], [], []
+    if run:
+        wet = run_to_wet(values, eft, wc.basis, file_scale, scale_gev)
+        used = {k: v for k, v in wet.items() if v != 0}
+        ignored = []
+        out_scale = scale_gev
+        notes.append(f"run and matched with wilson from {file_scale:g} GeV ({eft}) to"
+                     f" {scale_gev:g} GeV ({_target_eft(scale_gev)}, JMS)")
+    elif eft == "WET":
+        used = {k: v for k, v in values.items() if k in WET_OPERATORS and v != 0}
+        ignored = sorted(k for k in values if k not in WET_OPERATORS)
+        out_scale = file_scale
+        notes.append(f"WET (JMS) coefficients taken at the scale of the file, {file_scale:g} GeV;"
+                     " no running applied")
+    else:
+        used = {k: v for k, v in values.items() if k in SMEFT_TREE and v != 0}
+        ignored = sorted(k for k in values if k not in SMEFT_TREE)
+        dropped = sorted(k for k in values if values[k] != 0 and k.startswith(FEEDERS))
+        out_scale = file_scale
+        notes.append(f"SMEFT coefficients mapped at tree level at the scale of the file,"
+                     f" {file_scale:g} GeV; no running applied")
+        if dropped:
+            warns.append(f"{', '.join(dropped)} feed(s) nu-nu-mu-mu at tree level (through the Z"
+                         " couplings or G_F) and are dropped without running: use --run (wilson)")
+        if file_scale < M_Z_GEV:
+            warns.append(f"the file's scale {file_scale:g} GeV is below M_Z: SMEFT is not the EFT"
+                         " there; give WET (JMS) coefficients, or use --run")
     if not used:
-        raise DataFileError(f"{p}: none of {', '.join(SMEFT_OPERATORS)} is non-zero; nothing to compute")
+        names = ", ".join(WET_OPERATORS if (run or eft == "WET") else SMEFT_TREE)
+        raise DataFileError(f"{p}: none of {names} is non-zero{' after running' if run else ''};"
+                            " nothing to compute")
+    if ignored:
+        notes.append(f"{len(ignored)} coefficient(s) not used by mucast")
     coeffs = {k: (v.real if v.imag == 0 else v) / GeV**2 for k, v in used.items()}
-    note = (f"coefficients taken at the scale of the file, {scale:g} GeV; no running applied"
-            + (f"; {len(ignored)} coefficient(s) not used by mucast" if ignored else ""))
-    return WCxfInput(EFTModel(coeffs), scale * GeV, wc.basis, used, ignored, note)
+    return WCxfInput(EFTModel(coeffs), out_scale * GeV, wc.basis, used, ignored,
+                     "; ".join(notes), eft, file_scale * GeV, bool(run), dropped, warns)
