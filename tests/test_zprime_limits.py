@@ -183,3 +183,18 @@ def test_plot_files(tmp_path):
     # issue 10: one rule for output paths everywhere: missing folders are created
     png, _ = plots.plot_zprime(res, out=tmp_path / "missing" / "fig")
     assert png.is_file()
+
+
+def test_plot_zprime_with_overlay(tmp_path, capsys):
+    """Issue 13 §6: Fig. 4 takes user curves (BaBar, Borexino, ... cannot be computed here)."""
+    from mucast.cli import main
+    ov = tmp_path / "babar.csv"
+    ov.write_text("# label: BaBar (user)\nmass_GeV,coupling\n0.2,1e-3\n1,1e-3\n5,2e-3\n")
+    assert main(["plot", "zprime", "--points", "12", "--overlay", str(ov), "--out",
+                 str(tmp_path / "f"), "--json"]) == 0
+    assert (tmp_path / "f.png").stat().st_size > 10_000
+    bad = tmp_path / "bad.csv"
+    bad.write_text("m,g\n0.2,1e-3\n1,1e-3\n")
+    capsys.readouterr()
+    assert main(["plot", "zprime", "--overlay", str(bad), "--out", str(tmp_path / "g")]) == 2
+    assert "columns" in capsys.readouterr().err and not (tmp_path / "g.png").exists()

@@ -203,7 +203,8 @@ def cmd_plot_limits(args):
 def cmd_plot_zprime(args):
     """`mucast plot zprime`: Fig. 4 of seed 001 (PNG, PDF)."""
     from mucast.outputs import plots
-    files = plots.plot_zprime(out=args.out, points=args.points)
+    overlays = [plots.read_overlay(f) for f in args.overlay or []]
+    files = plots.plot_zprime(out=args.out, points=args.points, overlays=overlays)
     emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
 
 
@@ -375,6 +376,9 @@ def register(subparsers):
                          " replaced); folders are created")
     pz.add_argument("--points", type=integer("--points", 10, 10_000), default=200,
                     help="masses per curve, in [10, 10000] (default 200)")
+    pz.add_argument("--overlay", action="append", metavar="FILE.csv",
+                    help="a user's curve on the left panel (m_Z' [GeV], g): CSV columns"
+                         " mass_GeV,coupling, optional first line '# label: TEXT' (repeatable)")
     pz.add_argument("--json", action="store_true", help='print {"files": [...]}')
     pz.set_defaults(func=cmd_plot_zprime)
     pl = pg.add_parser("limits", help="limit curves of a model: data sets, g-2 band, overlays")

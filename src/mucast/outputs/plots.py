@@ -74,7 +74,8 @@ def zprime_targets(m_min=1 * MeV / 3, m_max=5 * GeV / 3, points=40, g_chi=0.05,
     return out
 
 
-def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None):
+def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overlays=(),
+                constraints=()):
     """Fig. 4 of seed 001 from :func:`zprime_results` output (and, on the right, the thermal
     targets of :func:`zprime_targets` if given); writes ``out``.png and .pdf.
 
@@ -111,6 +112,17 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None):
             ok = dk.valid
             ay.plot(dk.m_chi[ok] / GeV, dk.y[ok], color=c, ls=ls, lw=2.2, label=lab)
         _published_fig4(ax, ay)
+        for ov in overlays:
+            ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
+                    label=f"{ov['label']} (user overlay)")
+        for con in constraints:
+            ax.fill_between(con["mass_GeV"], con["coupling"], 1.0, color=con.get("color", "#e377c2"),
+                            alpha=0.18, lw=0)
+            ax.plot(con["mass_GeV"], con["coupling"], color=con.get("color", "#e377c2"), lw=1.8,
+                    label=con["label"])
+            if "y" in con:
+                ay.plot(con["m_chi_GeV"], con["y"], color=con.get("color", "#e377c2"), lw=1.8,
+                        label=con["label"])
         for dm, (mt, yt) in (targets or {}).items():
             c, ls = _TARGET_STYLE.get(dm, ("0.3", ":"))
             split = f", $\\delta = {TARGET_SPLITTING:g}$" if dm == "pseudo-dirac" else ""
