@@ -8,7 +8,8 @@ Writes into one directory (default ``mucast-output``):
 * ``fig6_nusmeft.{png,pdf}`` + ``fig6_nusmeft.{csv,json}`` — Fig. 6 of seed 000;
 * ``fig4_zprime.{png,pdf}`` + ``fig4_zprime.{csv,json}``, ``gm2_band.csv`` — Fig. 4 of seed 001,
   with ``fig4_thermal_targets.csv``: the scalar, pseudo-Dirac and Majorana targets computed by
-  mucast.cosmology.relic (issue 12);
+  mucast.cosmology.relic (issue 12), and ``fig4_ccfr.csv``: the CCFR trident bound computed by
+  mucast.processes.trident (issue 13);
 * ``fig_mediators.{png,pdf}`` + ``fig_mediators.csv`` — beyond the seeds (issue 11): a muon-philic
   scalar and a dark photon, both invisible, for NA64μ 2022, 2023-24 and future;
 * ``fig4_acceptance.{png,pdf}``, ``acceptance.{csv,json}`` — κ(k) of every data set for the
@@ -208,7 +209,20 @@ def _step_fig4(w: _Writer, ctx: dict, points: int):
     res = zprime_results(points=points)
     ctx["zprime"] = res
     targets = zprime_targets(points=max(20, points // 5))
-    png, pdf = plot_zprime(res, w.out / "fig4_zprime", targets=targets)
+    from mucast.inference.constraints import ccfr_coupling_limit
+    ms = next(iter(res.values()))["vanilla"].masses
+    cc = ccfr_coupling_limit("lmu-ltau", ms)
+    ccfr = {"label": "CCFR trident, 95% CL (computed by mucast)", "mass_GeV": ms / GeV,
+            "coupling": cc.coupling, "m_chi_GeV": ms / 3 / GeV,
+            "y": (0.05 * cc.coupling) ** 2 / 81.0}
+    ctx["ccfr"] = cc
+    png, pdf = plot_zprime(res, w.out / "fig4_zprime", targets=targets, constraints=[ccfr])
+    w.text("fig4_ccfr.csv", "# CCFR neutrino-trident bound on the L_mu-L_tau Z' computed by mucast"
+           " (mucast.processes.trident; docs/ccfr.md): coherent EPA on Fe, assumed beam spectrum,"
+           " two-sided 95% CL R < 1.369; y for m_Z' = 3 m_chi, g_chi = 0.05\n"
+           + _csv([{"m_Zprime_GeV": m / GeV, "g_Zprime_limit": g, "y_limit": (0.05 * g) ** 2 / 81}
+                   for m, g in zip(ms, cc.coupling, strict=True)],
+                  ["m_Zprime_GeV", "g_Zprime_limit", "y_limit"]))
     trows = [{"dm": dm, "m_chi_GeV": m / GeV, "y_target": y}
              for dm, (ms, ys) in targets.items() for m, y in zip(ms, ys, strict=True)]
     w.text("fig4_thermal_targets.csv", "# thermal targets of the L_mu-L_tau Z' (mucast.cosmology"
