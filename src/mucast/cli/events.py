@@ -93,7 +93,7 @@ def register(subparsers):
     from mucast.models.eft import OPERATORS
     from mucast.events.acceptance_model import DATASETS
 
-    g = subparsers.add_parser("generate", help="unweighted signal events (LHE or CSV)")
+    g = subparsers.add_parser("generate", help="unweighted signal events (LHE, LHE.gz, CSV, Parquet)")
     gs = g.add_subparsers(dest="process", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--events", type=integer("--events", 1), required=True,

@@ -344,7 +344,8 @@ class MediatorModel:
 
     def to_dict(self) -> dict:
         d = {"name": self.name, "spin": self.spin, "charges": dict(self.charges),
-             "parameter": self.coupling_name, "invisible": self.invisible}
+             "coupling_name": self.coupling_name, "parameter": self.parameter,
+             "invisible": self.invisible}
         if self.dark is not None:
             d["dark"] = self.dark.to_dict()
         if self.mass is not None:
