@@ -219,3 +219,15 @@ def test_threshold_on_the_resonance(f):
     m, g = 2 * M_MU * f, 8e-4
     on = P.cross_section(m, g, E, PB).value * float(model.branching_invisible(m, g))
     assert O.pair_integral(model, m, g, E, PB) / on == pytest.approx(1.0, abs=1e-3)
+
+
+def test_user_target_gets_its_own_table():
+    """A target that is not a shipped one (a user's experiment file) works and, with the numbers
+    of a shipped one, gives the same integral (it raised UnknownNameError before)."""
+    from mucast.experiments.targets import Target
+    mine = Target.from_dict({"target": {"name": "MyW", "Z": 74, "A": 183.84,
+                                        "density_g_cm3": 19.3}})
+    model = get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=0.3)
+    a = O.pair_integral(model, 0.1 * GeV, 1e-3, E, mine)
+    b = O.pair_integral(model, 0.1 * GeV, 1e-3, E, "W")
+    assert a == pytest.approx(b, rel=1e-12)

@@ -54,8 +54,8 @@ def _model(args):
         kind = dark_opts["dm"] or model.dark.kind
         if kind not in ("dirac", "scalar"):
             raise InputError(f"millicharge: --dm must be dirac or scalar, got {kind!r}")
-        mass = getattr(args, "mass", None)     # curve/plot: m_chi is the scanned mass
-        return model.with_dark(kind, m_chi=None if mass is None else mass * GeV)
+        # m_chi is the --mass of each point: mucast.inference.mediators.point_model sets it
+        return model.with_dark(kind)
     if any(v is not None for v in dark_opts.values()):
         if model.dark is None and dark_opts["dm"] is None:
             given = ", ".join("--" + k.replace("_", "-") for k, v in dark_opts.items()
@@ -91,8 +91,10 @@ def cmd_xsec(args):
         if args.approx != "ww":
             raise InputError("millicharge: the pair cross section is computed in WW (--approx ww)")
         from mucast.experiments.targets import Target
+        from mucast.inference.mediators import point_model
         tgt = Target.from_name(args.target)
-        sig = offshell.pair_integral(model, 0.0, args.coupling, energy, tgt,
+        model, photon = point_model(model, args.mass * GeV)
+        sig = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
                                      x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
         out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2, "approx": "ww",
                "process": "mu N -> mu N chi chi-bar (through the photon)",
@@ -143,9 +145,8 @@ def cmd_gm2(args):
                 f" < {model.coupling_name} < {out['band_2sigma_g_high']:.3e})")
     except InputError:
         out.update({"band_2sigma_g_low": None, "band_g_central": None, "band_2sigma_g_high": None})
-        line = f"Delta a_mu = {d:.4e}  (negative for an {model.spin} mediator: no g-2 band)" \
-            if model.spin == "axial" else \
-            f"Delta a_mu = {d:.4e}  (negative for a {model.spin} mediator: no g-2 band)"
+        article = "an" if model.spin[0] in "aeiou" else "a"
+        line = f"Delta a_mu = {d:.4e}  (negative for {article} {model.spin} mediator: no g-2 band)"
     emit(args, out, line)
 
 

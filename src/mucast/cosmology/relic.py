@@ -48,7 +48,7 @@ from mucast import __version__
 from mucast.constants import M_PLANCK, OMEGA_DM_H2_PLANCK2018, RHO_CRIT_OVER_H2_GEV_CM3
 from mucast.cosmology.dof import sm_dof
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
-from mucast.models.mediator import ALLOWED_DM, get_model
+from mucast.models.mediator import get_model
 from mucast.processes import annihilation as _ann
 from mucast.units import GeV, c_light, cm3, natural_to_area, second
 
@@ -322,10 +322,6 @@ def _setup(model, dm, m_chi, mass_ratio, g_chi, splitting):
         dm = model.dark.kind
     if dm not in DM_TYPES:
         raise UnknownNameError(f"dm must be one of {', '.join(DM_TYPES)}, got {dm!r}")
-    if dm not in ALLOWED_DM[model.spin]:
-        raise InputError(f"{'an' if model.spin[0] in 'aeiou' else 'a'} {model.spin} mediator"
-                         f" cannot couple to {dm} dark matter; allowed:"
-                         f" {', '.join(ALLOWED_DM[model.spin])}")
     m_chi = _positive("m_chi", m_chi, "GeV", GeV)
     mass_ratio = _positive("mass_ratio (m_X/m_chi)", mass_ratio)
     g_chi = _positive("g_chi", g_chi, hi=SQRT4PI)

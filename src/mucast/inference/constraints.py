@@ -63,13 +63,7 @@ def ccfr_coupling_limit(model, masses, prescription="two-sided", beam="broad160"
     if not (np.all(np.isfinite(m)) and np.all(m > 0)):
         raise InputError("mass must be finite and > 0 GeV")
     r = _tri.r95(prescription)
-    tri = _tri.ccfr(beam)
-    # R = 1 + (2 C_V σ_q I₁ x + I₂ x²)/σ_SM, x = |ĝ²| = g²|q_μ q_ν|, σ_q the sign of q_μ q_ν:
-    # the bound is the larger root (above a destructive dip, if any)
-    i1, i2 = tri.moments(m / GeV)
-    b = tri.CV * np.sign(qprod) * i1
-    x = (-b + np.sqrt(b * b + i2 * (r - 1) * tri.sigma_sm)) / i2
-    g2 = x / abs(qprod)
+    g2 = _tri.ccfr(beam).bound_g2(m / GeV, r, sign=qprod) / abs(qprod)
     notes = ("coherent EPA on Fe, assumed beam spectrum (docs/ccfr.md): about +-10% on g",
              "interference " + ("constructive" if qprod > 0 else "destructive (the bound is the"
                                                                  " upper root)"))

@@ -306,6 +306,16 @@ def _check_reach(model, m, s):
                 f" {reach / GeV:.6g} GeV")
 
 
+def _narrow_fails(model, m, g, mask, n_on, s, approx, theta_max, t_max, alpha):
+    """Where ``mask``: the narrow-width form does not hold at coupling g — Γ_tot/m > NARROW, or
+    (WW) the full pair integral differs from the on-shell yield n_on by more than NARROW (the
+    continuum below the pole can dominate when σ_X(m) is suppressed, e.g. near a beam's reach)."""
+    wide = mask & (model.total_width(m, np.where(mask, g, 1.0)) / m > NARROW)
+    if approx == "ww":
+        wide |= _continuum_matters(model, m, g, mask & ~wide, n_on, s, theta_max, t_max, alpha)
+    return wide
+
+
 def _continuum_matters(model, m, g, mask, n_on, s, theta_max, t_max, alpha):
     """Where ``mask``: does the full pair integral at coupling g differ from the on-shell yield
     n_on by more than NARROW? Skipped (False) where the resonance (±50Γ) reaches past the end of
@@ -369,10 +379,9 @@ def signal_yield(model, mass, coupling, dataset="2022", production="auto", appro
         br = float(model.branching_invisible(m, g))
         gmu2 = float(model.g_mu(g)) ** 2
         n_on = float(y1[0]) * gmu2 * br
-        wide = production == "auto" and not _declared(model) and (
-            float(model.total_width(m, g)) / m > NARROW or (approx == "ww" and bool(
-                _continuum_matters(model, np.array([m]), np.array([g]), np.array([True]), n_on,
-                                   s, theta_max, t_max, alpha)[0])))
+        wide = production == "auto" and not _declared(model) and bool(_narrow_fails(
+            model, np.array([m]), np.array([g]), np.array([True]), n_on, s, approx, theta_max,
+            t_max, alpha)[0])
         if not wide:
             return MediatorYield(n_on, float(e1[0]) * gmu2 * br, m, g, br, prod, s.name,
                                  model.name)
@@ -611,13 +620,7 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
         if np.any(ok):
             g[ok], br[ok] = _solve_onshell(model, n_up, y1[ok], m[ok])
         if production == "auto" and not _declared(model):
-            # the narrow-width form must hold at the limit coupling: Γ/m < NARROW and the full
-            # pair integral within NARROW of it (the continuum below the pole can dominate when
-            # σ_X(m) is suppressed, e.g. near a low-energy beam's reach)
-            wide = ok & (model.total_width(m, np.where(ok, g, 1.0)) / m > NARROW)
-            if approx == "ww":
-                wide |= _continuum_matters(model, m, g, ok & ~wide, n_up, s, theta_max, t_max,
-                                           alpha)
+            wide = _narrow_fails(model, m, g, ok, n_up, s, approx, theta_max, t_max, alpha)
             if np.any(wide):
                 prod = prod.copy()
                 prod[wide] = "off-shell"

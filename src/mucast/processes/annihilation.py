@@ -58,6 +58,7 @@ import numpy as np
 
 from mucast.constants import M_E, M_MU, M_TAU
 from mucast.exceptions import InputError, UnknownNameError
+from mucast.models.mediator import ALLOWED_DM
 from mucast.units import GeV
 
 __all__ = ["Channel", "Annihilation", "annihilation", "sigma", "kallen",
@@ -137,11 +138,11 @@ def annihilation(model, dm: str, m_chi: float, g_chi: float, splitting: float = 
     and coupling ``g_chi``; ``splitting`` δ for pseudo-Dirac (m₂ = m₁(1 + δ))."""
     if dm not in DM_TYPES:
         raise UnknownNameError(f"dark-matter type must be one of {', '.join(DM_TYPES)}, got {dm!r}")
+    if dm not in ALLOWED_DM[model.spin]:      # the model layer's pairings: one source
+        raise InputError(f"{'an' if model.spin[0] in 'aeiou' else 'a'} {model.spin} mediator"
+                         f" cannot couple to {dm} dark matter; allowed:"
+                         f" {', '.join(ALLOWED_DM[model.spin])}")
     key = (model.spin, dm)
-    if key not in _CURRENTS:
-        allowed = sorted(d for s, d in _CURRENTS if s == model.spin)
-        raise InputError(f"a {model.spin} mediator cannot annihilate {dm} dark matter; allowed:"
-                         f" {', '.join(allowed)}")
     d = float(splitting) if dm == "pseudo-dirac" else 0.0
     thr = getattr(model, "hadronic_threshold", None)
     return Annihilation(model.spin, _channels(model), dm, _CURRENTS[key], float(m_chi),

@@ -1,18 +1,7 @@
 """Layer 2: μN → μN χ1 χ2 through four-fermion operators (seed 000, Sec. V and Appendix A).
 
-Operators (names as in WCxf; coefficients are C/Λ² or c/v², an inverse energy squared):
-
-========== ====================================== ======================= ===============
-name       operator                                final state χ1 χ2       seed 000
-========== ====================================== ======================= ===============
-ll_2222    (L̄_μ γ L_μ)(L̄_μ γ L_μ)                 ν_μ ν̄_μ                 [c_LL]_μμμμ
-ll_2233    (L̄_μ γ L_μ)(L̄_τ γ L_τ)                 ν_τ ν̄_τ                 [c_LL]_μμττ
-le_2222    (L̄_μ γ L_μ)(μ̄_R γ μ_R)                 ν_μ ν̄_μ                 [c_Lℓ]_μμμμ
-le_3322    (L̄_τ γ L_τ)(μ̄_R γ μ_R)                 ν_τ ν̄_τ                 [c_Lℓ]_ττμμ
-eN_22      (μ̄_R γ μ_R)(N̄ γ N)                     N N̄                     O_μμ, Eq. (9)
-LN_22      (L̄_μ γ L_μ)(N̄ γ N)                     N N̄                     O_LN^μ, Eq. (10)
-LNLe_2222  (L̄_μ N) ε (L̄_μ μ_R)                    N ν̄ (+ c.c.)            O_LNLℓ^μμ, Eq. (11)
-========== ====================================== ======================= ===============
+The operators, their names and channels are those of :mod:`mucast.models.eft` (the table
+there, including the WET and ν_e names).
 
 The SMEFT operators act through the WEFT couplings ε^{μ,V}_{αα}, ε^{μ,A}_{αα} of Eq. (3), mapped
 by Eq. (8); they can be switched on together and interfere in ε. The cross section is Eq. (20):

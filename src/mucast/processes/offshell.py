@@ -173,12 +173,23 @@ def _cached_table(spin, energy, target_name, x_min, theta_max, t_max, alpha, k_h
     return SigmaTable(spin, energy, target_name, x_min, theta_max, t_max, alpha, k_hi=k_hi)
 
 
+@lru_cache(maxsize=16)
+def _shipped_target(name):
+    """The shipped target of that name, read once (None if there is none)."""
+    from mucast.exceptions import UnknownNameError
+    from mucast.experiments.targets import Target
+    try:
+        return Target.from_name(name)
+    except UnknownNameError:
+        return None
+
+
 def sigma_table(spin, energy, target, x_min=None, theta_max=0.1, t_max="E2", alpha=ALPHA,
                 k_hi=None) -> SigmaTable:
-    """A cached :class:`SigmaTable` (shipped targets are cached by name)."""
+    """A cached :class:`SigmaTable` (shipped targets are cached by name; any other target, e.g.
+    from a user's experiment file, gets a table of its own)."""
     name = target if isinstance(target, str) else target.name
-    from mucast.experiments.targets import Target
-    if not isinstance(target, str) and target != Target.from_name(name):
+    if not isinstance(target, str) and target != _shipped_target(name):
         return SigmaTable(spin, energy, target, x_min, theta_max, t_max, alpha, k_hi=k_hi)
     return _cached_table(_prod.check_spin(spin), float(energy), name,
                          None if x_min is None else float(x_min), float(theta_max), t_max,
@@ -311,10 +322,12 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
         return 0.0
     gam = float(model.total_width(mass, g)) if mass > 0 else 0.0   # only sets the k² nodes
     edges = [k_lo] + sorted(t for t in set(thresholds) if k_lo * (1 + 1e-9) < t < k_hi) + [k_hi]
+    tables = {model.spin: sx}
     total = 0.0
     for a, b in zip(edges[:-1], edges[1:], strict=True):
         k, w = k2_rule(a, b, float(mass), gam, n)
-        f = dsigma_dk2(model, k, float(mass), g, energy, target, x_min, theta_max, t_max, alpha)
+        f = dsigma_dk2(model, k, float(mass), g, energy, target, x_min, theta_max, t_max, alpha,
+                       tables)
         if weight_fn is not None:
             f = f * weight_fn(k)
         total += float(np.sum(w * f))

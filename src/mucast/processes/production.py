@@ -147,6 +147,22 @@ def check_spin(spin) -> str:
     return s
 
 
+def _check_approx(approx, spin, allowed=APPROXIMATIONS):
+    """(approx, spin) checked: approx among ``allowed``; IWW only for the vector."""
+    _check_choice("approx", approx, allowed)
+    spin = check_spin(spin)
+    if approx == "iww" and spin != "vector":
+        raise UnknownNameError("approx='iww' exists for the vector only (Liu & Miller Eq. 30;"
+                               " DMG4 refuses it for spin 0); use 'ww' or 'etl'")
+    return approx, spin
+
+
+def _check_x_min(x_min):
+    if x_min is not None and not (isinstance(x_min, numbers.Real) and 0 <= x_min < 1):
+        raise InputError(f"x_min must be in [0, 1) (energy fraction of X), got {x_min!r}")
+    return x_min
+
+
 def _conventions(theta_max, t_max, alpha):
     _check_choice("t_max", t_max, T_MAX_CHOICES)
     if not (isinstance(alpha, numbers.Real) and 0 < alpha < 1):
@@ -275,11 +291,7 @@ def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", approx="ww", the
     energy = _check_energy(energy)
     m = float(_check_mass(mass, energy))
     g = float(_coupling(coupling))
-    _check_choice("approx", approx, APPROXIMATIONS)
-    spin = check_spin(spin)
-    if approx == "iww" and spin != "vector":
-        raise UnknownNameError("approx='iww' exists for the vector only (Liu & Miller Eq. 30;"
-                               " DMG4 refuses it for spin 0); use 'ww' or 'etl'")
+    approx, spin = _check_approx(approx, spin)
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
     x = np.asarray(x, dtype=float)
@@ -342,12 +354,8 @@ def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", approx="ww", x_m
     """
     energy = _check_energy(energy)
     m = np.atleast_1d(_check_mass(masses, energy)).astype(float)
-    _check_choice("approx", approx, ("ww", "iww"))
-    spin = check_spin(spin)
-    if approx == "iww" and spin != "vector":
-        raise UnknownNameError("approx='iww' exists for the vector only")
-    if x_min is not None and not (isinstance(x_min, numbers.Real) and 0 <= x_min < 1):
-        raise InputError(f"x_min must be in [0, 1) (energy fraction of the Z'), got {x_min!r}")
+    approx, spin = _check_approx(approx, spin, ("ww", "iww"))
+    _check_x_min(x_min)
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
     orders = orders or ORDERS
@@ -385,8 +393,8 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
     energy = _check_energy(energy)
     m = float(_check_mass(mass, energy))
     g = float(_coupling(coupling))
-    _check_choice("approx", approx, APPROXIMATIONS)
-    spin = check_spin(spin)
+    approx, spin = _check_approx(approx, spin)
+    _check_x_min(x_min)
     tgt = _target(target)
     theta_max = _check_theta(theta_max)
     inputs = {"mass_GeV": m / GeV, "coupling": g, "energy_GeV": energy / GeV,
@@ -395,8 +403,6 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
     if approx == "etl":
         from mucast.processes import exact
         _conventions(theta_max, t_max, alpha)
-        if x_min is not None and not (isinstance(x_min, numbers.Real) and 0 <= x_min < 1):
-            raise InputError(f"x_min must be in [0, 1), got {x_min!r}")
         xm = None if x_min is None else max(float(x_min), m / energy)
         if xm is not None and xm >= 1 - M_MU / energy:
             raise KinematicsError(f"x_min = {x_min} leaves no phase space (x < 1 - m_mu/E)")
@@ -411,8 +417,6 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
         return CrossSection(r.value, r.uncertainty, "etl",
                             {**inputs, "rtol": rtol, "n_eval": r.n_eval_total,
                              "q_value": None if math.isnan(r.q_value) else r.q_value})
-    if approx == "iww" and spin != "vector":
-        raise UnknownNameError("approx='iww' exists for the vector only")
     v, e = cross_section_per_g2(np.array([m]), energy, tgt, approx, x_min, theta_max, t_max,
                                 alpha, orders, spin)
     return CrossSection(float(v[0]) * g * g, float(e[0]) * g * g, approx, inputs)

@@ -347,11 +347,12 @@ class Trident:
         x = g2.ravel()
         return (1 + (2 * self.CV * x * i1 + x * x * i2) / self.sigma_sm).reshape(m.shape)
 
-    def bound_g2(self, m, R95):
-        """ĝ² = g_ν g_μ with R = R95 (the root above any destructive dip)."""
+    def bound_g2(self, m, R95, sign=1.0):
+        """|ĝ²| = |g_ν g_μ| with R = R95: R = 1 + (2C_V σ I₁x + I₂x²)/σ_SM, σ = sign(g_ν g_μ)
+        (+1 constructive); the larger root, above any destructive dip."""
         i1, i2 = self.moments(m)
-        c = (R95 - 1) * self.sigma_sm
-        return (-self.CV * i1 + np.sqrt((self.CV * i1) ** 2 + i2 * c)) / i2
+        b = self.CV * np.sign(sign) * i1
+        return (-b + np.sqrt(b * b + i2 * (R95 - 1) * self.sigma_sm)) / i2
 
     def contact_lambda(self, R95):
         """m/ĝ [GeV] of the heavy-mediator limit, with the full (massive-muon) V, A weights."""
