@@ -28,7 +28,7 @@ import time
 import numpy as np
 
 from mucast.experiments.targets import Target
-from mucast.processes import exact
+from mucast.processes.mediators import exact
 from mucast.units import GeV, MeV, picobarn
 
 E = 160 * GeV

@@ -20,7 +20,7 @@ from scipy.integrate import quad
 from mucast.inference import mediators as zl
 from mucast.constants import ALPHA, M_MU
 from mucast.processes.flux import photon_flux
-from mucast.processes import production as zprime
+from mucast.processes.mediators import production as zprime
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, natural_to_area
 

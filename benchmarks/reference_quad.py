@@ -15,7 +15,7 @@ from scipy.integrate import quad
 from mucast.processes import conventions as C
 from mucast import experiments
 from mucast.constants import M_MU
-from mucast.processes import eft_coefficients as coef
+from mucast.processes.eft import amplitudes as coef
 from mucast.units import GeV, natural_to_area
 
 EPS = 1e-9

@@ -16,7 +16,7 @@ public in tabulated form):
 * The trigger counters S4 and Sμ sit off the zero line *behind the MS2 magnet* (1.4 T·m), so a
   scattered muon fires them when MS2 bends it far enough: the bend 0.3·1.4 T·m/p_out grows as
   p_out = (1 − x)E falls. The trigger therefore prefers hard Z′ emission (x → 1), and since the
-  x spectrum hardens with m_Z′ (dσ/dx of mucast.processes.production), the efficiency rises with the
+  x spectrum hardens with m_Z′ (dσ/dx of mucast.processes.mediators.production), the efficiency rises with the
   mass — the behaviour seed 001 describes ("placements of S4 and Sμ optimised to compensate for
   the low signal yield at high masses"). We model the trigger acceptance as a smooth step in
   p_out, T_t(x) = 1/(1 + (p_out/p_t)^4), and average it over the signal-region spectrum:
@@ -55,7 +55,7 @@ from mucast import experiments
 from mucast.models import gm2
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.constants import M_MU
-from mucast.processes import production as zprime
+from mucast.processes.mediators import production as zprime
 from mucast.units import GeV, MeV
 from mucast.inference import mediators as zl
 

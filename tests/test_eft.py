@@ -9,8 +9,8 @@ import pytest
 from mucast.processes import conventions as C
 from mucast.exceptions import InputError, UnknownNameError
 from mucast.integrate import Orders
-from mucast.processes import eft
-from mucast.processes import eft_coefficients as coef
+from mucast.processes.eft import production as eft
+from mucast.processes.eft import amplitudes as coef
 from mucast.experiments.targets import Target
 from mucast.units import GeV, natural_to_area, picobarn
 

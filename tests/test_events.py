@@ -11,8 +11,9 @@ from mucast import events as E
 from mucast.events import densities as ED, kinematics as EK, pair_angles as EP
 from mucast.constants import M_MU
 from mucast.exceptions import DataFileError, InputError, KinematicsError, UnknownNameError
-from mucast.processes import eft, traces
-from mucast.processes import production as zprime
+from mucast.processes.eft import production as eft
+from mucast.processes.eft import traces
+from mucast.processes.mediators import production as zprime
 from mucast.experiments.targets import Target
 from mucast.units import GeV
 

@@ -21,8 +21,8 @@ from mucast.processes.conventions import Conventions
 from mucast.exceptions import (DataFileError, InputError, KinematicsError, MucastError,
                                UnknownNameError)
 from mucast.inference.limits import bound
-from mucast.processes import eft
-from mucast.processes import production as Z
+from mucast.processes.eft import production as eft
+from mucast.processes.mediators import production as Z
 from mucast.models.mediator import MediatorModel, get_model
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, cm

@@ -23,8 +23,8 @@ from mucast import experiments
 from mucast.inference import yields
 from mucast.constants import M_MU
 from mucast.integrate import Orders
-from mucast.processes import eft
-from mucast.processes import production as Z
+from mucast.processes.eft import production as eft
+from mucast.processes.mediators import production as Z
 from mucast.experiments.targets import Target
 from mucast.units import GeV, cm3, g
 

@@ -16,7 +16,7 @@ from mucast.constants import ALPHA
 from mucast.inference import mediators as med
 from mucast.inference.curves import limit_curve
 from mucast.models.mediator import PRESETS, get_model
-from mucast.processes import production
+from mucast.processes.mediators import production
 from mucast.units import GeV, picobarn
 
 ALL = list(PRESETS) + ["zprime"]

@@ -21,8 +21,8 @@ from mucast.models.mediator import ALLOWED_DM, PRESETS, get_model
 from mucast.constants import M_MU
 from mucast.integrate import Orders
 from mucast.inference.limits import bound
-from mucast.processes import eft
-from mucast.processes import production as Z
+from mucast.processes.eft import production as eft
+from mucast.processes.mediators import production as Z
 from mucast.inference.scans import closing_mass
 from mucast.experiments.targets import Target
 from mucast.units import GeV, cm, cm3, g, keV

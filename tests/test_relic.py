@@ -19,7 +19,7 @@ from mucast.cosmology import relic
 from mucast.cosmology.dof import sm_dof
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.models.mediator import get_model
-from mucast.processes import annihilation as A
+from mucast.cosmology import annihilation as A
 from mucast.units import GeV, MeV
 
 sys.path.insert(0, str(Path(__file__).parent / "validation"))

@@ -16,8 +16,8 @@ from mucast.cli import main
 from mucast.processes.conventions import Conventions
 from mucast.exceptions import DataFileError, InputError
 from mucast.inference.limits import bound
-from mucast.processes import eft
-from mucast.processes import production as Z
+from mucast.processes.eft import production as eft
+from mucast.processes.mediators import production as Z
 from mucast.inference.scans import eft_mass_scan
 from mucast.units import GeV, MeV
 
@@ -80,7 +80,7 @@ def test_results_record_version_and_inputs():
 
 
 def test_seeded_monte_carlo_identical():
-    from mucast.processes import exact
+    from mucast.processes.mediators import exact
     kw = dict(rtol=0.05, neval=1000, max_iterations=3)
     r1 = exact.cross_section("scalar", 100 * MeV, 1e-3, 160 * GeV, "Pb", seed=3, **kw)
     r2 = exact.cross_section("scalar", 100 * MeV, 1e-3, 160 * GeV, "Pb", seed=3, **kw)

@@ -1,4 +1,4 @@
-"""Unit and property tests of the vector (L_mu-L_tau Z') production of mucast.processes.production
+"""Unit and property tests of the vector (L_mu-L_tau Z') production of mucast.processes.mediators.production
 (the widths and branching fractions are in tests/test_models.py)."""
 
 import sys
@@ -9,8 +9,9 @@ import pytest
 
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
-from mucast.processes import eft, eft_coefficients as coef
-from mucast.processes import production as Z
+from mucast.processes.eft import production as eft
+from mucast.processes.eft import amplitudes as coef
+from mucast.processes.mediators import production as Z
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, picobarn
 

@@ -13,7 +13,7 @@ from mucast.inference import stats
 from mucast.inference import mediators as zl
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
-from mucast.processes import production as Z
+from mucast.processes.mediators import production as Z
 from mucast.units import GeV, MeV
 
 

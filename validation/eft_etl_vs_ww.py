@@ -1,5 +1,5 @@
 """Compare the exact tree-level (ETL) μN → μN χ1χ2 cross section of the four-fermion operators
-(mucast.processes.eft_etl) with the WW result of mucast.processes.eft (seed 000, Eq. 20).
+(mucast.processes.eft.exact) with the WW result of mucast.processes.eft.production (seed 000, Eq. 20).
 
 E₀ = 160 GeV, lead (Z = 82, A = 207.2, M_N = 207.2 u), unit coefficients (ratios only).
 WW: ``eft.differential_cross_section`` / ``eft.dsigma_dk2`` / ``eft.k_integral`` with the default
@@ -33,14 +33,14 @@ import zprime_ww_reference as ww  # noqa: E402
 
 from mucast.processes import conventions as conv  # noqa: E402
 from mucast import experiments  # noqa: E402
-from mucast.processes import eft  # noqa: E402
+from mucast.processes.eft import production as eft  # noqa: E402
 from mucast.models.eft import EFTModel  # noqa: E402
-from mucast.processes.eft_etl import (  # noqa: E402
+from mucast.processes.eft.exact import (  # noqa: E402
     dsigma_dk2_etl,
     dsigma_dx_dk2_etl,
     yield_integral_etl,
 )
-from mucast.processes.exact import dsigma_dx_etl  # noqa: E402
+from mucast.processes.mediators.exact import dsigma_dx_etl  # noqa: E402
 from mucast.experiments.targets import Target  # noqa: E402
 from mucast.units import GeV  # noqa: E402
 

@@ -3,7 +3,7 @@ for X of spin S, P, V, A, 1 MeV – 3 GeV, 160 GeV muons on Pb, θ_X ≤ 0.1 rad
 
     python validation/exact_vs_ww_table.py [--rtol 3e-4] [--json FILE]    # ~1 min on one core
 
-WW: mucast.processes.production (DMG4 / Liu–Miller brackets, t_max = E²). Exact: mucast.processes
+WW: mucast.processes.mediators.production (DMG4 / Liu–Miller brackets, t_max = E²). Exact: mucast.processes
 .exact.cross_section (vegas, seeded; stated 1σ error ≤ rtol). Flags |ETL/WW − 1| > 2 %.
 """
 
@@ -14,7 +14,8 @@ import json
 import sys
 
 from mucast.experiments.targets import Target
-from mucast.processes import exact, production
+from mucast.processes.mediators import exact
+from mucast.processes.mediators import production
 from mucast.units import GeV, MeV, picobarn
 
 E = 160 * GeV

@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "validation"))
 import zprime_ww_reference as ww  # noqa: E402
 
 from mucast.constants import ALPHA, ALPHA_1_OVER_137, AMU  # noqa: E402
-from mucast.processes.exact import dsigma_dx_etl, sigma_etl  # noqa: E402
+from mucast.processes.mediators.exact import dsigma_dx_etl, sigma_etl  # noqa: E402
 from mucast.units import GeV, MeV, picobarn  # noqa: E402
 
 E0 = 160 * GeV

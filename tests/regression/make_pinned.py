@@ -20,8 +20,8 @@ from mucast.models.mediator import get_model
 from mucast.inference import mediators as zl
 from mucast.experiments import with_tables
 from mucast.inference.limits import bound, smeft_plane, trident_combination
-from mucast.processes import eft
-from mucast.processes import production as zprime
+from mucast.processes.eft import production as eft
+from mucast.processes.mediators import production as zprime
 from mucast.inference.scans import eft_mass_scan
 from mucast.experiments.targets import Target
 from mucast.units import GeV, picobarn, natural_to_area

@@ -1,7 +1,7 @@
 """Brute-force σ(χχ̄ → f f̄) for the relic tests: spin sums as explicit numerical Dirac traces
 (the γ matrices of mucast.processes.dirac), contracted with the full unitary-gauge (spin 1) or
 scalar (spin 0) propagator, and the final-state angle integrated numerically. Independent of
-the tensor decomposition (F_T, F_L, G_T, G_L) of mucast.processes.annihilation."""
+the tensor decomposition (F_T, F_L, G_T, G_L) of mucast.cosmology.annihilation."""
 
 import math
 

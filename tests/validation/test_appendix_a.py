@@ -1,5 +1,5 @@
 """Independent check of seed 000 (arXiv:2511.11801) Appendix A, Eqs. (A1)-(A9), against
-explicit-spinor numerics (mucast.processes.traces).  See docs/appendix_a_check.md.
+explicit-spinor numerics (mucast.processes.eft.traces).  See docs/appendix_a_check.md.
 
 Run:  PYTHONPATH=src python -m pytest tests/validation/test_appendix_a.py -q -p no:cacheprovider
 """
@@ -7,8 +7,8 @@ Run:  PYTHONPATH=src python -m pytest tests/validation/test_appendix_a.py -q -p 
 import numpy as np
 import pytest
 
-from mucast.processes import eft_coefficients as E
-from mucast.processes import traces as T
+from mucast.processes.eft import amplitudes as E
+from mucast.processes.eft import traces as T
 
 M_MU = 0.1056583755  # GeV
 E_MU = 160.0  # GeV

@@ -1,5 +1,5 @@
 """Validation of the exact tree-level (ETL) μN → μN χ1χ2 cross section of the four-fermion
-operators (mucast.processes.eft_etl) and of the WW result of mucast.processes.eft against it.
+operators (mucast.processes.eft.exact) and of the WW result of mucast.processes.eft.production against it.
 
 * the numerics: shared Dirac algebra, v-spinor completeness, exactness of the 4-point pair-direction
   rule, gauge invariance (photon Ward identity), direct = Fierz form of O_LNLℓ, equal rates of the
@@ -31,9 +31,10 @@ except ImportError:
 from mucast import experiments
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError
-from mucast.processes import eft, traces
-from mucast.processes import eft_etl as E
-from mucast.processes import exact as Zp
+from mucast.processes.eft import production as eft
+from mucast.processes.eft import traces
+from mucast.processes.eft import exact as E
+from mucast.processes.mediators import exact as Zp
 from mucast.models.eft import EFTModel
 from mucast.experiments.targets import Target
 from mucast.units import GeV, MeV, natural_to_area

@@ -1,5 +1,5 @@
-"""Validation of the spin-generic exact tree-level (ETL) μN → μN X engine (mucast.processes.exact,
-issue 11 §2) and of the WW formulas it checks (mucast.processes.production).
+"""Validation of the spin-generic exact tree-level (ETL) μN → μN X engine (mucast.processes.mediators.exact,
+issue 11 §2) and of the WW formulas it checks (mucast.processes.mediators.production).
 
 * the WW brackets A_X(x, ũ) for S, P, V, A against the 2 → 2 amplitude μγ → μX (double precision
   with the Ward identity, and 40-digit mpmath with the three explicit X polarisations, which
@@ -21,8 +21,8 @@ import pytest
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.experiments.targets import Target
-from mucast.processes import exact as X
-from mucast.processes import production as P
+from mucast.processes.mediators import exact as X
+from mucast.processes.mediators import production as P
 from mucast.units import GeV, MeV
 
 E = 160 * GeV

@@ -1,5 +1,5 @@
 """Validation of the vector reference of the exact tree-level (ETL) μN → μN Z′ cross section
-(mucast.processes.exact: sigma_etl, the 0.2 code kept as the reference of the spin-generic engine).
+(mucast.processes.mediators.exact: sigma_etl, the 0.2 code kept as the reference of the spin-generic engine).
 
 * gauge invariance (both Ward identities) of the numerical amplitude;
 * ETL vs the literal DMG4 WW formula (tests/validation/zprime_ww_reference.py);
@@ -25,7 +25,7 @@ except ImportError:
 
 from mucast.constants import AMU, M_MU
 from mucast.exceptions import InputError, KinematicsError
-from mucast.processes.exact import (
+from mucast.processes.mediators.exact import (
     ETLResult,
     dsigma_dx_etl,
     sigma_etl,

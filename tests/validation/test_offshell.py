@@ -1,4 +1,4 @@
-"""The pair production through a mediator of any mass (mucast.processes.offshell, issue 11 §3):
+"""The pair production through a mediator of any mass (mucast.processes.mediators.offshell, issue 11 §3):
 the three limits one formula must reproduce, and the σ_X(k) table it rests on.
 
     dσ/dk² = σ_X(m → k; g_μ) ρ(k²),   ρ = k Γ_inv(k)/(π[(k² − M²)² + k²Γ_tot(k)²])
@@ -21,9 +21,9 @@ from mucast.experiments.targets import Target
 from mucast.inference import mediators as med
 from mucast.models.eft import EFTModel
 from mucast.models.mediator import MediatorModel, get_model
-from mucast.processes import eft
-from mucast.processes import offshell as O
-from mucast.processes import production as P
+from mucast.processes.eft import production as eft
+from mucast.processes.mediators import offshell as O
+from mucast.processes.mediators import production as P
 from mucast.units import GeV, MeV, natural_to_area
 
 E = 160 * GeV

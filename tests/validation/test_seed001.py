@@ -60,6 +60,6 @@ def test_thermal_y_limit():
 def test_total_mot_and_cross_section_level():
     """Inputs: 1.98e10 MOT; sigma(100 MeV, g = 1e-3) of WW within 1% of the ETL value."""
     assert zl.setup("2022").mot == pytest.approx(1.98e10, rel=1e-12)
-    from mucast.processes import production as zprime
+    from mucast.processes.mediators import production as zprime
     from mucast.units import picobarn
     assert zprime.cross_section(100 * MeV, 1e-3).value / picobarn == pytest.approx(10335, rel=0.01)

@@ -190,7 +190,7 @@ def cmd_trident(args):
 def cmd_xsec_eft(args):
     """`mucast xsec eft`: total EFT cross section (pb, cm²)."""
     from mucast.models.eft import EFTModel
-    from mucast.processes.eft import cross_section
+    from mucast.processes.eft.production import cross_section
     from mucast.experiments.targets import Target
     from mucast.units import natural_to_area, picobarn, cm2
     model = EFTModel({args.operator: args.coefficient / GeV**2}, m_N=args.mN * GeV)

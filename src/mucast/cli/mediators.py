@@ -81,7 +81,8 @@ def _dataset(args):
 # ----------------------------------------------------------------------------------------------
 def cmd_xsec(args):
     """`mucast xsec MODEL`: σ(μN → μN X) (or the millicharged pair) in pb."""
-    from mucast.processes import offshell, production
+    from mucast.processes.mediators import offshell
+    from mucast.processes.mediators import production
     from mucast.units import cm2, picobarn
     model = _model(args)
     if args.approx == "iww" and model.spin != "vector":

@@ -8,7 +8,7 @@ the thermal targets in the (m_χ, y) plane (issue 12; docs/relic.md).
 
       ⟨σv⟩ = ∫_{(m₁+m₂)²} ds σ(s) λ(s, m₁², m₂²) K₁(√s/T)/√s / [8 m₁²m₂² T K₂(m₁/T) K₂(m₂/T)],
 
-  with σ(s) of :mod:`mucast.processes.annihilation` (running width in the propagator, so the
+  with σ(s) of :mod:`mucast.cosmology.annihilation` (running width in the propagator, so the
   pole and the thermal tail reaching it are resolved). ⟨σv⟩_eff = κ⟨σv⟩: κ = 1 (Majorana,
   n counts the one species), ½ (complex scalar, Dirac: n = n_χ + n_χ̄); pseudo-Dirac
   co-annihilation (Griest & Seckel, PRD 43 (1991) 3191): 2r₁r₂⟨σ₁₂v⟩, r_i the equilibrium
@@ -49,7 +49,7 @@ from mucast.constants import M_PLANCK, OMEGA_DM_H2_PLANCK2018, RHO_CRIT_OVER_H2_
 from mucast.cosmology.dof import sm_dof
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.models.mediator import get_model
-from mucast.processes import annihilation as _ann
+from mucast.cosmology import annihilation as _ann
 from mucast.units import GeV, c_light, cm3, natural_to_area, second
 
 __all__ = ["FreezeOut", "RelicTarget", "omega_h2", "thermal_target", "target_curve",

@@ -2,12 +2,12 @@
 
 What is sampled, and from what
 ------------------------------
-Z′ (seed 001; the WW integrand of :mod:`mucast.processes.production`)::
+Z′ (seed 001; the WW integrand of :mod:`mucast.processes.mediators.production`)::
 
     dσ/dx dũ ∝ (1−x)/x √(x² − m²/E²) χ(t_min(ũ), t_max) B(x, ũ)/ũ²,
 
 EFT pair (seed 000, Eq. 20 before the ũ integration; coefficients of
-:mod:`mucast.processes.eft` / :mod:`mucast.processes.eft_coefficients`)::
+:mod:`mucast.processes.eft.production` / :mod:`mucast.processes.eft.amplitudes`)::
 
     dσ/dx dk² dũ ∝ (1−x)/x √(x² − k²/E²) β Σ_channels w_c Σ_j f_j Σ_n C_n,j(x, k²) χ(ũ) ũ^(−n−1)(−1)^(n+1).
 
@@ -31,7 +31,7 @@ Four-vectors (lab frame, beam along +z, energies in hepunits)
   is polarised); it does not affect the detector response (invisible);
 * EFT pair χ1 χ2: the decay angles in the pair rest frame are sampled by accept–reject with the
   exact spin-summed |M(γμ → μχ1χ2)|² (explicit spinors, the algebra of
-  :mod:`mucast.processes.traces`, vectorised here) for every operator: ll_*, le_* (the V and A
+  :mod:`mucast.processes.eft.traces`, vectorised here) for every operator: ll_*, le_* (the V and A
   muon currents *coherently*, γ^μ(ε_V − ε_A γ5), so V–A interference in the angles is kept),
   eN_22 and LN_22 (Dirac, Dirac_R and Majorana N), and LNLe_2222. For O_LNLℓ = (L̄N)ε(L̄ℓ)
   (seed 000 Eq. (11); its amplitude structure is the one worked out in Appendix A /
@@ -55,7 +55,7 @@ Four-vectors (lab frame, beam along +z, energies in hepunits)
   (``info["pair_check_points"]``, ``info["pair_check_max_dev"]``, ~1e-15). The (x, k², ũ)
   distribution is exact for all operators.
   **Not represented for LNLe_2222:** O + h.c. gives two final states of equal rate, μ⁻ ν N̄ (from
-  O) and μ⁻ ν̄ N (from O†; σ of :mod:`mucast.processes.eft` counts both, n_fs = 2). All events are
+  O) and μ⁻ ν̄ N (from O†; σ of :mod:`mucast.processes.eft.production` counts both, n_fs = 2). All events are
   written as μ⁻ ν N̄ (ids 14, −9900012) with the angles of O. The pair four-momentum is right for
   both; the daughters of the O† half are not: there the *N* follows the direction distribution
   of the ν of O (exactly so for m_N = 0; for m_N > 0 the O† |M|² differs), i.e. ids and, for

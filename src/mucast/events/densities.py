@@ -1,6 +1,6 @@
 """Layer 3: the differential cross sections the sampler draws from — dσ/dx dũ (Z′) and
 dσ/dx dk² dũ (EFT pair), point by point, from the same ũ integrands as the quadrature
-(mucast.processes.production, mucast.processes.eft).
+(mucast.processes.mediators.production, mucast.processes.eft.production).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from mucast.constants import M_MU
 from mucast.processes.flux import photon_flux
 from mucast.processes.kinematics import t_min as _t_min
-from mucast.processes import eft as _eft
+from mucast.processes.eft import production as _eft
 
 
 

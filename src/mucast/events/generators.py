@@ -12,7 +12,7 @@ from mucast import __version__
 from mucast.processes import conventions as _conv
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
-from mucast.processes import eft as _eft
+from mucast.processes.eft import production as _eft
 from mucast.units import GeV, natural_to_area, picobarn
 
 from mucast.events.files import PDG_IDS

@@ -21,7 +21,7 @@ from mucast.events.kinematics import _isotropic, _triad, _two_body
 
 
 # ----------------------------------------------------------------------------------------------
-# exact |M|² for the pair angles (vectorised explicit spinors, algebra of processes.traces)
+# exact |M|² for the pair angles (vectorised explicit spinors, algebra of processes.eft.traces)
 # ----------------------------------------------------------------------------------------------
 
 def _prop(l, m):
@@ -81,7 +81,7 @@ def _lnle_muon_side(p, q, pp, m):
 
     O = (ν̄_L N)(μ̄_L μ_R) − (μ̄_L N)(ν̄_L μ_R) (seed 000 Eq. 11, ε_12 = +1; docs/appendix_a_check.md),
     final state μ⁻(p′) ν(k1) N̄(k2), photon attached to the muon legs in every way — the ``direct``
-    form of :func:`mucast.processes.traces.F_lnle`, vectorised over events. Returns
+    form of :func:`mucast.processes.eft.traces.F_lnle`, vectorised over events. Returns
     ``(A1, X1, X0, Y0, Y1)``: A1[n,s,t,l] = ū′[P_R S(p+q) ε̸ + ε̸ S(p′−q) P_R]u (contraction 1, times
     the pair scalar ū_ν P_R v_N); for contraction 2 (ν̄ … μ and μ̄′ … N̄ lines) the 4-spinors
     X1 = P_R S(p+q) ε̸ u, X0 = P_R u, Y0 = ū′ P_R, Y1 = ū′ ε̸ S(p′−q) P_R.

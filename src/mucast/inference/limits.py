@@ -18,7 +18,7 @@ from mucast import experiments as _exp
 from mucast.inference import stats
 from mucast.constants import SIN2_THETA_W, V2
 from mucast.exceptions import InputError
-from mucast.processes import eft
+from mucast.processes.eft import production as eft
 from mucast.units import GeV
 from mucast.inference.yields import signal_yield
 
@@ -104,7 +104,7 @@ def bound(operator: str, dataset="2022", m_N: float = 0.0, conventions=None, met
 
     Parameters
     ----------
-    operator : one of mucast.processes.eft.OPERATORS (WCxf names)
+    operator : one of mucast.processes.eft.production.OPERATORS (WCxf names)
     dataset : data-set name, TOML path or Experiment
     m_N : HNL mass [energy] (νSMEFT operators only)
     n_type : nature of N for eN_22/LN_22: "dirac" (seed 000), "dirac_R" or "majorana"

@@ -8,7 +8,7 @@ on shell (X produced, then X → invisible; narrow width):
 
     N(m, g) = Σ_t N_MOT^t ε^t(m) (1 − f) n_T L_eff · σ_X(x ≥ x_min; m, g_μ) · Br(X → inv; m, g),
 
-off shell (the invisible pair of mass k through X* of any mass, :mod:`mucast.processes.offshell`):
+off shell (the invisible pair of mass k through X* of any mass, :mod:`mucast.processes.mediators.offshell`):
 
     N(m, g) = Σ_t N_MOT^t (1 − f) n_T L_eff ∫ dk² ε^t(k) σ_X(x ≥ x_min; m → k, g_μ) ρ(k²; m, g),
 
@@ -58,8 +58,8 @@ from mucast.exceptions import DataFileError, InputError, KinematicsError, Unknow
 from mucast.experiments.acceptance import load_table
 from mucast.inference import stats
 from mucast.models.mediator import MediatorModel, get_model
-from mucast.processes import offshell as _off
-from mucast.processes import production as _prod
+from mucast.processes.mediators import offshell as _off
+from mucast.processes.mediators import production as _prod
 from mucast.units import GeV
 
 __all__ = ["DEFAULT_METHOD", "PRODUCTIONS", "MediatorLimit", "MediatorLimitScan", "SignalSetup",
@@ -231,7 +231,7 @@ def efficiency(masses, dataset="2022"):
 def _sigma_signal(spin, m, s, approx, theta_max, t_max, alpha, etl_rtol=0.005, seed=0):
     """σ_X(x ≥ x_min; m, g_μ = 1) [area] and its error for an array of masses."""
     if approx == "etl":
-        from mucast.processes import exact
+        from mucast.processes.mediators import exact
         vals, errs = [], []
         for i, mi in enumerate(m):
             r = exact.cross_section(spin, float(mi), 1.0, s.energy, s.target, x_min=s.x_min,

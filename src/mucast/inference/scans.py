@@ -2,7 +2,7 @@
 
 For the νSMEFT operators the m_N dependence of Eq. (20) of seed 000 sits only in the phase-space
 factor β, in known mass factors f_j(k², m_N) multiplying m_N-independent coefficient sets, and in
-the threshold. The m_N-independent k spectra G_j(k) (mucast.processes.eft.k_spectrum_terms) are
+the threshold. The m_N-independent k spectra G_j(k) (mucast.processes.eft.production.k_spectrum_terms) are
 tabulated once on Chebyshev nodes in ln k (interpolating G_j/k², a smooth function), so that each
 point of a scan is a one-dimensional integral. The interpolation is checked against the direct
 computation in tests/test_scans.py (agreement better than 1e-6).
@@ -20,8 +20,8 @@ from mucast import __version__
 from mucast.processes import conventions as _conv
 from mucast import experiments as _exp
 from mucast.exceptions import InputError, KinematicsError
-from mucast.processes import eft
-from mucast.processes import eft_coefficients as _coef
+from mucast.processes.eft import production as eft
+from mucast.processes.eft import amplitudes as _coef
 from mucast.integrate import mapped_rule
 from mucast.inference.yields import closing_mass, table_end_reason
 from mucast.units import GeV, natural_to_area

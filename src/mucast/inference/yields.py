@@ -16,7 +16,7 @@ from mucast import experiments as _exp
 from mucast.constants import M_MU
 from mucast.exceptions import KinematicsError
 from mucast.integrate import Orders
-from mucast.processes import eft
+from mucast.processes.eft import production as eft
 from mucast.units import GeV, natural_to_area, picobarn
 
 

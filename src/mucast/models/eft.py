@@ -15,7 +15,7 @@ LNLe_2222  (L̄_μ N) ε (L̄_μ μ_R)                    N ν̄ (+ c.c.)       
 ========== ====================================== ======================= ===============
 
 The SMEFT operators act through the WEFT couplings ε^{μ,V}_{αα}, ε^{μ,A}_{αα} of Eq. (3), mapped
-by Eq. (8) (:meth:`EFTModel.channels`); the cross sections are in :mod:`mucast.processes.eft`.
+by Eq. (8) (:meth:`EFTModel.channels`); the cross sections are in :mod:`mucast.processes.eft.production`.
 
 Also accepted (issue 13; docs/wet.md):
 

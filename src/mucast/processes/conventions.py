@@ -6,7 +6,7 @@ side. Two sets are named:
 
 ``"default"`` — what mucast has verified (docs/conventions.md):
     physical nuclear number density ρ N_A/A, the spin-summed amplitudes re-derived from first
-    principles (mucast.processes.eft_coefficients, variant "verified"), the WCxf normalisation
+    principles (mucast.processes.eft.amplitudes, variant "verified"), the WCxf normalisation
     of ``ll_2222`` (the identical-bilinear operator counts twice in the ν̄ν μ̄μ term).
 ``"paper"`` — seed 000 taken literally:
     m_Pb = 207 GeV in ρ/m_Pb (Eq. 22), Appendix A as printed (variant "paper"), Eq. (8) applied

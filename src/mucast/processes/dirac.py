@@ -1,7 +1,7 @@
 """Layer 2: the one Dirac algebra of mucast — γ matrices, slash, spinors, metric.
 
-Used by the explicit-spinor checks of Appendix A (:mod:`mucast.processes.traces`), the exact
-tree-level calculations (:mod:`mucast.processes.exact`, :mod:`mucast.processes.eft_etl`) and the
+Used by the explicit-spinor checks of Appendix A (:mod:`mucast.processes.eft.traces`), the exact
+tree-level calculations (:mod:`mucast.processes.mediators.exact`, :mod:`mucast.processes.eft.exact`) and the
 event sampler's pair angles (:mod:`mucast.events.pair_angles`), so that every amplitude in the
 package is built from the same matrices.
 

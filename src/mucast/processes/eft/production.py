@@ -9,7 +9,7 @@ by Eq. (8); they can be switched on together and interfere in ε. The cross sect
     dσ/dx dk² = α²/(48π³) |c|² (1−x)/x √(x² − k²/E²) β(k, m1, m2) ∫ dũ/ũ² χ(ũ) Σ_n C_n/ũ^(n−1),
 
 with χ the WW photon flux (mucast.processes.flux, Eq. 18) and C_n from
-:mod:`mucast.processes.eft_coefficients` (Appendix A; "verified" or "paper" variant).
+:mod:`mucast.processes.eft.amplitudes` (Appendix A; "verified" or "paper" variant).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from mucast.processes.flux import photon_flux
 from mucast.integrate import Orders, QuadResult, mapped_rule
 from mucast.processes.kinematics import t_min as _t_min
 from mucast.units import GeV
-from mucast.processes import eft_coefficients as _coef
+from mucast.processes.eft import amplitudes as _coef
 from mucast.models.eft import (LATEX, N_TYPES, NUSMEFT_OPERATORS, OPERATORS,  # noqa: F401
                                SMEFT_OPERATORS, Channel, EFTModel, check_operator)
 

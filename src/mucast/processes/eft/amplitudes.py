@@ -15,7 +15,7 @@ other operators.  Unpacking into three names fails loudly on purpose.
 
 Units: GeV; C0 dimensionless, C1 ~ GeV^2, C2 ~ GeV^4, C3 ~ GeV^6 (so S ~ GeV^2).
 Normalisation: ``S = 6 pi F / (K beta)`` with ``F = int dPhi_2 sum_{all spins,pols} |M(gamma mu -> mu
-chi1 chi2)|^2`` (e = 1, unit operator coefficient) and ``K = 4`` (see :mod:`mucast.processes.traces`
+chi1 chi2)|^2`` (e = 1, unit operator coefficient) and ``K = 4`` (see :mod:`mucast.processes.eft.traces`
 and docs/appendix_a_check.md).  Every "verified" formula below is checked against explicit-spinor
 numerics to ~1e-12 in tests/validation/test_appendix_a.py.
 

@@ -1,5 +1,5 @@
 """Layer 2: production of a mediator X of any spin in muon–nucleus scattering, μN → μN X, in the
-Weizsäcker–Williams approximation (and, through :mod:`mucast.processes.exact`, at exact tree level).
+Weizsäcker–Williams approximation (and, through :mod:`mucast.processes.mediators.exact`, at exact tree level).
 
 Interaction L ⊃ g X μ̄Γμ, Γ = γ^α (vector), γ^αγ⁵ (axial), 1 (scalar), iγ⁵ (pseudoscalar); cross
 sections scale exactly as g².
@@ -20,7 +20,7 @@ w = m²(1−x) + m_μ²x²):
     A_A = 2(2−2x+x²)/(1−x) + (4m_μ²/m²)x²/(1−x)  + 4(m² − 4m_μ²) C      [Liu & Miller]
 
 Each A_X = c₁ + c₂/ũ + c₃/ũ² (:func:`ww_coefficients`), so the ũ integral is Σ c_n I_n with the
-EFT engine's I_n = ∫dũ χ/ũ^(n+1) (:func:`mucast.processes.eft._u_integrals`, Gauss–Legendre in
+EFT engine's I_n = ∫dũ χ/ũ^(n+1) (:func:`mucast.processes.eft.production._u_integrals`, Gauss–Legendre in
 ln|ũ|) and the x rule is its panel rule. All four brackets are checked against the 2→2 amplitude
 with explicit spinors and the three explicit polarisations (tests/validation/test_exact.py, to
 ≤ 1e-12 for V, S, P; the axial term m_μ²/m² — flagged as a possible typo in some transcriptions —
@@ -43,7 +43,7 @@ t_min = m⁴/(4E²), t_max = E² (Liu & Miller, Eq. 30, as in DMG4):
 For muon beams and m ≲ m_μ this t_min is far below the true one, so IWW overestimates σ there
 (it was designed for m ≫ m_lepton); DMG4 refuses IWW for spin 0, and so does mucast.
 
-Exact tree level (``approx="etl"``) is :mod:`mucast.processes.exact` (vegas).
+Exact tree level (``approx="etl"``) is :mod:`mucast.processes.mediators.exact` (vegas).
 
 Units: hepunits (MeV = 1) for every mass/energy; cross sections returned as areas (hepunits,
 divide by ``picobarn``), converted once through :func:`mucast.units.natural_to_area`.
@@ -65,7 +65,7 @@ from mucast.processes.flux import photon_flux
 from mucast.integrate import Orders, mapped_rule
 from mucast.experiments.targets import Target
 from mucast.units import GeV, natural_to_area, picobarn
-from mucast.processes.eft import _u_integrals, _x_nodes
+from mucast.processes.eft.production import _u_integrals, _x_nodes
 
 __all__ = [
     "APPROXIMATIONS",
@@ -224,7 +224,7 @@ def _iww_bracket(x, m2, energy, target, conv):
 def _x_rule(mass, energy, x_min, orders):
     """x nodes/weights (weights include (1−x)/x √(x² − m²/E²) and the Jacobian), shape
     (len(mass), n_xa + n_xb). With ``x_min`` None this is the EFT engine's
-    :func:`~mucast.processes.eft._x_nodes`; otherwise the same two panels start at
+    :func:`~mucast.processes.eft.production._x_nodes`; otherwise the same two panels start at
     x_a = max(x_min, m/E) (zero weights where x_a ≥ 1 − m_μ/E)."""
     mass = np.asarray(mass, dtype=float)
     if x_min is None:
@@ -279,7 +279,7 @@ def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", approx="ww", the
     alpha : fine-structure constant;  n_u : Gauss–Legendre nodes in ln(−ũ).
     spin : "vector" (default), "axial", "scalar" or "pseudoscalar" (module doc).
     etl_options : for ``approx="etl"``, ``neval`` and ``seed`` of
-        :func:`mucast.processes.exact.etl_dsigma_dx`.
+        :func:`mucast.processes.mediators.exact.etl_dsigma_dx`.
 
     Example
     -------
@@ -298,7 +298,7 @@ def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", approx="ww", the
     if not np.all(np.isfinite(x)):
         raise InputError("x must be finite (energy fraction, physical range (m/E, 1 - m_mu/E))")
     if approx == "etl":
-        from mucast.processes import exact
+        from mucast.processes.mediators import exact
         xs = np.atleast_1d(x)
         out = np.array([exact.etl_dsigma_dx(spin, float(xi), m, g, energy, tgt,
                                             theta_max=conv.theta_max, alpha=conv.alpha,
@@ -380,7 +380,7 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
     Parameters as :func:`dsigma_dx`; ``x_min`` in [0, 1) (seed 001's signal region
     p_out ≤ 80 GeV of a 160 GeV beam is x_min = 0.5). For ``approx="etl"`` the keywords
     ``rtol`` (requested relative error, default 0.005), ``seed`` (0) and ``method`` ("fast" or
-    "reference") are passed to :func:`mucast.processes.exact.cross_section`; ``error`` is then
+    "reference") are passed to :func:`mucast.processes.mediators.exact.cross_section`; ``error`` is then
     the vegas 1σ.
 
     Example
@@ -401,7 +401,7 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
               "target": tgt.name, "x_min": x_min, "theta_max": theta_max, "t_max": t_max,
               "alpha": float(alpha), "spin": spin}
     if approx == "etl":
-        from mucast.processes import exact
+        from mucast.processes.mediators import exact
         _conventions(theta_max, t_max, alpha)
         xm = None if x_min is None else max(float(x_min), m / energy)
         if xm is not None and xm >= 1 - M_MU / energy:

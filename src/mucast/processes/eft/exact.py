@@ -1,6 +1,6 @@
 r"""Layer 2: exact tree-level (ETL) dσ/dx dk² of μ(p) N(P) → μ(p') N(P') χ1(k1) χ2(k2).
 
-The four-fermion operators of :mod:`mucast.processes.eft` (seed 000, Eqs. 3, 9–11) are
+The four-fermion operators of :mod:`mucast.processes.eft.production` (seed 000, Eqs. 3, 9–11) are
 evaluated *without* the Weizsäcker–Williams (WW) factorisation of seed 000 Eqs. (14)–(20): the
 full 2 → 4 amplitude with the photon exchanged with a heavy spin-0 nucleus is summed over spins
 numerically, and the phase space is the exact one.  The aim is to measure how accurate WW
@@ -11,7 +11,7 @@ calculation (docs/appendix_a_check.md, caveat of the O_LNLe section; docs/eft_et
 Matrix element
 --------------
 The pair χ1χ2 (momentum K = k1 + k2, invariant mass k) plays the role of the Z' of
-:mod:`mucast.processes.exact` (Kirpichnikov et al., PRD 104 (2021) 076012, Sec. II and
+:mod:`mucast.processes.mediators.exact` (Kirpichnikov et al., PRD 104 (2021) 076012, Sec. II and
 App. A; Liu & Miller, PRD 96 (2017) 016004, Sec. III): the photon, with the nuclear current
 e Z F(t) (P + P')^ν and propagator 1/t, attaches to the incoming or to the outgoing muon leg, and
 the four-fermion vertex (coefficient c, an inverse energy squared) sits on the muon line.  With
@@ -22,7 +22,7 @@ the four-fermion vertex (coefficient c, an inverse energy squared) sits on the m
 exact (the vector path) with the Z' vertex ε̸ replaced by the operator), the spinor amplitudes are
 
 * vector type (V, A, eN_22, LN_22; seed 000 Eqs. 3, 9, 10; same Dirac structure as
-  :func:`mucast.processes.traces.F_operator`):
+  :func:`mucast.processes.eft.traces.F_operator`):
 
       A = [ū(p') Γ^α b̃ + ã Γ^α u(p)] · [ū(k1) Γ'_α v(k2)],
 
@@ -30,7 +30,7 @@ exact (the vector path) with the Z' vertex ε̸ replaced by the operator), the s
   (V, A), γ_α / γ_α P_R / the Majorana vertex Γ + CΓᵀC⁻¹ of γ_α P_R (with ½ for identical
   particles) for the N pair, as ``traces._majorana_vertex``;
 * O_LNLℓ = (L̄N)ε(L̄ℓ) (seed 000 Eq. 11), final state μ⁻ ν(k1) N̄(k2), both SU(2)
-  contractions exactly as :func:`mucast.processes.traces.F_lnle` (``form="direct"``) writes
+  contractions exactly as :func:`mucast.processes.eft.traces.F_lnle` (``form="direct"``) writes
   them, with the photon on every muon leg — including the legs that sit in different bilinears
   in the second contraction (incoming μ in (ν̄ P_R μ), outgoing μ in (μ̄ P_R N)):
 
@@ -38,7 +38,7 @@ exact (the vector path) with the Z' vertex ε̸ replaced by the operator), the s
           + [ū(p') P_R v_N] [ū_ν P_R b̃] + [ã P_R v_N] [ū_ν P_R u(p)].
 
   ``form="fierz"`` evaluates instead (3/2) S + (1/8) T (scalar and tensor currents; the Fierz
-  identity of :func:`mucast.processes.traces.fierz_chiral_scalar_check` acts on the four
+  identity of :func:`mucast.processes.eft.traces.fierz_chiral_scalar_check` acts on the four
   (effective) spinors at the vertex, so it holds for the off-shell photon too; equal to the
   direct form to ≤ 1.5e-7 (k = 50 MeV, rounding) and ~1e-11 (k ≥ 1 GeV) in
   tests/validation/test_eft_etl.py).  ``final_state="nubar_N"`` evaluates the hermitian-
@@ -76,7 +76,7 @@ k², exact's exact three-body formula with m = k gives (nucleus rest frame)
     dσ/dx dk² = 1/(2π) · E₀ / (64 (2π)⁴ M_N² |p⃗|) ∫ dcosθ dt dφ_Δ |M̄|²_pair |K⃗| / |V⃗|,
 
 θ the polar angle of K, V = p − K, t the photon virtuality, φ_Δ the azimuth of the recoil
-around V⃗ (mucast.processes.exact module docstring; Kirpichnikov et al. App. A).  The kinematics are
+around V⃗ (mucast.processes.mediators.exact module docstring; Kirpichnikov et al. App. A).  The kinematics are
 exact's (``_Setup`` with mass = k, ``_abs_u_range``, ``_t_limits``, ``_kinematics``).
 Integration: :mod:`vegas` in (ln|ũ|, ln t, φ_Δ) [3D, fixed x and k], + ln(1−x) [4D, dσ/dk²],
 + k² [5D, κ-weighted yield ∫dk 2k κ(k) dσ/dk², seed 000 Eq. 22].
@@ -106,11 +106,11 @@ import numpy as np
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError
 from mucast.processes.flux import form_factor_squared
-from mucast.processes import traces as _tr
+from mucast.processes.eft import traces as _tr
 from mucast.processes.dirac import spinors_v_z as _v_spinors
-from mucast.processes import exact as _z
+from mucast.processes.mediators import exact as _z
 from mucast.models.eft import EFTModel
-from mucast.processes.eft import check_energy
+from mucast.processes.eft.production import check_energy
 
 __all__ = [
     "STRUCTURES",
@@ -128,7 +128,7 @@ __all__ = [
 #: channel structures of ``EFTModel.channels`` handled here
 STRUCTURES = ("V", "A", "eN_22", "LN_22", "LNLe_2222")
 
-# Dirac representation, shared with processes.exact and traces (identical matrices; tested)
+# Dirac representation, shared with processes.mediators.exact and eft.traces (identical matrices; tested)
 _GAMMA = _z.GAMMA
 _G5 = _tr.GAMMA5
 _PR = _tr.PR
@@ -406,7 +406,7 @@ def _point(k, energy, nucleus_mass, x, theta, t, phi):
 
 def pair_integrated_sum(structure, x, k, theta, t, phi, energy, nucleus_mass, *, m_N=0.0,
                         n_type="dirac", rule=None, form="direct", final_state="nu_Nbar"):
-    """n_fs ∫dΦ₂ Σ_spins |A|² [energy⁴] at phase-space points (x, θ, t, φ_Δ) of mucast.processes.exact
+    """n_fs ∫dΦ₂ Σ_spins |A|² [energy⁴] at phase-space points (x, θ, t, φ_Δ) of mucast.processes.mediators.exact
     (θ: polar angle of K; t: photon virtuality; φ_Δ: recoil azimuth around p⃗ − K⃗)."""
     _check_structure(structure)
     kin = _point(k, energy, nucleus_mass, x, theta, t, phi)

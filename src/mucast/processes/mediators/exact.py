@@ -524,14 +524,14 @@ _LETTER_NAME = {"V": "vector", "A": "axial", "S": "scalar", "P": "pseudoscalar"}
 
 
 def _ww_bracket_letter(spin, x, u, m2):
-    from mucast.processes.production import ww_coefficients
+    from mucast.processes.mediators.production import ww_coefficients
     J, a = ww_coefficients(_LETTER_NAME[spin], x, m2)
     w = m2 * (1.0 - x) + M_MU**2 * x * x
     return J + a * (u * x + w) / (u * u)
 
 
 def _ww_dsigma_dx_letter(spin, x, m, E, tgt, theta_max):
-    from mucast.processes.production import dsigma_dx
+    from mucast.processes.mediators.production import dsigma_dx
     return dsigma_dx(x, m, 1.0, E, tgt, theta_max=theta_max, n_u=16, spin=_LETTER_NAME[spin])
 
 
@@ -745,7 +745,7 @@ def spin_pol_sum(spin, kin, mass, engine="fast"):
 
     V: e₁, e₂ and ε_L·M = −(m/|k⃗|)M⁰ (k·M = 0, as sigma_etl).  A: e₁, e₂ and the explicit
     ε_L = (|k⃗|, ω k̂)/m.  S, P: no polarisation.  engine "fast" (SoA component algebra) or
-    "matrix" (4×4 matrices, the straightforward generalisation of mucast.processes.exact)."""
+    "matrix" (4×4 matrices, the straightforward generalisation of mucast.processes.mediators.exact)."""
     spin = _spin(spin)
     J = kin["J"]
     if engine == "matrix":
@@ -785,10 +785,10 @@ def _msq_spin(spin, kin, mass, coupling, Z, t_a, t_d, alpha, engine="fast"):
 
 def ww_point(x, u_tilde, m, m_mu=M_MU):
     """γ(q) μ(p) → μ(p') X(k) at the WW point (q² = 0, s̃ = −ũ/(1−x), t₂ = m² + ũx/(1−x)),
-    momenta from :func:`mucast.processes.traces.ww_kinematics` (γμ CM frame, energies in the
+    momenta from :func:`mucast.processes.eft.traces.ww_kinematics` (γμ CM frame, energies in the
     unit of the inputs).  Returned in the ``kin`` layout of :func:`lepton_amplitudes` with
     Δ = −q (so p − Δ = p + q) and the two real transverse photon polarisations."""
-    from mucast.processes.traces import ww_kinematics
+    from mucast.processes.eft.traces import ww_kinematics
 
     kk = ww_kinematics(float(x), float(u_tilde), float(m) ** 2, m_mu)
     p, q, pp, k = kk["p"], kk["q"], kk["pp"], kk["k"]
@@ -1283,7 +1283,7 @@ def reference_spin_pol_sum_mp(spin, x, theta, t, phi, m, E, nucleus_mass, dps=50
 def reference_bracket_22_mp(spin, x, u_tilde, m, dps=40):
     """¼ Σ |M(γμ → μX)|² at the WW point in ``dps``-digit arithmetic, with the three explicit
     X polarisations (no Ward identity).  Kinematics built here in the γμ CM frame (photon
-    along +z), as mucast.processes.traces.ww_kinematics: s̃ = −ũ/(1−x), t₂ = m² + ũx/(1−x)."""
+    along +z), as mucast.processes.eft.traces.ww_kinematics: s̃ = −ũ/(1−x), t₂ = m² + ũx/(1−x)."""
     import mpmath as mpm
 
     spin = _spin(spin)

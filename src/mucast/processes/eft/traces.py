@@ -12,7 +12,7 @@ as coefficients ``C_n`` of ``sum_n C_n / u~^(n-1)``.  This module recomputes tha
 first principles*: explicit Dirac matrices (Dirac representation), explicit helicity spinors,
 explicit Feynman amplitudes summed over all spins and photon polarisations, and the pair's decay
 angles integrated numerically (Gauss-Legendre in cos(theta*) x uniform phi*) in the pair rest frame.
-No traces are taken symbolically and nothing here is fitted; :mod:`mucast.processes.eft_coefficients`
+No traces are taken symbolically and nothing here is fitted; :mod:`mucast.processes.eft.amplitudes`
 holds the closed forms that are checked against these numbers (tests/validation/test_appendix_a.py).
 
 Conventions

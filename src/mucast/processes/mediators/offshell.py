@@ -7,7 +7,7 @@ to the Z′ bracket):
 
     dσ/dk² = σ_X(m → k; g_μ) · ρ(k²),      ρ(k²) = k Γ_inv(k) / (π [(k² − M²)² + k² Γ_tot(k)²]),
 
-where σ_X(m → k) is the on-shell production cross section of :mod:`mucast.processes.production`
+where σ_X(m → k) is the on-shell production cross section of :mod:`mucast.processes.mediators.production`
 with *every* m replaced by k (x range, ũ(θ), t_min), Γ_inv(k) the width of a mediator of mass k
 into the invisible channels (ν pairs, the dark pair), and Γ_tot(k) its total width at mass k
 (the running width: the imaginary part of the transverse self-energy, which vanishes below every
@@ -24,7 +24,7 @@ part of the propagator has no pole, so no width there). Checked, independently o
 against γμ → μχχ̄ with explicit spinors and the full propagator to 1e-15 (docs/models.md).
 
 Limits (tests/validation/test_offshell.py): Γ ≪ M gives σ_X(M) Br(X → invisible) (narrow width);
-M → ∞ gives the contact operator C = g_μ g_χ/M² of the EFT engine (:mod:`mucast.processes.eft`);
+M → ∞ gives the contact operator C = g_μ g_χ/M² of the EFT engine (:mod:`mucast.processes.eft.production`);
 M = 0, g_μ = e, g_χ = εe is millicharged pair production through the photon,
 dσ/dk² = σ_V(k; e) · ε²α(1 + 2m_χ²/k²)β/(3πk²).
 
@@ -44,7 +44,7 @@ from mucast.constants import ALPHA, M_E, M_MU, M_TAU
 from mucast.exceptions import KinematicsError
 from mucast.integrate import Orders, mapped_rule
 from mucast.models import widths as _w
-from mucast.processes import production as _prod
+from mucast.processes.mediators import production as _prod
 
 #: k²σ_X below this fraction of its maximum is not tabulated (SigmaTable._cut)
 CUT_FRACTION = 1e-13
@@ -58,7 +58,7 @@ __all__ = ["SigmaTable", "sigma_table", "rho", "dsigma_dk2", "k2_rule", "pair_in
 
 class SigmaTable:
     """σ_X(m → k; g_μ = 1, x ≥ x_min) [area] as a piecewise Chebyshev interpolant of ln σ
-    (production in the WW approximation, :func:`mucast.processes.production.
+    (production in the WW approximation, :func:`mucast.processes.mediators.production.
     cross_section_per_g2`), built from one vectorised pass.
 
     σ_X(k) is smooth except at its ends: it vanishes at the reach k → k_end = E − m_μ like a
