@@ -41,6 +41,7 @@ from mucast.models import gm2
 from mucast.experiments import published
 from mucast.inference import stats
 from mucast.inference import mediators as zl
+from mucast.experiments.selection import Trigger
 from mucast._io import atomic_write_text
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.models.eft import EFTModel
@@ -67,7 +68,7 @@ def table1_factors(ds: str, derived_exp) -> dict:
 
 def zprime_setup_scaled(derived_exp, factor):
     z = zl.setup(derived_exp)
-    trig = tuple(zl.Trigger(t.name, t.mot, t.efficiency.scaled(factor)) for t in z.triggers)
+    trig = tuple(Trigger(t.name, t.mot, t.efficiency.scaled(factor)) for t in z.triggers)
     return zl.SignalSetup(**{**z.__dict__, "triggers": trig})
 
 

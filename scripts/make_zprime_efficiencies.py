@@ -58,6 +58,7 @@ from mucast.constants import M_MU
 from mucast.processes.mediators import production as zprime
 from mucast.units import GeV, MeV
 from mucast.inference import mediators as zl
+from mucast.experiments.selection import Trigger
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "mucast" / "data" / "acceptance"
 
@@ -116,7 +117,7 @@ def tables_2022(p1, base, fx, spectrum):
 
 
 def setup_with(base, effs):
-    trig = tuple(zl.Trigger(t.name, t.mot, AcceptanceTable(MASSES, e, ("m_GeV", "efficiency")))
+    trig = tuple(Trigger(t.name, t.mot, AcceptanceTable(MASSES, e, ("m_GeV", "efficiency")))
                  for t, e in zip(base.triggers, effs, strict=True))
     return zl.SignalSetup(**{**base.__dict__, "triggers": trig})
 
@@ -136,7 +137,7 @@ def base_setup(name):
     """The data set's Z' settings with placeholder efficiencies (the tables do not exist yet)."""
     exp = experiments.get(name)
     z = exp.mediator
-    trig = tuple(zl.Trigger(t["name"], float(t["mot"]), None) for t in z["trigger"])
+    trig = tuple(Trigger(t["name"], float(t["mot"]), None) for t in z["trigger"])
     return zl.SignalSetup(
         name=exp.name, energy=exp.beam_energy, target=exp.target,
         nuclei_per_area=exp.target.nuclei_per_volume() * exp.thickness, triggers=trig,
