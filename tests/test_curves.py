@@ -17,7 +17,7 @@ from mucast.units import GeV
 
 pytest.importorskip("distributed")
 
-MODEL = get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=0.4)
+MODEL = get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=2.5)
 # 0.02–1 GeV: on shell (m_chi = 0.4 m), the last point with m_chi > m/2 (off shell) below
 MASSES = np.array([0.02, 0.1, 0.4, 1.0]) * GeV
 
@@ -45,7 +45,7 @@ def test_vectorised_serial_and_two_workers_agree(cluster):
 
 
 def test_dark_matter_above_half_the_mass_is_off_shell(cluster):
-    heavy = get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=0.6)
+    heavy = get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=1 / 0.6)
     r = limit_curve(heavy, MASSES[:2], scheduler=cluster)
     assert r["production"] == ["off-shell", "off-shell"]
     assert all(g is not None for g in r["coupling"])
@@ -106,7 +106,7 @@ def test_bad_options():
 
 
 def test_cli_curve_json_with_workers(capsys, cluster):
-    argv = ["curve", "dark-photon", "--dm", "dirac", "--g-chi", "0.5", "--mass-ratio", "0.4",
+    argv = ["curve", "dark-photon", "--dm", "dirac", "--g-chi", "0.5", "--mass-ratio", "2.5",
             "--mass-min", "0.02", "--mass-max", "1", "--points", "4", "--json"]
     assert main(argv) == 0
     serial = json.loads(capsys.readouterr().out)

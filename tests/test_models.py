@@ -2,6 +2,12 @@
 user model files, and the checks of bad models."""
 
 import math
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 import numpy as np
 import pytest
@@ -87,7 +93,7 @@ def test_lmu_ltau_branching_fractions():
     assert float(z.branching_invisible(1.5 * GeV, 1e-3)) == pytest.approx(0.5, abs=0.01)
     assert float(z.branching_invisible(100 * GeV, 1e-3)) == pytest.approx(1 / 3, abs=1e-3)
     assert z.branching_invisible(1 * GeV, 1e-4) == pytest.approx(z.branching_invisible(1 * GeV, 1e-1))
-    d = z.with_dark("dirac", g_chi=0.05, mass_ratio=1 / 3)
+    d = z.with_dark("dirac", g_chi=0.05, mass_ratio=3.0)
     b1, b2 = float(d.branching_invisible(1 * GeV, 1e-4)), float(d.branching_invisible(1 * GeV, 1e-2))
     assert 1 > b1 > b2 > 0.9 and b1 > 1 - 1e-4
     # above 2 m_tau the tau channel opens
@@ -101,7 +107,7 @@ def test_declared_invisible_and_dark_photon_couplings():
     e = math.sqrt(4 * math.pi * 0.0072973525693)
     assert abs(float(dp.g_mu(1e-3))) == pytest.approx(1e-3 * e, rel=1e-6)
     assert float(dp.widths(1 * GeV, 1e-3)["nu_mu"]) == 0.0
-    with_chi = dp.with_dark("dirac", g_chi=0.3, mass_ratio=1 / 3)
+    with_chi = dp.with_dark("dirac", g_chi=0.3, mass_ratio=3.0)
     assert 0.9 < float(with_chi.branching_invisible(0.1 * GeV, 1e-4)) <= 1.0
 
 
@@ -180,9 +186,9 @@ def test_dark_matter_type_must_fit_the_spin():
     with pytest.raises(InputError, match="cannot couple to pseudo-dirac"):
         get_model("muon-axial").with_dark("pseudo-dirac")
     with pytest.raises(InputError, match="splitting must be in"):
-        DarkSector("pseudo-dirac", 0.1, mass_ratio=0.3, splitting=1.5)
+        DarkSector("pseudo-dirac", 0.1, mass_ratio=1 / 0.3, splitting=1.5)
     with pytest.raises(InputError, match="splitting applies to pseudo-Dirac"):
-        DarkSector("dirac", 0.1, mass_ratio=0.3, splitting=0.1)
+        DarkSector("dirac", 0.1, mass_ratio=1 / 0.3, splitting=0.1)
     with pytest.raises(InputError, match="right-handed neutrino"):
         MediatorModel("x", "scalar", {"mu": 1.0, "nu_mu": 1.0})
     with pytest.raises(UnknownNameError, match="no SM fermion quark"):
@@ -197,7 +203,7 @@ def test_model_file_round_trip_and_bad_files(tmp_path):
                  '[model.charges]\nmu = 1.0\ne = 1.0\nnu_mu = 1.0\n'
                  '[dark]\ntype = "majorana"\ng_chi = 0.5\nm_chi_over_m_X = 0.25\n')
     m = get_model(f)
-    assert m.name == "B-L-like" and m.dark.kind == "majorana" and m.dark.mass_ratio == 0.25
+    assert m.name == "B-L-like" and m.dark.kind == "majorana" and m.dark.mass_ratio == 4.0
     bad = {
         '[model]\nname = "x"\nspin = "vector"\n': "missing key(s) charges",
         '[model]\nname = "x"\nspin = "vector"\ncolour = 3\n[model.charges]\nmu = 1\n':
@@ -217,3 +223,23 @@ def test_model_file_round_trip_and_bad_files(tmp_path):
 
 def test_tau_threshold_constant():
     assert 1.77 * GeV < M_TAU < 1.78 * GeV
+
+
+def test_mass_ratio_means_m_X_over_m_chi_in_every_command(capsys):
+    """Issue 17 §4: --mass-ratio is m_X/m_chi everywhere (seed 001: m_Z' = 3 m_chi); `limit`
+    once read it as m_chi/m_X, so `--mass-ratio 3` silently made m_chi = 3 m_X."""
+    import json
+    from mucast.cli import main
+    assert main(["limit", "dark-photon", "--dm", "dirac", "--g-chi", "0.5", "--mass-ratio", "3",
+                 "--mass", "0.3", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["m_chi_GeV"] == pytest.approx(0.1, rel=1e-12)
+    assert get_model("lmu-ltau").with_dark("dirac", mass_ratio=3.0).dark.masses(0.3)[0] == \
+        pytest.approx(0.1, rel=1e-12)
+    # the TOML keys: m_X_over_m_chi, or its explicit inverse; not both
+    base = '[model]\nname = "t"\nspin = "vector"\ncharges = {mu = 1.0}\n[dark]\ntype = "dirac"\ng_chi = 0.1\n'
+    a = MediatorModel.from_dict(tomllib.loads(base + "m_X_over_m_chi = 4.0\n"))
+    b = MediatorModel.from_dict(tomllib.loads(base + "m_chi_over_m_X = 0.25\n"))
+    assert a.dark.mass_ratio == b.dark.mass_ratio == 4.0
+    with pytest.raises(DataFileError, match="one of"):
+        MediatorModel.from_dict(tomllib.loads(base + "m_chi_over_m_X = 0.25\nm_X_over_m_chi = 4.0\n"))

@@ -170,7 +170,7 @@ def test_widths_branching_and_g2_finite(lm, lg, preset, dm, lgc, ratio):
     model = get_model(preset)
     allowed = ALLOWED_DM[model.spin]
     if dm < len(allowed):
-        model = model.with_dark(allowed[dm], g_chi=math.exp(lgc), mass_ratio=max(ratio, 1e-6),
+        model = model.with_dark(allowed[dm], g_chi=math.exp(lgc), mass_ratio=1 / max(ratio, 1e-6),
                                 splitting=0.1 if allowed[dm] == "pseudo-dirac" else None)
     gam = float(model.total_width(m, gz))
     br = float(model.branching_invisible(m, gz))

@@ -256,7 +256,7 @@ def _dark_options(p, name):
     p.add_argument("--m-chi", type=number("--m-chi", 0, None, unit="GeV"), default=None,
                    help="dark-matter mass in GeV (lighter state), or use --mass-ratio")
     p.add_argument("--mass-ratio", type=number("--mass-ratio", 0, None, lo_open=True),
-                   default=None, help="m_chi / m_X (seed 001: 1/3)")
+                   default=None, help="m_X / m_chi (seed 001: 3, m_Z' = 3 m_chi)")
     p.add_argument("--splitting", type=number("--splitting", 0, 1, hi_open=True), default=None,
                    help="pseudo-Dirac mass splitting delta in [0, 1): m2 = m1 (1 + delta)")
 

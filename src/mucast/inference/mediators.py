@@ -75,7 +75,7 @@ PRODUCTIONS = ("auto", "on-shell", "off-shell", "narrow")
 NARROW = 0.01
 #: seed 001: g_χ = 5·10⁻² and m_Z′ = 3 m_χ for the thermal-DM benchmark
 DEFAULT_G_CHI = 5e-2
-DEFAULT_M_CHI_RATIO = 1.0 / 3.0
+DEFAULT_MASS_RATIO = 3.0        # m_X/m_chi
 
 
 # ----------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def legacy_zprime_model(model="vanilla", g_chi=None, m_chi=None, chi_type="dirac
     kind = {"dirac": "dirac", "scalar": "scalar"}.get(chi_type, chi_type)
     gc = DEFAULT_G_CHI if g_chi is None else g_chi
     if m_chi is None:
-        return base.with_dark(kind, g_chi=gc, mass_ratio=DEFAULT_M_CHI_RATIO)
+        return base.with_dark(kind, g_chi=gc, mass_ratio=DEFAULT_MASS_RATIO)
     return base.with_dark(kind, g_chi=gc, m_chi=float(np.asarray(m_chi, float)))
 
 
@@ -596,7 +596,7 @@ def thermal_y(coupling, g_chi=None, m_chi=None, mass=None):
     """
     g_chi = DEFAULT_G_CHI if g_chi is None else g_chi
     if m_chi is None or mass is None:
-        ratio = DEFAULT_M_CHI_RATIO
+        ratio = 1.0 / DEFAULT_MASS_RATIO
     else:
         ratio = np.asarray(m_chi, float) / np.asarray(mass, float)
     return (g_chi * np.asarray(coupling, float)) ** 2 * ratio**4

@@ -99,7 +99,8 @@ class DarkSector:
 
     ``kind``: one of :data:`DM_TYPES`; ``coupling``: g_χ (dimensionless; for a complex scalar and
     a scalar mediator the trilinear is μ_χ = g_χ m_χ); ``mass``: m_χ [energy] of the lighter
-    state, or None with ``mass_ratio`` = m_χ/m_X; ``splitting``: δ ∈ [0, 1) for pseudo-Dirac,
+    state, or None with ``mass_ratio`` = m_X/m_χ (seed 001: m_Z′ = 3m_χ, ratio 3; the one meaning
+    of "mass ratio" in mucast, CLI ``--mass-ratio`` included); ``splitting``: δ ∈ [0, 1) for pseudo-Dirac,
     m₂ = m₁(1 + δ).
     """
 
@@ -115,11 +116,11 @@ class DarkSector:
                                    f" {self.kind!r}")
         _finite("g_chi", self.coupling, 0.0)
         if (self.mass is None) == (self.mass_ratio is None):
-            raise InputError("give the dark-matter mass either as m_chi or as a ratio m_chi/m_X")
+            raise InputError("give the dark-matter mass either as m_chi or as a ratio m_X/m_chi")
         if self.mass is not None:
             _finite("m_chi", self.mass, 0.0)
         else:
-            _finite("m_chi/m_X", self.mass_ratio, 0.0)
+            _finite("mass ratio m_X/m_chi", self.mass_ratio, 0.0, lo_open=True)
         s = _finite("splitting", self.splitting, 0.0)
         if s >= 1.0:
             raise InputError(f"splitting must be in [0, 1), got {self.splitting!r}")
@@ -128,7 +129,7 @@ class DarkSector:
 
     def masses(self, m_x):
         """(m₁, m₂) [energy] for a mediator of mass m_x (arrays broadcast)."""
-        m1 = self.mass if self.mass is not None else self.mass_ratio * np.asarray(m_x, float)
+        m1 = self.mass if self.mass is not None else np.asarray(m_x, float) / self.mass_ratio
         return m1, m1 * (1.0 + self.splitting)
 
     def threshold(self, m_x):
@@ -140,7 +141,7 @@ class DarkSector:
         if self.mass is not None:
             d["m_chi_GeV"] = self.mass / GeV
         else:
-            d["m_chi_over_m_X"] = self.mass_ratio
+            d["m_X_over_m_chi"] = self.mass_ratio
         return d
 
 
@@ -226,7 +227,7 @@ class MediatorModel:
     def widths(self, m, g, mediator_mass=None) -> dict:
         """Partial widths [energy] of X of mass m at coupling g: keys e, mu, tau, nu_e, nu_mu,
         nu_tau, chi (0 where closed; vectorised in m). ``mediator_mass``: the mass that fixes a
-        dark mass given as a ratio m_χ/m_X (default m; an off-shell pair of mass k = m through a
+        dark mass given as a ratio m_X/m_χ (default m; an off-shell pair of mass k = m through a
         mediator of mass M needs M here)."""
         m, g = _check_mass_coupling(m, g)
         out = {}
@@ -279,7 +280,7 @@ class MediatorModel:
             kind = "dirac"
         if d is None:
             d = DarkSector(kind, 0.05 if g_chi is None else g_chi,
-                           mass=m_chi, mass_ratio=(1.0 / 3.0 if m_chi is None and mass_ratio is None
+                           mass=m_chi, mass_ratio=(3.0 if m_chi is None and mass_ratio is None
                                                    else mass_ratio),
                            splitting=0.0 if splitting is None else splitting)
         else:
@@ -303,7 +304,8 @@ class MediatorModel:
     def from_dict(cls, d: dict, source: str = "model file") -> "MediatorModel":
         """A model from a TOML-like dict (schema in docs/models.md): a [model] table with name,
         spin, charges (table), optional invisible, description, coupling_name; optional
-        [dark] table with type, g_chi, m_chi_GeV or m_chi_over_m_X, splitting. Unknown or missing
+        [dark] table with type, g_chi, m_chi_GeV or m_X_over_m_chi (or its inverse
+        m_chi_over_m_X), splitting. Unknown or missing
         keys raise DataFileError naming them."""
         if not isinstance(d, dict) or "model" not in d:
             raise DataFileError(f"{source}: lacks the [model] table")
@@ -320,12 +322,22 @@ class MediatorModel:
         dark = None
         if "dark" in d:
             k = d["dark"]
-            _keys(k, {"type", "g_chi"}, {"type", "g_chi", "m_chi_GeV", "m_chi_over_m_X",
-                                         "splitting"}, f"{source} [dark]")
+            _keys(k, {"type", "g_chi"}, {"type", "g_chi", "m_chi_GeV", "m_X_over_m_chi",
+                                         "m_chi_over_m_X", "splitting"}, f"{source} [dark]")
+            if sum(key in k for key in ("m_chi_GeV", "m_X_over_m_chi", "m_chi_over_m_X")) > 1:
+                raise DataFileError(f"{source} [dark]: give one of m_chi_GeV, m_X_over_m_chi,"
+                                    " m_chi_over_m_X")
+            ratio = k.get("m_X_over_m_chi")
+            if "m_chi_over_m_X" in k:
+                inv = k["m_chi_over_m_X"]
+                if isinstance(inv, bool) or not isinstance(inv, (int, float)) or not inv > 0:
+                    raise DataFileError(f"{source} [dark]: m_chi_over_m_X must be a number > 0,"
+                                        f" got {inv!r}")
+                ratio = 1.0 / inv
             try:
                 dark = DarkSector(k["type"], k["g_chi"],
                                   mass=k["m_chi_GeV"] * GeV if "m_chi_GeV" in k else None,
-                                  mass_ratio=k.get("m_chi_over_m_X"),
+                                  mass_ratio=ratio,
                                   splitting=k.get("splitting", 0.0))
             except (InputError, TypeError) as exc:
                 raise DataFileError(f"{source} [dark]: {exc}") from None
