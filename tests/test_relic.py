@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -325,15 +324,13 @@ def test_g_chi_dependence_at_ratio_3():
         assert hi / lo > lo_hi[0] and (lo_hi[1] is None or hi / lo < lo_hi[1])
 
 
-def test_target_recomputed_and_fast():
-    t0 = time.perf_counter()
+def test_target_recomputed():
+    """(speed: benchmarks/bench_relic.py)"""
     r = relic.thermal_target(LMT, 0.03 * GeV, dm="majorana")
-    dt = time.perf_counter() - t0
     assert r.omega_h2 == pytest.approx(0.12, rel=2e-4)
     assert 10 < r.x_freeze_out < 30
     assert r.y == pytest.approx((0.05 * r.coupling) ** 2 / 81, rel=1e-12)
     assert r.y_alpha == pytest.approx(r.y / (4 * math.pi), rel=1e-12)
-    assert dt < 1.0                 # ~0.06 s; the reference (benchmarks/bench_relic.py) ~200 s
 
 
 # ------------------------------------------------------------------ Steigman, Dasgupta, Beacom

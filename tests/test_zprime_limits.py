@@ -3,7 +3,6 @@ scans, and the `limit zprime` CLI (mucast 0.2 interface)."""
 
 import json
 import math
-import time
 
 import numpy as np
 import pytest
@@ -83,12 +82,10 @@ def test_coupling_scales_as_inverse_sqrt_mot():
     assert g1 / g2 == pytest.approx(4.0, rel=1e-12)
 
 
-def test_scan_speed_and_consistency():
+def test_scan_consistency():
+    """The vectorised scan and a single limit agree (speed: benchmarks/bench_zprime.py)."""
     ms = np.geomspace(1 * MeV, 3 * GeV, 200)
-    zl.coupling_limit_scan("lmu-ltau", ms[:5], "2022")            # warm the caches (tables, pyhf limit)
-    t = time.perf_counter()
     r = zl.coupling_limit_scan("lmu-ltau", ms, "2022")
-    assert time.perf_counter() - t < 1.0
     assert np.all(r.valid)
     single = zl.coupling_limit("lmu-ltau", ms[77], "2022")
     assert single.coupling == pytest.approx(r.coupling[77], rel=1e-12)

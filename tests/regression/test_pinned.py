@@ -1,9 +1,15 @@
 """Numbers that refactors must not move, pinned at mucast 0.2.0 (commit e6b8096) by
 tests/regression/make_pinned.py before the issue-10/11 changes.
 
-Tolerance: 1e-9 relative. The quantities are computed by the same quadrature rules as in 0.2.0;
-a refactor may reorder floating-point operations (effects ~1e-15), but any change of a rule,
-a node or a formula moves them by ≥ 1e-8 and fails here. Event samples must be bit-identical.
+Tolerance (issue 16 §7): 1e-6 relative, from what the numbers are for and how well they are
+known. A change that matters to a user moves a limit or a cross section by far more: the
+stated quadrature errors of these quantities are 3e-8–3e-7 (cross_section_per_g2's error
+estimate), and a limit matters at the 1e-3 level (seed 001's systematic is 8%). Between CPUs
+and BLAS builds the same code differs in the last bits, and iterative steps amplify that: the
+pyhf optimiser behind the cls-asymptotic N_up stops at its own tolerance along a path the last
+bits steer, which moved pinned limits by 2–4e-9 on an AMD EPYC (AVX2). 1e-6 is 250× above that
+spread and 1000× below a physically relevant change. Event samples are compared as values
+(size, first events, column sums) within the same tolerance, never as hashes of float bytes.
 """
 
 import importlib.util
@@ -19,7 +25,7 @@ _spec.loader.exec_module(_make)
 compute = _make.compute
 
 PINNED = json.loads(Path(__file__).with_name("pinned.json").read_text(encoding="utf-8"))
-REL = 1e-9
+REL = 1e-6
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +46,15 @@ def _flatten(prefix, obj):
 
 @pytest.mark.parametrize("section", sorted(PINNED))
 def test_pinned(now, section):
+    if section == "events":
+        return _compare_events(PINNED[section], now[section])
     old = dict(_flatten(section, PINNED[section]))
     new = dict(_flatten(section, now[section]))
     assert old.keys() == new.keys()
     bad = []
     for k, v in old.items():
         w = new[k]
-        if isinstance(v, str) or v is None:
+        if isinstance(v, str) or v is None or isinstance(v, bool) or isinstance(v, int):
             ok = v == w
         elif math.isinf(v):
             ok = v == w
@@ -55,6 +63,23 @@ def test_pinned(now, section):
         if not ok:
             bad.append(f"{k}: pinned {v!r}, now {w!r}")
     assert not bad, "\n".join(bad[:20])
+
+
+def _compare_events(old, new):
+    """Each array of each sample: the same size; first events and column sums within REL of
+    the array's scale (a momentum component near zero differs in absolute, not relative, last
+    bits)."""
+    import numpy as np
+    assert old.keys() == new.keys()
+    for sample in old:
+        for name, o in old[sample].items():
+            n = new[sample][name]
+            assert n["n"] == o["n"], (sample, name)
+            for key in ("first", "sum"):
+                a, b = np.array(o[key]), np.array(n[key])
+                scale = float(np.max(np.abs(a))) if a.size else 0.0
+                assert a.shape == b.shape and np.allclose(b, a, rtol=REL, atol=REL * scale), \
+                    (sample, name, key)
 
 
 # issue 11: `mucast limit zprime --model vanilla|dark` (the 0.2 interface, now an alias into the
