@@ -7,6 +7,7 @@ on stdout. Errors in the input give a one-line message on stderr and exit code 2
 from __future__ import annotations
 
 import argparse
+import cmath
 import math
 import sys
 
@@ -239,11 +240,26 @@ def cmd_yield(args):
     lines = []
     if wc is not None:
         out["wcxf"] = wc.to_dict()
-        out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v) for k, v in
-                                     ((k, v * GeV**2) for k, v in y.coefficients.items())}
+        coeffs = {k: v * GeV**2 for k, v in y.coefficients.items()}
+        # |C| under the 0.3 key; the phase beside it (a complex value was echoed as |C| alone)
+        out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v)
+                                     for k, v in coeffs.items()}
+        out["coefficients_phase_rad"] = {k: (cmath.phase(v) if isinstance(v, complex) else
+                                             (0.0 if v >= 0 else math.pi))
+                                         for k, v in coeffs.items()}
         lines.append(f"WCxf: {wc.note}")
+        lines.append("coefficients [GeV^-2]: " + ", ".join(
+            f"{k} = {_complex_text(v)}" for k, v in coeffs.items()))
     lines.append(f"expected signal events: {y.value:.4g} (+- {y.error:.1e}) in {y.experiment}")
     emit(args, out, lines)
+
+
+def _complex_text(v) -> str:
+    """A coefficient as text: real as is, complex as re + im i with |C| and its phase."""
+    if isinstance(v, complex) and v.imag:
+        return (f"{v.real:.4g} {'+' if v.imag >= 0 else '-'} {abs(v.imag):.4g}i"
+                f" (|C| = {abs(v):.4g}, phase {cmath.phase(v):+.4f} rad)")
+    return f"{(v.real if isinstance(v, complex) else v):.4g}"
 
 
 def _read_wcxf(args):

@@ -6,7 +6,6 @@ systematic uncertainties. :func:`setup` reads it once per data set (cached by na
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +14,7 @@ import numpy as np
 
 from mucast import experiments as _exp
 from mucast.exceptions import DataFileError, UnknownNameError
-from mucast.experiments.acceptance import load_table
+from mucast.experiments.acceptance import AcceptanceTable, load_table
 
 __all__ = ["SignalSetup", "Trigger", "setup"]
 
@@ -83,13 +82,21 @@ def _setup_from_experiment(exp) -> SignalSetup:
         raise DataFileError(f"data set {exp.name}: [mediator] needs at least one"
                             " [[mediator.trigger]]")
     triggers = []
+    if not isinstance(trig, (list, tuple)):
+        raise DataFileError(f"data set {exp.name}: [mediator] trigger must be a list of tables")
     for t in trig:
-        if "efficiency" not in t or "mot" not in t:
+        # files are checked when read (mucast.experiments._mediator_table); this guards the
+        # Python API (Experiment.replace(mediator=...))
+        if not isinstance(t, dict) or "efficiency" not in t or "mot" not in t:
             raise DataFileError(f"data set {exp.name}: each [[mediator.trigger]] needs mot and"
                                 " efficiency")
-        mot = _num(t, "mot", 0.0, math.inf, exp.name)
-        table = load_table(t["efficiency"], base=exp.base_dir, columns=("m_GeV", "efficiency"))
-        triggers.append(Trigger(str(t.get("name", t["efficiency"])), mot, table))
+        mot = _num(t, "mot", 0.0, _exp.MAX_MOT, exp.name)
+        eff, name = t["efficiency"], t.get("name", t["efficiency"])
+        if not isinstance(eff, (str, AcceptanceTable)) or not isinstance(name, (str, AcceptanceTable)):
+            raise DataFileError(f"data set {exp.name}: [[mediator.trigger]] efficiency (a CSV"
+                                f" file name) and name must be strings, got {eff!r}, {name!r}")
+        table = load_table(eff, base=exp.base_dir, columns=("m_GeV", "efficiency"))
+        triggers.append(Trigger(str(name), mot, table))
     return SignalSetup(
         name=exp.name, energy=exp.beam_energy, target=exp.target,
         nuclei_per_area=exp.target.nuclei_per_volume() * exp.thickness,
