@@ -266,8 +266,16 @@ def solve_boltzmann(m, sigmav_fn, species, x0=1.0, x_end=1000.0, n_grid=240, rto
     i0 = min(i0, len(xs) - 3)
     W = np.empty_like(xs)
     W[:i0] = Weq[:i0] - dWeq[:i0] / k[:i0]
-    sol = odeint(rhs, [Weq[i0] - dWeq[i0] / k[i0]], xs[i0:], Dfun=jac, rtol=rtol, atol=atol,
-                 mxstep=50000)
+    # the quasi-static start W ≈ W_eq − W_eq′/k holds where the relaxation rate k is large; when
+    # it is not even at x0 (no annihilation channel open: σv clipped to 1e-300, k ~ 1e-290) the
+    # correction was ~1e278 and the solution overflowed (issue 17): start in equilibrium at x0,
+    # the solver's assumption, and let the abundance freeze at once
+    corr = dWeq[i0] / k[i0]
+    w0 = Weq[i0] - corr if abs(corr) < 1.0 else Weq[i0]
+    # tcrit: LSODA must not step beyond x_end, where the spline of ln λ is extrapolated (a
+    # cubic past a Boltzmann-suppressed, forbidden channel reached e^1990 and overflowed)
+    sol = odeint(rhs, [w0], xs[i0:], Dfun=jac, rtol=rtol, atol=atol, mxstep=50000,
+                 tcrit=[xs[-1]])
     W[i0:] = sol[:, 0]
     # late-time tail: 1/Y_inf = 1/Y(x_end) + ∫ λ dx with λx² = A + B/x
     A1, A2 = lam[-2] * xs[-2] ** 2, lam[-1] * xs[-1] ** 2
