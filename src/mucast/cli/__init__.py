@@ -435,7 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_scan)
 
     s = sub.add_parser("plane", help="fit of the SMEFT bound region to the quadratic form of Eq. (23)")
-    s.add_argument("--alpha", default="tau", choices=["mu", "tau"])
+    s.add_argument("--alpha", default="tau", choices=["mu", "tau"],
+                   help="neutrino flavour of the (ll, le) plane: tau (default) or mu")
     _add_wcxf_options(s, "a point to place in the plane")
     common(s)
     s.set_defaults(func=cmd_plane, dataset="future")

@@ -113,8 +113,8 @@ def register(subparsers):
     common.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     common.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     z = gs.add_parser("zprime", parents=[common], help="mu N -> mu N Z' (WW)")
-    z.add_argument("--mass", type=number("--mass", 0, None, lo_open=True, unit="GeV"),
-                   required=True, help="Z' mass [GeV] (> 0)")
+    z.add_argument("--mass", type=number("--mass", 1e-6, 1e5, unit="GeV"), required=True,
+                   help="Z' mass in GeV, in [1e-06, 1e+05]")
     z.add_argument("--decay", choices=("nu", "chi"), default=None, help="add the invisible decay products (isotropic)")
     z.set_defaults(func=cmd_generate)
     e = gs.add_parser("eft", parents=[common], help="mu N -> mu N chi1 chi2 (seed 000)")

@@ -33,9 +33,22 @@ MODEL_COMMANDS = ("lmu-ltau", "zprime", "dark-photon", "muon-scalar", "muon-pseu
 
 
 
+#: the mediator masses the CLI accepts [GeV]: from 1 keV (the WW quadrature's stated error
+#: grows from 0.1% at 1 MeV to ~1% there; 5e-324 divided by zero) to 10^5 GeV, beyond every
+#: beam's reach (1e308 overflowed the widths before the reach was checked)
+MASS_RANGE_GEV = (1e-6, 1e5)
+#: couplings: perturbative, g²/4π <= 1 (1e10 overflowed |M|²; epsilon and g alike)
+COUPLING_MAX = math.sqrt(4.0 * math.pi)
+
+
 def _positive_gev(option):
-    """A mass in GeV, > 0, for ``option`` (each option names itself in its errors)."""
-    return number(option, 0, None, lo_open=True, unit="GeV")
+    """A mass in GeV in :data:`MASS_RANGE_GEV`, for ``option`` (each option names itself in
+    its errors)."""
+    return number(option, *MASS_RANGE_GEV, unit="GeV")
+
+
+def _coupling():
+    return number("--coupling", 0, COUPLING_MAX, lo_open=True)
 
 
 #: what the legacy name zprime is in each command: lmu-ltau with mucast 0.2's interface
@@ -208,16 +221,34 @@ def cmd_curve(args):
     r = limit_curve(model, _masses_from(args), _dataset(args), args.method, args.cl,
                     args.production, args.approx, args.theta_max, workers=args.workers,
                     scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol)
+    from mucast.experiments.selection import setup
+    sel = setup(_dataset(args))
+    lo = min(t.efficiency.x_min for t in sel.triggers) / GeV
+    hi = sel.mass_max / GeV
+
+    def why(m):     # the reason of a missing limit, as coupling_limit states it
+        return "no efficiency here" if not lo <= m <= hi else "no coupling reaches N_up; see warnings"
+
     lines = [f"# {model.name}: mass [GeV], {model.coupling_name} limit ({pct(args.cl)} CL,"
              f" {r['method']}, data set {r['dataset']})"]
-    lines += [f"{m:12.6g} {('%.4e' % g) if g is not None else '   (no efficiency)'}"
+    lines += [f"{m:12.6g} {('%.4e' % g) if g is not None else f'   (no limit: {why(m)})'}"
               for m, g in zip(r["mass_GeV"], r["coupling"], strict=True)]
     emit(args, r, lines)
+
+
+def _figure_out(out: str) -> str:
+    """--out of a figure: a file name (FILE.png and FILE.pdf are written next to it)."""
+    from pathlib import Path
+    p = Path(out)
+    if not out.strip() or p.name in ("", ".", "..") or p.is_dir():
+        raise InputError(f"--out must name a file (FILE.png and FILE.pdf are written), got {out!r}")
+    return out
 
 
 def cmd_plot_limits(args):
     """`mucast plot limits MODEL`: limit curves of data sets, g−2 band, overlays."""
     from mucast.outputs import plots
+    _figure_out(args.out)
     model = _model(args)
     datasets = args.datasets or ["2022", "2023-24", "future"]
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
@@ -229,6 +260,7 @@ def cmd_plot_limits(args):
 def cmd_plot_zprime(args):
     """`mucast plot zprime`: Fig. 4 of seed 001 (PNG, PDF)."""
     from mucast.outputs import plots
+    _figure_out(args.out)
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_zprime(out=args.out, points=args.points, overlays=overlays)
     emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
@@ -318,10 +350,9 @@ def add_xsec(xsec_subparsers):
     """``xsec MODEL`` and ``xsec model FILE`` in the existing "xsec" group."""
     def opts(p, name):
         p.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
-                       help="mass in GeV: the mediator's (the millicharged particle's for"
-                            " millicharge)")
-        p.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True),
-                       required=True, help=_coupling_help(name))
+                       help="mass in GeV, in [1e-06, 1e+05] (millicharge: the particle's)")
+        p.add_argument("--coupling", type=_coupling(), required=True,
+                       help=_coupling_help(name) + " in (0, sqrt(4 pi)]")
         p.add_argument("--xmin", type=number("--xmin", 0, 1, hi_open=True), default=None,
                        metavar="X", help="smallest energy fraction x = E_X/E, in [0, 1) (seed"
                                          " 001 signal region: 0.5)")
@@ -344,7 +375,7 @@ def register(subparsers):
 
     def limit_opts(p, name):
         p.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
-                       help="mass in GeV (millicharge: the particle's)")
+                       help="mass in GeV, in [1e-06, 1e+05] (millicharge: the particle's)")
         if name == "zprime":
             from mucast.models.mediator import MAX_G_CHI
             p.add_argument("--model", default="vanilla", choices=["vanilla", "dark"],
@@ -390,9 +421,9 @@ def register(subparsers):
                    help=f"a preset ({', '.join(with_gm2)}) or a model TOML file (default"
                         " lmu-ltau; not millicharge: its mediator is the photon)")
     g.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
-                   help="mediator mass in GeV")
-    g.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True), required=True,
-                   help="the model's coupling (g_mu; epsilon for dark-photon)")
+                   help="mediator mass in GeV, in [1e-06, 1e+05]")
+    g.add_argument("--coupling", type=_coupling(), required=True,
+                   help="the model's coupling in (0, sqrt(4 pi)] (g_mu; epsilon for dark-photon)")
     g.add_argument("--json", action="store_true", help='print {"delta_a_mu": ...}')
     g.set_defaults(func=cmd_gm2)
 

@@ -71,6 +71,9 @@ LIMIT_METHODS = stats.METHODS
 #: "narrow" = mucast 0.2's treatment (the narrow-width form wherever X decays invisibly, the pair
 #: integral elsewhere) — the default of the legacy ``limit zprime`` and of Fig. 4
 PRODUCTIONS = ("auto", "on-shell", "off-shell", "narrow")
+#: couplings beyond which the on-shell fixed point is declared divergent: the invisible signal
+#: saturates below N_up (no limit at that mass); far above any meaningful coupling (> 1 warns)
+SATURATED_G = 1e3
 #: the largest Γ_tot/m for which ``production="auto"`` uses the narrow-width (on-shell) form
 NARROW = 0.01
 #: seed 001: g_χ = 5·10⁻² and m_Z′ = 3 m_χ for the thermal-DM benchmark
@@ -346,16 +349,26 @@ def _solve_onshell(model, n_up, y1, masses):
     if model.dark is None:
         br = model.branching_invisible(masses, 1.0)
         return np.sqrt(n_up / (q2 * y1 * br)), br
+    # With a dark sector and open visible channels Br(g) = Γ_χ/(Γ_χ + g²Γ_vis) falls as g grows,
+    # so N(g) = q² g² y1 Br saturates at q² y1 Γ_χ/Γ_vis: where that is below n_up no coupling
+    # gives the limit, and the map g² ← n_up/(q² y1 Br) diverges (issue 17: a RuntimeWarning and
+    # "coupling must be finite"). Such masses get g = inf (no limit; SATURATED_G caps the map).
     g = np.sqrt(n_up / (q2 * y1))
+    live = np.ones(g.shape, bool)
     for _ in range(60):
-        br = model.branching_invisible(masses, g)
-        g_new = np.sqrt(n_up / (q2 * y1 * br))
-        if np.all(np.abs(g_new / g - 1.0) < 1e-13):
-            g = g_new
+        br = model.branching_invisible(masses[live], g[live])
+        g_new = g.copy()
+        with np.errstate(divide="ignore"):
+            g_new[live] = np.sqrt(n_up / (q2 * y1[live] * br))
+        gone = live & ~(g_new < SATURATED_G)
+        g_new[gone] = np.inf
+        done = np.all(np.abs(g_new[live & ~gone] / g[live & ~gone] - 1.0) < 1e-13)
+        g, live = g_new, live & ~gone
+        if done:
             break
-        g = g_new
-    br = model.branching_invisible(masses, g)
-    resid = np.abs(q2 * g * g * y1 * br / n_up - 1.0)
+    br = np.zeros(g.shape)
+    br[live] = model.branching_invisible(masses[live], g[live])
+    resid = np.abs(q2 * g[live] ** 2 * y1[live] * br[live] / n_up - 1.0)
     if np.any(resid > 1e-10):  # pragma: no cover - Br ≥ Γ_ν/Γ_tot keeps the map contracting
         raise KinematicsError("coupling limit did not converge; check g_chi, m_chi")
     return g, br
@@ -516,6 +529,7 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
         ok = on & (y1 > 0)
         if np.any(ok):
             g[ok], br[ok] = _solve_onshell(model, n_up, y1[ok], m[ok])
+            ok &= np.isfinite(g)        # saturated: no coupling gives N_up
         if production == "auto" and not _declared(model):
             wide = _narrow_fails(model, m, g, ok, n_up, s, approx, theta_max, t_max, alpha)
             if np.any(wide):
@@ -533,8 +547,19 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     m_chi = None if g_chi is None else np.broadcast_to(model.dark.masses(m)[0], m.shape)
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
-                             warnings=tuple(lim.warnings) + _coupling_warnings(model, m, g),
+                             warnings=tuple(lim.warnings) + _coupling_warnings(model, m, g)
+                             + _saturation_warnings(model, m, g, y1, prod),
                              model_spec=model.to_dict(), yield_error=y1e)
+
+
+def _saturation_warnings(model, m, g, y1, prod):
+    """Masses dropped because the on-shell signal saturates below N_up (:func:`_solve_onshell`)."""
+    sat = (prod == "on-shell") & (y1 > 0) & ~np.isfinite(g)
+    if not np.any(sat):
+        return ()
+    return (f"no {model.coupling_name} gives N_up at m = {', '.join(f'{v / GeV:.4g}' for v in m[sat][:6])}"
+            f"{', ...' if sat.sum() > 6 else ''} GeV (left out): the invisible signal saturates as"
+            " the coupling grows, because the visible decays take over (Br_inv ~ 1/g^2)",)
 
 
 def _coupling_warnings(model, m, g):
@@ -564,6 +589,11 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     m = float(_masses([mass], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
                             t_max, alpha, label, seed, etl_rtol)
+    if not r.valid[0] and r.production[0] == "on-shell" and r.yield_at_g1[0] > 0:
+        raise KinematicsError(f"no {model.coupling_name} gives N_up = {r.n_up:.3g} events at"
+                              f" mass = {m / GeV:g} GeV in data set {s.name}: the invisible"
+                              " signal saturates as the coupling grows (the visible decays take"
+                              " over, Br_inv ~ 1/g^2); no limit at this mass")
     if not r.valid[0]:
         tables = ", ".join(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g} GeV"
                            for t in s.triggers)
