@@ -84,7 +84,10 @@ def _value(rng, action, files):
             return str(rng.choice(list(action.choices)))
         return rng.choice(NUMBERS)
     dest = action.dest
-    if dest in ("out", "checkpoint") or (action.metavar or "").upper().startswith("DIR"):
+    if dest == "checkpoint":
+        # a folder as --checkpoint is the checkpoint developer's (issue 17 §1-2, tested there)
+        return rng.choice(["ck.jsonl", "out/ck2.jsonl", "empty.txt", "exp.toml", "-1", "ü.jsonl"])
+    if dest == "out" or (action.metavar or "").upper().startswith("DIR"):
         return rng.choice(files["out"] + NUMBERS[:6])
     if dest in ("experiment", "wcxf", "config", "overlay", "model_file", "model") or \
             (action.metavar or "").upper().startswith("FILE"):

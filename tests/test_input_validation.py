@@ -229,7 +229,7 @@ CLI_CASES = {
     "cli: xsec eft --coefficient 1e200": (["xsec", "eft", "ll_2233", "--coefficient", "1e200"], "too large"),
     "cli: bound --cl 0": (["bound", "LN_22", "--cl", "0"], "cl"),
     "cli: bound --cl 1": (["bound", "LN_22", "--cl", "1"], "cl"),
-    "cli: bound --theta-max 0": (["bound", "LN_22", "--theta-max", "0"], "--theta-max must be in (0, 3.14159] rad"),
+    "cli: bound --theta-max 0": (["bound", "LN_22", "--theta-max", "0"], "--theta-max must be in [1e-06, 3.14159] rad"),
     "cli: bound --theta-max nan": (["bound", "LN_22", "--theta-max", "nan"], "--theta-max must be finite"),
     "cli: bound --method bayes": (["bound", "LN_22", "--method", "bayes"], "invalid choice"),
     "cli: bound --mN nan": (["bound", "LN_22", "--mN", "nan"], "finite"),

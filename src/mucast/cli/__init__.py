@@ -363,9 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--conventions", default="default", choices=["default", "paper"],
                         help="default (verified) or paper (seed 000 literal); mucast help"
                              " conventions")
-        sp.add_argument("--theta-max", type=number("--theta-max", 0, math.pi, lo_open=True, unit="rad"),
+        sp.add_argument("--theta-max", type=number("--theta-max", 1e-6, math.pi, unit="rad"),
                         default=None, metavar="RAD",
-                        help="largest emission angle, rad in (0, pi] (default 0.1, seed 000)")
+                        help="largest emission angle, rad in [1e-06, pi] (default 0.1, seed 000)")
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
                         help="photon virtuality cut of the flux (default mmu2_plus_k2, seed 000)")
         if dataset:

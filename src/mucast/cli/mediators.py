@@ -308,9 +308,9 @@ def _dark_options(p, name):
 
 
 def _kin_options(p, energy=True):
-    p.add_argument("--theta-max", type=number("--theta-max", 0, math.pi, lo_open=True, unit="rad"),
+    p.add_argument("--theta-max", type=number("--theta-max", 1e-6, math.pi, unit="rad"),
                    default=0.1, metavar="RAD",
-                   help="emission angle cut, rad in (0, pi] (default 0.1)")
+                   help="emission angle cut, rad in [1e-06, pi] (default 0.1)")
     if energy:
         p.add_argument("--energy", type=number("--energy", 1.06, 1e5, unit="GeV"), default=160.0,
                        metavar="GEV", help="beam energy in GeV, in [1.06, 1e+05] (default 160)")
