@@ -139,7 +139,7 @@ def test_geometry_table_is_ordered_and_sourced(name):
         assert r["decay"] in ("vetoed", "unseen"), r
         assert 0.0 <= r["start_m"] < r["end_m"], r
     # contiguous: every decay point has exactly one verdict (no gaps, no overlaps)
-    for a, b in zip(regions, regions[1:]):
+    for a, b in zip(regions[:-1], regions[1:], strict=True):
         assert a["end_m"] == b["start_m"], (a["name"], b["name"])
     # the active target sees decays inside it; once a decay is unseen, nothing later vetoes it;
     # the last region reaches infinity, so P(unseen) = exp(-(L_last - z0)/lambda) is well defined
@@ -163,6 +163,6 @@ def test_geometry_future_target_three_times_2022():
     assert gfu[0]["end_m"] == pytest.approx(3 * g22[0]["end_m"], abs=1e-9)
     shift = gfu[0]["end_m"] - g22[0]["end_m"]
     assert [r["name"] for r in gfu] == [r["name"] for r in g22]
-    for a, b in zip(g22[1:], gfu[1:]):
+    for a, b in zip(g22[1:], gfu[1:], strict=True):
         assert b["start_m"] == pytest.approx(a["start_m"] + shift, abs=1e-9)
         assert b["decay"] == a["decay"]
