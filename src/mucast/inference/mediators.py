@@ -340,7 +340,12 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     # production decided at a representative coupling (g = 1e-3; refined below for "auto")
     prod = _choose_production(model, m, np.full(m.shape, 1e-3), production,
                               decays == "computed")
-    on = prod == "on-shell"
+    if decays == "invisible" and not _declared(model) and not _has_invisible_channel(model):
+        prod[:] = "on-shell"                   # nothing to compute: no invisible final state
+        status[:] = "no-limit"
+        for i in range(n):
+            notes[i].append(("no-invisible", None))
+    on = (prod == "on-shell") & (status == "ok")
     if np.any(on):
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
                                        seed, etl_rtol)
@@ -418,7 +423,7 @@ def limit_warnings(model, dataset, masses, notes, n_up) -> list:
                                      " GeV" for t in s.triggers))
     return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
                         tables="efficiency tables cover " + tables, n_up=n_up,
-                        coupling=model.coupling_name)
+                        coupling=model.coupling_name, model=model.name)
 
 
 def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):

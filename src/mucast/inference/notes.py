@@ -34,6 +34,9 @@ NOTES = {
                        " enough X are made, they decay inside the set-up)",
     "region-gap": "at m = {m} GeV the excluded couplings have a gap (the first region ends at"
                   " {coupling} = {v:.3g}; coupling and coupling_upper give the outer edges)",
+    "no-invisible": "no limit at m = {m} GeV: {model} has no invisible decay (no dark sector,"
+                    " no neutrinos) and decays are counted as invisible only (decays 'computed'"
+                    " counts visible decays beyond the set-up)",
     "large-coupling": "the {coupling} limit exceeds 1 at m = {m} GeV: no meaningful constraint"
                       " there (the tree-level formulas assume a small coupling)",
     "narrow-doubt": "at m = {m} GeV the narrow-width (on-shell) form differs from the full pair"
