@@ -252,7 +252,7 @@ CLI_CASES = {
                                         "--theta-max", "0"], "--theta-max must be in"),
     "cli: xsec zprime --energy 0.1": (["xsec", "zprime", "--mass", "0.01", "--coupling", "1e-3",
                                        "--energy", "0.1"], "energy"),
-    "cli: gm2 --coupling 1e200": (["gm2", "--mass", "0.1", "--coupling", "1e200"], "too large"),
+    "cli: gm2 --coupling 1e200": (["gm2", "--mass", "0.1", "--coupling", "1e200"], "--coupling must be in (0, 3.54491]"),
 }
 
 

@@ -370,8 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="photon virtuality cut of the flux (default mmu2_plus_k2, seed 000)")
         if dataset:
             sp.add_argument("--dataset", default="2022", choices=available_datasets(),
-                            metavar="D", help=f"data set: {', '.join(available_datasets())}"
-                                              " (default 2022; mucast help datasets)")
+                            metavar="D", help="data set (default 2022; mucast help datasets)")
             sp.add_argument("--experiment", metavar="FILE",
                             help="a user experiment TOML file (overrides --dataset)")
             add_acceptance_option(sp)

@@ -37,8 +37,8 @@ class Parser(argparse.ArgumentParser):
 
 
 #: the last line of a computing command's --help: where the long explanations are
-HELP_EPILOG = ("details: mucast help methods | acceptance | production | datasets | models |"
-               " conventions | masses")
+HELP_EPILOG = ("details: mucast help methods | acceptance | production | decays | datasets |"
+               " models | conventions | masses")
 
 
 def literal_help(text: str) -> str:
@@ -167,7 +167,7 @@ def add_acceptance_option(parser, what="acceptance tables"):
     is ``mucast help acceptance``)."""
     from mucast.experiments import TABLE_SETS
     parser.add_argument("--acceptance", default="shipped", choices=list(TABLE_SETS), metavar="SET",
-                        help=f"{what}: {', '.join(TABLE_SETS)} (default shipped)")
+                        help=f"{', '.join(TABLE_SETS)} (default shipped)")
 
 
 def add_method_option(parser, default="fc", legacy_cls="cls-exact"):

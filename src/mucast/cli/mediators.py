@@ -123,9 +123,11 @@ def cmd_xsec(args):
         from mucast.inference.mediators import point_model
         tgt = Target.from_name(args.target)
         model, photon = point_model(model, args.mass * GeV)
-        sig = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
-                                     x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
-        out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2, "approx": "ww",
+        r = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
+                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
+        sig = r.value
+        out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2,
+               "sigma_error_pb": r.error / picobarn, "approx": "ww",
                "process": "mu N -> mu N chi chi-bar (through the photon)",
                "m_chi_GeV": args.mass, "coupling": args.coupling, "energy_GeV": args.energy,
                "target": tgt.name, "x_min": args.xmin, "theta_max": args.theta_max,
@@ -200,11 +202,21 @@ def cmd_limit(args):
                       f" {model.coupling_name} < {d['coupling']:.4e} at m = {args.mass:g} GeV")
         return
     r = M.coupling_limit(model, args.mass * GeV, dataset, args.method, args.cl, args.production,
-                         args.approx, args.theta_max, label=label, etl_rtol=args.rtol)
+                         args.approx, args.theta_max, label=label, etl_rtol=args.rtol,
+                         decays=args.decays)
+    if r.coupling is None:       # no coupling is excluded: one line says why (from the warnings)
+        why = [w for w in r.warnings if w.startswith("no limit")]
+        emit(args, r.to_dict(), why, [w for w in r.warnings if w not in why])
+        return
     extra = f", y < {r.y:.3e}" if r.y is not None else ""
-    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {model.coupling_name} < {r.coupling:.4e} at"
-                            f" m = {args.mass:g} GeV ({pct(args.cl)} CL, {r.method}, N_up ="
-                            f" {r.n_up:.3f}, {r.production}{extra})")
+    if r.coupling_upper is not None:
+        what = (f"{r.coupling:.4e} < {model.coupling_name} < {r.coupling_upper:.4e} excluded"
+                f" (decays in flight close the region)")
+    else:
+        what = f"{model.coupling_name} < {r.coupling:.4e}"
+    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {what} at m = {args.mass:g} GeV"
+                            f" ({pct(args.cl)} CL, {r.method}, N_up = {r.n_up:.3f},"
+                            f" {r.production}, decays {r.decays}{extra})")
 
 
 def _masses_from(args):
@@ -220,19 +232,22 @@ def cmd_curve(args):
     model = _model(args)
     r = limit_curve(model, _masses_from(args), _dataset(args), args.method, args.cl,
                     args.production, args.approx, args.theta_max, workers=args.workers,
-                    scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol)
-    from mucast.experiments.selection import setup
-    sel = setup(_dataset(args))
-    lo = min(t.efficiency.x_min for t in sel.triggers) / GeV
-    hi = sel.mass_max / GeV
-
-    def why(m):     # the reason of a missing limit, as coupling_limit states it
-        return "no efficiency here" if not lo <= m <= hi else "no coupling reaches N_up; see warnings"
-
-    lines = [f"# {model.name}: mass [GeV], {model.coupling_name} limit ({pct(args.cl)} CL,"
-             f" {r['method']}, data set {r['dataset']})"]
-    lines += [f"{m:12.6g} {('%.4e' % g) if g is not None else f'   (no limit: {why(m)})'}"
-              for m, g in zip(r["mass_GeV"], r["coupling"], strict=True)]
+                    scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol,
+                    constraint=args.constraint, ccfr_prescription=args.ccfr_prescription,
+                    decays=args.decays)
+    if args.constraint == "ccfr":
+        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit (CCFR trident computed"
+                f" by mucast, 95% CL {r['prescription']})")
+    else:
+        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit ({pct(args.cl)} CL,"
+                f" {r['method']}, data set {r['dataset']})")
+    ups = r.get("coupling_upper") or [None] * len(r["coupling"])
+    lines = [head + ("; upper edge of the excluded region where decays in flight close it"
+                     if any(u is not None for u in ups) else "")]
+    lines += [f"{m:12.6g} " + (f"{g:.4e}" + (f"  {u:.4e}" if u is not None else "")
+                               if g is not None else f"   ({st})")
+              for m, g, u, st in zip(r["mass_GeV"], r["coupling"], ups, r["status"],
+                                     strict=True)]
     emit(args, r, lines)
 
 
@@ -330,15 +345,20 @@ def _limit_options(p, name):
     from mucast.experiments import available_datasets
     from mucast.inference.mediators import DEFAULT_METHOD, PRODUCTIONS
     p.add_argument("--dataset", default="2022", choices=available_datasets(), metavar="D",
-                   help=f"{', '.join(available_datasets())} (default 2022)")
+                   help="data set (default 2022; mucast help datasets)")
     p.add_argument("--experiment", metavar="FILE", help="a user experiment TOML file")
     add_acceptance_option(p, "efficiency tables")
     add_method_option(p, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
     default = "narrow" if name == "zprime" else "auto"
-    p.add_argument("--constraint", default="na64", choices=["na64", "ccfr"],
+    p.add_argument("--constraint", default="na64", choices=["na64", "ccfr"], metavar="C",
                    help="na64 (default) or ccfr (trident; docs/ccfr.md)")
     p.add_argument("--ccfr-prescription", default="two-sided", choices=["two-sided", "one-sided"],
                    metavar="P", help="ccfr: two-sided (default) or one-sided 95%% CL")
+    if name != "zprime":
+        p.add_argument("--decays", default=None, choices=["computed", "invisible"],
+                       metavar="WHICH", help="computed or invisible (default by model)")
+    else:
+        p.set_defaults(decays="invisible")
     p.add_argument("--production", default=default, choices=PRODUCTIONS, metavar="P",
                    help=f"{', '.join(PRODUCTIONS)} (default {default})")
     _kin_options(p, energy=False)
@@ -404,7 +424,7 @@ def register(subparsers):
         p.add_argument("--points", type=integer("--points", 2, 100_000), default=50,
                        metavar="N", help="masses, log-spaced, in [2, 100000] (default 50)")
         p.add_argument("--workers", type=integer("--workers", 0, 1024), default=None,
-                       metavar="N", help="Dask LocalCluster of N processes (0: here); same result")
+                       metavar="N", help="Dask LocalCluster of N processes (0: here)")
         p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="an existing Dask cluster (tcp://host:port)")
         p.add_argument("--checkpoint", metavar="FILE", default=None,

@@ -48,18 +48,32 @@ def _acceptance() -> str:
 
 
 def _production() -> str:
-    from mucast.inference.mediators import NARROW
+    from mucast.processes.mediators.policy import NARROW
     return "\n".join([
         "How a mediator X is produced (--production of limit, curve):",
         _wrap("on-shell: mu N -> mu N X with X -> invisible in the narrow-width approximation"
               " (sigma_X times Br_inv)."),
         _wrap("off-shell: the invisible pair through X of any mass, the integral over the pair"
               " mass of sigma_X(k) rho(k^2) (docs/models.md, 'off shell')."),
-        _wrap(f"auto (default): on shell where an invisible decay is open, the width narrow"
-              f" (Gamma/m < {NARROW:g}) and the pair integral within 1% of it; off shell"
-              " elsewhere."),
+        _wrap(f"auto (default): the narrow-width form where its domain holds (an invisible decay"
+              f" open, Gamma/M < {NARROW:g} and the pair integral within {NARROW:.0%} of it,"
+              " mucast.processes.mediators.policy), the pair integral elsewhere."),
         _wrap("narrow: mucast 0.2's rule, on shell wherever an invisible decay is open (default"
               " of the legacy name zprime, whose numbers it keeps)."),
+    ])
+
+
+def _decays() -> str:
+    return "\n".join([
+        "What happens to X after production (--decays of limit, curve; docs/models.md):",
+        _wrap("computed: the model's complete widths decide; a visible decay counts as signal"
+              " where it happens beyond the last vetoing detector (the [geometry] table of the"
+              " data set), so the excluded couplings become a region [coupling, coupling_upper]."),
+        _wrap("invisible: X decays invisibly (declared, Br = 1, or Br from the widths with every"
+              " visible decay prompt and vetoed)."),
+        _wrap("Default: invisible for a preset declared invisible without a dark sector (the dark"
+              " photon: NA64's invisible-mode convention), computed otherwise; the legacy zprime"
+              " is always invisible.", ""),
     ])
 
 
@@ -121,6 +135,7 @@ TOPICS = {
     "methods": ("upper-limit methods (--method, --cl)", _methods),
     "acceptance": ("acceptance and efficiency table sets (--acceptance)", _acceptance),
     "production": ("on-shell, off-shell, auto, narrow (--production)", _production),
+    "decays": ("computed or invisible decays of X (--decays)", _decays),
     "datasets": ("the shipped data sets and experiment files (--dataset, --experiment)",
                  _datasets),
     "models": ("mediator presets, aliases, the dark sector, model files", _models),
@@ -156,8 +171,7 @@ def cmd_help(args):
 
 def register(subparsers):
     """Add ``help`` to mucast's sub-command parser."""
-    p = subparsers.add_parser("help", help="long explanations: methods, acceptance, production,"
-                                           " datasets, models, conventions, masses")
+    p = subparsers.add_parser("help", help="long explanations: " + ", ".join(TOPICS))
     p.add_argument("topic", nargs="?", default=None, metavar="TOPIC",
                    help=f"one of {', '.join(TOPICS)}, or a command")
     p.set_defaults(func=cmd_help, commands=subparsers.choices)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mucast._io import data_path, read_toml
 from mucast.experiments.acceptance import AcceptanceTable, load_table
+from mucast.experiments.geometry import Geometry
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.experiments.targets import Target
 from mucast.units import GeV, cm
@@ -23,7 +24,7 @@ from mucast.units import GeV, cm
 _BEAMS = ("mu-", "mu+")
 
 #: the tables of an experiment file ([zprime] is the mediator table's name in mucast <= 0.2)
-_TABLES = ("experiment", "target", "mediator", "zprime", "provenance")
+_TABLES = ("experiment", "target", "mediator", "zprime", "geometry", "provenance")
 _REQUIRED = ("name", "beam_energy_GeV", "effective_thickness_cm", "mot", "acceptance")
 _OPTIONAL = ("target", "description", "beam_particle", "observed", "background")
 #: the [mediator] table (seed 001, Eq. (1)): every key is required; ranges as read
@@ -62,6 +63,8 @@ class Experiment:
                               mediator model; seed 001's Z′ analysis): trigger configurations with
                               ε(m) tables, x_min, pile-up, systematics (TOML table [mediator];
                               [zprime] is read too, its name in mucast ≤ 0.2)
+    geometry : Geometry | None   the set-up along the beam (TOML table [geometry]): where X is
+                              produced and which decays are seen (decays in flight, issue 18)
     """
 
     name: str
@@ -75,6 +78,7 @@ class Experiment:
     beam_particle: str = "mu-"
     description: str = ""
     mediator: dict = field(default_factory=dict, compare=False, repr=False)
+    geometry: Geometry | None = field(default=None, compare=False, repr=False)
     provenance: str = field(default="", compare=False, repr=False)
     base_dir: str | None = field(default=None, compare=False, repr=False)
 
@@ -177,6 +181,8 @@ class Experiment:
             raise DataFileError(f"{source}: the experiment needs a target: [experiment] target ="
                                 " 'Pb' or a [target] table (name, Z, A, density_g_cm3)")
         mediator = _mediator_table(d, source, mot)
+        geometry = (Geometry.from_dict(S.table(d, "geometry", source), where=f"{source} [geometry]")
+                    if "geometry" in d else None)
         acceptance = load_table(acc_ref, base=base_dir, columns=("k_GeV", "kappa"))
         try:
             return cls(
@@ -191,6 +197,7 @@ class Experiment:
                 beam_particle=beam,
                 description=description,
                 mediator=mediator,
+                geometry=geometry,
                 provenance=provenance or str(prov.get("source", "")),
                 base_dir=str(base_dir) if base_dir else None,
             )

@@ -71,7 +71,7 @@ E_CHARGE = math.sqrt(4.0 * math.pi * ALPHA)
 
 # -- what a model file may hold (MediatorModel.from_dict) -----------------------------------
 _FILE_TABLES = ("model", "dark", "provenance")
-_MODEL_KEYS = ("name", "spin", "charges", "invisible", "description", "coupling_name")
+_MODEL_KEYS = ("name", "spin", "charges", "invisible", "decays", "description", "coupling_name")
 _DARK_KEYS = ("type", "g_chi", "m_chi_GeV", "m_X_over_m_chi", "m_chi_over_m_X", "splitting")
 #: |charge| ≤ 1e3: charges are a fermion's coupling in units of the model's g (the presets use
 #: 1 and e = 0.30); the size is carried by g, and 1e308 overflowed the widths (issue 17)
@@ -185,6 +185,10 @@ class MediatorModel:
     coupling_name: str = "g"
     description: str = ""
     hadronic_threshold: float | None = None
+    #: the default of ``decays`` (mucast.inference.mediators.default_decays): "computed" (the
+    #: widths decide, visible decays in flight counted) or "invisible" (declared invisible
+    #: while no dark sector is given: the dark photon's NA64 convention)
+    decays_default: str = "computed"
 
     def __post_init__(self):
         spin = _SPIN_ALIASES.get(str(self.spin).lower(), str(self.spin).lower())
@@ -214,6 +218,9 @@ class MediatorModel:
             raise InputError("parameter = 'dark' needs a dark sector and a dark_charge")
         if self.mass is not None:
             _finite("mass", self.mass, 0.0)
+        if self.decays_default not in ("computed", "invisible"):
+            raise InputError(f"decays must be 'computed' or 'invisible', got"
+                             f" {self.decays_default!r}")
 
     # -- couplings ---------------------------------------------------------------------------
     def sm_coupling(self, fermion: str, g):
@@ -259,8 +266,10 @@ class MediatorModel:
             out["chi"] = 0.0 * m
         return out
 
-    def invisible_width(self, m, g):
-        w = self.widths(m, g)
+    def invisible_width(self, m, g, mediator_mass=None):
+        """Γ(X → invisible) [energy] (the ν pairs and the dark pair); ``mediator_mass`` as in
+        :meth:`widths`."""
+        w = self.widths(m, g, mediator_mass)
         return w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
 
     def total_width(self, m, g):
@@ -317,7 +326,8 @@ class MediatorModel:
     @classmethod
     def from_dict(cls, d: dict, source: str = "model file") -> "MediatorModel":
         """A model from a TOML-like dict (schema in docs/models.md): a [model] table with name,
-        spin, charges (table), optional invisible (true/false), description, coupling_name;
+        spin, charges (table), optional invisible (true/false), decays ("computed" or
+        "invisible"), description, coupling_name;
         optional [dark] table with type, g_chi, m_chi_GeV or m_X_over_m_chi (or its inverse
         m_chi_over_m_X), splitting; optional [provenance] (source, notes). Strict: unknown or
         missing keys, values of the wrong type (``invisible = "false"``, ``m_chi_GeV = true``)
@@ -337,6 +347,7 @@ class MediatorModel:
         invisible = S.boolean(m, "invisible", where, default=False)
         coupling_name = S.string(m, "coupling_name", where, default="g")
         description = S.string(m, "description", where, default="")
+        decays = S.string(m, "decays", where, default="computed")
         prov = S.table(d, "provenance", source, default={})
         S.check_keys(prov, ("source", "notes"), f"{source} [provenance]")
         for key in prov:
@@ -365,7 +376,7 @@ class MediatorModel:
                 raise DataFileError(f"{dw}: {exc}") from None
         try:
             return cls(name=name, spin=spin, charges=dict(charges), dark=dark,
-                       invisible=invisible, coupling_name=coupling_name,
+                       invisible=invisible, decays_default=decays, coupling_name=coupling_name,
                        description=description)
         except InputError as exc:
             raise DataFileError(f"{source}: {exc}") from None
@@ -397,6 +408,7 @@ def _presets() -> dict:
         "dark-photon": MediatorModel(
             "dark-photon", "vector", {"e": -e, "mu": -e, "tau": -e}, invisible=True,
             coupling_name="epsilon", hadronic_threshold=2.0 * M_PI_CHARGED,
+            decays_default="invisible",
             description="kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1),"
                         " none to neutrinos; invisible through a dark sector (declared: Br = 1"
                         " unless a dark sector is given)"),
