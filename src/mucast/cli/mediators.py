@@ -31,8 +31,6 @@ from mucast.units import GeV
 MODEL_COMMANDS = ("lmu-ltau", "zprime", "dark-photon", "muon-scalar", "muon-pseudoscalar",
                   "muon-axial", "millicharge")
 
-
-
 #: the mediator masses the CLI accepts [GeV]: from 1 keV (the WW quadrature's stated error
 #: grows from 0.1% at 1 MeV to ~1% there; 5e-324 divided by zero) to 10^5 GeV, beyond every
 #: beam's reach (1e308 overflowed the widths before the reach was checked)
