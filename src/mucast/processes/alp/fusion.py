@@ -252,7 +252,8 @@ def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", theta_max=0.1, t
 
 def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1, t_max="E2",
                alpha=ALPHA, orders=None):
-    """The x rule of σ/g² for each mass: ``(x, w)``, arrays of shape (len(masses), n_x), with
+    """The x rule of σ/g² for each mass: ``(x, w)``, arrays of shape (len(masses), n_x), x
+    increasing along each row, with
     Σ_j w_ij f(x_ij) = ∫_{x ≥ x_min} dx (dσ/dx)/g² f(x) for smooth f (the rule integrates
     polynomials in the panel variables exactly). ``w`` is an area × energy² (σ/g² per node:
     multiply by g² with g in hepunits). For decays in flight: E_a = x E, and
@@ -264,7 +265,9 @@ def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1,
     conv = _conventions(theta_max, t_max, alpha)
     orders = _check_orders(orders)
     _, x, contrib = _sigma_over_g2_natural(m, energy, tgt, conv, x_min, orders)
-    return x, natural_to_area(contrib)
+    order = np.argsort(x, axis=-1)                     # the x rule's second panel runs down
+    return (np.take_along_axis(x, order, axis=-1),
+            natural_to_area(np.take_along_axis(contrib, order, axis=-1)))
 
 
 def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1,
