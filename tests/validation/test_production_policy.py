@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from mucast.cli import main
+from mucast.inference import mediator_yields as MY
 from mucast.inference import mediators as M
 from mucast.models.mediator import get_model
 from mucast.processes.mediators import policy
@@ -99,7 +100,7 @@ def test_narrow_width_estimate_tracks_the_pair_integral(name, dm):
     for mi, gi, e in zip(ms, g, est, strict=True):
         if not np.isfinite(e):
             continue
-        n_pair, _ = M._pair_yield(model, mi, gi, s, 0.1, "E2", M.ALPHA, flat_beyond=True)
+        n_pair, _ = MY._pair_yield(model, mi, gi, s, 0.1, "E2", M.ALPHA, flat_beyond=True)
         dev = abs(n_pair / n_up - 1.0)
         assert dev <= 1.5 * e + 1e-5, (mi / GeV, dev, e)
         assert e <= 1.5 * dev + 1e-5 or e < policy.NARROW / policy.SCREEN_SAFETY, (mi / GeV, dev, e)
