@@ -314,11 +314,13 @@ def test_exact_histogram_adds_up():
 # production policy
 # ------------------------------------------------------------------------------------------
 def test_domain_and_methods():
-    """WW inside γ_min ≥ 12 and E_min ≥ 1 GeV, exact outside; forcing WW outside warns with
+    """WW inside γ_min ≥ 12 and E_min ≥ 1.5 GeV, exact outside; forcing WW outside warns with
     the measured size; the WW error carries the 1% doubt."""
     m = np.array([0.01, 1.0]) * GeV
     assert production.ww_domain(m, 15 * GeV, 0.5).tolist() == [True, False]
     assert production.ww_domain(m, 160 * GeV, None).tolist() == [False, False]
+    assert not production.ww_domain([0.001 * GeV], 160 * GeV, 1.4 / 160)[0]
+    assert production.ww_domain([0.001 * GeV], 160 * GeV, 1.6 / 160)[0]
     r = production.production(m, 15 * GeV, "W", x_min=0.5, approx="ww")
     assert r.method == ("ww", "ww") and len(r.warnings) == 1 and "E_min/m = 7.5" in r.warnings[0]
     assert r.error[0] >= 0.01 * r.sigma_per_g2[0]
