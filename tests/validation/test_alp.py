@@ -392,3 +392,13 @@ def test_secondary_ratio_scales_with_its_inputs():
     assert r3.ratio[0] / r1.ratio[0] == pytest.approx(1.96, rel=0.02)
     with pytest.raises(UnknownNameError):
         secondary.bremsstrahlung("Unobtainium", 160 * GeV)
+
+
+def test_one_point_cross_section_carries_method_and_warnings():
+    """production.cross_section: σ = σ/g² · g² (exactly), the method and the warnings reach
+    the result and its JSON."""
+    r = production.cross_section(0.05 * GeV, 2e-3 / GeV, x_min=0.5)
+    v, _ = fusion.cross_section_per_g2([0.05 * GeV], x_min=0.5)
+    assert r.value == pytest.approx(v[0] * (2e-3 / GeV) ** 2, rel=1e-14) and r.method == "ww"
+    w = production.cross_section(1 * GeV, G, 15 * GeV, "W", x_min=0.5, approx="ww").to_dict()
+    assert w["method"] == "ww" and len(w["warnings"]) == 1 and w["coupling_per_GeV"] == 1e-3
