@@ -30,7 +30,10 @@ the mediators' (:func:`mucast.processes.mediators.production._x_rule`) with its 
 divided by x(1−x).
 
 Where it holds (measured against the exact 2→3 calculation, :mod:`mucast.processes.alp.exact`,
-validation/alp_exact_vs_ww.py; docs/alps.md §3): see :data:`WW_DOMAIN`.
+validation/alp_exact_vs_ww.py; docs/alps.md §3): for ALPs of energy ≥ 12 m and ≥ 1.5 GeV, to
+≤ 0.56%; near the beam's reach and for soft ALPs it over-estimates (up to ×2.6 at m/E = 1/3).
+:mod:`mucast.processes.alp.production` applies the rule (``WW_RULE``) and computes the rest
+exactly; this module is the WW engine alone.
 
 Units: hepunits (MeV = 1); ``coupling`` is an inverse energy (``1e-3 / GeV``); cross sections
 are areas (divide by ``picobarn``), converted once through :func:`mucast.units.natural_to_area`.
@@ -54,7 +57,6 @@ from mucast.units import GeV, natural_to_area
 
 __all__ = [
     "ORDERS",
-    "WW_DOMAIN",
     "amplitude_squared",
     "sigma_mugamma",
     "dsigma_dx",
@@ -67,13 +69,6 @@ __all__ = [
 #: ``n_xb`` the two x panels (``n_k`` unused). Checked against scipy.integrate.quad of the
 #: formula above (tests/validation/test_alp.py); ``coarse()`` and n/2 give the error estimate
 ORDERS = Orders(n_u=24, n_xa=32, n_xb=24, n_k=4)
-
-#: where the WW form was measured against the exact 2→3 calculation (docs/alps.md §3,
-#: validation/alp_exact_vs_ww.py, which prints the table these numbers summarise)
-WW_DOMAIN = {
-    "measured": "160 GeV on Pb and 15 GeV on W, m = 1 MeV - 5 GeV (beam - 5 GeV on W)",
-    "signal_region": "x >= 0.5: see docs/alps.md §3 for the measured ratios",
-}
 
 
 # ----------------------------------------------------------------------------------------------
