@@ -48,6 +48,7 @@ import numpy as np
 
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError
+from mucast.processes.alp.fusion import THETA_MAX
 from mucast.processes.dirac import GAMMA, LOWER, spinors_u_z, ubar_z
 from mucast.processes.flux import form_factor_squared
 from mucast.processes.mediators.exact import ExactResult
@@ -122,7 +123,8 @@ def _nu_range(mass, energy, x_min, x_max, nucleus_mass):
     return lo, hi
 
 
-def phase_space(y, mass, energy, nucleus_mass, x_min=None, x_max=None, theta_max=0.1):
+def phase_space(y, mass, energy, nucleus_mass, x_min=None, x_max=None,
+                theta_max=THETA_MAX):
     """Unit cube y (n, 4) → dict of the point (four-vectors p, p_out, P, P_out, k; Q², t, x,
     θ_a; the invariants of :func:`amplitude_squared`) and ``weight`` (σ = ∫ weight·|M̄|² dy),
     ``ok`` (physical and inside the cuts). Module doc; all energies hepunits."""
@@ -260,19 +262,26 @@ def _checked(mass, coupling, energy, theta_max, x_min, x_max, rtol, variables, t
         raise InputError(f"variables must be one of {', '.join(VARIABLES)}, got {variables!r}")
     tgt = _target(target)
     M = tgt.atomic_mass if nucleus_mass is None else _check("nucleus_mass", nucleus_mass)
+    # the 2→3 threshold: √s ≥ M + m_μ + m, s = M² + m_μ² + 2EM (tighter than the WW's m < E − m_μ)
+    top = math.sqrt(M * M + M_MU**2 + 2.0 * energy * M) - M - M_MU
+    if mass >= top:
+        raise KinematicsError(f"mass must be below the mu N -> mu N a threshold sqrt(s) - M - m_mu"
+                              f" = {top / GeV:.6g} GeV (target {tgt.name}, beam"
+                              f" {energy / GeV:.6g} GeV), got {mass / GeV:.6g} GeV")
     _nu_range(mass, energy, x_min, x_max, M)
     return mass, coupling, energy, theta_max, x_min, x_max, rtol, tgt, M
 
 
-def x_histogram(mass, coupling, edges, energy=160 * GeV, target="Pb", *, theta_max=0.1,
-                rtol=0.005, neval=20_000, nitn_adapt=6, max_iterations=40, seed=0,
+def x_histogram(mass, coupling, edges, energy=160 * GeV, target="Pb", *,
+                theta_max=THETA_MAX, rtol=0.005, neval=20_000, nitn_adapt=6, max_iterations=40, seed=0,
                 alpha=ALPHA, nucleus_mass=None):
     """σ in bins of x = E_a/E [areas], one vegas run (muon variables): ``edges`` increasing in
     (0, 1]; the first edge is x_min, the last x_max. The grid adapts to the total; each kept
     iteration (which goes on adapting) gives every bin an estimate, combined with 1/σ² weights,
     until the total's relative error is ≤ ``rtol`` (or ``max_iterations``).
 
-    Returns (values, errors, total, total_error): arrays of len(edges) − 1 and two floats."""
+    Returns (values, errors, total, total_error): arrays of len(edges) − 1 and two floats; all
+    zero when no sampled point passes the cuts (the caller decides what that means)."""
     import vegas
 
     edges = np.asarray(edges, dtype=float)
@@ -304,26 +313,37 @@ def x_histogram(mass, coupling, edges, energy=160 * GeV, target="Pb", *, theta_m
     if nitn_adapt > 0:
         integ(vegas.lbatchintegrand(scalar), nitn=int(nitn_adapt), neval=int(neval))
     fn = vegas.lbatchintegrand(binned)
-    s_w = np.zeros(nb + 1)
-    s_wv = np.zeros(nb + 1)
+    # every iteration is weighted by 1/var of its total (vegas's rule for the total), the bins
+    # with the same weights: they then add up to the total exactly, and a bin that happens to
+    # be empty in one iteration is averaged as the zero it is, not dropped
+    means, variances, weights = [], [], []
     for _ in range(int(max_iterations)):
         r = integ(fn, nitn=1, neval=int(neval))
-        mean = np.array([c.mean for c in r])
-        var = np.array([c.var for c in r])
-        w = np.where(var > 0, 1.0 / np.where(var > 0, var, 1.0), 0.0)
-        s_w += w
-        s_wv += w * mean
-        with np.errstate(invalid="ignore", divide="ignore"):
-            avg = np.where(s_w > 0, s_wv / s_w, 0.0)
-            err = np.where(s_w > 0, 1.0 / np.sqrt(s_w), 0.0)
-        if avg[0] > 0 and err[0] <= rtol * avg[0]:
+        # the iteration's own estimate: vegas's running average of array integrands inverts the
+        # covariance matrix (singular here: the bins add up to the total), which moved the bins'
+        # sum by up to ×400 for σ ~ 1e-40 in natural units
+        it = np.asarray(r.itn_results[0]).ravel()
+        mean = np.array([c.mean for c in it])
+        var = np.array([c.var for c in it])
+        if not (var[0] > 0 and mean[0] > 0):
+            break                                    # no event inside the cuts: σ = 0
+        means.append(mean)
+        variances.append(var)
+        weights.append(1.0 / var[0])
+        w = np.array(weights) / np.sum(weights)
+        avg = w @ np.array(means)
+        err = np.sqrt((w**2) @ np.array(variances))
+        if err[0] <= rtol * avg[0]:
             break
+    if not means:
+        zero = np.zeros(nb)
+        return zero, zero, 0.0, 0.0
     area = natural_to_area
     return area(avg[1:]), area(err[1:]), float(area(avg[0])), float(area(err[0]))
 
 
 def cross_section(mass, coupling, energy=160 * GeV, target="Pb", *, x_min=None, x_max=None,
-                  theta_max=0.1, rtol=0.005, neval=20_000, nitn_adapt=6, max_iterations=40,
+                  theta_max=THETA_MAX, rtol=0.005, neval=20_000, nitn_adapt=6, max_iterations=40,
                   seed=0, variables="muon", alpha=ALPHA, nucleus_mass=None) -> ExactResult:
     """Exact tree-level σ(μN → μN a; x_min ≤ x ≤ x_max, θ_a ≤ θ_max) [area] by vegas (4D).
 

@@ -31,7 +31,8 @@ divided by x(1−x).
 
 Where it holds (measured against the exact 2→3 calculation, :mod:`mucast.processes.alp.exact`,
 validation/alp_exact_vs_ww.py; docs/alps.md §3): for ALPs of energy ≥ 12 m and ≥ 1.5 GeV, to
-≤ 0.56%; near the beam's reach and for soft ALPs it over-estimates (up to ×2.6 at m/E = 1/3).
+≤ 0.66%; near the beam's reach and for soft ALPs it over-estimates (×1.28 at 15 GeV for
+5 GeV, ×2.1 at E_min/m = 2, x ≥ 0.5).
 :mod:`mucast.processes.alp.production` applies the rule (``WW_RULE``) and computes the rest
 exactly; this module is the WW engine alone.
 
@@ -57,6 +58,7 @@ from mucast.units import GeV, natural_to_area
 
 __all__ = [
     "ORDERS",
+    "THETA_MAX",
     "amplitude_squared",
     "sigma_mugamma",
     "dsigma_dx",
@@ -69,6 +71,14 @@ __all__ = [
 #: ``n_xb`` the two x panels (``n_k`` unused). Checked against scipy.integrate.quad of the
 #: formula above (tests/validation/test_alp.py); ``coarse()`` and n/2 give the error estimate
 ORDERS = Orders(n_u=24, n_xa=32, n_xb=24, n_k=4)
+
+#: default largest ALP angle [rad]: none (π). An invisible ALP is missed at any angle, so the
+#: physical σ has no angular cut; the mediators keep seed 000's 0.1 rad as a convention. For
+#: x ≥ 0.5 the cut moves σ by ≤ 0.35% (±0.25%) up to 5 GeV at 160 GeV, but near the reach it
+#: removes most ALPs (15 GeV on W, x ≥ 0.5: σ(π)/σ(0.1) = 1.03, 1.15, 1.47, 2.2 at 2, 3, 4,
+#: 5 GeV; exact), and for soft ALPs (the total σ at 1 MeV, 160 GeV: ×1.41). Pass 0.1 to compare
+#: with the mediators' convention
+THETA_MAX = math.pi
 
 
 # ----------------------------------------------------------------------------------------------
@@ -206,8 +216,8 @@ def _check_orders(orders):
 # ----------------------------------------------------------------------------------------------
 # public API
 # ----------------------------------------------------------------------------------------------
-def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", theta_max=0.1, t_max="E2",
-              alpha=ALPHA, n_u=None):
+def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", theta_max=THETA_MAX,
+              t_max="E2", alpha=ALPHA, n_u=None):
     """dσ/dx(μN → μN a) [area] at ALP energy fraction x = E_a/E (WW form, module doc);
     vectorised over x, 0 outside (m/E, 1 − m_μ/E).
 
@@ -245,8 +255,8 @@ def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", theta_max=0.1, t
     return out if x.ndim else float(out)
 
 
-def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1, t_max="E2",
-               alpha=ALPHA, orders=None):
+def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=THETA_MAX,
+               t_max="E2", alpha=ALPHA, orders=None):
     """The x rule of σ/g² for each mass: ``(x, w)``, arrays of shape (len(masses), n_x), x
     increasing along each row, with
     Σ_j w_ij f(x_ij) = ∫_{x ≥ x_min} dx (dσ/dx)/g² f(x) for smooth f (the rule integrates
@@ -265,7 +275,7 @@ def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1,
             natural_to_area(np.take_along_axis(contrib, order, axis=-1)))
 
 
-def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1,
+def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=THETA_MAX,
                          t_max="E2", alpha=ALPHA, orders=None):
     """σ/g² [area × energy²] and its error for an array of masses, one vectorised pass (WW).
 
@@ -297,7 +307,7 @@ def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", x_min=None, thet
     return natural_to_area(v).reshape(shape), natural_to_area(err).reshape(shape)
 
 
-def cross_section(mass, coupling, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1,
+def cross_section(mass, coupling, energy=160 * GeV, target="Pb", x_min=None, theta_max=THETA_MAX,
                   t_max="E2", alpha=ALPHA, orders=None) -> CrossSection:
     """σ(μN → μN a; x ≥ x_min) in the WW form, as a
     :class:`~mucast.processes.mediators.production.CrossSection` (value, error as areas;

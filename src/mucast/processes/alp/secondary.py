@@ -42,6 +42,7 @@ from mucast.constants import ALPHA, M_E, M_MU
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.integrate import mapped_rule
 from mucast.processes.alp import primakoff
+from mucast.processes.alp.fusion import THETA_MAX
 from mucast.processes.alp.production import production
 from mucast.processes.mediators import production as mediators
 from mucast.units import GeV, cm, g as gram, hbarc
@@ -180,7 +181,7 @@ class SecondaryRatio:
 
 
 def secondary_ratio(masses, energy=160 * GeV, target="Pb", thickness=22.5 * cm, x_min=0.5,
-                    theta_max=0.1, b_brems=None, conversion_length=None, rtol=0.005,
+                    theta_max=THETA_MAX, b_brems=None, conversion_length=None, rtol=0.005,
                     seed=0) -> SecondaryRatio:
     """R(m) for a beam of ``energy`` on ``thickness`` of ``target`` with the signal region
     x ≥ ``x_min`` (module doc). ``b_brems`` [area/mass] and ``conversion_length`` [length]
