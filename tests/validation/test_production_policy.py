@@ -144,12 +144,14 @@ def test_no_limit_when_the_invisible_yield_saturates(capsys):
     and N saturates below N_up: no ε is excluded. 0.3 printed "did not converge" or a NumPy
     divide-by-zero plus "coupling must be finite". Now: one line, exit 0, coupling null."""
     model = get_model("dark-photon").with_dark("dirac", g_chi=1e-5, m_chi=0.1 * GeV)
-    r = M.coupling_limit(model, 0.5 * GeV)
+    computed = M.coupling_limit(model, 0.5 * GeV)           # decays in flight add nothing here
+    assert computed.coupling is None and computed.status == "no-limit"
+    r = M.coupling_limit(model, 0.5 * GeV, decays="invisible")
     assert r.coupling is None and r.status == "no-limit" and r.y is None
     assert any(w.startswith("no limit at m = 0.5 GeV: the expected signal stays below N_up")
                for w in r.warnings)
     argv = ["limit", "dark-photon", "--dm", "dirac", "--g-chi", "1e-5", "--m-chi", "0.1",
-            "--mass", "0.5"]
+            "--mass", "0.5", "--decays", "invisible"]
     assert main(argv) == 0
     out = capsys.readouterr()
     assert out.out.startswith("no limit at m = 0.5 GeV") and out.err == ""

@@ -261,10 +261,21 @@ def signal_yield(model, mass, coupling, dataset="2022", production="auto", appro
                          model.name)
 
 
-def _choose_production(model, m, g, production):
+def _has_invisible_channel(model) -> bool:
+    """Can X (or X*) make an invisible pair at any mass: a dark sector, or neutrinos?"""
+    return model.dark is not None or (model.spin in ("vector", "axial") and any(
+        model.charges.get(f, 0) for f in ("nu_e", "nu_mu", "nu_tau")))
+
+
+def _choose_production(model, m, g, production, decays_computed=False):
+    """The calculation of the invisible yield per mass: "on-shell" or "off-shell". With decays
+    computed and no invisible channel at all, X is made on shell and its decays decide
+    (mucast.inference.mediators), so every production is on shell."""
     if production not in PRODUCTIONS:
         raise UnknownNameError(f"production must be one of {', '.join(PRODUCTIONS)}, got"
                                f" {production!r}")
+    if decays_computed and model.mass is None and not _has_invisible_channel(model):
+        return np.full(np.shape(m), "on-shell", dtype=object)
     ok = _onshell_possible(model, m, g)
     if production == "on-shell":
         if not np.all(ok):

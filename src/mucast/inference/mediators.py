@@ -19,7 +19,7 @@ the result's warnings name each mass without a limit and why.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -32,13 +32,15 @@ from mucast.inference.mediator_yields import (  # noqa: F401  (re-exported: one 
     DEFAULT_METHOD, PRODUCTIONS, MediatorYield, efficiency, events_limit, events_upper_limit,
     final_efficiency, point_model, sigma_signal_region, signal_yield, yield_per_g2)
 from mucast.inference.mediator_yields import (_check_narrow, _check_reach, _choose_production,
-                                              _declared, _masses, _onshell_possible, _pair_yield,
-                                              _weight)
+                                              _declared, _has_invisible_channel, _masses,
+                                              _onshell_possible, _pair_yield, _weight)
+from mucast.inference import decays as _dec
 from mucast.inference.notes import warnings_for
 from mucast.models.mediator import MediatorModel, get_model
 from mucast.processes.mediators import policy as _pol
+from mucast.processes.mediators import production as _prod
 from mucast.processes.mediators.policy import OFFSHELL_FAIL, OFFSHELL_RTOL
-from mucast.units import GeV
+from mucast.units import GeV, natural_to_length
 
 __all__ = ["DEFAULT_METHOD", "PRODUCTIONS", "MediatorLimit", "MediatorLimitScan", "SignalSetup",
            "coupling_limit", "coupling_limit_scan", "efficiency", "events_limit",
@@ -207,6 +209,9 @@ class MediatorLimit:
     inputs: dict | None = field(default=None, compare=False)
     warnings: tuple = ()
     status: str = "ok"
+    coupling_upper: float | None = None
+    decays: str = "invisible"
+    decays_by_region: dict | None = field(default=None, compare=False)
 
     @property
     def y(self) -> float | None:
@@ -215,7 +220,8 @@ class MediatorLimit:
         return float(thermal_y(self.coupling, self.g_chi, self.m_chi, self.mass))
 
     def to_dict(self) -> dict:
-        d = {"coupling": self.coupling, "mass_GeV": self.mass / GeV, "n_up": self.n_up,
+        d = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
+             "mass_GeV": self.mass / GeV, "n_up": self.n_up, "decays": self.decays,
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "production": self.production,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
@@ -223,6 +229,8 @@ class MediatorLimit:
              "warnings": list(self.warnings)}
         if self.g_chi is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
+        if self.decays_by_region is not None:
+            d["decays_by_region"] = self.decays_by_region
         if self.inputs is not None:
             d["inputs"] = self.inputs
         return d
@@ -233,7 +241,7 @@ class MediatorLimitScan:
     """Limits for many masses. ``coupling`` is ``inf`` where there is no limit; ``status`` says
     why per mass (mucast.inference.notes.STATUSES) and ``notes`` holds each mass's (code, value)
     pairs, from which ``warnings`` is made; ``valid`` marks the finite entries; ``production``
-    per mass."""
+    per mass. With decays in flight the excluded couplings are [coupling, coupling_upper]."""
 
     masses: np.ndarray
     coupling: np.ndarray
@@ -253,6 +261,12 @@ class MediatorLimitScan:
     yield_error: np.ndarray | None = field(default=None, compare=False)
     status: np.ndarray | None = field(default=None, compare=False)
     notes: tuple = field(default=(), compare=False)
+    #: the upper edge of the excluded region (decays in flight): inf where it does not close
+    #: within the couplings considered (G_MAX), or with decays "invisible"
+    coupling_upper: np.ndarray | None = field(default=None, compare=False)
+    decays: str = "invisible"
+    #: per mass, the expected decays of X in each region at the lower edge (decays "computed")
+    decays_by_region: tuple = field(default=(), compare=False)
 
     @property
     def valid(self) -> np.ndarray:
@@ -281,7 +295,8 @@ class MediatorLimitScan:
 
 def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                         production="auto", approx="ww", theta_max=0.1, t_max="E2",
-                        alpha=ALPHA, label=None, seed=0, etl_rtol=0.005) -> MediatorLimitScan:
+                        alpha=ALPHA, label=None, seed=0, etl_rtol=0.005,
+                        decays=None) -> MediatorLimitScan:
     """Upper limits on the model's coupling for an array of masses (module doc): one vectorised
     cross-section pass for the on-shell masses, one k² integral per off-shell mass.
     ``approx="etl"``: the exact σ (vegas, requested relative error ``etl_rtol``, mass i seeded
@@ -290,6 +305,12 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     Every mass ends with a status (:data:`mucast.inference.notes.STATUSES`) and notes that
     become the result's warnings (:func:`mucast.inference.notes.warnings_for`): where the
     efficiency tables end, where no coupling is excluded, where a calculation's doubt is stated.
+
+    ``decays``: "computed" (the model's complete widths; a visible decay counts as signal where
+    it happens beyond the last vetoing detector, mucast.inference.decays: the excluded couplings
+    become a region [coupling, coupling_upper]), "invisible" (X counted as decaying invisibly
+    with Br from the widths, or 1 for a model declared invisible; visible decays are prompt and
+    vetoed) or None: the model's default (:func:`default_decays`).
 
     Example
     -------
@@ -303,6 +324,9 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     s = setup(dataset)
     m = _masses(masses, s)
     _check_reach(model, m, s)
+    decays = resolve_decays(model, decays, s)
+    if decays == "computed" and model.invisible:
+        model = replace(model, invisible=False)        # the widths decide, not a declaration
     lim = events_limit(s, method, cl)
     n_up, method = lim.upper, lim.method
     n = m.shape[0]
@@ -314,8 +338,14 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     notes = [[] for _ in range(n)]
     kin = (theta_max, t_max, alpha)
     # production decided at a representative coupling (g = 1e-3; refined below for "auto")
-    prod = _choose_production(model, m, np.full(m.shape, 1e-3), production)
-    on = prod == "on-shell"
+    prod = _choose_production(model, m, np.full(m.shape, 1e-3), production,
+                              decays == "computed")
+    if decays == "invisible" and not _declared(model) and not _has_invisible_channel(model):
+        prod[:] = "on-shell"                   # nothing to compute: no invisible final state
+        status[:] = "no-limit"
+        for i in range(n):
+            notes[i].append(("no-invisible", None))
+    on = (prod == "on-shell") & (status == "ok")
     if np.any(on):
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
                                        seed, etl_rtol)
@@ -364,6 +394,11 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
         g[i], br[i], y1[i], y1e[i], est = fall
         prod[i] = "on-shell"
         notes[i].append(("narrow-fallback", float(est)))
+    g_up = np.full(m.shape, np.inf)
+    by_region = [None] * n
+    if decays == "computed":
+        _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region,
+                 approx, seed, etl_rtol, kin)
     for i in np.flatnonzero(np.isfinite(g) & (g > 1.0)):
         notes[i].append(("large-coupling", float(g[i])))
     status[~np.isfinite(g) & (status == "ok")] = "no-efficiency"
@@ -377,7 +412,8 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
                              warnings=warnings, model_spec=model.to_dict(), yield_error=y1e,
-                             status=status, notes=notes)
+                             status=status, notes=notes, coupling_upper=g_up, decays=decays,
+                             decays_by_region=tuple(by_region))
 
 
 def limit_warnings(model, dataset, masses, notes, n_up) -> list:
@@ -387,7 +423,7 @@ def limit_warnings(model, dataset, masses, notes, n_up) -> list:
                                      " GeV" for t in s.triggers))
     return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
                         tables="efficiency tables cover " + tables, n_up=n_up,
-                        coupling=model.coupling_name)
+                        coupling=model.coupling_name, model=model.name)
 
 
 def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
@@ -412,7 +448,7 @@ def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
 
 def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                    production="auto", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
-                   label=None, seed=0, etl_rtol=0.005) -> MediatorLimit:
+                   label=None, seed=0, etl_rtol=0.005, decays=None) -> MediatorLimit:
     """Upper limit on the coupling at one mass [energy] (module doc). KinematicsError where the
     data set has no efficiency (outside its tables); where no coupling is excluded the result
     has ``coupling`` None, ``status`` "no-limit" and a warning saying why.
@@ -425,7 +461,7 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     s = setup(dataset)
     m = float(_masses([mass], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
-                            t_max, alpha, label, seed, etl_rtol)
+                            t_max, alpha, label, seed, etl_rtol, decays)
     status = str(r.status[0])
     if status == "no-efficiency":
         tables = ", ".join(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g} GeV"
@@ -444,7 +480,147 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                          inputs={"approx": approx, "theta_max": float(theta_max),
                                  "energy_GeV": s.energy / GeV, "target": s.target.name,
                                  "x_min": s.x_min, "model": model.to_dict()},
-                         warnings=r.warnings, status=status)
+                         warnings=r.warnings, status=status,
+                         coupling_upper=(float(r.coupling_upper[0])
+                                         if np.isfinite(r.coupling_upper[0]) else None),
+                         decays=r.decays, decays_by_region=r.decays_by_region[0])
+
+
+# ----------------------------------------------------------------------------------------------
+# decays in flight
+# ----------------------------------------------------------------------------------------------
+#: what "decays" may be (coupling_limit_scan)
+DECAYS = ("computed", "invisible")
+#: the smallest coupling an exclusion region is searched from
+G_MIN = 1e-12
+
+
+def default_decays(model) -> str:
+    """The default of ``decays`` for a model (docs/models.md): "invisible" for a model whose
+    preset says so and that has no dark sector (the dark photon: NA64's invisible-mode
+    convention, A′ → dark sector with Br = 1), "computed" otherwise (every other preset: its
+    widths decide, and visible decays beyond the set-up count)."""
+    return "invisible" if model.decays_default == "invisible" and model.dark is None \
+        else "computed"
+
+
+def resolve_decays(model, decays, s) -> str:
+    """``decays`` checked (None: the model's default); "computed" needs the data set's geometry
+    and a mediator of its own (not the millicharge's photon)."""
+    d = default_decays(model) if decays is None else decays
+    if d not in DECAYS:
+        raise UnknownNameError(f"decays must be one of {', '.join(DECAYS)}, got {decays!r}")
+    if d == "computed" and (model.mass is not None or model.parameter == "dark"):
+        return "invisible"            # a stable pair through a fixed mediator: nothing decays
+    if d == "computed" and s.geometry is None:
+        raise InputError(f"decays 'computed' needs the set-up along the beam, but data set"
+                         f" {s.name} has no [geometry] table (docs/models.md); add one or use"
+                         " decays 'invisible'")
+    return d
+
+
+def _escape_yields(model, masses, s, y1, widths1, kin):
+    """The :class:`~mucast.inference.decays.EscapeYield` of each mass: the WW signal-region
+    spectrum of the model's spin (one vectorised pass), scaled to the on-shell yield per g_μ²
+    ``y1`` (so an exact normalisation keeps the WW shape), and the widths at g = 1 and 0."""
+    theta_max, t_max, alpha = kin
+    x, w = _prod.x_spectrum(masses, s.energy, s.target, s.x_min, theta_max, t_max, alpha,
+                            model.spin)
+    q2 = float(model.charges["mu"]) ** 2
+    return [_dec.EscapeYield(x[j], w[j] * (y1[j] / np.sum(w[j])), float(mi), s.energy, q2,
+                             [float(v[j]) for v in widths1], s.geometry)
+            for j, mi in enumerate(masses)]
+
+
+def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region, approx,
+             seed, etl_rtol, kin):
+    """Decays in flight (module doc, mucast.inference.decays): where X can decay visibly (or
+    not at all), the excluded couplings N_inv(g) + N_esc(g) ≥ N_up, found on a log grid and by
+    Brent's method; updates the arrays of coupling_limit_scan in place. Masses where an upper
+    bound on the escaping yield stays below NEGLIGIBLE·N_up at every coupling keep their
+    invisible-only limit exactly (the lower edge; the region does not close)."""
+    tot1 = np.asarray(model.total_width(m, 1.0), float)
+    inv1 = np.asarray(model.invisible_width(m, 1.0), float)
+    C = np.asarray(model.invisible_width(m, 0.0), float) * np.ones(m.shape)
+    vis1 = tot1 - inv1
+    stable = tot1 == 0
+    todo = np.flatnonzero((vis1 > 0) | stable)
+    if todo.size == 0:
+        return
+    need = [i for i in todo if not y1[i] > 0]
+    if need:
+        idx = np.array(need)
+        y1[idx], y1e[idx] = yield_per_g2(m[idx], s, approx, *kin[:1], kin[1], kin[2], model.spin,
+                                         seed, etl_rtol)
+    todo = np.array([i for i in todo if y1[i] > 0], dtype=int)   # the rest: no efficiency
+    if todo.size == 0:
+        return
+    q2 = float(model.charges["mu"]) ** 2
+    grid = np.geomspace(G_MIN, G_MAX, 13 * _dec.G_GRID + 1)
+    # the bound of EscapeYield.bound for all masses at once: every X as fast as the fastest
+    mt = m[todo][:, None]
+    x_hi = 1.0 - _prod.M_MU / s.energy
+    p_over_m = np.sqrt(np.maximum((x_hi * s.energy) ** 2 - mt**2, 0.0)) / mt
+    gam = C[todo][:, None] + grid**2 * (inv1 - C + vis1)[todo][:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        br_vis = np.where(gam > 0, grid**2 * vis1[todo][:, None] / np.where(gam > 0, gam, 1.0),
+                          1.0)
+        lam = np.where(gam > 0, p_over_m * natural_to_length(1.0 / np.where(gam > 0, gam, 1.0)),
+                       1e300)
+    bound = q2 * grid**2 * y1[todo][:, None] * br_vis * s.geometry.unseen_probability(lam)
+    matters = (np.max(bound, axis=1) >= _dec.NEGLIGIBLE * n_up) | (status[todo] == "no-limit")
+    todo = todo[matters]
+    if todo.size == 0:
+        return
+    escs = _escape_yields(model, m[todo], s, y1[todo], (C[todo], (inv1 - C)[todo], vis1[todo]),
+                          kin)
+    for i, esc in zip(todo, escs, strict=True):
+        mi = float(m[i])
+        C_i, N1, V1 = esc.C, esc.N1, esc.V1
+        g_inv = g[i] if np.isfinite(g[i]) else None
+        if prod[i] == "on-shell" or not _has_invisible_channel(model):
+            def n_inv(gg, yi=float(y1[i]), C=C_i, N1=N1, V1=V1):
+                gg = np.asarray(gg, float)
+                den = C + gg * gg * (N1 + V1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    return np.where(den > 0, q2 * gg * gg * yi * (C + gg * gg * N1)
+                                    / np.where(den > 0, den, 1.0), 0.0)
+            approx_inv = n_inv
+        else:                                     # the invisible part is a pair integral
+            g_ref = g_inv if g_inv is not None else 1e-3
+            n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False)[0]
+
+            def n_inv(gg, mi=mi):
+                return np.asarray(_pair_yield(model, mi, float(gg), s, *kin,
+                                              with_error=False)[0])
+
+            def approx_inv(gg, n_ref=n_ref, g_ref=g_ref):
+                return n_ref * (np.asarray(gg, float) / g_ref) ** 2
+        intervals, n_max = _dec.exclusion_region(
+            lambda gg, f=n_inv, e=esc: float(f(gg)) + float(e(np.array([gg]))[0]), n_up, G_MIN,
+            G_MAX, approx=lambda ga, f=approx_inv, e=esc: f(ga) + e(ga))
+        keep = [n for n in notes[i] if n[0] not in ("no-limit", "no-limit-offshell",
+                                                       "no-efficiency", "failed")]
+        notes[i] = keep
+        if not intervals:
+            g[i], g_up[i], br[i] = np.inf, np.inf, np.nan
+            status[i] = "no-limit"
+            notes[i].append(("no-limit-decays", float(n_max)))
+            continue
+        lo = intervals[0][0]
+        if g_inv is not None and abs(lo / g_inv - 1.0) < 1e-6 and \
+                float(esc(np.array([g_inv]))[0]) < _dec.NEGLIGIBLE * n_up:
+            lo = g_inv                            # the invisible-only limit, exactly
+        g[i] = lo
+        g_up[i] = np.inf if intervals[-1][1] is None else intervals[-1][1]
+        status[i] = "ok"
+        if len(intervals) > 1:
+            notes[i].append(("region-gap", float(intervals[0][1])))
+        n_esc = float(esc(np.array([lo]))[0])
+        if n_esc > 0.5 * n_up:
+            prod[i] = "on-shell"
+        br[i] = float(model.branching_invisible(mi, lo)) if not stable[i] else 1.0
+        by_region[i] = esc.region_yields(lo)
 
 
 # ----------------------------------------------------------------------------------------------
