@@ -62,7 +62,7 @@ from mucast.processes.mediators.production import check_spin
 from mucast.units import GeV
 
 __all__ = ["TOLERANCE", "STATUSES", "TABLE", "WWCorrection", "coherence_parameter",
-           "ww_correction"]
+           "correction_factor", "ww_correction"]
 
 #: the stated tolerance of the WW approximation (docs/models.md): |σ_exact/σ_WW − 1| ≤ 2%
 TOLERANCE = 0.02
@@ -315,3 +315,25 @@ def ww_correction(spin, mass, energy, target, x_min=None) -> WWCorrection:
                      f" table: {why.get(first, why[''])}; use the exact engine")
     return WWCorrection(ratio.reshape(shape), unc.reshape(shape), status.reshape(shape),
                         reason.reshape(shape))
+
+
+def correction_factor(ratio, uncertainty, status):
+    """The factor mucast multiplies a WW cross section by, and its relative doubt (arrays).
+
+    With e = |r − 1| + uncertainty (the bound on WW's error that decides "ww-holds"), WW is
+    kept as is where e ≤ TOLERANCE — exactly where the status is "ww-holds", so the NA64μ data
+    sets' numbers do not move —, fully corrected where e ≥ 2·TOLERANCE, and the correction
+    phases in between with a smoothstep in e, so that σ stays continuous in the mass (a step of
+    up to 2% inside a Chebyshev-tabulated σ_X(k) would ring through its panel). The doubt is the
+    correction's uncertainty where it is applied plus what the blend leaves out, |factor − r|
+    (≤ 2·TOLERANCE). "outside": factor 1 and doubt NaN (the caller decides).
+    """
+    r = np.nan_to_num(np.asarray(ratio, dtype=float), nan=1.0)
+    u = np.nan_to_num(np.asarray(uncertainty, dtype=float))
+    out = np.asarray(status) == "outside"
+    e = np.abs(r - 1.0) + u
+    s = np.clip((e - TOLERANCE) / TOLERANCE, 0.0, 1.0)
+    blend = s * s * (3.0 - 2.0 * s)
+    factor = np.where(out, 1.0, 1.0 + (r - 1.0) * blend)
+    doubt = np.where(out, np.nan, u * blend + np.abs(factor - r) * (blend > 0))
+    return factor, doubt
