@@ -136,6 +136,7 @@ def test_workers_option_starts_and_stops_a_local_cluster(monkeypatch):
                                        os.environ.get("OMP_NUM_THREADS"))))
         return real(client, where)
     monkeypatch.setattr(curves, "_dask_executor", spy)
+    monkeypatch.setattr(curves, "CLUSTER_COST_S", 0.0)     # 2 points would not pay: force it
     kw = dict(approx="etl", etl_rtol=0.02, seed=7)
     before = threading.active_count()
     r = limit_curve("muon-scalar", MASSES[:2], workers=2, **kw)

@@ -603,6 +603,16 @@ def test_a_ww_curve_does_not_start_a_cluster(monkeypatch):
     assert r["coupling"] == ref["coupling"]                    # the same vectorised pass
     assert any("workers=2 not used" in w for w in r["warnings"])
     assert not any("not used" in w for w in ref["warnings"])
+    # the exact engine: a cluster only where the points' estimated cost exceeds its start-up
+    assert curves._cluster_unused(2, "etl", 12, 0.005)                       # ~0.24 s here
+    assert curves._cluster_unused(2, "etl", 3000, 0.005) == []       # ~60 s here, saves ~30
+    assert curves._cluster_unused(2, "etl", 300, 0.001)              # ~30 s here, saves ~15
+    assert curves._cluster_unused(4, "etl", 300, 0.001) == []        # saves ~22
+    assert curves._cluster_unused(1, "etl", 10**5, 0.001)            # one worker saves nothing
+    e = curves.limit_curve("muon-scalar", m[:2], workers=2, approx="etl", etl_rtol=0.02)
+    assert e["coupling"] == curves.limit_curve("muon-scalar", m[:2], approx="etl",
+                                               etl_rtol=0.02)["coupling"]
+    assert any("2 exact points at rtol 0.02" in w for w in e["warnings"])
 
 
 def test_a_scheduler_killed_mid_run_keeps_the_finished_points(tmp_path, monkeypatch):

@@ -17,13 +17,17 @@ point on a Dask cluster, resumable through a checkpoint (issue 11 §7).
 arrives from the cluster; an interrupted curve resumes with the missing masses only. Each value
 read back is checked (:func:`check_point_result`).
 
-Where the cluster pays (issue 17 §6, measured in benchmarks/bench_dask.py): starting a
-LocalCluster of 2 workers costs 1.4–15 s on the shared 2-core machine, while a WW curve costs
-~3–6 ms per mass in one vectorised pass (50 masses: 0.2–0.3 s). ``workers=N`` therefore starts a
-cluster only for the exact engine (``approx="etl"``, 0.02–1 s per mass); a WW curve is computed
-here — the vectorised pass, or point by point with a checkpoint — with the same numbers as
-without ``workers``, and its ``warnings`` say so. ``scheduler=ADDRESS`` (a cluster that is
-already running) is always used.
+Where the cluster pays (issue 17 §6, measured in benchmarks/bench_dask.py on the shared 2-core
+machine): starting a LocalCluster of 2 workers takes 4–5 s and warming its workers up (imports,
+tables) as much again or more — 16–25 s before 12 exact points were done, which take 0.6–0.8 s
+here; a WW curve costs milliseconds per mass in one vectorised pass (50 masses: 0.4 s, against
+20–25 s on 2 workers). ``workers=N`` therefore starts a cluster only for the exact engine
+(``approx="etl"``) and only when the time N workers can save, (1 − 1/N) × the points'
+estimated cost here (:func:`exact_point_cost_s` per point), exceeds :data:`CLUSTER_COST_S`;
+otherwise the curve is computed here — the vectorised
+pass, or point by point with a checkpoint — with the same numbers as with a cluster, and its
+``warnings`` say that the workers were not used. ``scheduler=ADDRESS`` (a cluster that is already
+running) is always used.
 
 Faults (docs/files.md): a ``scheduler`` that is not an address, or that does not answer within
 :data:`SCHEDULER_TIMEOUT_S`, is an InputError (exit code 2); a cluster that dies during the run
@@ -53,7 +57,8 @@ from mucast.inference.checkpoint import number_in, resumable_map, sequential
 from mucast.models.mediator import get_model
 from mucast.units import GeV
 
-__all__ = ["check_point_result", "check_scheduler_address", "limit_curve", "limit_point"]
+__all__ = ["check_point_result", "check_scheduler_address", "exact_point_cost_s", "limit_curve",
+           "limit_point"]
 
 #: seconds to wait for an existing scheduler to answer (Dask's own default: 30 s)
 SCHEDULER_TIMEOUT_S = 10.0
@@ -241,13 +246,33 @@ def check_point_result(r) -> str | None:
     return None
 
 
-def _cluster_unused(workers, approx) -> list[str]:
-    """[a note] if ``workers`` asks for a LocalCluster that would not pay (module doc)."""
-    if not workers or approx == "etl":
+#: what a LocalCluster must save to pay (benchmarks/bench_dask.py, shared 2-core machine):
+#: starting 2 workers and warming them up (imports, tables) took 5-25 s before the first result
+CLUSTER_COST_S = 20.0
+
+
+def exact_point_cost_s(etl_rtol: float) -> float:
+    """Measured CPU time of one exact (vegas) limit point [s] here: ~0.02 s for rtol >= 0.005,
+    0.04 s at 0.002, 0.1 s at 0.001 (muon-scalar, dark-photon; 0.01-3 GeV), ~rtol^-2 below."""
+    return max(0.02, 0.1 * (0.001 / float(etl_rtol)) ** 2)
+
+
+def _cluster_unused(workers, approx, n_points, etl_rtol) -> list[str]:
+    """[a note] if ``workers`` asks for a LocalCluster that would not pay (module doc); the
+    decision depends on the inputs only, so the same call always takes the same path."""
+    if not workers:
         return []
-    return [f"workers={workers} not used: a WW curve costs ~3-6 ms per mass here, less than"
-            " starting a Dask cluster (1.4-15 s measured, benchmarks/bench_dask.py); the cluster"
-            " is used for the exact engine (approx etl). Same numbers as without workers"]
+    why = "less than starting a Dask cluster (5-25 s measured, benchmarks/bench_dask.py)"
+    if approx != "etl":
+        return [f"workers={workers} not used: a WW curve costs milliseconds per mass in one"
+                f" vectorised pass here, {why}; same numbers as without workers"]
+    est = n_points * exact_point_cost_s(etl_rtol)
+    save = est * (1 - 1 / int(workers))                   # N workers save at most (1 - 1/N)
+    if save < CLUSTER_COST_S:
+        return [f"workers={workers} not used: {n_points} exact points at rtol {etl_rtol:g} cost"
+                f" ~{est:.2g} s here; {workers} workers would save at most ~{save:.2g} s, {why};"
+                " same numbers as without workers"]
+    return []
 
 
 def _run_points(func, points, workers, scheduler, checkpoint) -> list:
@@ -300,7 +325,7 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
         raise InputError("give either workers or scheduler, not both")
     if scheduler is not None:
         scheduler = check_scheduler_address(scheduler)      # before any computation
-    asked, unused = workers, _cluster_unused(workers, approx)
+    asked, unused = workers, _cluster_unused(workers, approx, masses.size, etl_rtol)
     if unused:
         workers = None if checkpoint is None else 0
     base = {"model": model.to_dict(), "dataset": str(getattr(dataset, "name", dataset)),
