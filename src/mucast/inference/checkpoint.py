@@ -189,8 +189,9 @@ def _parse(raw: bytes, header: dict, points_json: list[str], check, path):
     return done, good_end
 
 
-def _open_existing(path: Path):
-    """(fd, writable, size) of an existing non-empty regular file, or None if missing/empty."""
+def _lstat(path: Path):
+    """The lstat of ``path`` (None if missing) if it may be a checkpoint: not a link, a folder or
+    a device (refused unopened)."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -205,7 +206,13 @@ def _open_existing(path: Path):
     if not stat.S_ISREG(st.st_mode):
         raise DataFileError(f"--checkpoint {path} is not a regular file (a device, FIFO or"
                             " socket); choose another name")
-    if st.st_size == 0:
+    return st
+
+
+def _open_existing(path: Path):
+    """(fd, writable, size) of an existing non-empty regular file, or None if missing/empty."""
+    st = _lstat(path)
+    if st is None or st.st_size == 0:
         return None
     writable = True
     try:
@@ -290,6 +297,7 @@ def resumable_map(func, points, path, *, output=None, executor=None, check=None)
     path = Path(path)
     header = {"fingerprint": _fingerprint(points_json), "mucast_checkpoint": _FORMAT,
               "n_points": len(points), "version": __version__}
+    _lstat(path)                       # a link, folder or device: refused before any lock
     ensure_directory(path.parent)
     with ExitStack() as stack:
         try:
