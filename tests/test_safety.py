@@ -234,8 +234,10 @@ def test_a_curve_checkpoint_checks_every_value_through_the_cli(capsys, tmp_path)
     lines = _lines(ck)
     e = json.loads(lines[2])
     for bad, msg in ((dict(e["result"], coupling="abc"), "coupling must be"),
-                     ({k: v for k, v in e["result"].items() if k != "n_up"}, "result lacks n_up"),
-                     (dict(e["result"], method="guess"), "method must be one of")):
+                     ({k: v for k, v in e["result"].items() if k != "status"},
+                      "result lacks status"),
+                     (dict(e["result"], status="guess"), "status must be one of"),
+                     (dict(e["result"], notes=[["bogus", 1.0]]), "notes must be a list")):
         ck.write_text("\n".join(lines[:2] + [_resign({**e, "result": bad})] + lines[3:]) + "\n")
         code, out, err = run(capsys, *argv)
         one_line(code, err)
