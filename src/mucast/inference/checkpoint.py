@@ -196,6 +196,8 @@ def _lstat(path: Path):
         st = os.lstat(path)
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise DataFileError(f"--checkpoint {path}: {path.parent} is not a directory") from None
     except OSError as exc:
         raise DataFileError(f"--checkpoint {path}: cannot inspect it ({exc.strerror})") from None
     if stat.S_ISLNK(st.st_mode):
