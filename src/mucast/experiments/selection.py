@@ -15,7 +15,7 @@ import numpy as np
 
 from mucast import experiments as _exp
 from mucast.exceptions import DataFileError, UnknownNameError
-from mucast.experiments.acceptance import load_table
+from mucast.experiments.acceptance import SPIN_COLUMNS, EfficiencyTable, load_efficiency
 
 __all__ = ["SignalSetup", "Trigger", "setup"]
 
@@ -23,9 +23,16 @@ __all__ = ["SignalSetup", "Trigger", "setup"]
 # ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Trigger:
+    """One trigger configuration: its name, N_MOT and ε(m) — an :class:`EfficiencyTable` (one
+    column per spin, or one column for every spin); an AcceptanceTable is taken as its one column."""
+
     name: str
     mot: float
-    efficiency: object  # AcceptanceTable (m_GeV, efficiency)
+    efficiency: object  # EfficiencyTable
+
+    def __post_init__(self):
+        if self.efficiency is not None and not isinstance(self.efficiency, EfficiencyTable):
+            object.__setattr__(self, "efficiency", load_efficiency(self.efficiency))
 
 
 @dataclass(frozen=True)
@@ -54,10 +61,27 @@ class SignalSetup:
         """The largest mass any efficiency table covers [energy]."""
         return max(t.efficiency.x_max for t in self.triggers)
 
-    def mot_efficiency(self, masses):
-        """Σ_t N_MOT^t ε^t(m) (vectorised over masses, energies in hepunits)."""
+    def mot_efficiency(self, masses, spin="vector"):
+        """Σ_t N_MOT^t ε^t(m) for a mediator of this spin (vectorised over masses, energies in
+        hepunits): each trigger's column for the spin, or its single column (then
+        :meth:`efficiency_warnings` says so)."""
         m = np.asarray(masses, dtype=float)
-        return sum(t.mot * t.efficiency(m) for t in self.triggers)
+        return sum(t.mot * t.efficiency(m, spin) for t in self.triggers)
+
+    def efficiency_warnings(self, spin="vector") -> tuple:
+        """Warnings for a mediator of this spin: a trigger whose table has one ``efficiency``
+        column (made for one spin's events) is used for every spin. The size of the doubt is
+        that of NA64μ 2022, where the spin's own spectrum moves the limit by up to 22%
+        (docs/models.md §3)."""
+        single = sorted({t.efficiency.source or t.name for t in self.triggers
+                         if t.efficiency.single})
+        if not single:
+            return ()
+        return (f"efficiency table {', '.join(single)} has one 'efficiency' column, used for the"
+                f" {spin} as for every spin: it was made for one spin's events, and averaging over"
+                " the spin's own spectrum moves NA64mu's limits by up to 22% (docs/models.md §3);"
+                f" give one column per spin ({', '.join(SPIN_COLUMNS)}) or name the column after"
+                " the spin it was made for",)
 
     def replace_mot(self, factor: float) -> "SignalSetup":
         """A copy with every trigger's MOT multiplied by ``factor`` (projections, tests)."""
@@ -88,7 +112,7 @@ def _setup_from_experiment(exp) -> SignalSetup:
             raise DataFileError(f"data set {exp.name}: each [[mediator.trigger]] needs mot and"
                                 " efficiency")
         mot = _num(t, "mot", 0.0, math.inf, exp.name)
-        table = load_table(t["efficiency"], base=exp.base_dir, columns=("m_GeV", "efficiency"))
+        table = load_efficiency(t["efficiency"], base=exp.base_dir)
         triggers.append(Trigger(str(t.get("name", t["efficiency"])), mot, table))
     return SignalSetup(
         name=exp.name, energy=exp.beam_energy, target=exp.target,

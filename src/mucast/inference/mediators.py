@@ -27,9 +27,11 @@ differs from "auto" only for wide mediators and near the reach (L_μ−L_τ 2022
 
 ε^t(m) (``data/acceptance/zprime_*.csv``) is the trigger × reconstruction × selection efficiency
 for signal events inside x ≥ x_min and before the pile-up loss; seed 001's "final" efficiency per
-produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The same tables serve every
-spin: the x spectra of S, P, V, A differ, and that difference enters through σ(x ≥ x_min); what
-the tables leave out is the spin dependence of the angles inside the signal region.
+produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The tables have one column
+per spin (the efficiency averaged over that spin's own x spectrum in the signal region, and, for
+the detector-model tables, its muon angles), and the yield uses the column of ``model.spin``
+(off shell: of the mediator's spin, the photon's for the millicharge); a user's table with one
+``efficiency`` column serves every spin and the result says so (docs/models.md §3).
 
 Statistics: :func:`mucast.inference.stats.upper_limit` with the data set's n, b and
 uncertainties (seed 001: n = 0, b = 0.07 ± 0.03, 8% signal and 1% MOT systematics); the default
@@ -150,7 +152,7 @@ def yield_per_g2(masses, dataset="2022", approx="ww", theta_max=0.1, t_max="E2",
     m = _masses(masses, s)
     sig, err = _sigma_signal(_prod.check_spin(spin), m, s, approx, theta_max, t_max, alpha,
                              etl_rtol, seed)
-    lum = s.mot_efficiency(m) * (1.0 - s.pileup_loss) * s.nuclei_per_area
+    lum = s.mot_efficiency(m, _prod.check_spin(spin)) * (1.0 - s.pileup_loss) * s.nuclei_per_area
     shape = np.shape(masses)
     return (lum * sig).reshape(shape), (lum * err).reshape(shape)
 
@@ -162,7 +164,8 @@ def final_efficiency(masses, dataset="2022", theta_max=0.1, spin="vector"):
     cut, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", s.x_min, theta_max,
                                         spin=spin)
     full, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", None, theta_max, spin=spin)
-    return (efficiency(m, s) * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
+    eff = s.mot_efficiency(m, _prod.check_spin(spin)) / s.mot
+    return (eff * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
 
 
 def _offshell_yield(model, m, g, s, theta_max, t_max, alpha):
@@ -172,7 +175,8 @@ def _offshell_yield(model, m, g, s, theta_max, t_max, alpha):
     for i, (mi, gi) in enumerate(zip(np.ravel(m), np.ravel(g), strict=True)):
         mdl, mx = point_model(model, float(mi))
         out.flat[i] = lum * _off.pair_integral(mdl, mx, float(gi), s.energy, s.target,
-                                               s.mot_efficiency, s.mass_max, s.x_min, theta_max,
+                                               lambda k, sp=mdl.spin: s.mot_efficiency(k, sp),
+                                               s.mass_max, s.x_min, theta_max,
                                                t_max, alpha)
     return out
 
@@ -533,7 +537,8 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     m_chi = None if g_chi is None else np.broadcast_to(model.dark.masses(m)[0], m.shape)
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
-                             warnings=tuple(lim.warnings) + _coupling_warnings(model, m, g),
+                             warnings=tuple(lim.warnings) + s.efficiency_warnings(model.spin)
+                             + _coupling_warnings(model, m, g),
                              model_spec=model.to_dict(), yield_error=y1e)
 
 
