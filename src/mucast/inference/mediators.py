@@ -537,7 +537,7 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     m_chi = None if g_chi is None else np.broadcast_to(model.dark.masses(m)[0], m.shape)
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
-                             warnings=tuple(lim.warnings) + s.efficiency_warnings(model.spin)
+                             warnings=tuple(lim.warnings) + s.efficiency_warnings(model.spin, m)
                              + _coupling_warnings(model, m, g),
                              model_spec=model.to_dict(), yield_error=y1e)
 
