@@ -73,9 +73,9 @@ class SignalSetup:
     def efficiency_warnings(self, spin="vector", masses=None) -> tuple:
         """Warnings on the efficiency of a mediator of this spin at ``masses`` [energy]:
 
-        * a trigger whose table has one ``efficiency`` column (made for one spin's events) is
-          used for every spin; the size of the doubt is that of NA64μ, where each spin's own
-          spectrum moves the limit by up to 22% (docs/models.md §3);
+        * a trigger whose table has one ``efficiency`` column (not made per spin) is used for
+          every spin; the size of the doubt is that of NA64μ, where each spin's own spectrum
+          moves the limit by up to 22% (docs/models.md §3);
         * for NA64μ's shipped tables, the spin dependence ε_s/ε_vector of the two efficiency
           models (the p_out-step model, ``approx_zprime_*``, and the detector model,
           ``derived_zprime_*``) is compared at the masses; where they differ by more than
@@ -85,10 +85,11 @@ class SignalSetup:
                          if t.efficiency.single})
         if single:
             return (f"efficiency table {', '.join(single)} has one 'efficiency' column, used for"
-                    f" the {spin} as for every spin: it was made for one spin's events, and"
-                    " averaging over the spin's own spectrum moves NA64mu's limits by up to 22%"
-                    f" (docs/models.md §3); give one column per spin ({', '.join(SPIN_COLUMNS)})"
-                    " or name the column after the spin it was made for",)
+                    f" the {spin} as for every spin: an efficiency depends on the events' x"
+                    " spectrum and angles, which differ between spins (at NA64mu each spin's own"
+                    " spectrum moves the limits by up to 22%, docs/models.md §3); give one column"
+                    f" per spin ({', '.join(SPIN_COLUMNS)}) or name the column after the spin it"
+                    " was made for",)
         spread = self._spin_model_spread(spin, masses)
         return () if spread is None else (spread,)
 
