@@ -245,8 +245,10 @@ class MediatorModel:
             out["chi"] = 0.0 * m
         return out
 
-    def invisible_width(self, m, g):
-        w = self.widths(m, g)
+    def invisible_width(self, m, g, mediator_mass=None):
+        """Γ(X → invisible) [energy] (the ν pairs and the dark pair); ``mediator_mass`` as in
+        :meth:`widths`."""
+        w = self.widths(m, g, mediator_mass)
         return w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
 
     def total_width(self, m, g):
