@@ -93,7 +93,7 @@ class AcceptanceTable:
 
     @classmethod
     def from_text(cls, text: str, source: str = "<string>", columns=None) -> "AcceptanceTable":
-        comments, header, xs, vals = _parse_table(text, source, n_values=1)
+        comments, header, xs, vals = _parse_table(text, source, n_values=1 if columns is None else None)
         if columns is not None and header != tuple(columns):
             raise DataFileError(f"{source}: expected columns {','.join(columns)}, got {','.join(header)}")
         return cls(xs, vals[:, 0], header, "\n".join(comments), source)
