@@ -62,17 +62,18 @@ def test_vector_column_is_unchanged(name):
     assert float((v * v).sum()) == pytest.approx(s2, rel=1e-8)
 
 
-def _avg_trigger(spin, m, p_t, n=200):
-    """⟨T⟩ = ∫ T dσ/dx / ∫ dσ/dx over x ≥ 0.5, T = 1/(1 + (p_out/p_t)^4): Gauss–Legendre in
-    v = ln(1 − x) (the script uses a 400-point trapezoid rule in the same variable)."""
+def _avg_trigger(spin, m, p_ts, n=160):
+    """⟨T⟩ = ∫ T dσ/dx / ∫ dσ/dx over x ≥ 0.5, T = 1/(1 + (p_out/p_t)^4), for each p_t of
+    ``p_ts``: Gauss–Legendre in v = ln(1 − x) (the script uses a 400-point trapezoid rule in the
+    same variable; 160 nodes agree with 400 to 2e-13)."""
     a, b = math.log(M_MU / E160), math.log(0.5)
     z, w = np.polynomial.legendre.leggauss(n)
     v = 0.5 * (b - a) * z + 0.5 * (b + a)
     w = 0.5 * (b - a) * w
     x = -np.expm1(v)
     d = P.dsigma_dx(x, m, 1.0, E160, PB, spin=spin) * np.exp(v)
-    T = 1.0 / (1.0 + ((1.0 - x) * E160 / p_t) ** 4)
-    return float(np.sum(w * d * T) / np.sum(w * d))
+    return [float(np.sum(w * d / (1.0 + ((1.0 - x) * E160 / p) ** 4)) / np.sum(w * d))
+            for p in p_ts]
 
 
 def _high_mass(m):
@@ -93,10 +94,12 @@ def test_approx_columns_are_the_trigger_step_over_each_spin_spectrum():
     differs = 0.0
     for i in (0, 17, 40, 48, 56, 62):           # 0 (0.1 MeV spectrum), 6 MeV ... 3.4 GeV
         m = max(x[i], 0.1 * MeV)
-        for tab, pt in ((t1, p1), (t2, p1 * 152.0 / 117.0)):
-            for s in SPINS:
-                want = eps_sel * _avg_trigger(s, m, pt) * _high_mass(m)
+        for s in SPINS:
+            avg = _avg_trigger(s, m, (p1, p1 * 152.0 / 117.0))
+            for tab, a in zip((t1, t2), avg, strict=True):
+                want = eps_sel * a * _high_mass(m)
                 assert tab.tables[s].value[i] == pytest.approx(want, rel=5e-4), (i, s)
+        for tab in (t1, t2):
             differs = max(differs, abs(tab.tables["pseudoscalar"].value[i]
                                        / tab.tables["vector"].value[i] - 1))
     assert differs > 0.3           # the spins' spectra do differ (P vs V: ×1.6 at 0.1 GeV)
