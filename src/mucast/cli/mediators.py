@@ -422,7 +422,8 @@ def register(subparsers):
         p.add_argument("--points", type=integer("--points", 2, 100_000), default=50,
                        metavar="N", help="masses, log-spaced, in [2, 100000] (default 50)")
         p.add_argument("--workers", type=integer("--workers", 0, 1024), default=None,
-                       metavar="N", help="Dask LocalCluster of N processes (0: here)")
+                       metavar="N", help="Dask LocalCluster of N processes where it pays"
+                                         " (docs/files.md); 0: here")
         p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="an existing Dask cluster (tcp://host:port)")
         p.add_argument("--checkpoint", metavar="FILE", default=None,
