@@ -42,8 +42,8 @@ def test_m_N_and_its_hidden_alias(capsys):
     assert a == b and a["mN"] == 0.1
     code, out, _ = run(capsys, "bound", "--help")
     assert "--m-N" in out and "--mN" not in out
-    assert "--m-N must be in [0, inf) GeV" in run(capsys, "bound", "LN_22", "--m-N", "-1")[2]
-    assert "--mN must be in [0, inf) GeV" in run(capsys, "bound", "LN_22", "--mN", "-1")[2]
+    assert "--m-N must be in [0, 100000] GeV" in run(capsys, "bound", "LN_22", "--m-N", "-1")[2]
+    assert "--mN must be in [0, 100000] GeV" in run(capsys, "bound", "LN_22", "--mN", "-1")[2]
     for path, p in iter_parsers(build_parser()):
         opts = {o for act in p._actions for o in act.option_strings}
         assert ("--mN" in opts) == ("--m-N" in opts), path
@@ -58,6 +58,8 @@ def test_m_N_and_its_hidden_alias(capsys):
     (["scan", "LN_22", "--points", "9" * 5000], "--points must be an integer in [2, 100000]"),
     (["curve", "lmu-ltau", "--points", "1" + "0" * 50], "got 1e+50"),
     (["limit", "lmu-ltau", "--mass", "0.1", "--m-chi", "0"], "--m-chi must be in (0, inf) GeV"),
+    (["conventions", "--m-N", "10"], "no nuSMEFT row can be computed"),
+    (["trident", "--z-scale", "1e308"], "--z-scale must be in (0, 10]"),
     (["limit", "lmu-ltau", "--mass", "0.1", "--g-chi", "0"], "--g-chi must be in (0, 3.54491]"),
     (["limit", "zprime", "--mass", "0.3", "--cl", "1e-300"], "--cl must be in [0.5, 0.999]"),
     (["limit", "lmu-ltau", "--mass", "0.1", "--mass-ratio", "1e-300"], "--mass-ratio must be in"),

@@ -206,7 +206,10 @@ def test_run_pass(tmp_path, monkeypatch, capsys):
     # exit 1: a fault outside the input (one line; e.g. a full disk), not an input error
     bad, counts = [], {0: 0, 1: 0, 2: 0, "stopped": 0}
 
+    fired = [False]
+
     def alarm(signum, frame):
+        fired[0] = True
         raise _CaseTimeout
 
     # the timer repeats: a timeout raised where Python cannot propagate it (a weakref callback,
@@ -225,6 +228,7 @@ def test_run_pass(tmp_path, monkeypatch, capsys):
         for _ in range(RUN_CASES):
             path, p = rng.choice(leaves)
             argv = _argv(rng, path, p, files)
+            fired[0] = False
             signal.setitimer(signal.ITIMER_REAL, CASE_SECONDS, CASE_SECONDS)
             try:
                 code = main(argv)
@@ -233,8 +237,13 @@ def test_run_pass(tmp_path, monkeypatch, capsys):
             except SystemExit as exc:          # --help of a sub-command
                 code = 0 if exc.code in (0, None) else exc.code
             except BaseException as exc:  # noqa: BLE001 - a traceback for the user
-                code = None
-                bad.append((argv, repr(exc)[:300]))
+                if fired[0] and isinstance(exc, Exception):
+                    # the timer interrupted a library half-way (zlib inside a gzip write) and
+                    # its cleanup failed in turn: an artefact of the timer, not of the input
+                    code = "stopped"
+                else:
+                    code = None
+                    bad.append((argv, repr(exc)[:300]))
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             if code is not None:

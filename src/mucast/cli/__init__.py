@@ -104,6 +104,17 @@ def cmd_conventions(args):
     """`mucast conventions`: the measured factor of each convention choice."""
     from mucast.outputs.report import convention_factors
     r = convention_factors(args.dataset, args.mN * GeV)
+    # the rule of `bound` and `export likelihood`: an m_N where no nuSMEFT row can be computed
+    # is refused, a row left out is said
+    from mucast.inference.yields import closing_mass, table_end_reason
+    from mucast.models.eft import NUSMEFT_OPERATORS
+    skipped = [op for op in r.get("skipped_beyond_table_end", []) if op in NUSMEFT_OPERATORS]
+    if args.mN > 0 and len(skipped) == len(NUSMEFT_OPERATORS):
+        raise MucastError(f"m_N = {args.mN:g} GeV: no nuSMEFT row can be computed; "
+                          f"{table_end_reason('LNLe_2222', args.dataset)}")
+    r["warnings"] = [f"{op} left out: m_N = {args.mN:g} GeV is beyond"
+                     f" {closing_mass(op, args.dataset) / GeV:g} GeV, where"
+                     f" {table_end_reason(op, args.dataset)}" for op in skipped]
     names = list(r["switches"])
     lines = [f"Bound ratio (yield ratio) with one convention switched to seed 000's literal choice,"
              f" data set {r['dataset']}, m_N = {args.mN:g} GeV:"]
@@ -458,10 +469,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_plane, dataset="future")
 
     s = sub.add_parser("trident", help="Eq. (24): NA64mu plane combined with the trident flat direction")
-    s.add_argument("--c-hat-max", type=number("--c-hat-max", 0, None, lo_open=True), default=0.21,
-                   help="trident bound on [c_hat_LL]_mumumumu (68%% CL; > 0)")
-    s.add_argument("--z-scale", type=number("--z-scale", 0, None, lo_open=True), default=1.645,
-                   help="68%% -> 90%% CL scaling of the band (> 0)")
+    s.add_argument("--c-hat-max", type=number("--c-hat-max", 0, 100, lo_open=True), default=0.21,
+                   help="trident bound on [c_hat_LL]_mumumumu, in (0, 100] (68%% CL)")
+    s.add_argument("--z-scale", type=number("--z-scale", 0, 10, lo_open=True), default=1.645,
+                   help="68%% -> 90%% CL scaling of the band, in (0, 10] (default 1.645)")
     common(s)
     s.set_defaults(func=cmd_trident, dataset="future")
 

@@ -110,18 +110,23 @@ def integer(name, lo=None, hi=None):
     return conv
 
 
+#: the largest mass an option takes [GeV]: beyond every beam's reach (1e308 GeV overflowed to
+#: inf once multiplied by the unit)
+MAX_MASS_GEV = 1e5
+
+
 def add_mass_option(parser, option, alias=None, default=0.0, help="", lo=0.0, lo_open=False,
                     required=False, dest=None):
-    """A mass option in GeV named by the one rule (``--m-N``, ``--m-chi``), with an optional
-    old spelling (``--mN``) kept as a hidden alias that still works and is named in its own
-    errors."""
+    """A mass option in GeV named by the one rule (``--m-N``, ``--m-chi``), in [lo,
+    :data:`MAX_MASS_GEV`], with an optional old spelling (``--mN``) kept as a hidden alias that
+    still works and is named in its own errors."""
     dest = dest or option.lstrip("-").replace("-", "_")
-    parser.add_argument(option, dest=dest, type=number(option, lo, None, lo_open=lo_open,
+    parser.add_argument(option, dest=dest, type=number(option, lo, MAX_MASS_GEV, lo_open=lo_open,
                                                        unit="GeV"),
                         default=default, required=required, help=help, metavar="GEV")
     if alias:
-        parser.add_argument(alias, dest=dest, type=number(alias, lo, None, lo_open=lo_open,
-                                                          unit="GeV"),
+        parser.add_argument(alias, dest=dest, type=number(alias, lo, MAX_MASS_GEV,
+                                                          lo_open=lo_open, unit="GeV"),
                             default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
