@@ -147,7 +147,9 @@ def _preload():
     for m in pkgutil.walk_packages(mucast.__path__, "mucast."):
         if not m.name.endswith("__main__"):
             importlib.import_module(m.name)
-    for name in ("pyhf", "matplotlib.pyplot", "yaml", "scipy.optimize", "tqdm"):
+    for name in ("pyhf", "matplotlib.pyplot", "matplotlib.backends.backend_pdf",
+                 "matplotlib.backends.backend_agg", "fontTools.subset", "yaml", "scipy.optimize",
+                 "tqdm", "pyarrow.parquet"):
         try:
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - optional
