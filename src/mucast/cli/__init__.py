@@ -317,8 +317,10 @@ def cmd_cite(args):
 # ---------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of the `mucast` command (all subcommands)."""
-    from mucast.experiments import DATASETS, available_datasets
-    from mucast.models.eft import ALL_OPERATORS, NUSMEFT_ALIASES, NUSMEFT_OPERATORS, OPERATORS
+    # names listed in mucast.cli.choices (checked against the library by the tests): building
+    # the parser imports no physics, so --help and --version stay cheap (issue 17 §6)
+    from mucast.cli.choices import (ALL_OPERATORS, DATASETS, NUSMEFT_ALIASES, NUSMEFT_OPERATORS,
+                                    OPERATORS, SEED_DATASETS)
 
     p = Parser(
         prog="mucast",
@@ -338,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
                         help="upper limit of the photon virtuality in the flux (default m_mu^2 + k^2, seed 000)")
         if dataset:
-            sp.add_argument("--dataset", default="2022", choices=available_datasets(),
+            sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
                             help="shipped data set (default 2022): NA64mu 2022, 2023-24, future;"
                                  " an M3-like set-up m3-phase1, m3-phase2 (assumed efficiencies,"
                                  " docs/models.md)")
@@ -384,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("conventions", help="the factor each convention choice (seed 000 literal vs"
                                            " verified) makes on yields and bounds, measured")
-    s.add_argument("--dataset", default="2023-24", choices=list(DATASETS),
+    s.add_argument("--dataset", default="2023-24", choices=list(SEED_DATASETS),
                    help="data set (default 2023-24, the Table I column)")
     s.add_argument("--mN", type=mass_nu, default=0.0, help="HNL mass in GeV for the νSMEFT rows")
     s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -474,8 +476,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Entry point: run the command; exit code 0, or 2 on bad input (message on stderr)."""
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:       # answered before the parser is built (issue 17 §6)
+        print(f"mucast {__version__}")
+        return 0
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
         args.argv = argv

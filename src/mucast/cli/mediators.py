@@ -224,10 +224,10 @@ def cmd_plot_zprime(args):
 # ----------------------------------------------------------------------------------------------
 def _model_parsers(group, what, add_options):
     """One sub-parser per preset (and 'model FILE.toml'), each with ``add_options``."""
-    from mucast.models.mediator import get_model
+    from mucast.cli.choices import MODEL_DESCRIPTIONS
     for name in MODEL_COMMANDS:
-        m = get_model(name)
-        desc = m.description + (" (alias of lmu-ltau)" if name == "zprime" else "")
+        desc = (MODEL_DESCRIPTIONS["lmu-ltau"] + " (alias of lmu-ltau)" if name == "zprime"
+                else MODEL_DESCRIPTIONS[name])
         p = group.add_parser(name, help=literal_help(f"{what}: {desc}"),
                              description=literal_help(desc))
         p.set_defaults(model_name=name, model_file=None)
@@ -245,7 +245,7 @@ def _coupling_help(name):
 
 
 def _dark_options(p, name):
-    from mucast.models.mediator import DM_TYPES
+    from mucast.cli.choices import DM_TYPES
     p.add_argument("--dm", choices=DM_TYPES, default=None,
                    help="dark-matter particle the mediator decays into (adds or changes the dark"
                         " sector; dirac or scalar for millicharge)")
@@ -280,9 +280,8 @@ def _approx_options(p, choices=("ww", "etl")):
 
 
 def _limit_options(p, name):
-    from mucast.experiments import available_datasets
-    from mucast.inference.mediators import DEFAULT_METHOD, PRODUCTIONS
-    p.add_argument("--dataset", default="2022", choices=available_datasets(),
+    from mucast.cli.choices import DATASETS, DEFAULT_METHOD, PRODUCTIONS
+    p.add_argument("--dataset", default="2022", choices=list(DATASETS),
                    help="data set (default 2022)")
     p.add_argument("--experiment", metavar="FILE", help="a user experiment TOML file")
     add_acceptance_option(p, "efficiency tables")
@@ -329,7 +328,7 @@ def add_xsec(xsec_subparsers):
 
 def register(subparsers):
     """Add ``limit``, ``curve``, ``gm2`` and ``plot`` to mucast's sub-command parser."""
-    from mucast.models.mediator import PRESETS
+    from mucast.cli.choices import PRESETS
 
     s = subparsers.add_parser("limit", help="coupling limit of a mediator model at one mass")
     grp = s.add_subparsers(dest="model_family", metavar="MODEL", required=True)
@@ -403,9 +402,9 @@ def register(subparsers):
     plg = pl.add_subparsers(dest="model_family", metavar="MODEL", required=True)
 
     def plot_opts(q, name):
-        from mucast.experiments import available_datasets
+        from mucast.cli.choices import DATASETS, DEFAULT_METHOD
         q.add_argument("--dataset", dest="datasets", action="append",
-                       choices=available_datasets(),
+                       choices=list(DATASETS),
                        help="a data set to draw (repeatable; default 2022, 2023-24, future)")
         q.add_argument("--mass-min", type=_positive_gev, default=0.001, help="GeV")
         q.add_argument("--mass-max", type=_positive_gev, default=5.0, help="GeV")
@@ -414,7 +413,6 @@ def register(subparsers):
         q.add_argument("--overlay", action="append", metavar="FILE.csv",
                        help="a curve of your own: CSV with columns mass_GeV,coupling and an"
                             " optional '# label: ...' line (repeatable)")
-        from mucast.inference.mediators import DEFAULT_METHOD
         add_method_option(q, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
         add_acceptance_option(q, "efficiency tables")
         if name != "zprime":

@@ -22,8 +22,8 @@ from mucast.units import GeV
 
 
 def _model_opts(p):
-    from mucast.cosmology.relic import DM_TYPES
-    from mucast.models.mediator import PRESETS
+    from mucast.cli.choices import PRESETS
+    from mucast.cli.choices import RELIC_DM_TYPES as DM_TYPES
     p.add_argument("--model", default="lmu-ltau", metavar="MODEL",
                    help=literal_help(f"a preset ({', '.join(PRESETS)}; alias zprime) or a model"
                                      " TOML file (default lmu-ltau)"))
