@@ -32,3 +32,24 @@ def test_table1_computes_each_bound_once(monkeypatch):
     calls.clear()
     report.table1(method="poisson")
     assert len(calls) == 30
+
+
+# ---- tolerances read as what they are ------------------------------------------------------
+def test_tolerance_descriptions_say_absolute_or_relative():
+    T = report.Tolerance
+    assert T(abs=0.005).describe() == "±0.005 (absolute)"
+    assert T(abs=0.05).describe("GeV") == "±0.05 GeV"
+    assert T(rel=0.10).describe() == "±10%"
+    assert T(rel=0.0021).describe() == "±0.21%"
+    assert T(rel=1e-9).describe() == "±1e-09 (relative)"
+    assert T(ratio_range=(0.25, 1.0)).describe() == "ratio in [0.25, 1]"
+
+
+@pytest.mark.parametrize("rel", [1e-12, 3e-7, 1e-4, 4.9e-3, 0.0021, 0.03, 0.1, 0.5])
+def test_relative_tolerances_are_never_rounded_away(rel):
+    """The printed rule gives back the rule to its 3 significant digits (0.5% relative:
+    rounding of the last digit), never a '±0%'."""
+    text = report.Tolerance(rel=rel).describe()
+    assert "±0%" not in text
+    value = float(text[1:].split("%")[0].split()[0])
+    assert (value / 100 if "%" in text else value) == pytest.approx(rel, rel=5e-3)

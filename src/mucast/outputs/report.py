@@ -170,12 +170,17 @@ class Tolerance:
             return abs(ours - seed) <= self.abs * (1 + 1e-12)
         return abs(ours / seed - 1.0) <= self.rel * (1 + 1e-12)
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "") -> str:
+        """The rule as the report prints it: an absolute rule with its unit (or "absolute"), a
+        relative one in per cent with its significant digits ("±0.21%", never a rounded "±0%";
+        below 0.01% as a plain relative number)."""
         if self.ratio_range is not None:
             return f"ratio in [{self.ratio_range[0]:g}, {self.ratio_range[1]:g}]"
         if self.abs is not None:
-            return f"±{self.abs:g}"
-        return f"±{self.rel:.0%}"
+            return f"±{self.abs:g} " + (unit if unit else "(absolute)")
+        if self.rel >= 1e-4:
+            return f"±{100 * self.rel:.3g}%"
+        return f"±{self.rel:.2g} (relative)"
 
 
 #: explanations of the known deviations: key -> (document#anchor, summary). The anchors are
@@ -231,7 +236,7 @@ def comparison_row(source, quantity, seed, ours, ours_paper, status, tolerance: 
             "mucast_paper_conventions": ours_paper,
             "ratio_paper_conventions": (ours_paper / seed) if (seed and ours_paper is not None)
             else None,
-            "tolerance": tolerance.describe(), "tolerance_reason": tolerance.reason,
+            "tolerance": tolerance.describe(unit), "tolerance_reason": tolerance.reason,
             "verdict": v, "explanation": explain if ref else "", "explained_in": ref,
             "status": status, "note": note}
 
