@@ -53,3 +53,53 @@ def test_relative_tolerances_are_never_rounded_away(rel):
     assert "±0%" not in text
     value = float(text[1:].split("%")[0].split()[0])
     assert (value / 100 if "%" in text else value) == pytest.approx(rel, rel=5e-3)
+
+
+# ---- LHE: the nucleus its PDG code names -----------------------------------------------------
+def test_lead_208_nuclear_mass_against_ame2020():
+    """AME2020 (Wang et al., Chin. Phys. C 45 (2021) 030003): mass excess of 208Pb -21748.519(1.148)
+    keV, 1 u = 931494.10242 keV; the nucleus is the atom minus 82 electrons plus their binding
+    (0.568 MeV). Tolerance 5 keV (2.6e-8): AME's 1.1 keV and the 0.3 keV between the particle
+    package's table and AME2020."""
+    from mucast.constants import M_E
+    from mucast.events.files import electron_binding_energy, nucleus_mass
+    from mucast.units import MeV, keV
+    atomic = 208 * 931494.10242 * keV - 21748.519 * keV
+    expected = atomic - 82 * M_E + electron_binding_energy(82)
+    assert nucleus_mass(1000822080) == pytest.approx(expected, abs=5 * keV)
+    assert nucleus_mass(1000822080) / GeV == pytest.approx(193.6877, abs=1e-4)
+    # the electrons' binding: Thomas-Fermi-like growth ~Z^2.4, 0.57 MeV for lead (a few % fit)
+    assert electron_binding_energy(82) / MeV == pytest.approx(0.568, rel=0.01)
+    assert electron_binding_energy(1) / MeV == pytest.approx(13.6e-6, rel=0.1)   # hydrogen
+
+
+def test_lhe_nucleus_carries_its_isotope_mass(tmp_path):
+    """Issue 17 §5: the 208Pb nucleus (1000822080) carried natural lead's A u = 193.0056 GeV.
+    In the file: beam 2, the incoming and the outgoing nucleus have 193.6877 GeV; each event
+    conserves energy and momentum to the printed digits (1e-8 relative of 193 GeV plus the
+    muon's 160 GeV: 1e-6 GeV), and the outgoing nucleus is on its mass shell to T dM/M (its
+    recoil T was computed with A u; dM/M = 0.35%, module files._lhe_nucleus) plus the printed
+    digits (2e-8 GeV)."""
+    pylhe = pytest.importorskip("pylhe")
+    import numpy as np
+
+    from mucast import events as E
+    ev = E.generate_zprime(0.1 * GeV, 50, seed=3, decay="nu")
+    path = tmp_path / "z.lhe"
+    E.write_lhe(ev, path)
+    f = pylhe.LHEFile.fromfile(path)
+    assert f.init.initInfo.beamB == 1000822080
+    assert f.init.initInfo.energyB == pytest.approx(193.6877, abs=1e-4)
+    for event in f.events:
+        nuc = [p for p in event.particles if p.id == 1000822080]
+        assert [p.status for p in nuc] == [-1, 1]
+        for p in nuc:
+            assert p.m == pytest.approx(193.6877, abs=1e-4)
+            recoil = (p.e - p.m) * (193.6877 - 193.0056) / 193.6877
+            mass = np.sqrt(p.e**2 - p.px**2 - p.py**2 - p.pz**2)
+            assert mass == pytest.approx(p.m, abs=1.01 * recoil + 2e-8)
+        total = np.zeros(4)
+        for p in event.particles:
+            if p.status in (-1, 1):
+                total += np.sign(p.status) * np.array([p.e, p.px, p.py, p.pz])
+        assert np.all(np.abs(total) < 1e-6)
