@@ -103,3 +103,52 @@ def test_lhe_nucleus_carries_its_isotope_mass(tmp_path):
             if p.status in (-1, 1):
                 total += np.sign(p.status) * np.array([p.e, p.px, p.py, p.pz])
         assert np.all(np.abs(total) < 1e-6)
+
+
+# ---- citations: every command and sub-command has its sources ----------------------------------
+def test_every_command_and_subcommand_maps_to_its_sources():
+    from mucast.citations import BIBTEX, COMMANDS, MODELS, keys_for
+    from mucast.cli import build_parser
+    from mucast.cli.common import iter_parsers
+    paths = [p for p, _ in iter_parsers(build_parser()) if p]
+    assert ("relic", "target") in paths and ("limit", "dark-photon") in paths
+    for path in paths:
+        keys = keys_for(" ".join(path))
+        assert keys and set(keys) <= set(BIBTEX), path
+        if path[0] != "cite":
+            assert path[0] in COMMANDS, path      # listed, not found by accident
+    # every entry is used by some command, every model sub-command has its own list
+    used = {k for path in paths for k in keys_for(" ".join(path))}
+    assert used == set(BIBTEX)
+    assert {p[-1] for p in paths if p[0] == "limit" and len(p) == 2} == set(MODELS)
+    # the papers of the physics each command computes
+    assert {"Gondolo:1990dk", "Saikawa:2020swg", "Planck:2018vyg", "Steigman:2012nb",
+            "Edsjo:1997bg", "Griest:1990kh"} <= set(keys_for("relic target"))
+    assert {"CCFR:1991lpl", "Altmannshofer:2014pba"} <= set(keys_for("limit lmu-ltau"))
+    assert {"ParticleDataGroup:2024cfk", "Ilten:2018crw"} <= set(keys_for("limit dark-photon"))
+    assert {"Bauer:2017ris", "Djouadi:2005gi"} <= set(keys_for("curve muon-pseudoscalar"))
+    assert "Ilten:2018crw" not in keys_for("limit lmu-ltau")
+
+
+def test_bibtex_entries_are_well_formed():
+    import re
+
+    from mucast.citations import BIBTEX, UNVERIFIED, for_command
+    for key, text in BIBTEX.items():
+        assert text.startswith(f"@article{{{key},") and text.endswith("}"), key
+        assert text.count("{") == text.count("}"), key
+        assert re.search(r"\btitle = \{", text) and re.search(r"\byear = \{\d{4}\}", text), key
+    assert set(UNVERIFIED) <= set(BIBTEX)
+    assert "Shedding light on Dark Sectors with high-energy muons at the {NA64} experiment" in \
+        BIBTEX["NA64:2024prd"]
+    assert "% CCFR:1991lpl: not checked" in for_command("limit")
+
+
+def test_cite_cli_takes_sub_commands(capsys):
+    from mucast.cli import main
+    assert main(["cite", "relic", "target"]) == 0
+    out = capsys.readouterr().out
+    assert "Gondolo:1990dk" in out and "Crivelli:2025seed000" not in out
+    assert main(["cite", "relic"]) == 0 and "Planck:2018vyg" in capsys.readouterr().out
+    assert main(["cite", "nonsense"]) == 2
+    assert "unknown command 'nonsense'" in capsys.readouterr().err

@@ -311,7 +311,7 @@ def cmd_reproduce(args):
 def cmd_cite(args):
     """`mucast cite`: BibTeX of the papers a command uses."""
     from mucast.citations import for_command
-    print(for_command(args.for_command), end="")
+    print(for_command(" ".join(args.for_command) or None), end="")
 
 
 # ---------------------------------------------------------------------------------------
@@ -468,8 +468,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_reproduce)
 
     s = sub.add_parser("cite", help="BibTeX of the papers a computation uses")
-    s.add_argument("for_command", nargs="?", default=None, metavar="COMMAND",
-                   help="the command whose sources to print (default: all)")
+    s.add_argument("for_command", nargs="*", default=[], metavar="COMMAND",
+                   help="the command (and sub-command, e.g. 'relic target', 'limit"
+                        " dark-photon') whose sources to print (default: all)")
     s.set_defaults(func=cmd_cite)
     return p
 
