@@ -152,3 +152,163 @@ def test_cite_cli_takes_sub_commands(capsys):
     assert main(["cite", "relic"]) == 0 and "Planck:2018vyg" in capsys.readouterr().out
     assert main(["cite", "nonsense"]) == 2
     assert "unknown command 'nonsense'" in capsys.readouterr().err
+
+
+# ---- figures: nothing clipped, no curve or tick through a legend's text -----------------------
+def _figure_problems(fig):
+    """What is wrong with a drawn figure: a text outside the figure (the Fig. 6 footnote was
+    clipped at the left edge), a legend entry or an annotation crossed by a curve (Fig. 4 right)
+    or by a tick mark (fig_mediators: the inward top ticks crossed the first entry). Curves are
+    sampled between their points (20 per segment) in display coordinates; a text box is
+    shrunk by 1 px so that a curve merely touching it does not count."""
+    import matplotlib
+    import mplhep
+
+    with matplotlib.style.context(mplhep.style.ROOT):   # font families resolve at draw time
+        return _problems(fig)
+
+
+def _problems(fig):
+    import numpy as np
+
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    W, H = fig.bbox.width, fig.bbox.height
+    problems = []
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    texts = list(fig.texts) + [t for leg in legends for t in leg.get_texts()]
+    for ax in fig.axes:
+        texts += list(ax.texts) + [ax.title, ax.xaxis.label, ax.yaxis.label]
+    for t in texts:
+        if t.get_visible() and t.get_text().strip():
+            b = t.get_window_extent(r)
+            if b.x0 < -1 or b.y0 < -1 or b.x1 > W + 1 or b.y1 > H + 1:
+                problems.append(f"outside the figure: {t.get_text()[:50]!r}")
+    guarded = [t for leg in legends for t in leg.get_texts()]
+    guarded += [t for ax in fig.axes for t in ax.texts]
+    for t in guarded:
+        if not t.get_text().strip():
+            continue
+        b = t.get_window_extent(r).padded(-1)
+        for ax in fig.axes:
+            for line in ax.lines:
+                xy = line.get_transform().transform(line.get_xydata())
+                xy = xy[np.all(np.isfinite(xy), axis=1)]
+                if line.get_linestyle() in ("None", "none", "", " "):
+                    pts = xy
+                else:
+                    s = np.linspace(0, 1, 20)[:, None, None]
+                    pts = (xy[:-1] + s * (xy[1:] - xy[:-1])).reshape(-1, 2)
+                inside = ((pts[:, 0] > b.x0) & (pts[:, 0] < b.x1) & (pts[:, 1] > b.y0)
+                          & (pts[:, 1] < b.y1))
+                if np.any(inside):
+                    problems.append(f"{line.get_label()!r} crosses {t.get_text()[:40]!r}")
+            for axis in (ax.xaxis, ax.yaxis):
+                for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                    for mark in (tick.tick1line, tick.tick2line):
+                        if not mark.get_visible():
+                            continue
+                        # the mark's own extent pads by half its length each way; a tick
+                        # pointing inwards reaches its full length (taken both ways here)
+                        e = mark.get_window_extent(r)
+                        L = mark.get_markersize() * fig.dpi / 72
+                        cx, cy = (e.x0 + e.x1) / 2, (e.y0 + e.y1) / 2
+                        if not ax.bbox.padded(1).contains(cx, cy):
+                            continue                # outside the view limits: not drawn
+                        x0, x1, y0, y1 = ((e.x0, e.x1, cy - L, cy + L) if axis is ax.xaxis
+                                          else (cx - L, cx + L, e.y0, e.y1))
+                        if x0 < b.x1 and x1 > b.x0 and y0 < b.y1 and y1 > b.y0:
+                            problems.append(f"a tick mark crosses {t.get_text()[:40]!r}")
+                            break
+    return list(dict.fromkeys(problems))
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures the plot functions save, kept for inspection."""
+    from mucast.outputs import plots
+    figures = []
+    real = plots.save_figure
+
+    def keep(fig, png, pdf, dpi=130):
+        figures.append(fig)
+        real(fig, png, pdf, dpi)
+
+    monkeypatch.setattr(plots, "save_figure", keep)
+    return figures
+
+
+def test_fig4_and_fig6_have_no_clipped_or_crossed_text(tmp_path, drawn):
+    import numpy as np
+
+    from mucast.inference.constraints import ccfr_coupling_limit
+    from mucast.inference.scans import closing_mass, eft_mass_scan
+    from mucast.outputs import plots
+    res = plots.zprime_results(points=12)
+    ms = next(iter(res.values()))["vanilla"].masses
+    cc = ccfr_coupling_limit("lmu-ltau", ms)
+    ccfr = {"label": "CCFR", "mass_GeV": ms / GeV, "coupling": cc.coupling,
+            "m_chi_GeV": ms / 3 / GeV, "y": (0.05 * cc.coupling) ** 2 / 81.0}
+    targets = plots.zprime_targets(points=6)
+    plots.plot_zprime(res, tmp_path / "fig4", targets=targets, constraints=[ccfr])
+    # the CCFR excluded region has its legend entry (shade and line together)
+    labels = [t.get_text() for t in drawn[-1].axes[0].get_legend().get_texts()]
+    assert "CCFR; shaded: excluded" in labels
+    scans = {op: {ds: eft_mass_scan(op, ds, np.linspace(0, closing_mass(op, ds) * 0.998, 8))
+                  for ds in ("2022", "2023-24", "future")}
+             for op in ("eN_22", "LN_22", "LNLe_2222")}
+    plots.plot_nusmeft(scans, tmp_path / "fig6")
+    plots.plot_acceptances(tmp_path / "acc")
+    assert len(drawn) == 3
+    for fig in drawn:
+        assert _figure_problems(fig) == []
+
+
+def test_limit_figures_say_where_the_tables_end(tmp_path, drawn, capsys):
+    """`plot limits ... --mass-max 10` stopped the NA64mu curves at 5 GeV with no note: the
+    figure marks the end of the efficiency tables, the JSON carries a warning; the coupling
+    reads upright (a rotated epsilon read as omega)."""
+    import json
+
+    from mucast.cli import main
+    assert main(["plot", "limits", "dark-photon", "--mass-max", "10", "--points", "12",
+                 "--out", str(tmp_path / "dp"), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert len(d["warnings"]) == 1 and "efficiency tables end at 5 GeV" in d["warnings"][0]
+    fig = drawn[-1]
+    ax = fig.axes[0]
+    assert any("tables end at 5 GeV" in t.get_text() for t in ax.texts)
+    label = next(t for t in ax.texts if "varepsilon" in t.get_text())
+    assert label.get_rotation() == 0 and ax.yaxis.label.get_text() == ""
+    assert _figure_problems(fig) == []
+    # inside the tables: no note, no warning
+    assert main(["plot", "limits", "muon-scalar", "--points", "10", "--out",
+                 str(tmp_path / "s"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []
+    assert not any("tables end" in t.get_text() for t in drawn[-1].axes[0].texts)
+    assert _figure_problems(drawn[-1]) == []
+    # fig_mediators of the report: the same panels side by side
+    import numpy as np
+
+    from mucast.outputs import plots
+    masses = np.geomspace(1e-3, 5.0, 10) * GeV
+    panels = [(m, plots.limit_curves(m, ("2022", "future"), masses))
+              for m in ("muon-scalar", "dark-photon")]
+    assert plots.plot_limit_panels(panels, masses, tmp_path / "med").warnings == []
+    assert _figure_problems(drawn[-1]) == []
+
+
+def test_unsorted_overlay_is_sorted_with_a_warning(tmp_path):
+    import numpy as np
+
+    from mucast.outputs.plots import read_overlay
+    f = tmp_path / "zigzag.csv"
+    f.write_text("mass_GeV,coupling\n1,1e-2\n0.01,1e-3\n0.1,3e-3\n0.1,4e-3\n")
+    ov = read_overlay(f)
+    assert np.all(np.diff(ov["mass_GeV"]) >= 0)
+    # the pairs travel together
+    assert dict(zip(ov["mass_GeV"][[0, 3]], ov["coupling"][[0, 3]], strict=True)) == {0.01: 1e-3, 1.0: 1e-2}
+    assert any("not in increasing mass" in w for w in ov["warnings"])
+    assert any("repeated" in w for w in ov["warnings"])
+    f.write_text("mass_GeV,coupling\n0.01,1e-3\n1,1e-2\n")
+    assert read_overlay(f)["warnings"] == []

@@ -208,7 +208,8 @@ def cmd_plot_limits(args):
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_limits(model, datasets, _masses_from(args), args.out, overlays=overlays,
                               method=args.method, acceptance=args.acceptance)
-    emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
+    emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
+         "wrote " + ", ".join(str(f) for f in files))
 
 
 def cmd_plot_zprime(args):
@@ -216,7 +217,8 @@ def cmd_plot_zprime(args):
     from mucast.outputs import plots
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_zprime(out=args.out, points=args.points, overlays=overlays)
-    emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
+    emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
+         "wrote " + ", ".join(str(f) for f in files))
 
 
 # ----------------------------------------------------------------------------------------------

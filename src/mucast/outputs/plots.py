@@ -32,6 +32,30 @@ def _outputs(out):
     return p.with_suffix(".png"), p.with_suffix(".pdf")
 
 
+class FigureFiles(tuple):
+    """The (PNG, PDF) paths a figure function wrote, with the ``warnings`` the figure carries
+    (curves cut where the efficiency tables end, overlays that had to be sorted): unpacks
+    like the pair it was before (``png, pdf = plot_limits(...)``)."""
+
+    def __new__(cls, png, pdf, warnings=()):
+        obj = super().__new__(cls, (png, pdf))
+        obj.warnings = list(dict.fromkeys(warnings))
+        return obj
+
+
+def _legend(ax, **kw):
+    """A legend kept clear of the inward tick marks of the ROOT style (12 pt majors on all
+    four sides; matplotlib's default pad of 0.5 font sizes let the top ticks cross the first
+    entry): the pad is the major tick length plus 3 pt."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    size = FontProperties(size=kw.get("fontsize", matplotlib.rcParams["legend.fontsize"]))
+    tick = max(matplotlib.rcParams["xtick.major.size"], matplotlib.rcParams["ytick.major.size"])
+    kw.setdefault("borderaxespad", (tick + 3.0) / size.get_size_in_points())
+    return ax.legend(**kw)
+
+
 def zprime_results(datasets=("2022", "2023-24", "future"), points=200, m_min=1 * MeV,
                    m_max=5 * GeV, method=None):
     """Limit scans (vanilla, and dark for the y plane) for the figure; dict by data set."""
@@ -92,7 +116,8 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
     results = results or zprime_results(points=points)
     with matplotlib.style.context(mplhep.style.ROOT), \
             matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11.5}):
-        fig = Figure(figsize=(15, 6.4))
+        # constrained layout: it makes room for the legends below the panels
+        fig = Figure(figsize=(15, 8.6), layout="constrained")
         FigureCanvasAgg(fig)
         ax, ay = fig.subplots(1, 2)
         masses = next(iter(results.values()))["vanilla"].masses
@@ -101,7 +126,8 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
                         label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
         ax.plot(masses / GeV, band.g_central, color="0.35", lw=1)
         ax.axvline(2 * M_MU / GeV, color="0.6", lw=0.8, ls="-.")
-        ax.text(2.15 * M_MU / GeV, 2e-6, "$2m_\\mu$: Br(inv) $\\to$ 1/2", fontsize=10,
+        # between the future (~3e-6) and 2023-24 (~2e-4) curves: no curve crosses the text
+        ax.text(2.15 * M_MU / GeV, 1.2e-5, "$2m_\\mu$: Br(inv) $\\to$ 1/2", fontsize=10,
                 color="0.4", rotation=90, va="bottom")
         for name, r in results.items():
             c, ls, lab = _STYLE.get(name, ("k", "-", name))
@@ -112,14 +138,17 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
             ok = dk.valid
             ay.plot(dk.m_chi[ok] / GeV, dk.y[ok], color=c, ls=ls, lw=2.2, label=lab)
         _published_fig4(ax, ay)
+        extra_handles = []
         for ov in overlays:
             ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
                     label=f"{ov['label']} (user overlay)")
         for con in constraints:
-            ax.fill_between(con["mass_GeV"], con["coupling"], 1.0, color=con.get("color", "#e377c2"),
-                            alpha=0.18, lw=0)
-            ax.plot(con["mass_GeV"], con["coupling"], color=con.get("color", "#e377c2"), lw=1.8,
-                    label=con["label"])
+            # the shaded excluded region and the line share one legend entry
+            shade = ax.fill_between(con["mass_GeV"], con["coupling"], 1.0,
+                                    color=con.get("color", "#e377c2"), alpha=0.18, lw=0)
+            line, = ax.plot(con["mass_GeV"], con["coupling"], color=con.get("color", "#e377c2"),
+                            lw=1.8)
+            extra_handles.append(((shade, line), con["label"] + "; shaded: excluded"))
             if "y" in con:
                 ay.plot(con["m_chi_GeV"], con["y"], color=con.get("color", "#e377c2"), lw=1.8,
                         label=con["label"])
@@ -131,16 +160,22 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
         ax.set(xscale="log", yscale="log", xlim=(masses[0] / GeV, masses[-1] / GeV),
                ylim=(1e-6, 1e-1), xlabel="$m_{Z'}$ [GeV]", ylabel="$g_{Z'}$")
         ax.set_title("$L_\\mu-L_\\tau$ vanilla: 90% CL upper limits", fontsize=14)
-        ax.legend(loc="upper left", frameon=False)
+        # legends below the panels: inside, the thermal targets and the CCFR line crossed them
+        from matplotlib.legend_handler import HandlerTuple
+        handles, labels = ax.get_legend_handles_labels()
+        handles += [h for h, _ in extra_handles]
+        labels += [lab for _, lab in extra_handles]
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, -0.12),
+                  frameon=False, handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
         ay.set(xscale="log", yscale="log", xlabel="$m_\\chi$ [GeV]",
                xlim=(masses[0] / 3 / GeV, masses[-1] / 3 / GeV),
                ylabel="$y = (g_\\chi g_{Z'})^2 (m_\\chi/m_{Z'})^4$", ylim=(1e-17, 1e-6))
         ay.set_title("$m_{Z'} = 3m_\\chi$, $g_\\chi = 5\\times10^{-2}$: 90% CL upper limits",
                      fontsize=14)
-        ay.legend(loc="upper left", frameon=False)
+        ay.legend(loc="upper left", bbox_to_anchor=(0.0, -0.12), frameon=False)
         _finish(fig, png, pdf, "mucast: WW cross section, modelled efficiencies"
                 " (scripts/make_zprime_efficiencies.py); not the NA64 result")
-    return png, pdf
+    return FigureFiles(png, pdf, [w for ov in overlays for w in ov.get("warnings", ())])
 
 
 _PUBLISHED = dict(color="black", marker="D", ms=7, mfc="none", mew=1.8, ls="none", zorder=6)
@@ -198,7 +233,7 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
             ax.set(xlabel="√k² of the invisible pair [GeV]", yscale="log",
                    ylim=(5e-3, 1.5), xlim=(0, 3.05))
             ax.set_title(f"NA64$\\mu$ {ds}", fontsize=14)
-            ax.legend(loc="lower left", frameon=False, fontsize=9)
+            _legend(ax, loc="lower left", frameon=False, fontsize=9)
         np.atleast_1d(axes)[0].set_ylabel("$\\kappa(k)$")
         fig.suptitle("$\\kappa(k)$ = probability that a $\\mu N \\to \\mu N \\chi\\chi$ event whose"
                      " invisible pair has mass √k² passes the selection (Eq. 22 of seed"
@@ -209,10 +244,36 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
     return png, pdf
 
 
-def _finish(fig, png, pdf, note, x=0.995, top=1.0):
-    """Footnote (where the numbers come from), layout leaving room for it, and save."""
-    fig.text(x, 0.005, note, ha="right", va="bottom", fontsize=9, color="0.35")
-    fig.tight_layout(rect=(0, 0.03, 1, top))
+def _finish(fig, png, pdf, note, x=0.995, top=1.0, size=9, legend=None):
+    """Footnote (where the numbers come from), wrapped to the figure's width (a long one ran
+    off the left edge of Fig. 6), a layout leaving room for its lines, and save. ``legend``:
+    (handles, labels, options) of a figure legend placed between the panels and the note
+    (inside the panels, curves crossed its text)."""
+    import textwrap
+
+    renderer = fig.canvas.get_renderer()
+    width = x * fig.bbox.width - 4
+    per_line = max(30, int(fig.get_figwidth() * 72 / (0.5 * size)))
+    while True:
+        lines = textwrap.wrap(note, per_line)
+        text = fig.text(x, 0.005, "\n".join(lines), ha="right", va="bottom", fontsize=size,
+                        color="0.35", multialignment="right")
+        if text.get_window_extent(renderer).width <= width or per_line <= 30:
+            break
+        text.remove()
+        per_line = int(per_line * 0.9)
+    bottom = (text.get_window_extent(renderer).height + 6) / fig.bbox.height
+    if legend is not None:
+        handles, labels, options = legend
+        leg = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom),
+                         frameon=False, **options)
+        leg.set_in_layout(False)
+        bottom += (leg.get_window_extent(renderer).height + 4) / fig.bbox.height
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        engine.set(rect=(0, bottom, 1, top - bottom))
+    else:
+        fig.tight_layout(rect=(0, bottom, 1, top))
     save_figure(fig, png, pdf)
 
 
@@ -279,7 +340,7 @@ def plot_smeft_plane(forms: dict, out, forms_paper: dict | None = None):
                    xlabel=f"$[c_{{LL}}]_{{\\mu\\mu\\tau\\tau}}/v^2$ [$10^{{{e}}}$ GeV$^{{-2}}$]",
                    ylabel=f"$[c_{{L\\ell}}]_{{\\tau\\tau\\mu\\mu}}/v^2$ [$10^{{{e}}}$ GeV$^{{-2}}$]")
             ax.set_title(f"{name}: shaded = excluded at 90% CL", fontsize=12)
-            ax.legend(loc="lower left", frameon=True, fontsize=9)
+            _legend(ax, loc="lower left", frameon=True, fontsize=9)
         fig.tight_layout()
         save_figure(fig, png, pdf)
     return png, pdf
@@ -307,7 +368,7 @@ def plot_nusmeft(scans: dict, out):
     png, pdf = _outputs(out)
     c1, c2 = _eft_context()
     with c1, c2:
-        fig = Figure(figsize=(15, 5.4))
+        fig = Figure(figsize=(15, 6.2))
         FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(1, len(scans), sharey=True))
         table1 = published.seed000()["table1"]
@@ -332,12 +393,14 @@ def plot_nusmeft(scans: dict, out):
                    xlim=(-0.02, 1.05 * max(s.closing_mass for s in per_ds.values()) / GeV))
             ax.set_title(f"{op}: {LATEX[op]}", fontsize=13)
         axes[0].set_ylabel("90% CL upper limit on $|C|/\\Lambda^2$ [GeV$^{-2}$]")
-        axes[0].legend(loc="upper left", frameon=False, fontsize=9.5)
+        # below the panels: inside, the 2022 curve crossed the legend's text
+        legend = (*axes[0].get_legend_handles_labels(), {"ncol": 3, "fontsize": 10.5})
         _finish(fig, png, pdf, "mucast, verified amplitudes; acceptance: detector-model shape,"
                 " calibrated level (scripts/calibrate_derived.py). The curves end where the"
                 " acceptance tables end (sqrt(k^2) <= 3 GeV: m_N < 1.5 GeV for pairs, 3 GeV for"
                 " LNLe), not at a kinematic limit; dotted: > 50% of the yield from the tables'"
-                " last bin")
+                " last bin",
+                legend=legend)
     return png, pdf
 
 
@@ -380,12 +443,60 @@ def read_overlay(path) -> dict:
         raise DataFileError(f"overlay {p}: need at least two rows of two numbers")
     if not (np.all(np.isfinite(data)) and np.all(data > 0)):
         raise DataFileError(f"overlay {p}: masses and couplings must be finite and > 0")
-    return {"label": label, "mass_GeV": data[:, 0], "coupling": data[:, 1], "file": str(p)}
+    warnings = []
+    if np.any(np.diff(data[:, 0]) < 0):
+        # drawn in file order, an unsorted curve zig-zags across the figure
+        data = data[np.argsort(data[:, 0], kind="stable")]
+        warnings.append(f"overlay {p}: the rows were not in increasing mass; drawn sorted by"
+                        " mass")
+    if np.any(np.diff(data[:, 0]) == 0):
+        warnings.append(f"overlay {p}: {int(np.sum(np.diff(data[:, 0]) == 0))} repeated"
+                        " mass(es): the curve is vertical there")
+    return {"label": label, "mass_GeV": data[:, 0], "coupling": data[:, 1], "file": str(p),
+            "warnings": warnings}
 
 
 def _coupling_label(model):
-    return {"epsilon": "$\\epsilon$", "g_Z'": "$g_{Z'}$", "g_mu": "$g_\\mu$"}.get(
+    return {"epsilon": "$\\varepsilon$", "g_Z'": "$g_{Z'}$", "g_mu": "$g_\\mu$"}.get(
         model.coupling_name, f"${model.coupling_name}$")
+
+
+def _upright_ylabel(ax, text):
+    """A one-symbol axis label written upright above the axis' top-left corner: rotated by 90°
+    as axis labels are, the ε of the dark photon read as ω."""
+    ax.set_ylabel("")
+    ax.annotate(text, xy=(0, 1), xycoords="axes fraction", xytext=(-6, 8),
+                textcoords="offset points", ha="right", va="bottom")
+
+
+def _tables_end(ax, model, curves, masses):
+    """Where a data set's efficiency tables end inside the drawn range: a dotted line and a
+    note on the figure, and the warnings (the curves stop there, which must not look like
+    physics)."""
+    from mucast.exceptions import MucastError
+    from mucast.inference import mediators as M
+
+    top = float(np.max(masses))
+    ends = {}
+    for ds in curves:
+        try:
+            end = M.setup(ds).mass_max
+        except MucastError:        # not a data set name: no tables to name
+            continue
+        if end < top:
+            ends.setdefault(float(end), []).append(str(ds))
+    warnings = []
+    for end, names in sorted(ends.items()):
+        ax.axvline(end / GeV, color="0.45", lw=1.0, ls=(0, (2, 2)))
+        # on the far side of the line, where no data set has a curve
+        ax.annotate(f"efficiency tables end at {end / GeV:g} GeV: no limit beyond",
+                    xy=(end / GeV, 0.4), xycoords=("data", "axes fraction"), xytext=(4, 0),
+                    textcoords="offset points", rotation=90, ha="left", va="center",
+                    fontsize=10, color="0.35")
+        warnings.append(f"{', '.join(names)}: the efficiency tables end at {end / GeV:g} GeV,"
+                        f" below the largest mass drawn ({top / GeV:g} GeV); no limit beyond"
+                        " (the curves stop there)")
+    return warnings
 
 
 def limit_curves(model, datasets, masses, method=None, acceptance="shipped"):
@@ -419,9 +530,11 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
         ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
                 label=f"{ov['label']} (user overlay)")
     xlabel = "$m_\\chi$ [GeV]" if model.mass is not None else "$m_X$ [GeV]"
-    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=_coupling_label(model),
-           xlim=(xs[0], xs[-1]))
-    ax.legend(loc="upper left", frameon=False, fontsize=legend_size)
+    ax.set(xscale="log", yscale="log", xlabel=xlabel, xlim=(xs[0], xs[-1]))
+    _upright_ylabel(ax, _coupling_label(model))
+    warnings = _tables_end(ax, model, curves, masses)
+    _legend(ax, loc="upper left", frameon=False, fontsize=legend_size)
+    return warnings + [w for ov in overlays for w in ov.get("warnings", ())]
 
 
 def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptance="shipped"):
@@ -445,11 +558,11 @@ def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptan
         fig = Figure(figsize=(8.5, 6.6))
         FigureCanvasAgg(fig)
         ax = fig.subplots()
-        _draw_limits(ax, model, curves, masses, overlays)
+        warnings = _draw_limits(ax, model, curves, masses, overlays)
         ax.set_title(f"{model.name} ({model.spin}): 90% CL upper limits", fontsize=14)
         _finish(fig, png, pdf, f"mucast {method}; WW cross sections; efficiencies of the data sets'"
                 " [mediator] tables")
-    return png, pdf
+    return FigureFiles(png, pdf, warnings)
 
 
 def plot_limit_panels(panels, masses, out, method=None):
@@ -471,10 +584,11 @@ def plot_limit_panels(panels, masses, out, method=None):
         fig = Figure(figsize=(7.0 * len(panels), 6.4))
         FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(1, len(panels)))
+        warnings = []
         for ax, (model, curves) in zip(axes, panels, strict=True):
             model = get_model(model)
-            _draw_limits(ax, model, curves, masses, legend_size=9)
+            warnings += _draw_limits(ax, model, curves, masses, legend_size=9)
             ax.set_title(f"{model.name} ({model.spin}, Br(inv) = 1): 90% CL", fontsize=13)
         _finish(fig, png, pdf, f"mucast {method}; WW cross sections; NA64mu efficiency tables of"
                 " seed 001 applied to every spin (docs/models.md)")
-    return png, pdf
+    return FigureFiles(png, pdf, warnings)
