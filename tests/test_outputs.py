@@ -312,3 +312,11 @@ def test_unsorted_overlay_is_sorted_with_a_warning(tmp_path):
     assert any("repeated" in w for w in ov["warnings"])
     f.write_text("mass_GeV,coupling\n0.01,1e-3\n1,1e-2\n")
     assert read_overlay(f)["warnings"] == []
+
+
+def test_fig5_has_no_clipped_or_crossed_text(tmp_path, drawn):
+    from mucast.inference.limits import smeft_plane
+    from mucast.outputs import plots
+    forms = {ds: smeft_plane("tau", ds) for ds in ("2022", "2023-24", "future")}
+    plots.plot_smeft_plane(forms, tmp_path / "fig5", forms)
+    assert _figure_problems(drawn[-1]) == []

@@ -326,7 +326,8 @@ def plot_smeft_plane(forms: dict, out, forms_paper: dict | None = None):
             e = int(np.floor(np.log10(max(np.max(np.abs(x)), np.max(np.abs(y))))))
             unit = 10.0**e
             x, y = x / unit, y / unit
-            lim = 1.35 * max(np.max(np.abs(x)), np.max(np.abs(y)))
+            # room below the ellipse for the legend (at 1.35 the ellipse ran behind it)
+            lim = 1.6 * max(np.max(np.abs(x)), np.max(np.abs(y)))
             ax.fill(np.r_[x, x[0]], np.r_[y, y[0]], color="white", zorder=1)
             ax.set_facecolor(col + "30")
             ax.plot(x, y, color=col, lw=2.2, ls="-", zorder=2, label=lab + " (mucast)")
