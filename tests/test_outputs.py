@@ -281,6 +281,14 @@ def test_limit_figures_say_where_the_tables_end(tmp_path, drawn, capsys):
     label = next(t for t in ax.texts if "varepsilon" in t.get_text())
     assert label.get_rotation() == 0 and ax.yaxis.label.get_text() == ""
     assert _figure_problems(fig) == []
+    # with a data set whose tables go on (M3-like: 15 GeV beam), the note names the others and
+    # finds room between the curves that continue
+    assert main(["plot", "limits", "muon-scalar", "--dataset", "2022", "--dataset", "m3-phase2",
+                 "--mass-max", "10", "--points", "12", "--out", str(tmp_path / "m3"),
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"][0].startswith("2022: ")
+    assert any(t.get_text().startswith("2022: ") for t in drawn[-1].axes[0].texts)
+    assert _figure_problems(drawn[-1]) == []
     # inside the tables: no note, no warning
     assert main(["plot", "limits", "muon-scalar", "--points", "10", "--out",
                  str(tmp_path / "s"), "--json"]) == 0

@@ -470,6 +470,26 @@ def _upright_ylabel(ax, text):
                 textcoords="offset points", ha="right", va="bottom")
 
 
+def _free_band(ax, x, width_pt):
+    """The widest vertical interval [lo, hi] (axes fraction, within 0.03-0.97) that no drawn
+    line crosses in the strip from ``x`` (data) to ``width_pt`` points right of it."""
+    ax.autoscale_view()
+    to_axes = ax.transAxes.inverted()
+    x0 = to_axes.transform(ax.transData.transform((x, 1.0)))[0]
+    x1 = x0 + width_pt * ax.figure.dpi / 72 / ax.bbox.width
+    ys = []
+    for line in ax.lines:
+        xy = to_axes.transform(line.get_transform().transform(line.get_xydata()))
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        if len(xy) > 1:
+            t = np.linspace(0, 1, 20)[:, None, None]
+            xy = (xy[:-1] + t * (xy[1:] - xy[:-1])).reshape(-1, 2)
+        ys += list(xy[(xy[:, 0] >= x0) & (xy[:, 0] <= x1), 1])
+    edges = sorted([0.03, 0.97] + [y for y in ys if 0.03 < y < 0.97])
+    gaps = [(b - a, a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return max(gaps)[1:]
+
+
 def _tables_end(ax, model, curves, masses):
     """Where a data set's efficiency tables end inside the drawn range: a dotted line and a
     note on the figure, and the warnings (the curves stop there, which must not look like
@@ -487,13 +507,25 @@ def _tables_end(ax, model, curves, masses):
         if end < top:
             ends.setdefault(float(end), []).append(str(ds))
     warnings = []
+    renderer = ax.figure.canvas.get_renderer()
     for end, names in sorted(ends.items()):
+        # beside the line, in the widest vertical gap the other curves leave there, in the
+        # longest wording that fits it
+        lo, hi = _free_band(ax, end / GeV, 20)
         ax.axvline(end / GeV, color="0.45", lw=1.0, ls=(0, (2, 2)))
-        # on the far side of the line, where no data set has a curve
-        ax.annotate(f"efficiency tables end at {end / GeV:g} GeV: no limit beyond",
-                    xy=(end / GeV, 0.4), xycoords=("data", "axes fraction"), xytext=(4, 0),
-                    textcoords="offset points", rotation=90, ha="left", va="center",
-                    fontsize=10, color="0.35")
+        which = "" if len(names) == len(curves) else ", ".join(names) + ": "
+        for text in (f"{which}efficiency tables end at {end / GeV:g} GeV: no limit beyond",
+                     f"{which}efficiency tables end at {end / GeV:g} GeV",
+                     f"{which}tables end at {end / GeV:g} GeV", "tables end"):
+            note = ax.annotate(text, xy=(end / GeV, (lo + hi) / 2),
+                               xycoords=("data", "axes fraction"), xytext=(4, 0),
+                               textcoords="offset points", rotation=90, ha="left",
+                               va="center", fontsize=9, color="0.35")
+            if note.get_window_extent(renderer).height < 0.9 * (hi - lo) * ax.bbox.height:
+                break
+            note.remove()
+        else:
+            ax.add_artist(note)
         warnings.append(f"{', '.join(names)}: the efficiency tables end at {end / GeV:g} GeV,"
                         f" below the largest mass drawn ({top / GeV:g} GeV); no limit beyond"
                         " (the curves stop there)")
