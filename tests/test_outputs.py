@@ -328,3 +328,9 @@ def test_fig5_has_no_clipped_or_crossed_text(tmp_path, drawn):
     forms = {ds: smeft_plane("tau", ds) for ds in ("2022", "2023-24", "future")}
     plots.plot_smeft_plane(forms, tmp_path / "fig5", forms)
     assert _figure_problems(drawn[-1]) == []
+
+
+def test_a_tolerance_states_exactly_one_rule():
+    for kw in ({}, {"rel": 0.1, "abs": 0.1}, {"abs": 0.1, "ratio_range": (0.5, 1.0)}):
+        with pytest.raises(ValueError, match="exactly one"):
+            report.Tolerance(**kw)

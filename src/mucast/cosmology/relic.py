@@ -221,9 +221,9 @@ class FreezeOut:
     omega_h2: float
     Y0: float
     x_f: float
-    x: np.ndarray = field(repr=False, default=None)
-    Y: np.ndarray = field(repr=False, default=None)
-    Yeq: np.ndarray = field(repr=False, default=None)
+    x: np.ndarray | None = field(repr=False, default=None)
+    Y: np.ndarray | None = field(repr=False, default=None)
+    Yeq: np.ndarray | None = field(repr=False, default=None)
 
 
 def solve_boltzmann(m, sigmav_fn, species, x0=1.0, x_end=1000.0, n_grid=240, rtol=1e-8,
@@ -472,7 +472,7 @@ def thermal_target(model, m_chi, dm=None, g_chi=0.05, mass_ratio=3.0, splitting=
 
 def target_curve(model, masses, **kw) -> list:
     """:func:`thermal_target` for each mass [energy] (None where no coupling ≤ g_max works)."""
-    out = []
+    out: list[RelicTarget | None] = []
     for m in np.atleast_1d(np.asarray(masses, float)):
         try:
             out.append(thermal_target(model, float(m), **kw))
@@ -513,5 +513,3 @@ def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=T
         c = b - fb * (b - a) / (fb - fa) if fb != fa else b + fb
         a, fa, b, fb = b, fb, c, f(c)
     raise KinematicsError("sigmav_for_abundance did not converge")
-
-

@@ -119,11 +119,13 @@ def nucleus_mass(pdg: int) -> float:
 
     Z = (int(pdg) // 10_000) % 1000
     try:
-        atomic = Particle.from_pdgid(int(pdg)).mass * MeV
+        atomic = Particle.from_pdgid(int(pdg)).mass
     except ParticleNotFound:
+        atomic = None
+    if atomic is None:
         raise UnknownNameError(f"no mass for the nucleus {pdg} in the particle package's"
-                               " tables") from None
-    return atomic - Z * M_E + electron_binding_energy(Z)
+                               " tables")
+    return atomic * MeV - Z * M_E + electron_binding_energy(Z)
 
 
 def _lhe_nucleus(target_name):
@@ -231,7 +233,7 @@ class EventWriter:
             raise UnknownNameError(f"format must be one of {', '.join(FORMATS.values())}, got {fmt!r}")
         self.fmt = fmt
         self.cross_section_pb = cross_section_pb
-        self.totals = {"events": 0}
+        self.totals: dict[str, float] = {"events": 0}
         self._stack = None
         self._fh = None
         self._pq = None
@@ -426,5 +428,5 @@ def read_csv(path) -> dict:
     except OSError as exc:
         raise DataFileError(f"cannot read {path}: {exc}") from None
     header, body = rows[0], rows[1:]
-    cols = list(zip(*body, strict=True)) if body else [[] for _ in header]
+    cols = list(zip(*body, strict=True)) if body else [() for _ in header]
     return {h: np.array([float(v) if v != "" else np.nan for v in c]) for h, c in zip(header, cols, strict=True)}

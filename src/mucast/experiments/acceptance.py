@@ -120,10 +120,10 @@ class AcceptanceTable:
                 raise DataFileError(f"{source}: {header[1]} = {vv} in data row {i} is outside [0, 1]")
             xs.append(xv)
             vs.append(vv)
-        xs = np.array(xs)
-        if np.any(np.diff(xs) <= 0):
+        x = np.array(xs)
+        if np.any(np.diff(x) <= 0):
             raise DataFileError(f"{source}: column {header[0]} must be strictly increasing")
-        return cls(xs * GeV, np.array(vs), header, "\n".join(comments), source)
+        return cls(x * GeV, np.array(vs), header, "\n".join(comments), source)
 
     @classmethod
     def from_file(cls, path, columns=None) -> "AcceptanceTable":

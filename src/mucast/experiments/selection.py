@@ -16,6 +16,7 @@ import numpy as np
 from mucast import experiments as _exp
 from mucast.exceptions import DataFileError, UnknownNameError
 from mucast.experiments.acceptance import load_table
+from mucast.experiments.targets import Target
 
 __all__ = ["SignalSetup", "Trigger", "setup"]
 
@@ -34,7 +35,7 @@ class SignalSetup:
 
     name: str
     energy: float
-    target: object
+    target: Target
     nuclei_per_area: float
     triggers: tuple
     observed: int

@@ -46,9 +46,10 @@ def limit_point(point: dict, model, dataset, method, cl, production, approx, the
                                  theta_max, seed=int(seed) + int(point["index"]),
                                  etl_rtol=etl_rtol)
     g = float(r.coupling[0])
+    assert r.production is not None          # every scan records its production per mass
     out = {"coupling": g if math.isfinite(g) else None, "production": str(r.production[0]),
            "n_up": r.n_up, "method": r.method}
-    if r.y is not None:
+    if r.y is not None and r.m_chi is not None:
         out["y"] = float(r.y[0]) if math.isfinite(g) else None
         out["m_chi_GeV"] = float(r.m_chi[0]) / GeV
     return out
@@ -113,10 +114,11 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
         r = _med.coupling_limit_scan(model, masses, dataset, method, cl, production, approx,
                                      theta_max, seed=seed, etl_rtol=etl_rtol)
         g = [float(v) if math.isfinite(v) else None for v in r.coupling]
+        assert r.production is not None      # every scan records its production per mass
         out = {**base, "mass_GeV": (masses / GeV).tolist(), "coupling": g,
                "production": [str(p) for p in r.production], "n_up": r.n_up,
                "method": r.method, "warnings": list(r.warnings)}
-        if r.y is not None:
+        if r.y is not None and r.m_chi is not None:
             out["y"] = [float(v) if math.isfinite(v) else None for v in r.y]
             out["m_chi_GeV"] = (r.m_chi / GeV).tolist()
         return out

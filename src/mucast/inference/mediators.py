@@ -44,6 +44,8 @@ shell N(g) is monotonic and g is found by a vectorised bisection in ln g; for ``
 
 from __future__ import annotations
 
+from typing import Any
+
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -422,12 +424,12 @@ class MediatorLimit:
         return thermal_y(self.coupling, self.g_chi, self.m_chi, self.mass)
 
     def to_dict(self) -> dict:
-        d = {"coupling": self.coupling, "mass_GeV": self.mass / GeV, "n_up": self.n_up,
+        d: dict[str, Any] = {"coupling": self.coupling, "mass_GeV": self.mass / GeV, "n_up": self.n_up,
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "production": self.production,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
              "mucast_version": self.version, "warnings": list(self.warnings)}
-        if self.g_chi is not None:
+        if self.g_chi is not None and self.m_chi is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
         if self.inputs is not None:
             d["inputs"] = self.inputs
@@ -475,9 +477,10 @@ class MediatorLimitScan:
              "mucast_version": self.version, "warnings": list(self.warnings)}
         if self.production is not None:
             d["production"] = [str(p) for p in self.production[ok]]
-        if self.g_chi is not None and self.m_chi is not None:
+        y = self.y
+        if self.g_chi is not None and self.m_chi is not None and y is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": (self.m_chi[ok] / GeV).tolist(),
-                      "y": self.y[ok].tolist()})
+                      "y": y[ok].tolist()})
         return d
 
 
@@ -569,6 +572,7 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                            for t in s.triggers)
         raise KinematicsError(f"no signal efficiency for mass = {m / GeV:g} GeV in data set "
                               f"{s.name} (efficiency tables cover {tables})")
+    assert r.production is not None          # every scan records its production per mass
     on = r.production[0] == "on-shell"
     ye = None
     if on:
@@ -609,4 +613,3 @@ def sigma_signal_region(model, mass, coupling, dataset="2022", theta_max=0.1):
     v, _ = _prod.cross_section_per_g2(np.array([float(mass)]), s.energy, s.target, "ww", s.x_min,
                                       theta_max, spin=model.spin)
     return float(v[0]) * float(model.g_mu(coupling)) ** 2
-

@@ -8,6 +8,8 @@ YAML file: a first document with the record's comment, then one document per tab
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +65,7 @@ def write_submission(directory, tables: list[HEPDataTable], comment: str) -> Pat
     import yaml
 
     d = ensure_directory(directory)
-    docs = [{"comment": comment}]
+    docs: list[dict[str, Any]] = [{"comment": comment}]
     for t in tables:
         atomic_write_text(d / t.file_name, yaml.safe_dump(t.to_dict(), sort_keys=False))
         entry = {"name": t.name, "description": t.description, "data_file": t.file_name,

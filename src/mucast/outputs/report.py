@@ -160,6 +160,11 @@ class Tolerance:
     ratio_range: tuple | None = None
     reason: str = ""
 
+    def __post_init__(self):
+        given = [k for k in ("rel", "abs", "ratio_range") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a Tolerance needs exactly one of rel, abs, ratio_range; got {given}")
+
     def accepts(self, seed, ours) -> bool:
         if ours is None or seed is None:
             return False
@@ -168,6 +173,7 @@ class Tolerance:
             return lo <= ours / seed <= hi
         if self.abs is not None:
             return abs(ours - seed) <= self.abs * (1 + 1e-12)
+        assert self.rel is not None              # __post_init__: exactly one rule
         return abs(ours / seed - 1.0) <= self.rel * (1 + 1e-12)
 
     def describe(self, unit: str = "") -> str:
@@ -178,6 +184,7 @@ class Tolerance:
             return f"ratio in [{self.ratio_range[0]:g}, {self.ratio_range[1]:g}]"
         if self.abs is not None:
             return f"±{self.abs:g} " + (unit if unit else "(absolute)")
+        assert self.rel is not None              # __post_init__: exactly one rule
         if self.rel >= 1e-4:
             return f"±{100 * self.rel:.3g}%"
         return f"±{self.rel:.2g} (relative)"
@@ -275,7 +282,7 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
     from mucast.units import MeV
 
     table_dir = Path(table_dir)
-    out = {"table1": {}, "zprime": {}}
+    out: dict[str, dict] = {"table1": {}, "zprime": {}}
     ops = ("ll_2233", "le_3322", "eN_22", "LN_22", "LNLe_2222")
     for ds in datasets:
         exp = _exp.get(ds)

@@ -184,7 +184,8 @@ def _step_fig6(w: _Writer, ctx: dict, points: int):
     from mucast.outputs.plots import plot_nusmeft
     from mucast.inference.scans import closing_mass, eft_mass_scan
 
-    scans, rows = {}, []
+    scans: dict[str, dict] = {}
+    rows: list[dict] = []
     for op in NU_OPERATORS:
         scans[op] = {}
         for ds in DATASETS:
@@ -587,7 +588,7 @@ def _report_md(rows: list[dict], meta: dict) -> str:
              "| " + " | ".join(_COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
     lines += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
     lines += ["", "Tolerances:", ""]
-    seen = {}
+    seen: dict[str, str] = {}
     for r in rows:
         seen.setdefault(r["tolerance_reason"], r["tolerance"])
     lines += [f"- {t}: {reason}" for reason, t in seen.items()]
@@ -617,7 +618,7 @@ def _report_html(rows: list[dict], out: Path, meta: dict) -> str:
             f"<td class='{cls(r) if i == 9 else ''}'>{c if i in (1, 9) else html.escape(c)}</td>"
             for i, c in enumerate(_cells(r, html_mode=True))) + "</tr>"
         for r in rows)
-    tol = {}
+    tol: dict[str, str] = {}
     for r in rows:
         tol.setdefault(r["tolerance_reason"], r["tolerance"])
     tol_html = "".join(f"<li>{html.escape(t)}: {html.escape(reason)}</li>" for reason, t in tol.items())
