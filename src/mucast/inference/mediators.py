@@ -1,54 +1,28 @@
-"""Layer 4: signal yields and coupling limits for any mediator model (mucast.models.mediator), on
-and off shell — the generalisation of seed 001's Eq. (1) and Fig. 4.
-
-Signal yield of a data set (its [mediator] table: trigger configurations t with N_MOT^t and
-ε^t(m), the signal region x ≥ x_min, the pile-up loss f):
-
-on shell (X produced, then X → invisible; narrow width):
-
-    N(m, g) = Σ_t N_MOT^t ε^t(m) (1 − f) n_T L_eff · σ_X(x ≥ x_min; m, g_μ) · Br(X → inv; m, g),
-
-off shell (the invisible pair of mass k through X* of any mass, :mod:`mucast.processes.mediators.offshell`):
-
-    N(m, g) = Σ_t N_MOT^t (1 − f) n_T L_eff ∫ dk² ε^t(k) σ_X(x ≥ x_min; m → k, g_μ) ρ(k²; m, g),
-
-with ε^t evaluated at the invisible mass k (the efficiency depends on the invisible system's mass
-and the muon, not on how the system was made — the same tables, an approximation stated in
-docs/models.md). ``production="auto"`` (default) takes the on-shell form when an invisible
-channel is open at m, Γ_tot/m < :data:`NARROW` at the limit and the full pair integral agrees
-with it to :data:`NARROW` there; the off-shell integral otherwise (m_χ > m/2, wide mediators,
-the millicharge through the photon, and heavy mediators near a beam's reach, where the
-continuum below the pole outweighs the suppressed resonance: ×85 at 5 GeV for a 15 GeV beam).
-The two agree to ≤ 1e-4 in the narrow-width limit (tests/validation/test_offshell.py).
-``production="narrow"`` is mucast 0.2's rule (on shell wherever an invisible decay is open),
-kept as the default of ``limit zprime`` and of Fig. 4 so that their numbers do not move; it
-differs from "auto" only for wide mediators and near the reach (L_μ−L_τ 2022: ≤ 0.9% in g, at
-4.2–4.4 GeV).
-
-ε^t(m) (``data/acceptance/zprime_*.csv``) is the trigger × reconstruction × selection efficiency
-for signal events inside x ≥ x_min and before the pile-up loss; seed 001's "final" efficiency per
-produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The same tables serve every
-spin: the x spectra of S, P, V, A differ, and that difference enters through σ(x ≥ x_min); what
-the tables leave out is the spin dependence of the angles inside the signal region.
+"""Layer 4: coupling limits for any mediator model (mucast.models.mediator), on and off shell,
+with decays in flight — the generalisation of seed 001's Eq. (1) and Fig. 4. The expected
+signal for (m, g) is :mod:`mucast.inference.mediator_yields`; this module finds the couplings
+it excludes.
 
 Statistics: :func:`mucast.inference.stats.upper_limit` with the data set's n, b and
 uncertainties (seed 001: n = 0, b = 0.07 ± 0.03, 8% signal and 1% MOT systematics); the default
 method is seed 001's, ``cls-asymptotic``, which under-covers at these counts and says so in every
 result (use ``fc`` or ``cls-exact``).
 
-Couplings: on shell σ ∝ g_μ² and Br depends on g only through Γ_vis/Γ_χ, so g is a fixed point of
-g² = N_up/(y₁ Br(g)) (converges in a few steps: Br ≥ Γ_inv/Γ_tot keeps the map contracting); off
-shell N(g) is monotonic and g is found by a vectorised bisection in ln g; for ``parameter =
-"dark"`` (the millicharge) N ∝ g² exactly.
+Couplings: on shell σ ∝ g_μ² and Br depends on g only through Γ_vis/Γ_χ, so N(g) = N_up is a
+quadratic in g² (:func:`_solve_onshell`): one root, or none where the yield saturates below N_up
+(a dark sector whose width does not grow with g, while the visible widths do: "no limit"). Off
+shell N(g) is monotonic and g is found by Brent's method in ln g; for ``parameter = "dark"`` (the
+millicharge) N ∝ g² exactly. Every mass ends with a status and notes (mucast.inference.notes):
+the result's warnings name each mass without a limit and why.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import math
-import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -57,24 +31,26 @@ from mucast.constants import ALPHA
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import SignalSetup, setup
 from mucast.inference import stats
+from mucast.inference.mediator_yields import (  # noqa: F401  (re-exported: one API for both)
+    DEFAULT_METHOD, PRODUCTIONS, MediatorYield, efficiency, events_limit, events_upper_limit,
+    final_efficiency, point_model, sigma_signal_region, signal_yield, yield_per_g2)
+from mucast.inference.mediator_yields import (_check_narrow, _check_reach, _choose_production,
+                                              _declared, _has_invisible_channel, _masses,
+                                              _onshell_possible, _pair_yield, _weight)
+from mucast.inference import decays as _dec
+from mucast.inference.notes import warnings_for
 from mucast.models.mediator import MediatorModel, get_model
-from mucast.processes.mediators import offshell as _off
+from mucast.processes.mediators import policy as _pol
 from mucast.processes.mediators import production as _prod
-from mucast.units import GeV
+from mucast.processes.mediators.policy import OFFSHELL_FAIL, OFFSHELL_RTOL
+from mucast.units import GeV, natural_to_length
 
 __all__ = ["DEFAULT_METHOD", "PRODUCTIONS", "MediatorLimit", "MediatorLimitScan", "SignalSetup",
            "coupling_limit", "coupling_limit_scan", "efficiency", "events_limit",
            "final_efficiency", "legacy_zprime_model", "setup", "signal_yield", "thermal_y",
            "yield_per_g2"]
 
-#: seed 001's method (asymptotic CLs); results carry its under-coverage warning
-DEFAULT_METHOD = "cls-asymptotic"
 LIMIT_METHODS = stats.METHODS
-#: "narrow" = mucast 0.2's treatment (the narrow-width form wherever X decays invisibly, the pair
-#: integral elsewhere) — the default of the legacy ``limit zprime`` and of Fig. 4
-PRODUCTIONS = ("auto", "on-shell", "off-shell", "narrow")
-#: the largest Γ_tot/m for which ``production="auto"`` uses the narrow-width (on-shell) form
-NARROW = 0.01
 #: seed 001: g_χ = 5·10⁻² and m_Z′ = 3 m_χ for the thermal-DM benchmark
 DEFAULT_G_CHI = 5e-2
 DEFAULT_MASS_RATIO = 3.0        # m_X/m_chi
@@ -101,306 +77,125 @@ def legacy_zprime_model(model="vanilla", g_chi=None, m_chi=None, chi_type="dirac
     return base.with_dark(kind, g_chi=gc, m_chi=float(np.asarray(m_chi, float)))
 
 
-def _masses(masses, s):
-    m = np.atleast_1d(np.asarray(masses, dtype=float))
-    if not np.all(np.isfinite(m)) or not np.all(m > 0):
-        raise InputError(f"mass must be finite and > 0 GeV, got {m / GeV!r}")
-    reach = s.energy - _prod.M_MU
-    if np.any(m >= reach):
-        raise KinematicsError(f"mass must be below the beam's reach E - m_mu = {reach / GeV:.6g}"
-                              f" GeV, got {np.max(m) / GeV:.6g} GeV")
-    return m
-
-
-def _check_coupling(g):
-    if isinstance(g, bool) or not isinstance(g, numbers.Real) or not (math.isfinite(g) and g > 0):
-        raise InputError(f"coupling must be finite and > 0, got {g!r}")
-    return float(g)
-
-
-# ----------------------------------------------------------------------------------------------
-# yields
-# ----------------------------------------------------------------------------------------------
-def efficiency(masses, dataset="2022"):
-    """MOT-weighted ε(m) = Σ_t N_MOT^t ε^t(m) / Σ_t N_MOT^t of the data set."""
-    s = setup(dataset)
-    return s.mot_efficiency(_masses(masses, s)) / s.mot
-
-
-def _sigma_signal(spin, m, s, approx, theta_max, t_max, alpha, etl_rtol=0.005, seed=0):
-    """σ_X(x ≥ x_min; m, g_μ = 1) [area] and its error for an array of masses."""
-    if approx == "etl":
-        from mucast.processes.mediators import exact
-        vals, errs = [], []
-        for i, mi in enumerate(m):
-            r = exact.cross_section(spin, float(mi), 1.0, s.energy, s.target, x_min=s.x_min,
-                                    theta_max=theta_max, rtol=etl_rtol, seed=seed + i,
-                                    alpha=alpha)
-            vals.append(r.value)
-            errs.append(r.uncertainty)
-        return np.array(vals), np.array(errs)
-    return _prod.cross_section_per_g2(m, s.energy, s.target, approx, s.x_min, theta_max, t_max,
-                                      alpha, spin=spin)
-
-
-def yield_per_g2(masses, dataset="2022", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
-                 spin="vector", seed=0, etl_rtol=0.005):
-    """On-shell N/(g_μ² Br_inv) for an array of masses, and its integration error: event counts
-    per unit squared muon coupling, before the branching fraction; zero where the efficiency
-    tables are zero."""
-    s = setup(dataset)
-    m = _masses(masses, s)
-    sig, err = _sigma_signal(_prod.check_spin(spin), m, s, approx, theta_max, t_max, alpha,
-                             etl_rtol, seed)
-    lum = s.mot_efficiency(m) * (1.0 - s.pileup_loss) * s.nuclei_per_area
-    shape = np.shape(masses)
-    return (lum * sig).reshape(shape), (lum * err).reshape(shape)
-
-
-def final_efficiency(masses, dataset="2022", theta_max=0.1, spin="vector"):
-    """Seed 001's "final" efficiency per produced X: ε(m)(1 − f_pile-up) σ(x ≥ x_min)/σ."""
-    s = setup(dataset)
-    m = _masses(masses, s)
-    cut, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", s.x_min, theta_max,
-                                        spin=spin)
-    full, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", None, theta_max, spin=spin)
-    return (efficiency(m, s) * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
-
-
-def _offshell_yield(model, m, g, s, theta_max, t_max, alpha):
-    """Off-shell N(m, g) (module doc) for arrays m, g of one shape."""
-    lum = (1.0 - s.pileup_loss) * s.nuclei_per_area
-    out = np.empty(np.shape(m))
-    for i, (mi, gi) in enumerate(zip(np.ravel(m), np.ravel(g), strict=True)):
-        mdl, mx = point_model(model, float(mi))
-        out.flat[i] = lum * _off.pair_integral(mdl, mx, float(gi), s.energy, s.target,
-                                               s.mot_efficiency, s.mass_max, s.x_min, theta_max,
-                                               t_max, alpha)
-    return out
-
-
-def point_model(model, mass):
-    """(model, mediator mass) of one scan point: ``mass`` is the mediator's mass, except for a
-    model whose mediator mass is fixed (the millicharge's photon, ``model.mass``), where it is
-    m_χ."""
-    if model.mass is None:
-        return model, mass
-    return model.with_dark(m_chi=mass), float(model.mass)
-
-
-def _check_reach(model, m, s):
-    """KinematicsError when the invisible pair cannot be produced by the beam: m₁ + m₂ ≥ E − m_μ
-    (the pair mass reach of μN → μN χχ̄ on a heavy nucleus)."""
-    if model.dark is None:
-        return
-    reach = s.energy - _prod.M_MU
-    for mi in np.ravel(m):
-        mdl, mx = point_model(model, float(mi))
-        thr = float(mdl.dark.threshold(mx))
-        if thr >= reach:
-            m1, _ = mdl.dark.masses(mx)
-            raise KinematicsError(
-                f"m_chi = {float(m1) / GeV:.6g} GeV is beyond the beam's reach: the pair needs"
-                f" {thr / GeV:.6g} GeV, the {s.energy / GeV:g} GeV beam gives at most E - m_mu ="
-                f" {reach / GeV:.6g} GeV")
-
-
-def _narrow_fails(model, m, g, mask, n_on, s, approx, theta_max, t_max, alpha):
-    """Where ``mask``: the narrow-width form does not hold at coupling g — Γ_tot/m > NARROW, or
-    (WW) the full pair integral differs from the on-shell yield n_on by more than NARROW (the
-    continuum below the pole can dominate when σ_X(m) is suppressed, e.g. near a beam's reach)."""
-    wide = mask & (model.total_width(m, np.where(mask, g, 1.0)) / m > NARROW)
-    if approx == "ww":
-        wide |= _continuum_matters(model, m, g, mask & ~wide, n_on, s, theta_max, t_max, alpha)
-    return wide
-
-
-def _continuum_matters(model, m, g, mask, n_on, s, theta_max, t_max, alpha):
-    """Where ``mask``: does the full pair integral at coupling g differ from the on-shell yield
-    n_on by more than NARROW? Skipped (False) where the resonance (±50Γ) reaches past the end of
-    the efficiency tables — there the off-shell integral would lose the part above the table's
-    end, an artefact of the tables, not physics."""
-    out = np.zeros(np.shape(m), bool)
-    gam = model.total_width(m, np.where(mask, g, 1.0))
-    sel = mask & (m + 50.0 * gam < s.mass_max)
-    if not np.any(sel):
-        return out
-    n_off = _offshell_yield(model, m[sel], g[sel], s, theta_max, t_max, alpha)
-    out[sel] = np.abs(n_off / np.broadcast_to(n_on, np.shape(m))[sel] - 1.0) > NARROW
-    return out
-
-
-def _onshell_possible(model, m, g):
-    if model.mass is not None:          # a fixed mediator (the photon) is never on shell
-        return np.zeros(np.shape(m), bool)
-    w_inv = model.invisible_width(m, g)
-    declared = model.invisible and model.dark is None
-    return (w_inv > 0) | declared
-
-
-@dataclass(frozen=True)
-class MediatorYield:
-    """Expected signal events N for one (m, g) with its ingredients."""
-
-    value: float
-    error: float
-    mass: float
-    coupling: float
-    branching_invisible: float | None
-    production: str
-    dataset: str
-    model: str
-    version: str = field(default=__version__)
-
-    def to_dict(self) -> dict:
-        return {"yield": self.value, "yield_error": self.error, "mass_GeV": self.mass / GeV,
-                "coupling": self.coupling, "branching_invisible": self.branching_invisible,
-                "production": self.production, "dataset": self.dataset, "model": self.model,
-                "mucast_version": self.version}
-
-
-def signal_yield(model, mass, coupling, dataset="2022", production="auto", approx="ww",
-                 theta_max=0.1, t_max="E2", alpha=ALPHA) -> MediatorYield:
-    """Expected signal events for one (m, g) point (module doc).
-
-    >>> from mucast.units import MeV
-    >>> signal_yield("lmu-ltau", 100 * MeV, 1e-3).value > 1
-    True
-    """
-    model = get_model(model)
-    g = _check_coupling(coupling)
-    s = setup(dataset)
-    m = float(_masses([mass], s)[0])
-    _check_reach(model, [m], s)
-    prod = _choose_production(model, np.array([m]), np.array([g]), production)[0]
-    if prod == "on-shell":
-        y1, e1 = yield_per_g2(np.array([m]), s, approx, theta_max, t_max, alpha, model.spin)
-        br = float(model.branching_invisible(m, g))
-        gmu2 = float(model.g_mu(g)) ** 2
-        n_on = float(y1[0]) * gmu2 * br
-        wide = production == "auto" and not _declared(model) and bool(_narrow_fails(
-            model, np.array([m]), np.array([g]), np.array([True]), n_on, s, approx, theta_max,
-            t_max, alpha)[0])
-        if not wide:
-            return MediatorYield(n_on, float(e1[0]) * gmu2 * br, m, g, br, prod, s.name,
-                                 model.name)
-        prod = "off-shell"
-    if approx != "ww":
-        raise InputError("off-shell production is computed in the WW approximation only")
-    n = float(_offshell_yield(model, np.array([m]), np.array([g]), s, theta_max, t_max, alpha)[0])
-    return MediatorYield(n, 0.0, m, g, None, prod, s.name, model.name)
-
-
-def _choose_production(model, m, g, production):
-    if production not in PRODUCTIONS:
-        raise UnknownNameError(f"production must be one of {', '.join(PRODUCTIONS)}, got"
-                               f" {production!r}")
-    ok = _onshell_possible(model, m, g)
-    if production == "on-shell":
-        if not np.all(ok):
-            bad = m[~ok][0] if np.ndim(m) else m
-            raise KinematicsError(f"no invisible decay of the mediator is open at m ="
-                                  f" {float(bad) / GeV:g} GeV (dark pair threshold above m):"
-                                  " use production 'off-shell' or 'auto'")
-        return np.full(np.shape(m), "on-shell", dtype=object)
-    if _declared(model):
-        if production == "off-shell":
-            raise InputError(f"model {model.name} is declared invisible without a dark sector:"
-                             " its invisible width is not known, so it is computed on shell"
-                             " only; give it a dark sector (--dm) for off-shell production")
-        return np.full(np.shape(m), "on-shell", dtype=object)
-    if production == "off-shell":
-        return np.full(np.shape(m), "off-shell", dtype=object)
-    return np.where(ok, "on-shell", "off-shell").astype(object)
-
-
-def _declared(model):
-    """Declared invisible (Br = 1 by assumption, no dark sector): on shell only."""
-    return model.invisible and model.dark is None
-
-
-# ----------------------------------------------------------------------------------------------
-# statistics
-# ----------------------------------------------------------------------------------------------
-def events_limit(dataset="2022", method=DEFAULT_METHOD, cl=0.9) -> stats.UpperLimit:
-    """Upper limit on the number of signal events for the data set's n, b and uncertainties
-    (:func:`mucast.inference.stats.upper_limit`; the renamed ``"cls"`` is read as cls-asymptotic
-    here, as in mucast ≤ 0.2)."""
-    s = setup(dataset)
-    return stats.upper_limit(s.observed, s.background, method, cl,
-                             background_uncertainty=s.background_uncertainty,
-                             signal_systematic=s.signal_systematic,
-                             mot_uncertainty=s.mot_uncertainty, legacy_cls="cls-asymptotic")
-
-
-def events_upper_limit(dataset="2022", method=DEFAULT_METHOD, cl=0.9) -> float:
-    """N_up of :func:`events_limit`."""
-    return events_limit(dataset, method, cl).upper
-
-
 # ----------------------------------------------------------------------------------------------
 # coupling limits
 # ----------------------------------------------------------------------------------------------
+#: the largest coupling the off-shell search considers (beyond it no formula here holds)
+G_MAX = 10.0
+
+
 def _solve_onshell(model, n_up, y1, masses):
-    """g with g_μ(g)² y1 Br(m, g) = n_up, vectorised (y1 > 0). Fixed point on g² (Br varies
-    slowly with g; mucast 0.2's iteration for the L_μ−L_τ models, unchanged)."""
+    """On shell: g with g_μ(g)² y1 Br(m, g) = n_up, in closed form (vectorised; y1 > 0).
+
+    Every SM width of a model is g² times its value at g = 1 (tree level and loops alike) and
+    the dark width does not depend on g (``parameter = "sm"``), so with u = g², V₁ (visible),
+    N₁ (invisible SM: neutrinos) the SM widths at g = 1 and C the dark width,
+
+        N(u) = q² y1 u (C + u N₁)/(C + u (N₁ + V₁)),
+
+    monotonic in u, and N(u) = n_up is the quadratic q²y1N₁ u² + (q²y1C − n_up(N₁+V₁)) u −
+    n_up C = 0 (one positive root). Without neutrinos (N₁ = 0) N saturates at q²y1C/V₁ as
+    g → ∞: below n_up no coupling is excluded. Returns (g, Br at g, n_max): g = inf and n_max
+    the saturated yield where no limit exists (n_max = nan elsewhere). Checked against 0.2's
+    fixed-point iteration (tests/regression) and brute-force root finding (tests)."""
     q2 = float(model.charges["mu"]) ** 2
-    if model.dark is None:
-        br = model.branching_invisible(masses, 1.0)
-        return np.sqrt(n_up / (q2 * y1 * br)), br
-    g = np.sqrt(n_up / (q2 * y1))
-    for _ in range(60):
-        br = model.branching_invisible(masses, g)
-        g_new = np.sqrt(n_up / (q2 * y1 * br))
-        if np.all(np.abs(g_new / g - 1.0) < 1e-13):
-            g = g_new
-            break
-        g = g_new
-    br = model.branching_invisible(masses, g)
-    resid = np.abs(q2 * g * g * y1 * br / n_up - 1.0)
-    if np.any(resid > 1e-10):  # pragma: no cover - Br ≥ Γ_ν/Γ_tot keeps the map contracting
-        raise KinematicsError("coupling limit did not converge; check g_chi, m_chi")
-    return g, br
+    m = np.asarray(masses, float)
+    y = q2 * np.asarray(y1, float)
+    n_max = np.full(m.shape, np.nan)
+    if model.invisible and model.dark is None:                 # declared: Br = 1
+        return np.sqrt(n_up / y), np.ones(m.shape), n_max
+    C = np.asarray(model.invisible_width(m, 0.0), float)
+    inv1 = np.asarray(model.invisible_width(m, 1.0), float)
+    N1 = inv1 - C
+    V1 = np.asarray(model.total_width(m, 1.0), float) - inv1
+    tot2 = np.asarray(model.total_width(m, 2.0), float)
+    if not np.allclose(tot2, C + 4.0 * (N1 + V1), rtol=1e-9, atol=0.0):
+        raise KinematicsError(f"model {model.name}: its SM widths do not scale as g^2; the"
+                              " on-shell limit needs that (give a dark sector and use"
+                              " production 'off-shell')")
+    a = y * N1
+    b = y * C - n_up * (N1 + V1)
+    c = -n_up * C
+    u = np.full(m.shape, np.inf)
+    quad = a > 0
+    if np.any(quad):
+        disc = np.sqrt(b[quad] ** 2 - 4.0 * a[quad] * c[quad])
+        qq = -0.5 * (b[quad] + np.copysign(disc, b[quad]))      # stable roots: qq/a, c/qq
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r1 = qq / a[quad]
+            r2 = np.where(qq != 0, c[quad] / qq, -np.inf)
+        u[quad] = np.maximum(r1, r2)
+    lin = ~quad
+    den = y * C - n_up * V1                                     # N₁ = 0: linear in u
+    ok_lin = lin & (den > 0)
+    u[ok_lin] = n_up * C[ok_lin] / den[ok_lin]
+    sat = lin & ~(den > 0)
+    n_max[sat] = np.where(V1[sat] > 0, y[sat] * C[sat] / np.where(V1[sat] > 0, V1[sat], 1.0), 0.0)
+    g = np.sqrt(u)
+    br = np.full(m.shape, np.nan)
+    fin = np.isfinite(g)
+    if np.any(fin):
+        br[fin] = model.branching_invisible(m[fin], g[fin])
+    return g, br, n_max
 
 
-def _solve_offshell(model, n_up, masses, s, theta_max, t_max, alpha):
-    """g with N_offshell(m, g) = n_up (vectorised bisection in ln g, 1e-9 relative)."""
-    n1 = _offshell_yield(model, masses, np.ones_like(masses), s, theta_max, t_max, alpha)
-    g = np.full(masses.shape, np.inf)
-    ok = n1 > 0
-    if not np.any(ok):
-        return g
+def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha):
+    """Off shell, one mass: (g, relative doubt of the yield at g, status, note value).
+
+    N(g) rises with g (the resonance's area is g² Br(g) and the continuum ∝ g² Γ_inv), so g is
+    bracketed in ln g from the g = 1 yield's estimate and found by Brent's method (ln g to
+    1e-10). status "ok"; "no-efficiency" where N(1) = 0; "no-limit" (value G_MAX) where
+    N(G_MAX) < n_up. For ``parameter = "dark"`` (the millicharge) N ∝ g² exactly."""
+    from scipy.optimize import brentq
+    cache = {}
+
+    def yld(lng):
+        if lng not in cache:
+            cache[lng] = _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha,
+                                     with_error=False)[0]
+        return cache[lng]
+
+    def doubt(lng):
+        return _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha)[1]
+
+    n1 = yld(0.0)
+    if not n1 > 0:
+        return math.inf, math.inf, "no-efficiency", None
     if model.parameter == "dark":
-        g[ok] = np.sqrt(n_up / n1[ok])          # N ∝ g_χ² = (g q_χ)² exactly (no width term)
-        return g
-    lo = np.full(masses.shape, -40.0)
-    hi = np.full(masses.shape, 10.0)
-    guess = np.log(np.sqrt(n_up / np.where(ok, n1, 1.0)))
-    lo = np.where(ok, np.maximum(lo, guess - 15.0), lo)
-    hi = np.where(ok, np.minimum(hi, guess + 15.0), hi)
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        n = _offshell_yield(model, masses[ok], np.exp(mid[ok]), s, theta_max, t_max, alpha)
-        above = np.zeros(masses.shape, bool)
-        above[ok] = n > n_up
-        hi = np.where(above, mid, hi)
-        lo = np.where(above | ~ok, lo, mid)
-        if np.all((hi - lo)[ok] < 1e-9):
-            break
-    g[ok] = np.exp(0.5 * (lo + hi))[ok]
-    return g
+        return math.sqrt(n_up / n1), doubt(0.0), "ok", None
+    lo = hi = 0.5 * math.log(n_up / n1)
+    top = math.log(G_MAX)
+    lo = min(lo, top)
+
+    def f(lng):
+        v = yld(lng)
+        return math.log(v / n_up) if v > 0 else -math.inf
+
+    while f(lo) > 0:
+        lo -= 2.0
+        if lo < math.log(1e-12):
+            return math.exp(lo), doubt(lo), "ok", None      # pragma: no cover - absurd yields
+    hi = min(max(hi, lo) + 1.0, top)
+    while f(hi) < 0:
+        if hi >= top:
+            return math.inf, math.inf, "no-limit", G_MAX
+        hi = min(hi + 2.0, top)
+    root = brentq(f, lo, hi, xtol=1e-9, rtol=1e-12)
+    return math.exp(root), doubt(root), "ok", None
 
 
 @dataclass(frozen=True)
 class MediatorLimit:
     """Upper limit on the coupling g at one mass (90% CL by default).
 
-    ``coupling``: g_up; ``n_up``: limit on signal events; ``yield_at_g1``: N/(g_μ² Br) on shell
-    (None off shell); ``branching_invisible`` at g_up (on shell); ``production``: "on-shell" or
-    "off-shell"; ``y``: thermal-DM variable (g_χ g)²(m_χ/m)⁴ for models with a dark sector.
+    ``coupling``: g_up (None where no coupling is excluded: ``status`` "no-limit", or where no
+    calculation holds: "failed"; the warnings say why); ``n_up``: limit on signal events;
+    ``yield_at_g1``: N/(g_μ² Br) on shell (None off shell); ``branching_invisible`` at g_up (on
+    shell); ``production``: "on-shell" or "off-shell"; ``y``: thermal-DM variable
+    (g_χ g)²(m_χ/m)⁴ for models with a dark sector.
     """
 
-    coupling: float
+    coupling: float | None
     mass: float
     n_up: float
     yield_at_g1: float | None
@@ -416,21 +211,29 @@ class MediatorLimit:
     version: str = field(default=__version__)
     inputs: dict | None = field(default=None, compare=False)
     warnings: tuple = ()
+    status: str = "ok"
+    coupling_upper: float | None = None
+    decays: str = "invisible"
+    decays_by_region: dict | None = field(default=None, compare=False)
 
     @property
     def y(self) -> float | None:
-        if self.g_chi is None or self.m_chi is None:
+        if self.g_chi is None or self.m_chi is None or self.coupling is None:
             return None
-        return thermal_y(self.coupling, self.g_chi, self.m_chi, self.mass)
+        return float(thermal_y(self.coupling, self.g_chi, self.m_chi, self.mass))
 
     def to_dict(self) -> dict:
-        d: dict[str, Any] = {"coupling": self.coupling, "mass_GeV": self.mass / GeV, "n_up": self.n_up,
+        d: dict[str, Any] = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
+             "mass_GeV": self.mass / GeV, "n_up": self.n_up, "decays": self.decays,
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "production": self.production,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
-             "mucast_version": self.version, "warnings": list(self.warnings)}
+             "status": self.status, "mucast_version": self.version,
+             "warnings": list(self.warnings)}
         if self.g_chi is not None and self.m_chi is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
+        if self.decays_by_region is not None:
+            d["decays_by_region"] = self.decays_by_region
         if self.inputs is not None:
             d["inputs"] = self.inputs
         return d
@@ -438,8 +241,10 @@ class MediatorLimit:
 
 @dataclass(frozen=True)
 class MediatorLimitScan:
-    """Limits for many masses. ``coupling`` is ``inf`` where the yield vanishes (no efficiency
-    there); ``valid`` marks the finite entries; ``production`` per mass."""
+    """Limits for many masses. ``coupling`` is ``inf`` where there is no limit; ``status`` says
+    why per mass (mucast.inference.notes.STATUSES) and ``notes`` holds each mass's (code, value)
+    pairs, from which ``warnings`` is made; ``valid`` marks the finite entries; ``production``
+    per mass. With decays in flight the excluded couplings are [coupling, coupling_upper]."""
 
     masses: np.ndarray
     coupling: np.ndarray
@@ -457,6 +262,14 @@ class MediatorLimitScan:
     warnings: tuple = ()
     model_spec: dict | None = field(default=None, compare=False)
     yield_error: np.ndarray | None = field(default=None, compare=False)
+    status: np.ndarray | None = field(default=None, compare=False)
+    notes: tuple = field(default=(), compare=False)
+    #: the upper edge of the excluded region (decays in flight): inf where it does not close
+    #: within the couplings considered (G_MAX), or with decays "invisible"
+    coupling_upper: np.ndarray | None = field(default=None, compare=False)
+    decays: str = "invisible"
+    #: per mass, the expected decays of X in each region at the lower edge (decays "computed")
+    decays_by_region: tuple = field(default=(), compare=False)
 
     @property
     def valid(self) -> np.ndarray:
@@ -486,11 +299,22 @@ class MediatorLimitScan:
 
 def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                         production="auto", approx="ww", theta_max=0.1, t_max="E2",
-                        alpha=ALPHA, label=None, seed=0, etl_rtol=0.005) -> MediatorLimitScan:
+                        alpha=ALPHA, label=None, seed=0, etl_rtol=0.005,
+                        decays=None) -> MediatorLimitScan:
     """Upper limits on the model's coupling for an array of masses (module doc): one vectorised
     cross-section pass for the on-shell masses, one k² integral per off-shell mass.
     ``approx="etl"``: the exact σ (vegas, requested relative error ``etl_rtol``, mass i seeded
     with ``seed + i``) for the on-shell masses.
+
+    Every mass ends with a status (:data:`mucast.inference.notes.STATUSES`) and notes that
+    become the result's warnings (:func:`mucast.inference.notes.warnings_for`): where the
+    efficiency tables end, where no coupling is excluded, where a calculation's doubt is stated.
+
+    ``decays``: "computed" (the model's complete widths; a visible decay counts as signal where
+    it happens beyond the last vetoing detector, mucast.inference.decays: the excluded couplings
+    become a region [coupling, coupling_upper]), "invisible" (X counted as decaying invisibly
+    with Br from the widths, or 1 for a model declared invisible; visible decays are prompt and
+    vetoed) or None: the model's default (:func:`default_decays`).
 
     Example
     -------
@@ -504,59 +328,134 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     s = setup(dataset)
     m = _masses(masses, s)
     _check_reach(model, m, s)
+    decays = resolve_decays(model, decays, s)
+    if decays == "computed" and model.invisible:
+        model = replace(model, invisible=False)        # the widths decide, not a declaration
     lim = events_limit(s, method, cl)
     n_up, method = lim.upper, lim.method
+    n = m.shape[0]
     g = np.full(m.shape, np.inf)
     br = np.full(m.shape, np.nan)
     y1 = np.zeros(m.shape)
     y1e = np.zeros(m.shape)
+    status = np.full(m.shape, "ok", dtype=object)
+    notes: list[list[tuple]] = [[] for _ in range(n)]
+    kin = (theta_max, t_max, alpha)
     # production decided at a representative coupling (g = 1e-3; refined below for "auto")
-    prod = _choose_production(model, m, np.full(m.shape, 1e-3), production)
-    on = prod == "on-shell"
+    prod = _choose_production(model, m, np.full(m.shape, 1e-3), production,
+                              decays == "computed")
+    if decays == "invisible" and not _declared(model) and not _has_invisible_channel(model):
+        prod[:] = "on-shell"                   # nothing to compute: no invisible final state
+        status[:] = "no-limit"
+        for point in notes:
+            point.append(("no-invisible", None))
+    on = (prod == "on-shell") & (status == "ok")
     if np.any(on):
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
                                        seed, etl_rtol)
         ok = on & (y1 > 0)
         if np.any(ok):
-            g[ok], br[ok] = _solve_onshell(model, n_up, y1[ok], m[ok])
-        if production == "auto" and not _declared(model):
-            wide = _narrow_fails(model, m, g, ok, n_up, s, approx, theta_max, t_max, alpha)
+            g[ok], br[ok], n_max = _solve_onshell(model, n_up, y1[ok], m[ok])
+            for i, v in zip(np.flatnonzero(ok), n_max, strict=True):
+                if np.isfinite(v):
+                    status[i] = "no-limit"
+                    notes[i].append(("no-limit", float(v)))
+        if not _declared(model):
+            wide, failed = _check_narrow(model, m, g, on & np.isfinite(g), production, approx,
+                                         s, n_up, notes, kin)
+            status[failed] = "failed"
+            g[failed], br[failed] = np.inf, np.nan
             if np.any(wide):
                 prod = prod.copy()
                 prod[wide] = "off-shell"
-                on = prod == "on-shell"
-                g[wide] = np.inf
+                g[wide], br[wide] = np.inf, np.nan
+                for i in np.flatnonzero(wide):
+                    notes[i] = []
     off = prod == "off-shell"
-    if np.any(off):
-        if approx != "ww":
-            raise InputError("off-shell production is computed in the WW approximation only;"
-                             " use approx='ww' (or production='on-shell' where it applies)")
-        g[off] = _solve_offshell(model, n_up, m[off], s, theta_max, t_max, alpha)
+    if np.any(off) and approx != "ww":
+        raise InputError("off-shell production is computed in the WW approximation only;"
+                         " use approx='ww' (or production='on-shell' where it applies)")
+    for i in np.flatnonzero(off):
+        gi, doubt, st, value = _solve_offshell_point(model, n_up, float(m[i]), s, *kin)
+        if st != "ok":
+            status[i] = st
+            if st == "no-limit":
+                notes[i].append(("no-limit-offshell", value))
+            continue
+        if doubt <= OFFSHELL_FAIL:
+            g[i] = gi
+            if doubt > OFFSHELL_RTOL:
+                notes[i].append(("offshell-doubt", float(doubt)))
+            continue
+        # the pair integral cannot be trusted here (its doubt lies mostly beyond the end of the
+        # efficiency tables): the narrow-width form, if its own doubt is known and small
+        fall = None if production != "auto" else _narrow_fallback(model, float(m[i]), s, n_up,
+                                                                  approx, seed, etl_rtol, kin)
+        if fall is None:
+            status[i] = "failed"
+            notes[i].append(("failed", float(doubt)))
+            continue
+        g[i], br[i], y1[i], y1e[i], est = fall
+        prod[i] = "on-shell"
+        notes[i].append(("narrow-fallback", float(est)))
+    g_up = np.full(m.shape, np.inf)
+    by_region = [None] * n
+    if decays == "computed":
+        _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region,
+                 approx, seed, etl_rtol, kin)
+    for i in np.flatnonzero(np.isfinite(g) & (g > 1.0)):
+        notes[i].append(("large-coupling", float(g[i])))
+    status[~np.isfinite(g) & (status == "ok")] = "no-efficiency"
+    for i in np.flatnonzero(status == "no-efficiency"):
+        if not any(c == "no-efficiency" for c, _ in notes[i]):
+            notes[i].append(("no-efficiency", None))
     g_chi = None if model.dark is None or model.parameter == "dark" else model.dark.coupling
     m_chi = None if g_chi is None else np.broadcast_to(model.dark.masses(m)[0], m.shape)
+    frozen = tuple(tuple(p) for p in notes)
+    warnings = tuple(lim.warnings) + tuple(limit_warnings(model, s, m, frozen, n_up))
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
-                             warnings=tuple(lim.warnings) + _coupling_warnings(model, m, g),
-                             model_spec=model.to_dict(), yield_error=y1e)
+                             warnings=warnings, model_spec=model.to_dict(), yield_error=y1e,
+                             status=status, notes=frozen, coupling_upper=g_up, decays=decays,
+                             decays_by_region=tuple(by_region))
 
 
-def _coupling_warnings(model, m, g):
-    """A limit above 1 constrains nothing physical (ε > 1 is no small mixing; g_μ > 1 is
-    beyond the perturbative treatment of every formula here)."""
-    big = np.isfinite(g) & (g > 1.0)
-    if not np.any(big):
-        return ()
-    lo, hi = np.min(m[big]) / GeV, np.max(m[big]) / GeV
-    where = f"m = {lo:.4g} GeV" if lo == hi else f"m = {lo:.4g}-{hi:.4g} GeV"
-    return (f"the {model.coupling_name} limit exceeds 1 at {where}: no meaningful constraint"
-            " there (the tree-level formulas assume a small coupling)",)
+def limit_warnings(model, dataset, masses, notes, n_up) -> list:
+    """The warnings of a set of masses [energy] from their notes (mucast.inference.notes)."""
+    s = setup(dataset)
+    tables = ", ".join(dict.fromkeys(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g}"
+                                     " GeV" for t in s.triggers))
+    return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
+                        tables="efficiency tables cover " + tables, n_up=n_up,
+                        coupling=model.coupling_name, model=model.name)
+
+
+def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
+    """The on-shell limit at one mass and its finite-width doubt where that doubt is known and
+    below OFFSHELL_FAIL: (g, Br, y1, y1 error, doubt), or None."""
+    if not _onshell_possible(model, np.array([m]), np.array([1e-3]))[0]:
+        return None
+    theta_max, t_max, alpha = kin
+    y1, y1e = yield_per_g2(np.array([m]), s, approx, theta_max, t_max, alpha, model.spin, seed,
+                           etl_rtol)
+    if not y1[0] > 0:
+        return None
+    g, br, _ = _solve_onshell(model, n_up, y1, np.array([m]))
+    if not np.isfinite(g[0]):
+        return None
+    est = float(_pol.narrow_width_doubt(model, np.array([m]), g, s.energy, s.target,
+                                        _weight(s, model), s.mass_max, s.x_min, *kin)[0])
+    if not est <= OFFSHELL_FAIL:
+        return None
+    return float(g[0]), float(br[0]), float(y1[0]), float(y1e[0]), est
 
 
 def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                    production="auto", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
-                   label=None, seed=0, etl_rtol=0.005) -> MediatorLimit:
+                   label=None, seed=0, etl_rtol=0.005, decays=None) -> MediatorLimit:
     """Upper limit on the coupling at one mass [energy] (module doc). KinematicsError where the
-    data set has no efficiency (outside its tables).
+    data set has no efficiency (outside its tables); where no coupling is excluded the result
+    has ``coupling`` None, ``status`` "no-limit" and a warning saying why.
 
     >>> from mucast.units import MeV
     >>> 1e-4 < coupling_limit("lmu-ltau", 100 * MeV).coupling < 2e-3
@@ -566,25 +465,171 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     s = setup(dataset)
     m = float(_masses([mass], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
-                            t_max, alpha, label, seed, etl_rtol)
-    if not r.valid[0]:
+                            t_max, alpha, label, seed, etl_rtol, decays)
+    # every scan records its production, status and upper edge per mass
+    assert r.production is not None and r.status is not None and r.coupling_upper is not None
+    status = str(r.status[0])
+    if status == "no-efficiency":
         tables = ", ".join(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g} GeV"
                            for t in s.triggers)
         raise KinematicsError(f"no signal efficiency for mass = {m / GeV:g} GeV in data set "
                               f"{s.name} (efficiency tables cover {tables})")
-    assert r.production is not None          # every scan records its production per mass
-    on = r.production[0] == "on-shell"
+    on = r.production[0] == "on-shell" and status == "ok"
     ye = None
     if on:
         ye = float(r.yield_error[0]) if r.yield_error is not None else None
-    return MediatorLimit(float(r.coupling[0]), m, r.n_up, float(r.yield_at_g1[0]) if on else None,
+    return MediatorLimit(float(r.coupling[0]) if r.valid[0] else None, m, r.n_up,
+                         float(r.yield_at_g1[0]) if on else None,
                          ye, float(r.branching_invisible[0]) if on else None, s.name, r.model,
                          r.method, float(cl), str(r.production[0]), r.g_chi,
                          None if r.m_chi is None else float(r.m_chi[0]),
                          inputs={"approx": approx, "theta_max": float(theta_max),
                                  "energy_GeV": s.energy / GeV, "target": s.target.name,
                                  "x_min": s.x_min, "model": model.to_dict()},
-                         warnings=r.warnings)
+                         warnings=r.warnings, status=status,
+                         coupling_upper=(float(r.coupling_upper[0])
+                                         if np.isfinite(r.coupling_upper[0]) else None),
+                         decays=r.decays, decays_by_region=r.decays_by_region[0])
+
+
+# ----------------------------------------------------------------------------------------------
+# decays in flight
+# ----------------------------------------------------------------------------------------------
+#: what "decays" may be (coupling_limit_scan)
+DECAYS = ("computed", "invisible")
+#: the smallest coupling an exclusion region is searched from
+G_MIN = 1e-12
+
+
+def default_decays(model) -> str:
+    """The default of ``decays`` for a model (docs/models.md): "invisible" for a model whose
+    preset says so and that has no dark sector (the dark photon: NA64's invisible-mode
+    convention, A′ → dark sector with Br = 1), "computed" otherwise (every other preset: its
+    widths decide, and visible decays beyond the set-up count)."""
+    return "invisible" if model.decays_default == "invisible" and model.dark is None \
+        else "computed"
+
+
+def resolve_decays(model, decays, s) -> str:
+    """``decays`` checked (None: the model's default); "computed" needs the data set's geometry
+    and a mediator of its own (not the millicharge's photon)."""
+    d = default_decays(model) if decays is None else decays
+    if d not in DECAYS:
+        raise UnknownNameError(f"decays must be one of {', '.join(DECAYS)}, got {decays!r}")
+    if d == "computed" and (model.mass is not None or model.parameter == "dark"):
+        return "invisible"            # a stable pair through a fixed mediator: nothing decays
+    if d == "computed" and s.geometry is None:
+        raise InputError(f"decays 'computed' needs the set-up along the beam, but data set"
+                         f" {s.name} has no [geometry] table (docs/models.md); add one or use"
+                         " decays 'invisible'")
+    return d
+
+
+def _escape_yields(model, masses, s, y1, widths1, kin):
+    """The :class:`~mucast.inference.decays.EscapeYield` of each mass: the WW signal-region
+    spectrum of the model's spin (one vectorised pass), scaled to the on-shell yield per g_μ²
+    ``y1`` (so an exact normalisation keeps the WW shape), and the widths at g = 1 and 0."""
+    theta_max, t_max, alpha = kin
+    x, w = _prod.x_spectrum(masses, s.energy, s.target, s.x_min, theta_max, t_max, alpha,
+                            model.spin)
+    q2 = float(model.charges["mu"]) ** 2
+    return [_dec.EscapeYield(x[j], w[j] * (y1[j] / np.sum(w[j])), float(mi), s.energy, q2,
+                             [float(v[j]) for v in widths1], s.geometry)
+            for j, mi in enumerate(masses)]
+
+
+def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region, approx,
+             seed, etl_rtol, kin):
+    """Decays in flight (module doc, mucast.inference.decays): where X can decay visibly (or
+    not at all), the excluded couplings N_inv(g) + N_esc(g) ≥ N_up, found on a log grid and by
+    Brent's method; updates the arrays of coupling_limit_scan in place. Masses where an upper
+    bound on the escaping yield stays below NEGLIGIBLE·N_up at every coupling keep their
+    invisible-only limit exactly (the lower edge; the region does not close)."""
+    tot1 = np.asarray(model.total_width(m, 1.0), float)
+    inv1 = np.asarray(model.invisible_width(m, 1.0), float)
+    C = np.asarray(model.invisible_width(m, 0.0), float) * np.ones(m.shape)
+    vis1 = tot1 - inv1
+    stable = tot1 == 0
+    todo = np.flatnonzero((vis1 > 0) | stable)
+    if todo.size == 0:
+        return
+    need = [i for i in todo if not y1[i] > 0]
+    if need:
+        idx = np.array(need)
+        y1[idx], y1e[idx] = yield_per_g2(m[idx], s, approx, *kin[:1], kin[1], kin[2], model.spin,
+                                         seed, etl_rtol)
+    todo = np.array([i for i in todo if y1[i] > 0], dtype=int)   # the rest: no efficiency
+    if todo.size == 0:
+        return
+    q2 = float(model.charges["mu"]) ** 2
+    grid = np.geomspace(G_MIN, G_MAX, 13 * _dec.G_GRID + 1)
+    # the bound of EscapeYield.bound for all masses at once: every X as fast as the fastest
+    mt = m[todo][:, None]
+    x_hi = 1.0 - _prod.M_MU / s.energy
+    p_over_m = np.sqrt(np.maximum((x_hi * s.energy) ** 2 - mt**2, 0.0)) / mt
+    gam = C[todo][:, None] + grid**2 * (inv1 - C + vis1)[todo][:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        br_vis = np.where(gam > 0, grid**2 * vis1[todo][:, None] / np.where(gam > 0, gam, 1.0),
+                          1.0)
+        lam = np.where(gam > 0, p_over_m * natural_to_length(1.0 / np.where(gam > 0, gam, 1.0)),
+                       1e300)
+    bound = q2 * grid**2 * y1[todo][:, None] * br_vis * s.geometry.unseen_probability(lam)
+    matters = (np.max(bound, axis=1) >= _dec.NEGLIGIBLE * n_up) | (status[todo] == "no-limit")
+    todo = todo[matters]
+    if todo.size == 0:
+        return
+    escs = _escape_yields(model, m[todo], s, y1[todo], (C[todo], (inv1 - C)[todo], vis1[todo]),
+                          kin)
+    for i, esc in zip(todo, escs, strict=True):
+        mi = float(m[i])
+        C_i, N1, V1 = esc.C, esc.N1, esc.V1
+        g_inv = g[i] if np.isfinite(g[i]) else None
+        n_inv: Callable[[Any], Any]
+        approx_inv: Callable[[Any], Any]
+        if prod[i] == "on-shell" or not _has_invisible_channel(model):
+            def inv_on_shell(gg, yi=float(y1[i]), C=C_i, N1=N1, V1=V1):
+                gg = np.asarray(gg, float)
+                den = C + gg * gg * (N1 + V1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    return np.where(den > 0, q2 * gg * gg * yi * (C + gg * gg * N1)
+                                    / np.where(den > 0, den, 1.0), 0.0)
+            n_inv = approx_inv = inv_on_shell
+        else:                                     # the invisible part is a pair integral
+            g_ref = g_inv if g_inv is not None else 1e-3
+            n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False)[0]
+
+            def inv_pair(gg, mi=mi):
+                return np.asarray(_pair_yield(model, mi, float(gg), s, *kin,
+                                              with_error=False)[0])
+
+            def inv_scaled(gg, n_ref=n_ref, g_ref=g_ref):
+                return n_ref * (np.asarray(gg, float) / g_ref) ** 2
+            n_inv, approx_inv = inv_pair, inv_scaled
+        intervals, n_max = _dec.exclusion_region(
+            lambda gg, f=n_inv, e=esc: float(f(gg)) + float(e(np.array([gg]))[0]), n_up, G_MIN,
+            G_MAX, approx=lambda ga, f=approx_inv, e=esc: f(ga) + e(ga))
+        keep = [n for n in notes[i] if n[0] not in ("no-limit", "no-limit-offshell",
+                                                       "no-efficiency", "failed")]
+        notes[i] = keep
+        if not intervals:
+            g[i], g_up[i], br[i] = np.inf, np.inf, np.nan
+            status[i] = "no-limit"
+            notes[i].append(("no-limit-decays", float(n_max)))
+            continue
+        lo = intervals[0][0]
+        if g_inv is not None and abs(lo / g_inv - 1.0) < 1e-6 and \
+                float(esc(np.array([g_inv]))[0]) < _dec.NEGLIGIBLE * n_up:
+            lo = g_inv                            # the invisible-only limit, exactly
+        g[i] = lo
+        g_up[i] = np.inf if intervals[-1][1] is None else intervals[-1][1]
+        status[i] = "ok"
+        if len(intervals) > 1:
+            notes[i].append(("region-gap", float(intervals[0][1])))
+        n_esc = float(esc(np.array([lo]))[0])
+        if n_esc > 0.5 * n_up:
+            prod[i] = "on-shell"
+        br[i] = float(model.branching_invisible(mi, lo)) if not stable[i] else 1.0
+        by_region[i] = esc.region_yields(lo)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -606,10 +651,3 @@ def thermal_y(coupling, g_chi=None, m_chi=None, mass=None):
     return (g_chi * np.asarray(coupling, float)) ** 2 * ratio**4
 
 
-def sigma_signal_region(model, mass, coupling, dataset="2022", theta_max=0.1):
-    """σ(x ≥ x_min) [area] of the on-shell production at (m, g) (``/ picobarn`` to read)."""
-    model = get_model(model)
-    s = setup(dataset)
-    v, _ = _prod.cross_section_per_g2(np.array([float(mass)]), s.energy, s.target, "ww", s.x_min,
-                                      theta_max, spin=model.spin)
-    return float(v[0]) * float(model.g_mu(coupling)) ** 2

@@ -171,6 +171,10 @@ class MediatorModel:
     coupling_name: str = "g"
     description: str = ""
     hadronic_threshold: float | None = None
+    #: the default of ``decays`` (mucast.inference.mediators.default_decays): "computed" (the
+    #: widths decide, visible decays in flight counted) or "invisible" (declared invisible
+    #: while no dark sector is given: the dark photon's NA64 convention)
+    decays_default: str = "computed"
 
     def __post_init__(self):
         spin = _SPIN_ALIASES.get(str(self.spin).lower(), str(self.spin).lower())
@@ -200,6 +204,9 @@ class MediatorModel:
             raise InputError("parameter = 'dark' needs a dark sector and a dark_charge")
         if self.mass is not None:
             _finite("mass", self.mass, 0.0)
+        if self.decays_default not in ("computed", "invisible"):
+            raise InputError(f"decays must be 'computed' or 'invisible', got"
+                             f" {self.decays_default!r}")
 
     # -- couplings ---------------------------------------------------------------------------
     def sm_coupling(self, fermion: str, g):
@@ -245,8 +252,10 @@ class MediatorModel:
             out["chi"] = 0.0 * m
         return out
 
-    def invisible_width(self, m, g):
-        w = self.widths(m, g)
+    def invisible_width(self, m, g, mediator_mass=None):
+        """Γ(X → invisible) [energy] (the ν pairs and the dark pair); ``mediator_mass`` as in
+        :meth:`widths`."""
+        w = self.widths(m, g, mediator_mass)
         return w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
 
     def total_width(self, m, g):
@@ -314,7 +323,8 @@ class MediatorModel:
             raise DataFileError(f"{source}: unknown table(s) {', '.join(sorted(extra_top))};"
                                 " allowed: model, dark, provenance")
         m = d["model"]
-        allowed = {"name", "spin", "charges", "invisible", "description", "coupling_name"}
+        allowed = {"name", "spin", "charges", "invisible", "description", "coupling_name",
+                   "decays"}
         _keys(m, {"name", "spin", "charges"}, allowed, f"{source} [model]")
         charges = m["charges"]
         if not isinstance(charges, dict):
@@ -344,6 +354,7 @@ class MediatorModel:
         try:
             return cls(name=str(m["name"]), spin=m["spin"], charges=dict(charges), dark=dark,
                        invisible=bool(m.get("invisible", False)),
+                       decays_default=m.get("decays", "computed"),
                        coupling_name=str(m.get("coupling_name", "g")),
                        description=str(m.get("description", "")))
         except InputError as exc:
@@ -388,6 +399,7 @@ def _presets() -> dict:
         "dark-photon": MediatorModel(
             "dark-photon", "vector", {"e": -e, "mu": -e, "tau": -e}, invisible=True,
             coupling_name="epsilon", hadronic_threshold=2.0 * M_PI_CHARGED,
+            decays_default="invisible",
             description="kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1),"
                         " none to neutrinos; invisible through a dark sector (declared: Br = 1"
                         " unless a dark sector is given)"),

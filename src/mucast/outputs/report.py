@@ -290,7 +290,7 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
         if not path.is_file():
             continue
         new = exp.replace(acceptance=load_table(path.resolve(), columns=("k_GeV", "kappa")))
-        row = {}
+        row: dict[str, dict] = {}
         for op in ops:
             b0 = _lim.bound(op, exp).bound * GeV**2
             b1 = _lim.bound(op, new).bound * GeV**2
@@ -308,6 +308,8 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
         for mm in zprime_masses_MeV:
             g0 = _zl.coupling_limit("lmu-ltau", mm * MeV, exp).coupling
             g1 = _zl.coupling_limit("lmu-ltau", mm * MeV, new).coupling
-            row[f"{mm} MeV"] = {"before": g0, "after": g1, "ratio_after_before": g1 / g0}
+            # a coupling is None where there is no limit: no ratio then
+            row[f"{mm} MeV"] = {"before": g0, "after": g1, "ratio_after_before":
+                                g1 / g0 if g0 is not None and g1 is not None else None}
         out["zprime"][ds] = row
     return out
