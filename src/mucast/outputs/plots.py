@@ -571,6 +571,8 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
     _upright_ylabel(ax, _coupling_label(model))
     warnings = _tables_end(ax, model, curves, masses)
     _legend(ax, loc="upper left", frameon=False, fontsize=legend_size)
+    # the curves' own warnings (masses without a limit and why, the method's coverage, ...)
+    warnings += [f"{ds}: {w}" for ds, r in curves.items() for w in getattr(r, "warnings", ())]
     return warnings + [w for ov in overlays for w in ov.get("warnings", ())]
 
 
