@@ -226,16 +226,18 @@ def _problems(fig):
 @pytest.fixture
 def drawn(monkeypatch):
     """The figures the plot functions save, kept for inspection."""
+    from mucast.outputs import figures as F
     from mucast.outputs import plots
-    figures = []
-    real = plots.save_figure
+    drawn = []
+    real = F.save_figure
 
     def keep(fig, png, pdf, dpi=130):
-        figures.append(fig)
+        drawn.append(fig)
         real(fig, png, pdf, dpi)
 
+    monkeypatch.setattr(F, "save_figure", keep)
     monkeypatch.setattr(plots, "save_figure", keep)
-    return figures
+    return drawn
 
 
 def test_fig4_and_fig6_have_no_clipped_or_crossed_text(tmp_path, drawn):

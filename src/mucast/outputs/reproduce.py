@@ -252,7 +252,10 @@ def _step_mediators(w: _Writer, ctx: dict, points: int):
     from mucast.outputs.plots import limit_curves, plot_limit_panels
 
     masses = np.geomspace(1e-3, 5.0, points) * GeV
-    panels = [(name, limit_curves(name, ("2022", "2023-24", "future"), masses))
+    # both declared invisible (Br = 1), as the figure and the CSV say: the scalar's default is
+    # now decays computed, under which it decays to mu mu inside the set-up above 2 m_mu
+    panels = [(name, limit_curves(name, ("2022", "2023-24", "future"), masses,
+                                  decays="invisible"))
               for name in ("muon-scalar", "dark-photon")]
     ctx["mediators"] = dict(panels)
     png, pdf = plot_limit_panels(panels, masses, w.out / "fig_mediators")
