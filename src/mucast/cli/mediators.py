@@ -89,17 +89,19 @@ def cmd_xsec(args):
         raise InputError("--approx iww exists for vector mediators only")
     energy = args.energy * GeV
     if model.name == "millicharge":
-        if args.approx != "ww":
-            raise InputError("millicharge: the pair cross section is computed in WW (--approx ww)")
+        if args.approx not in ("ww", "auto"):
+            raise InputError("millicharge: the pair cross section is computed from WW (--approx"
+                             " auto, with the exact/WW correction, or ww)")
         from mucast.experiments.targets import Target
         from mucast.inference.mediators import point_model
         tgt = Target.from_name(args.target)
         model, photon = point_model(model, args.mass * GeV)
         r = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
-                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
+                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
+                                   correct=args.approx == "auto")
         sig = r.value
         out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2,
-               "sigma_error_pb": r.error / picobarn, "approx": "ww",
+               "sigma_error_pb": r.error / picobarn, "approx": args.approx,
                "process": "mu N -> mu N chi chi-bar (through the photon)",
                "m_chi_GeV": args.mass, "coupling": args.coupling, "energy_GeV": args.energy,
                "target": tgt.name, "x_min": args.xmin, "theta_max": args.theta_max,
@@ -108,7 +110,7 @@ def cmd_xsec(args):
                         f" pb (m_chi = {args.mass:g} GeV, eps = {args.coupling:g})")
         return
     gmu = float(model.g_mu(args.coupling))
-    opts = {"rtol": args.rtol, "seed": args.seed} if args.approx == "etl" else {}
+    opts = {"rtol": args.rtol, "seed": args.seed} if args.approx in ("etl", "auto") else {}
     r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target, args.approx,
                                  x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
                                  spin=model.spin, **opts)
@@ -295,9 +297,11 @@ def _kin_options(p, energy=True):
                        help="upper photon virtuality of the flux (default E2, DMG4)")
 
 
-def _approx_options(p, choices=("ww", "etl")):
-    p.add_argument("--approx", default="ww", choices=choices,
-                   help="ww (Weizsaecker-Williams, default) or etl (exact tree level, vegas)")
+def _approx_options(p, choices=("auto", "ww", "etl")):
+    p.add_argument("--approx", default="auto", choices=choices,
+                   help="auto (default: WW where it holds within 2%%, corrected to or replaced"
+                        " by the exact tree level where not), ww (Weizsaecker-Williams as is) or"
+                        " etl (exact tree level, vegas); docs/models.md §2")
     p.add_argument("--rtol", type=number("--rtol", 0, 0.5, lo_open=True), default=0.005,
                    help="etl: requested relative error of the exact cross section (default 0.005)")
 
@@ -349,7 +353,7 @@ def add_xsec(xsec_subparsers):
                        help="smallest energy fraction x = E_X/E, in [0, 1) (seed 001 signal"
                             " region: 0.5)")
         _kin_options(p)
-        _approx_options(p, ("ww", "iww", "etl"))
+        _approx_options(p, ("auto", "ww", "iww", "etl"))
         p.add_argument("--seed", type=integer("--seed", 0), default=0, help="etl: vegas seed")
         if name == "millicharge":
             _dark_options(p, name)

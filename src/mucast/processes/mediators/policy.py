@@ -88,21 +88,24 @@ def _thresholds(model, mass):
 
 
 def narrow_width_doubt(model, masses, g, energy, target, weight_fn=None, k_max=None, x_min=None,
-                       theta_max=0.1, t_max="E2", alpha=ALPHA):
+                       theta_max=0.1, t_max="E2", alpha=ALPHA, correct=False):
     """Estimated |N_pair/N_narrow − 1| (module doc) for each mediator mass [energy] at couplings
     ``g`` (arrays of one shape): the first-order finite-width correction plus 2(Γ/M)² for the
     higher orders, plus the axial mediator's non-resonant longitudinal part. ``inf`` where the
     estimate does not apply (module doc) — the caller then computes the pair integral.
     ``weight_fn``: the efficiency w(k) (None: 1); ``k_max``: where its table ends [energy]
-    (beyond it the weight is held at its last value: see the code).
+    (beyond it the weight is held at its last value: see the code); ``correct``: σ_X with the
+    exact/WW correction (as the pair integral it is compared with).
     """
     M = np.atleast_1d(np.asarray(masses, float))
     g = np.broadcast_to(np.asarray(g, float), M.shape)
     out = np.full(M.shape, np.inf)
     if model.invisible and model.dark is None or model.mass is not None:
         return out
-    sx = _off.sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha)
-    sp = (_off.sigma_table("pseudoscalar", energy, target, x_min, theta_max, t_max, alpha)
+    sx = _off.sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha,
+                          correct=correct)
+    sp = (_off.sigma_table("pseudoscalar", energy, target, x_min, theta_max, t_max, alpha,
+                           correct=correct)
           if model.spin == "axial" and model.dark is not None else None)
     k_end = sx.k_hi
     # the weight continues at its last value beyond the end of its table (k_max): the estimate

@@ -77,7 +77,7 @@ __all__ = [
     "ww_coefficients",
 ]
 
-APPROXIMATIONS = ("ww", "iww", "etl")
+APPROXIMATIONS = ("ww", "iww", "etl", "auto")
 SPINS = ("vector", "axial", "scalar", "pseudoscalar")
 _SPIN_ALIASES = {"v": "vector", "a": "axial", "s": "scalar", "p": "pseudoscalar"}
 T_MAX_CHOICES = ("E2", "mmu2_plus_k2")
@@ -311,7 +311,7 @@ def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", approx="ww", the
     energy = _check_energy(energy)
     m = float(_check_mass(mass, energy))
     g = float(_coupling(coupling))
-    approx, spin = _check_approx(approx, spin)
+    approx, spin = _check_approx(approx, spin, ("ww", "iww", "etl"))
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
     x = np.asarray(x, dtype=float)
@@ -346,8 +346,9 @@ class CrossSection:
     """σ(μN → μN X; x ≥ x_min) with its numerical error.
 
     ``value``, ``error``: areas (hepunits; ``value / picobarn``). ``inputs``: the arguments
-    (energies in GeV). ``approx``: "ww", "iww" or "etl" (``error`` is the vegas 1σ for etl,
-    the difference to a coarser Gauss–Legendre rule otherwise).
+    (energies in GeV). ``approx``: "ww", "iww", "etl" or "auto" (``error`` is the vegas 1σ for
+    etl, the difference to a coarser Gauss–Legendre rule otherwise, plus the exact/WW
+    correction's doubt for auto); ``warnings``: what "auto" did, where it did something.
     """
 
     value: float
@@ -355,6 +356,7 @@ class CrossSection:
     approx: str
     inputs: dict
     version: str = field(default=__version__)
+    warnings: tuple = ()
 
     @property
     def value_pb(self) -> float:
@@ -362,7 +364,8 @@ class CrossSection:
 
     def to_dict(self) -> dict:
         return {"sigma_pb": self.value / picobarn, "sigma_error_pb": self.error / picobarn,
-                "approx": self.approx, **self.inputs, "mucast_version": self.version}
+                "approx": self.approx, **self.inputs, "mucast_version": self.version,
+                "warnings": list(self.warnings)}
 
 
 def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", approx="ww", x_min=None,
@@ -398,7 +401,9 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
     """Total σ(μN → μN X) with x = E_X/E ≥ x_min (default: the whole range m/E … 1 − m_μ/E).
 
     Parameters as :func:`dsigma_dx`; ``x_min`` in [0, 1) (seed 001's signal region
-    p_out ≤ 80 GeV of a 160 GeV beam is x_min = 0.5). For ``approx="etl"`` the keywords
+    p_out ≤ 80 GeV of a 160 GeV beam is x_min = 0.5). ``approx="auto"``: WW where it holds within
+    2% of the exact tree level, corrected or exact where not
+    (:func:`mucast.processes.mediators.ww_domain.cross_section_per_g2`). For ``approx="etl"`` the keywords
     ``rtol`` (requested relative error, default 0.005), ``seed`` (0) and ``method`` ("fast" or
     "reference") are passed to :func:`mucast.processes.mediators.exact.cross_section`; ``error`` is then
     the vegas 1σ.
@@ -437,6 +442,22 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
         return CrossSection(r.value, r.uncertainty, "etl",
                             {**inputs, "rtol": rtol, "n_eval": r.n_eval_total,
                              "q_value": None if math.isnan(r.q_value) else r.q_value})
+    if approx == "auto":
+        from mucast.processes.mediators import ww_domain
+        notes = [[]]
+        v, e = ww_domain.cross_section_per_g2(np.array([m]), energy, tgt, "auto", x_min,
+                                              theta_max, t_max, alpha, spin,
+                                              etl_options.get("rtol", 0.005),
+                                              etl_options.get("seed", 0), notes)
+        texts = {"ww-corrected": "WW corrected to the exact tree level by {v:.2g}% (outside its"
+                                 " 2% domain; docs/models.md §2)",
+                 "exact-used": "the exact tree level (vegas) is used: the exact/WW table does"
+                               " not cover this beam, target or mass",
+                 "ww-unchecked": "WW used as is: the exact/WW table does not cover these"
+                                 " conventions, so WW's error here is not known"}
+        warns = tuple(texts[c].format(v=100 * (val or 0.0)) for c, val in notes[0])
+        return CrossSection(float(v[0]) * g * g, float(e[0]) * g * g, "auto", inputs,
+                            warnings=warns)
     v, e = cross_section_per_g2(np.array([m]), energy, tgt, approx, x_min, theta_max, t_max,
                                 alpha, orders, spin)
     return CrossSection(float(v[0]) * g * g, float(e[0]) * g * g, approx, inputs)
