@@ -9,7 +9,8 @@ philten/darkcast master, commit d627d13, via the public mirror micha-a-schmidt/d
 mass m [GeV] write {"m": m, "e_e": ..., "mu_mu": ..., "hadrons": ..., "c_c": ..., "b_b": ...}
 with ``darkcast.Model("dark_photon").width(state, m)`` (widths at ε = 1, GeV) into a JSON list.
 
-Usage:  python validation/hadronic_widths_vs_darkcast.py DARKCAST.json [--markdown]
+Usage:  python validation/hadronic_widths_vs_darkcast.py DARKCAST.json   (markdown table, as in
+docs/validation.md)
 
 Prints, per mass: R_mucast ± σ_R (data), Γ_had/Γ_μμ of both, Br(ee), Br(μμ), Br(hadrons) of
 both, the relative difference of Γ_had and its size in units of mucast's data uncertainty; and
@@ -57,7 +58,6 @@ def compare(rows):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("darkcast_json")
-    ap.add_argument("--markdown", action="store_true", help="the table of docs/validation.md")
     args = ap.parse_args()
     with open(args.darkcast_json) as fh:
         rows = json.load(fh)
