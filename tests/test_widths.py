@@ -88,7 +88,7 @@ def test_heavy_fermion_widths_are_the_low_energy_theorems():
 def test_sm_higgs_diphoton_normalisation():
     """With g_f/m_f = 1/v the prefactor α²m³/(256π³v²) is G_Fα²m³/(128√2π³) (exact), and the
     LO width with the W loop, A_1(τ) = −[2 + 3τ + 3τ(2 − τ)f(τ)] (Djouadi, Phys. Rep. 457,
-    Eq. 2.20), t, b, τ loops, α(0), PDG masses (particle) is 9.28 keV — the LHC Higgs XS WG
+    the W loop), t, b, τ loops, α(0), PDG masses (particle) is 9.28 keV — the LHC Higgs XS WG
     (YR4) Γ(h → γγ) = 2.27e-3 × 4.088 MeV = 9.28 keV within 3% (its NLO QCD/EW corrections)."""
     mh = Particle.from_pdgid(25).mass * MeV
     assert ALPHA**2 / (256 * math.pi**3 * V2) == pytest.approx(

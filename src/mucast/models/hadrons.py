@@ -3,7 +3,7 @@ measured e⁺e⁻ data (the R ratio).
 
 A vector with L ⊃ g_em X_μ Σ_q Q_q q̄γ^μq (the dark photon: g_em = εe) couples to hadrons exactly
 as a virtual photon of mass m does, so (e.g. Ilten, Soreq, Williams, Xue, JHEP 06 (2018) 004,
-arXiv:1801.04847, Eq. 2.18; Buschmann et al., PRD 92 (2015) 015018)
+arXiv:1801.04847: Γ_had = Γ_μμ R)
 
     Γ(X → hadrons) = g_em² m R(m)/(12π),      R(√s) = σ(e⁺e⁻ → hadrons)/σ_μμ(√s),
 
@@ -31,7 +31,7 @@ m < 2m_π±                   0. The only hadronic channel below, π⁰γ (and �
                             uncertain by ±10% (a warning from :func:`domain_warnings`).
 m ≥ 11.2 GeV                perturbative QCD, five massless flavours,
                             R = 3ΣQ_q²(1 + a + c₂a² + c₃a³), a = α_s(m)/π (PDG 2024 "Quantum
-                            chromodynamics", Eqs. 9.7–9.8), α_s from α_s(M_Z) with the 3-loop
+                            chromodynamics", the R expansion to α_s³), α_s from α_s(M_Z) with the 3-loop
                             β function; above 40 GeV the dark photon's Z admixture (not in
                             mucast) exceeds ~20%: :func:`domain_warnings`.
 =========================== ==============================================================
@@ -136,7 +136,7 @@ def _threshold_r(m):
 
 def alpha_s(m):
     """α_s(m) (MS-bar, five flavours) from :data:`mucast.constants.ALPHA_S_MZ` with the 3-loop β
-    function, μ² dα_s/dμ² = −(b₀α_s² + b₁α_s³ + b₂α_s⁴) (PDG 2024 QCD review, Eq. 9.3), by RK4
+    function, μ² dα_s/dμ² = −(b₀α_s² + b₁α_s³ + b₂α_s⁴) (PDG 2024 QCD review, the β function to b₂), by RK4
     in ln μ² (200 steps; 1e-10 relative). Meant for m ≥ 11 GeV (no flavour thresholds)."""
     nf = 5
     b0 = (33.0 - 2.0 * nf) / (12.0 * math.pi)

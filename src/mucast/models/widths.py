@@ -32,8 +32,8 @@ Dark matter (:data:`mucast.models.mediator.DM_TYPES`):
 
 Loop-induced and ALP widths (docs/derivations/widths.md §7–9; checked in tests/test_widths.py):
 
-* **S, P → γγ** through charged-fermion loops (Djouadi, Phys. Rep. 457 (2008) 1, Eqs. 2.18–2.20;
-  Phys. Rep. 459 (2008) 1, Eq. 2.28 for the pseudoscalar; team notes next-physics.md §5.1), for
+* **S, P → γγ** through charged-fermion loops (Djouadi, Phys. Rep. 457 (2008) 1, the h → γγ
+  amplitudes; Phys. Rep. 459 (2008) 1 for the pseudoscalar; team notes next-physics.md §5.1), for
   L ⊃ g_f S f̄f or g_f P f̄iγ⁵f:
 
       Γ(S/P → γγ) = α²m³/(256π³) |Σ_f N_c Q_f² (g_f/m_f) A_{S/P}(τ_f)|²,   τ_f = 4m_f²/m²,
@@ -44,16 +44,16 @@ Loop-induced and ALP widths (docs/derivations/widths.md §7–9; checked in test
   (∝ τ ln²τ). With g_f/m_f = 1/v this is the SM h → γγ normalisation, G_Fα²m³/(128√2π³).
   Vectors and axial vectors do not decay to γγ (Landau–Yang).
 * **ALPs.** L ⊃ −(g_aγγ/4) a F F̃: Γ(a → γγ) = g_aγγ² m³/(64π). Derivative coupling to a lepton,
-  L ⊃ (c_ℓ/2f_a) ∂_μa ℓ̄γ^μγ⁵ℓ (Bauer, Neubert, Thamm, JHEP 12 (2017) 044, Eq. 1 with Λ = f_a):
+  L ⊃ (c_ℓ/2f_a) ∂_μa ℓ̄γ^μγ⁵ℓ (Bauer, Neubert, Thamm, JHEP 12 (2017) 044, their Λ = f_a):
   at tree level the pseudoscalar with g_ℓ = c_ℓ m_ℓ/f_a (integration by parts and the equations
   of motion), Γ(a → ℓℓ) = c_ℓ² m_ℓ² mβ_ℓ/(8πf_a²); the loop differs from the Yukawa one by the
-  anomaly term: Γ(a → γγ) = α²m³/(64π³f_a²) |Σ_ℓ c_ℓ B₁(τ_ℓ)|², B₁ = 1 − A_P/2 (BNT Eq. 34),
+  anomaly term: Γ(a → γγ) = α²m³/(64π³f_a²) |Σ_ℓ c_ℓ B₁(τ_ℓ)|², B₁ = 1 − A_P/2 (BNT's B₁),
   → 1 for a light lepton (the anomaly), → −m²/(12m_ℓ²) for a heavy one (decoupling), whereas
   the Yukawa coupling gives A_P → 2 (no decoupling).
 * **Loop-induced kinetic mixing** of a vector coupled to charged leptons with charges q_ℓ (per
   unit of its coupling g), through the ℓ loops of the photon–X self-energy (Holdom, PLB 166
   (1986) 196; for L_μ−L_τ: Araki, Kaneko, Ota, Sato, PRD 93 (2016) 013014, arXiv:1508.07471;
-  Escudero, Hooper, Krnjaic, Pierre, JHEP 03 (2019) 071, Eq. 2.3):
+  Escudero, Hooper, Krnjaic, Pierre, JHEP 03 (2019) 071):
 
       ε(q²) = (e g/2π²) Σ_ℓ q_ℓQ_ℓ ∫₀¹ dx x(1−x) ln[m_ℓ² − x(1−x)q² − i0]   (Q_ℓ = −1),
 
@@ -202,7 +202,7 @@ def alp_lepton_pair(m, c_over_f, m_l):
 
 
 def alp_b1(tau):
-    """B₁(τ) = 1 − τ f(τ) = 1 − A_P(τ)/2 of the derivative coupling (BNT Eq. 34)."""
+    """B₁(τ) = 1 − τ f(τ) = 1 − A_P(τ)/2 of the derivative coupling (BNT's B₁ function)."""
     return 1.0 - 0.5 * loop_a_pseudoscalar(tau)
 
 
