@@ -126,3 +126,61 @@ def test_workers_option_starts_and_stops_a_local_cluster():
     assert r["coupling"] == limit_curve(MODEL, MASSES[:2], workers=0)["coupling"]
     assert r["workers"] == 2
     assert threading.active_count() <= before + 2     # no cluster left running (loop threads)
+
+
+# ---------------------------------------------------------------- issue 16 §2: every path
+# curves that hit every status and note: on and off shell, a limit above 1, a pair integral
+# with a stated doubt, the narrow-width fallback at the tables' end, masses outside the tables
+PATHS = [(get_model("dark-photon").with_dark("dirac", g_chi=0.5, mass_ratio=1 / 0.3), "2022",
+          np.array([0.1, 4.0, 4.99, 6.0, 9.0]) * GeV),
+         ("lmu-ltau", "m3-phase1", np.array([0.1, 3.0, 6.0, 9.0, 14.85]) * GeV)]
+
+
+@pytest.mark.parametrize("model, dataset, masses", PATHS)
+def test_same_numbers_and_warnings_on_every_path(tmp_path, cluster, model, dataset, masses):
+    """Serial (vectorised), point by point, a cluster and a checkpoint (written, then read
+    back) give the same couplings, statuses and warnings (0.3 lost "limit exceeds 1" with
+    --workers/--checkpoint and returned nulls with no warning). Every null names its mass and
+    its reason."""
+    vec = limit_curve(model, masses, dataset)
+    ck = tmp_path / "c.jsonl"
+    runs = [limit_curve(model, masses, dataset, workers=0),
+            limit_curve(model, masses, dataset, scheduler=cluster),
+            limit_curve(model, masses, dataset, workers=0, checkpoint=ck),
+            limit_curve(model, masses, dataset, workers=0, checkpoint=ck)]
+    for r in runs:
+        assert r["warnings"] == vec["warnings"]
+        assert r["status"] == vec["status"]
+        assert r["production"] == vec["production"]
+        np.testing.assert_allclose([g or 0 for g in r["coupling"]],
+                                   [g or 0 for g in vec["coupling"]], rtol=1e-12)
+    for m, g, st in zip(vec["mass_GeV"], vec["coupling"], vec["status"], strict=True):
+        assert (g is None) == (st != "ok")
+        if g is None:
+            assert any(w.startswith("no limit at m = ") and f"{m:.4g}" in w
+                       for w in vec["warnings"]), m
+    text = " | ".join(vec["warnings"])
+    if dataset == "2022":
+        assert vec["status"][-2:] == ["no-efficiency", "no-efficiency"]
+        assert "no limit at m = 6-9 GeV: outside the efficiency tables" in text
+        assert "narrow-width form is used" in text
+    else:
+        assert "exceeds 1 at m = 6-9 GeV" in text and "uncertain by up to" in text
+        assert vec["status"][-1] == "no-efficiency"
+
+
+def test_curve_constraint_ccfr_is_honoured(capsys):
+    """0.3 ignored `curve ... --constraint ccfr` and returned the NA64 curve."""
+    from mucast.inference.constraints import ccfr_coupling_limit
+    ms = np.array([0.01, 0.1, 1.0]) * GeV
+    r = limit_curve("lmu-ltau", ms, constraint="ccfr")
+    np.testing.assert_allclose(r["coupling"], ccfr_coupling_limit("lmu-ltau", ms).coupling,
+                               rtol=1e-12)
+    one = limit_curve("lmu-ltau", ms, constraint="ccfr", ccfr_prescription="one-sided")
+    assert all(a < b for a, b in zip(one["coupling"], r["coupling"], strict=True))
+    assert r["coupling"] == limit_curve("lmu-ltau", ms, constraint="ccfr", workers=0)["coupling"]
+    assert main(["curve", "lmu-ltau", "--constraint", "ccfr", "--mass-min", "0.01", "--mass-max",
+                 "1", "--points", "3", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["constraint"] == "ccfr" and cli["prescription"] == "two-sided"
+    np.testing.assert_allclose(cli["coupling"], r["coupling"], rtol=1e-12)

@@ -112,3 +112,57 @@ def test_license_file_matches_the_declared_license():
     meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert meta["license"] == "MIT" and meta["license-files"] == ["LICENSE"]
     assert (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+# -- the [geometry] tables of the experiment files (issue 18; the loader does not read them yet) --
+GEOMETRY_FILES = ["2022", "2023-24", "future", "m3-phase1", "m3-phase2"]
+
+
+def _geometry(name):
+    from mucast._io import data_path, read_toml
+    return read_toml(data_path(f"experiments/{name}.toml"))
+
+
+@pytest.mark.parametrize("name", GEOMETRY_FILES)
+def test_geometry_table_is_ordered_and_sourced(name):
+    import math
+    d = _geometry(name)
+    geo = d["geometry"]
+    assert geo["source"].strip()
+    regions = geo["region"]
+    # z = 0 is the upstream face of the production target: the first region starts there and
+    # is the one (and only) production region
+    assert regions[0]["start_m"] == 0.0
+    assert [r["production"] for r in regions] == [True] + [False] * (len(regions) - 1)
+    for r in regions:
+        assert r["name"].strip() and r["source"].strip() and r["material"].strip(), r
+        assert r["decay"] in ("vetoed", "unseen"), r
+        assert 0.0 <= r["start_m"] < r["end_m"], r
+    # contiguous: every decay point has exactly one verdict (no gaps, no overlaps)
+    for a, b in zip(regions[:-1], regions[1:], strict=True):
+        assert a["end_m"] == b["start_m"], (a["name"], b["name"])
+    # the active target sees decays inside it; once a decay is unseen, nothing later vetoes it;
+    # the last region reaches infinity, so P(unseen) = exp(-(L_last - z0)/lambda) is well defined
+    assert regions[0]["decay"] == "vetoed"
+    verdicts = [r["decay"] for r in regions]
+    assert "unseen" in verdicts
+    first_unseen = verdicts.index("unseen")
+    assert set(verdicts[first_unseen:]) == {"unseen"}
+    assert math.isinf(regions[-1]["end_m"])
+    # the lead of the production region cannot be longer than the region itself
+    lead_m = d["experiment"]["effective_thickness_cm"] / 100.0
+    assert lead_m <= regions[0]["end_m"] - regions[0]["start_m"]
+
+
+def test_geometry_future_target_three_times_2022():
+    # seed 000 Sec. V: after the upgrade the effective target length is three times longer; the
+    # future file keeps the 2022 sampling, so its active target is three times the 2022 one and
+    # every later boundary moves by the difference (experiments/future.toml header)
+    g22 = _geometry("2022")["geometry"]["region"]
+    gfu = _geometry("future")["geometry"]["region"]
+    assert gfu[0]["end_m"] == pytest.approx(3 * g22[0]["end_m"], abs=1e-9)
+    shift = gfu[0]["end_m"] - g22[0]["end_m"]
+    assert [r["name"] for r in gfu] == [r["name"] for r in g22]
+    for a, b in zip(g22[1:], gfu[1:], strict=True):
+        assert b["start_m"] == pytest.approx(a["start_m"] + shift, abs=1e-9)
+        assert b["decay"] == a["decay"]

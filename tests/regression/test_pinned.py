@@ -105,8 +105,11 @@ def test_cli_limit_zprime_alias_gives_stored_numbers(capsys, ds, model, method):
 
 def test_production_narrow_is_the_0_2_rule_and_auto_differs_only_near_the_reach():
     """`limit zprime` defaults to production="narrow" (0.2's rule); "auto" switches to the full
-    pair integral where it differs by > 1% from the narrow-width form (L_μ−L_τ 2022: only at
-    4.2–4.4 GeV, ≤ 0.9% in g). Below 4 GeV the two are identical."""
+    pair integral where it differs by > 1% from the narrow-width form. Below 4 GeV the two are
+    identical. L_μ−L_τ 2022: at 4.2–4.8 GeV, by up to 2.3% in g (0.3 checked only up to 4.4
+    GeV: it skipped masses whose resonance reached the efficiency tables' end at 5 GeV; the
+    check now holds the efficiency at its last value there, and states the doubt that brings).
+    The narrow rule keeps its numbers and now says where the narrow-width form is doubtful."""
     import numpy as np
     from mucast.inference import mediators as zl
     from mucast.units import GeV
@@ -119,4 +122,5 @@ def test_production_narrow_is_the_0_2_rule_and_auto_differs_only_near_the_reach(
     assert np.array_equal(nar.coupling[low], auto.coupling[low])
     moved = np.flatnonzero(auto.production == "off-shell")
     assert moved.size and np.all(ms[moved] > 4 * GeV)
-    assert np.all(np.abs(auto.coupling[moved] / nar.coupling[moved] - 1) < 0.01)
+    assert np.all(np.abs(auto.coupling[moved] / nar.coupling[moved] - 1) < 0.03)
+    assert any("narrow-width (on-shell) form differs" in w for w in nar.warnings)

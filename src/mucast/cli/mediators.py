@@ -98,9 +98,11 @@ def cmd_xsec(args):
         from mucast.inference.mediators import point_model
         tgt = Target.from_name(args.target)
         model, photon = point_model(model, args.mass * GeV)
-        sig = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
-                                     x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
-        out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2, "approx": "ww",
+        r = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
+                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
+        sig = r.value
+        out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2,
+               "sigma_error_pb": r.error / picobarn, "approx": "ww",
                "process": "mu N -> mu N chi chi-bar (through the photon)",
                "m_chi_GeV": args.mass, "coupling": args.coupling, "energy_GeV": args.energy,
                "target": tgt.name, "x_min": args.xmin, "theta_max": args.theta_max,
@@ -192,6 +194,10 @@ def cmd_limit(args):
         return
     r = M.coupling_limit(model, args.mass * GeV, dataset, args.method, args.cl, args.production,
                          args.approx, args.theta_max, label=label, etl_rtol=args.rtol)
+    if r.coupling is None:       # no coupling is excluded: one line says why (from the warnings)
+        why = [w for w in r.warnings if w.startswith("no limit")]
+        emit(args, r.to_dict(), why, [w for w in r.warnings if w not in why])
+        return
     extra = f", y < {r.y:.3e}" if r.y is not None else ""
     emit(args, r.to_dict(), f"{r.dataset} {r.model}: {model.coupling_name} < {r.coupling:.4e} at"
                             f" m = {args.mass:g} GeV ({args.cl:.0%} CL, {r.method}, N_up ="
@@ -211,11 +217,16 @@ def cmd_curve(args):
     model = _model(args)
     r = limit_curve(model, _masses_from(args), _dataset(args), args.method, args.cl,
                     args.production, args.approx, args.theta_max, workers=args.workers,
-                    scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol)
-    lines = [f"# {model.name}: mass [GeV], {model.coupling_name} limit ({args.cl:.0%} CL,"
-             f" {r['method']}, data set {r['dataset']})"]
-    lines += [f"{m:12.6g} {('%.4e' % g) if g is not None else '   (no efficiency)'}"
-              for m, g in zip(r["mass_GeV"], r["coupling"], strict=True)]
+                    scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol,
+                    constraint=args.constraint, ccfr_prescription=args.ccfr_prescription)
+    if args.constraint == "ccfr":
+        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit (CCFR trident computed"
+                f" by mucast, 95% CL {r['prescription']})")
+    else:
+        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit ({args.cl:.0%} CL,"
+                f" {r['method']}, data set {r['dataset']})")
+    lines = [head] + [f"{m:12.6g} {('%.4e' % g) if g is not None else '   (' + st + ')'}"
+                      for m, g, st in zip(r["mass_GeV"], r["coupling"], r["status"], strict=True)]
     emit(args, r, lines)
 
 

@@ -37,17 +37,25 @@ __all__ = ["limit_curve", "limit_point"]
 
 
 def limit_point(point: dict, model, dataset, method, cl, production, approx, theta_max,
-                seed=0, etl_rtol=0.005) -> dict:
+                seed=0, etl_rtol=0.005, constraint="na64", ccfr_prescription="two-sided") -> dict:
     """The limit at one mass, as a JSON dict: ``point = {"index": i, "mass_GeV": m}``. The seed
     of the exact calculation is ``seed + index`` (so the result does not depend on where or when
-    the point runs). ``coupling`` is None where the data set has no efficiency."""
+    the point runs). ``coupling`` is None where there is no limit; ``status`` and ``notes`` (the
+    (code, value) pairs of mucast.inference.notes) say why, and the curve's warnings are made
+    from them the same way on every path."""
     m = float(point["mass_GeV"]) * GeV
+    if constraint == "ccfr":
+        from mucast.inference.constraints import ccfr_coupling_limit
+        c = ccfr_coupling_limit(model, [m], ccfr_prescription)
+        g = float(c.coupling[0])
+        return {"coupling": g if math.isfinite(g) else None, "production": "ccfr",
+                "status": "ok" if math.isfinite(g) else "failed", "notes": []}
     r = _med.coupling_limit_scan(model, np.array([m]), dataset, method, cl, production, approx,
                                  theta_max, seed=int(seed) + int(point["index"]),
                                  etl_rtol=etl_rtol)
     g = float(r.coupling[0])
     out = {"coupling": g if math.isfinite(g) else None, "production": str(r.production[0]),
-           "n_up": r.n_up, "method": r.method}
+           "status": str(r.status[0]), "notes": [list(n) for n in r.notes[0]]}
     if r.y is not None:
         out["y"] = float(r.y[0]) if math.isfinite(g) else None
         out["m_chi_GeV"] = float(r.m_chi[0]) / GeV
@@ -95,9 +103,15 @@ def _dask_executor(client):
 
 def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.9,
                 production="auto", approx="ww", theta_max=0.1, workers=None, scheduler=None,
-                checkpoint=None, seed=0, etl_rtol=0.005) -> dict:
+                checkpoint=None, seed=0, etl_rtol=0.005, constraint="na64",
+                ccfr_prescription="two-sided") -> dict:
     """Limits on the model's coupling for each mass [energy] (module doc); returns
-    ``{"mass_GeV": [...], "coupling": [...], ...}`` (None where no limit: no efficiency)."""
+    ``{"mass_GeV": [...], "coupling": [...], "status": [...], "warnings": [...], ...}`` (None
+    where there is no limit, with its reason in ``status`` and in the warnings). ``constraint``:
+    "na64" (the data set's missing-energy limit) or "ccfr" (the CCFR trident bound computed for
+    the model, mucast.inference.constraints; ``ccfr_prescription`` "two-sided" or "one-sided").
+    The same numbers and the same warnings on every path (serial, workers, scheduler,
+    checkpoint): each point's notes are kept, and the warnings are made from them at the end."""
     model = get_model(model)
     masses = np.atleast_1d(np.asarray(masses, dtype=float))
     if masses.size == 0 or not np.all(np.isfinite(masses)) or not np.all(masses > 0):
@@ -106,23 +120,42 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
         raise InputError(f"workers must be an integer >= 0, got {workers!r}")
     if workers is not None and scheduler is not None:
         raise InputError("give either workers or scheduler, not both")
+    if constraint not in ("na64", "ccfr"):
+        raise InputError(f"constraint must be na64 or ccfr, got {constraint!r}")
     base = {"model": model.to_dict(), "dataset": str(getattr(dataset, "name", dataset)),
             "method": method, "cl": cl, "production": production, "approx": approx,
-            "theta_max": theta_max, "mucast_version": __version__}
+            "theta_max": theta_max, "constraint": constraint, "mucast_version": __version__}
+    if constraint == "ccfr":
+        from mucast.inference.constraints import ccfr_coupling_limit
+        from mucast.processes import trident as _tri
+        probe = ccfr_coupling_limit(model, masses[:1], ccfr_prescription)   # refuses early
+        base.update({"dataset": None, "method": None, "cl": 0.95, "production": None,
+                     "approx": None, "prescription": probe.prescription,
+                     "r95": _tri.r95(ccfr_prescription), "beam": probe.beam,
+                     "notes": list(probe.notes)})
     if workers is None and scheduler is None and checkpoint is None:
-        r = _med.coupling_limit_scan(model, masses, dataset, method, cl, production, approx,
-                                     theta_max, seed=seed, etl_rtol=etl_rtol)
-        g = [float(v) if math.isfinite(v) else None for v in r.coupling]
-        out = {**base, "mass_GeV": (masses / GeV).tolist(), "coupling": g,
-               "production": [str(p) for p in r.production], "n_up": r.n_up,
-               "method": r.method, "warnings": list(r.warnings)}
-        if r.y is not None:
-            out["y"] = [float(v) if math.isfinite(v) else None for v in r.y]
-            out["m_chi_GeV"] = (r.m_chi / GeV).tolist()
-        return out
+        if constraint == "ccfr":
+            c = ccfr_coupling_limit(model, masses, ccfr_prescription)
+            rows = [{"coupling": float(v) if math.isfinite(v) else None, "production": "ccfr",
+                     "status": "ok" if math.isfinite(v) else "failed", "notes": []}
+                    for v in c.coupling]
+        else:
+            r = _med.coupling_limit_scan(model, masses, dataset, method, cl, production, approx,
+                                         theta_max, seed=seed, etl_rtol=etl_rtol)
+            rows = []
+            for i, v in enumerate(r.coupling):
+                row = {"coupling": float(v) if math.isfinite(v) else None,
+                       "production": str(r.production[i]), "status": str(r.status[i]),
+                       "notes": [list(n) for n in r.notes[i]]}
+                if r.y is not None:
+                    row["y"] = float(r.y[i]) if math.isfinite(v) else None
+                    row["m_chi_GeV"] = float(r.m_chi[i]) / GeV
+                rows.append(row)
+        return _assemble(base, model, dataset, method, cl, constraint, masses / GeV, rows)
     # every point carries a digest of the settings, so that a checkpoint written for another
     # model, data set or method is refused (its fingerprint differs), never silently reused
     setup = hashlib.sha256(json.dumps({**base, "seed": seed, "etl_rtol": etl_rtol,
+                                       "ccfr_prescription": ccfr_prescription,
                                        "experiment": _dataset_digest(dataset)},
                                       sort_keys=True, default=str).encode()).hexdigest()[:16]
     points = [{"index": i, "mass_GeV": float(m / GeV), "setup": setup}
@@ -130,7 +163,7 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
 
     def func(p):
         return limit_point(p, model, dataset, method, cl, production, approx, theta_max, seed,
-                           etl_rtol)
+                           etl_rtol, constraint, ccfr_prescription)
 
     client = cluster = None
     try:
@@ -150,12 +183,27 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
             client.close()
         if cluster is not None:
             cluster.close()
-    lim = _med.events_limit(dataset, method, cl)
-    out = {**base, "mass_GeV": [p["mass_GeV"] for p in points],
+    out = _assemble(base, model, dataset, method, cl, constraint,
+                    [p["mass_GeV"] for p in points], rows)
+    out.update({"workers": workers, "scheduler": scheduler})
+    return out
+
+
+def _assemble(base, model, dataset, method, cl, constraint, masses_GeV, rows) -> dict:
+    """The curve's JSON from its points' rows (the same function on every path)."""
+    out = {**base, "mass_GeV": [float(m) for m in masses_GeV],
            "coupling": [r["coupling"] for r in rows], "production": [r["production"] for r in rows],
-           "n_up": rows[0]["n_up"], "method": rows[0]["method"], "warnings": list(lim.warnings),
-           "workers": workers, "scheduler": scheduler}
-    if "y" in rows[0]:
+           "status": [r["status"] for r in rows]}
+    notes = [[tuple(n) for n in r["notes"]] for r in rows]
+    if constraint == "ccfr":
+        out["warnings"] = [f"no CCFR bound at m = {m:.4g} GeV" for m, r in
+                           zip(masses_GeV, rows, strict=True) if r["coupling"] is None]
+        return out
+    lim = _med.events_limit(dataset, method, cl)
+    out.update({"n_up": lim.upper, "method": lim.method,
+                "warnings": list(lim.warnings) + _med.limit_warnings(
+                    model, dataset, np.asarray(masses_GeV, float) * GeV, notes, lim.upper)})
+    if rows and "y" in rows[0]:
         out["y"] = [r["y"] for r in rows]
         out["m_chi_GeV"] = [r["m_chi_GeV"] for r in rows]
     return out

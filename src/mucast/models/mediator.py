@@ -327,8 +327,12 @@ class MediatorModel:
             return 0.0 * (vis + inv), vis + inv
         return vis, inv
 
-    def invisible_width(self, m, g):
-        return self.split_widths(self.widths(m, g))[1]
+    def invisible_width(self, m, g, mediator_mass=None):
+        """Γ(X → invisible) [energy]: the channels :data:`CHANNELS` calls invisible (the ν pairs
+        and the dark pair), whatever the declaration (a declared-invisible model's hidden width
+        is unknown); ``mediator_mass`` as in :meth:`widths`."""
+        w = self.widths(m, g, mediator_mass)
+        return sum(v for k, v in w.items() if CHANNELS[k] == "invisible")
 
     def total_width(self, m, g):
         return sum(self.widths(m, g).values())

@@ -42,7 +42,7 @@ import numpy as np
 
 from mucast.constants import ALPHA, M_E, M_MU, M_TAU
 from mucast.exceptions import KinematicsError
-from mucast.integrate import Orders, mapped_rule
+from mucast.integrate import Orders, QuadResult, mapped_rule
 from mucast.models import widths as _w
 from mucast.processes.mediators import production as _prod
 
@@ -68,8 +68,12 @@ class SigmaTable:
     panel keeps the interpolation error ≤ 1e-7 (tests/validation/test_offshell.py). A single
     global polynomial in ln k (mucast before this fix) oscillated by ±5% because ln σ → −∞ at
     the end. Far out (k ≳ 30 GeV at 160 GeV) σ_X is < 1e-13 of its maximum and its quadrature
-    loses its digits: the table stops there (:meth:`_cut`). Outside [k_lo, k_hi]: 0 above, the value at k_lo below (σ_X flattens as k → 0 for
-    every spin but the axial one, which grows as 1/k²: pair integrals start at k ≥ k_lo)."""
+    loses its digits: the table stops there (:meth:`_cut`). Above k_hi the table is 0; below
+    k_lo it continues ln σ linearly in ln k with the slope at k_lo: σ_X flattens as k → 0 for S,
+    P and V (slope → 0: m enters only through m²/m_μ² and k/E) and grows as 1/k² for the axial
+    vector (its longitudinal m_μ²/m² term: slope −2), so the power law is exact there to
+    O(k²/m_μ²) (tested down to 1e-7 GeV against the direct calculation). Pair integrals through a
+    light mediator need it: the pole of a 10 keV Z′ sits below k_lo."""
 
     def __init__(self, spin, energy, target, x_min=None, theta_max=0.1, t_max="E2", alpha=ALPHA,
                  k_lo=None, k_hi=None, degree=16):
@@ -101,7 +105,11 @@ class SigmaTable:
             v = 0.5 * (va + vb) + 0.5 * (vb - va) * nodes
             self.series.append(np.polynomial.Chebyshev.fit(
                 v, np.log(vals[i * n:(i + 1) * n]), degree, domain=sorted((va, vb))))
-        self.max_rel_error = float(np.max(err / vals))
+        rel = err / vals
+        self.max_rel_error = float(np.max(rel))
+        #: the stated quadrature error of σ_X per panel (largest over its nodes), relative
+        self.panel_rel_error = np.array([float(np.max(rel[i * n:(i + 1) * n]))
+                                         for i in range(len(spans))])
 
     def _cut(self, target, x_min, theta_max, t_max, alpha):
         """The table's upper end: below k_hi, the last k of a coarse grid before k²σ_X falls
@@ -156,15 +164,27 @@ class SigmaTable:
     def _inv(self, v, a):
         return np.exp(v) if a < 0.5 * self.k_end * (1.0 - 1e-12) else self.k_end - np.exp(v)
 
+    def rel_error(self, k):
+        """The stated relative quadrature error of σ_X at k (of the panel that holds k)."""
+        kc = np.clip(np.asarray(k, dtype=float), self.k_lo, self.k_hi)
+        i = np.clip(np.searchsorted(self.edges, kc, side="right") - 1, 0, len(self.series) - 1)
+        return self.panel_rel_error[i]
+
     def __call__(self, k):
         k = np.asarray(k, dtype=float)
         kc = np.clip(k, self.k_lo, self.k_hi)
+        below = k < self.k_lo
         i = np.clip(np.searchsorted(self.edges, kc, side="right") - 1, 0, len(self.series) - 1)
         out = np.empty(kc.shape)
         v = self._var(kc)
         for j in np.unique(i):
             sel = i == j
             out[sel] = np.exp(self.series[j](v[sel]))
+        if np.any(below):
+            first = self.series[0]
+            lk = math.log(self.k_lo)
+            slope = float(first.deriv()(lk))
+            out[below] = np.exp(first(lk) + slope * (np.log(k[below]) - lk))
         return np.where(k <= self.k_hi, out, 0.0)
 
 
@@ -291,15 +311,61 @@ def k2_rule(k_lo, k_hi, mass, width, n=48):
     return np.sqrt(k2), np.concatenate(ws)
 
 
+#: the pair integral's lower end when a massless invisible channel (ν) opens at k = 0: it starts
+#: at min(TABLE_K_LO, K_BELOW_POLE·M) — below the pole by 10³, where the integrand (∝ k² for
+#: neutrinos, flat σ_X) leaves out ≤ 1e-12 of the resonance
+TABLE_K_LO = 1e-4 * M_MU
+K_BELOW_POLE = 1e-3
+#: nodes per panel of the estimate of what lies beyond the weight's end (pair_integral)
+N_BEYOND = 16
+#: pair_integral doubles its nodes per panel while its two orders differ by more than this,
+#: up to N_MAX
+REFINE_RTOL, N_MAX = 1e-4, 192
+
+
+def _pieces(model, mass, g, energy, target, k_lo, k_hi, thresholds, x_min, theta_max, t_max,
+            alpha, weight_fn, n, tables):
+    """Σ over threshold-split pieces of [k_lo, k_hi] of ∫ dk² w dσ/dk² with k2_rule(n), and
+    the same integral weighted by the σ_X table's stated relative error at each node."""
+    gam = float(model.total_width(mass, g)) if mass > 0 else 0.0   # only sets the k² nodes
+    edges = [k_lo] + sorted(t for t in set(thresholds) if k_lo * (1 + 1e-9) < t < k_hi) + [k_hi]
+    total = table_err = 0.0
+    sx = tables[model.spin]
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        k, w = k2_rule(a, b, float(mass), gam, n)
+        f = dsigma_dk2(model, k, float(mass), g, energy, target, x_min, theta_max, t_max, alpha,
+                       tables)
+        if weight_fn is not None:
+            f = f * weight_fn(k)
+        total += float(np.sum(w * f))
+        table_err += float(np.sum(w * np.abs(f) * sx.rel_error(k)))
+    return total, table_err
+
+
 def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_min=None,
-                  theta_max=0.1, t_max="E2", alpha=ALPHA, n=48):
+                  theta_max=0.1, t_max="E2", alpha=ALPHA, n=48, with_error=True) -> QuadResult:
     """∫ dk² w(k) dσ/dk² [area] over the invisible pair mass, from the pair threshold (0 for
     neutrinos, m₁ + m₂ for the dark pair) to ``k_max`` (default: the end of the σ_X table,
     :meth:`SigmaTable._cut`), ``weight_fn`` the signal efficiency ε(k) (None: 1).
 
     The range is split at every threshold inside it (the dark pair when neutrinos open first;
     e⁺e⁻, μ⁺μ⁻, τ⁺τ⁻ in the running width), each piece with :func:`k2_rule` (threshold panel
-    at its lower end, the Breit–Wigner pole where it falls)."""
+    at its lower end, the Breit–Wigner pole where it falls). With a massless invisible channel
+    the range starts below the pole (:data:`K_BELOW_POLE`), so a mediator lighter than the σ_X
+    table's first node is integrated through its resonance.
+
+    Returns a :class:`~mucast.integrate.QuadResult`: ``value``; ``error`` = |I(n) − I(n′)|
+    (the same panels at two orders: n′ = 2n/3, or n/2 after the rule was doubled because the two
+    differed by more than REFINE_RTOL, up to N_MAX nodes per panel) + the integral weighted by the σ_X table's stated
+    quadrature error where it is used (:meth:`SigmaTable.rel_error`) + value × its interpolation
+    error 1e-7; ``parts["beyond"]``: when ``k_max`` ends the integral before the
+    σ_X table does (an efficiency table's last node), the integral over [k_max, table end] with
+    the weight held at its last value w(k_max) — what the result would lack if the efficiency
+    did not vanish there, i.e. the doubt that the end of the weight's table brings;
+    ``parts["k_lo"]``, ``parts["k_hi"]``: the range [energy]. ``with_error=False`` skips the
+    error estimate and the part beyond (error and beyond 0: for root finding, where only the
+    value is needed until the root is found).
+    """
     nu_open = model.spin in ("vector", "axial") and any(
         model.charges.get(f, 0) for f in ("nu_e", "nu_mu", "nu_tau"))
     declared = model.invisible and model.dark is None
@@ -315,19 +381,33 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
     else:
         thr = float(model.dark.threshold(mass)) if model.dark is not None else math.inf
     sx = sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha)
-    k_hi = sx.k_hi if k_max is None else min(float(k_max), sx.k_hi)
-    k_lo = max(thr, 1e-4 * M_MU)
+    k_end = sx.k_hi
+    k_hi = k_end if k_max is None else min(float(k_max), k_end)
+    floor = TABLE_K_LO if mass <= 0 else min(TABLE_K_LO, K_BELOW_POLE * float(mass))
+    k_lo = max(thr, floor)
     if not k_hi > k_lo:
-        return 0.0
-    gam = float(model.total_width(mass, g)) if mass > 0 else 0.0   # only sets the k² nodes
-    edges = [k_lo] + sorted(t for t in set(thresholds) if k_lo * (1 + 1e-9) < t < k_hi) + [k_hi]
+        return QuadResult(0.0, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi})
     tables = {model.spin: sx}
-    total = 0.0
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        k, w = k2_rule(a, b, float(mass), gam, n)
-        f = dsigma_dk2(model, k, float(mass), g, energy, target, x_min, theta_max, t_max, alpha,
-                       tables)
-        if weight_fn is not None:
-            f = f * weight_fn(k)
-        total += float(np.sum(w * f))
-    return total
+    args = (model, mass, g, energy, target)
+    kin = (x_min, theta_max, t_max, alpha)
+    value, table_err = _pieces(*args, k_lo, k_hi, thresholds, *kin, weight_fn, n, tables)
+    if not with_error:
+        return QuadResult(value, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi})
+    n_c = max(8, 2 * n // 3)
+    coarse, _ = _pieces(*args, k_lo, k_hi, thresholds, *kin, weight_fn, n_c, tables)
+    # refine where the two orders disagree (wide resonances, a threshold inside one: Γ/M ~ 0.2
+    # needs ~4x the nodes of a narrow one); |I(n) − I(n_c)| bounds the error of I(n_c), so it
+    # overstates that of I(n): doubling n until it is below REFINE_RTOL keeps the stated error
+    # honest without paying for it where the integrand is smooth
+    while abs(value - coarse) > REFINE_RTOL * abs(value) and n < N_MAX:
+        n_c, n, coarse = n, 2 * n, value
+        value, table_err = _pieces(*args, k_lo, k_hi, thresholds, *kin, weight_fn, n, tables)
+    error = abs(value - coarse) + table_err + abs(value) * 1e-7
+    beyond = 0.0
+    if weight_fn is not None and k_hi < k_end * (1 - 1e-9):
+        last = float(np.asarray(weight_fn(np.array([k_hi * (1 - 1e-9)])), float).ravel()[0])
+        if last > 0:
+            beyond = last * _pieces(*args, k_hi, k_end, thresholds, *kin, None, N_BEYOND,
+                                    tables)[0]
+    return QuadResult(value, error, (n, n_c),
+                      {"beyond": beyond, "k_lo": k_lo, "k_hi": k_hi})

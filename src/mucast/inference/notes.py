@@ -1,0 +1,83 @@
+"""Layer 4: what a limit at one mass needs to say, and one way to say it for a whole curve.
+
+Every mass of a limit computation ends with a *status* (:data:`STATUSES`) and a list of *notes*
+``(code, value)`` — JSON-friendly pairs (a code of :data:`NOTES` and a number, the size of the
+doubt or the saturated yield). :func:`warnings_for` turns the notes of all masses into the
+result's ``warnings`` lines, grouping masses by code (and naming them: "at m = 0.1-0.3, 4.9 GeV").
+The serial scan, every Dask worker and every checkpointed point return the same notes for the
+same mass, and the curve's warnings are made from them by this one function, so that every path
+gives the same warnings (issue 16 §2).
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["STATUSES", "NOTES", "warnings_for"]
+
+#: ok: a finite limit; no-efficiency: outside the data set's efficiency tables; no-limit: no
+#: coupling is excluded (the yield saturates below N_up); failed: no calculation holds there
+STATUSES = ("ok", "no-efficiency", "no-limit", "failed")
+
+#: code -> text; "{m}" is the mass list, "{v}" the largest value over the masses, formatted
+NOTES = {
+    "no-efficiency": "no limit at m = {m} GeV: outside the efficiency tables of data set {dataset}"
+                     " ({tables})",
+    "no-limit": "no limit at m = {m} GeV: the expected signal stays below N_up = {n_up:.3g}"
+                " events for every {coupling} (it saturates at {v:.3g} events as the visible"
+                " widths take over: Br(X -> invisible) falls like 1/{coupling}^2)",
+    "no-limit-offshell": "no limit at m = {m} GeV: the expected signal stays below N_up ="
+                         " {n_up:.3g} events for every {coupling} <= {v:.3g}",
+    "large-coupling": "the {coupling} limit exceeds 1 at m = {m} GeV: no meaningful constraint"
+                      " there (the tree-level formulas assume a small coupling)",
+    "narrow-doubt": "at m = {m} GeV the narrow-width (on-shell) form differs from the full pair"
+                    " integral by up to {v:.2g}% (estimated); production 'auto' computes the"
+                    " pair integral where this exceeds 1%",
+    "narrow-unchecked": "at m = {m} GeV a threshold lies within 10 widths of the mediator's"
+                        " pole: the narrow-width (on-shell) form could not be checked there",
+    "offshell-doubt": "at m = {m} GeV the pair integral's yield is uncertain by up to {v:.2g}%"
+                      " (quadrature, the sigma_X table, and the part of the resonance beyond the"
+                      " end of the efficiency tables, where the efficiency is unknown)",
+    "narrow-fallback": "at m = {m} GeV the pair integral is not reliable (most of its doubt"
+                       " lies beyond the end of the efficiency tables), so the narrow-width form"
+                       " is used; its finite-width doubt is up to {v:.2g}%",
+    "failed": "no limit at m = {m} GeV: neither the narrow-width form nor the pair integral"
+              " holds there (doubt {v:.2g}%)",
+}
+#: notes whose value is a fraction, shown in percent
+_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed"}
+
+
+def _runs(indices, masses_GeV):
+    runs = []
+    for i in sorted(indices):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    parts = [f"{masses_GeV[a]:.4g}" if a == b else f"{masses_GeV[a]:.4g}-{masses_GeV[b]:.4g}"
+             for a, b in runs]
+    if len(parts) > 6:
+        parts = parts[:5] + [f"... ({len(indices)} masses in all)"]
+    return ", ".join(parts)
+
+
+def warnings_for(masses_GeV, notes, **context) -> list:
+    """The warning lines of a curve: ``notes[i]`` is the list of (code, value) of mass i (in the
+    curve's order, so that neighbours form runs). ``context``: dataset, tables, n_up, coupling
+    (the coupling's name). Codes in the order of :data:`NOTES`."""
+    by_code = {}
+    for i, point in enumerate(notes):
+        for code, value in point:
+            by_code.setdefault(code, []).append((i, value))
+    out = []
+    for code, text in NOTES.items():
+        if code not in by_code:
+            continue
+        idx = [i for i, _ in by_code[code]]
+        vals = [v for _, v in by_code[code] if v is not None and math.isfinite(v)]
+        v = max(vals) if vals else float("nan")
+        if code in _PERCENT:
+            v *= 100.0
+        out.append(text.format(m=_runs(idx, masses_GeV), v=v, **context))
+    return out
