@@ -54,13 +54,13 @@ def test_dark_matter_above_half_the_mass_is_off_shell(cluster):
 def test_exact_curve_identical_for_any_number_of_workers(cluster):
     """approx='etl': vegas seeded with seed + index of the mass, so 0, 1 (serial) or 2 workers
     give the same numbers (rtol 0.02 keeps the test fast: ~0.05 s per point)."""
-    kw = dict(approx="etl", etl_rtol=0.02, seed=7)
+    kw = dict(approx="etl", etl_rtol=0.02, seed=7, decays="invisible")   # declared invisible
     m = MASSES[:3]
     a = limit_curve("muon-scalar", m, workers=0, **kw)
     b = limit_curve("muon-scalar", m, scheduler=cluster, **kw)
     c = limit_curve("muon-scalar", m, **kw)
     assert a["coupling"] == b["coupling"] == c["coupling"]
-    ww = limit_curve("muon-scalar", m)
+    ww = limit_curve("muon-scalar", m, decays="invisible")
     # exact vs WW: ~0.5% in σ, ~0.3% in g; rtol 0.02 of the vegas run → 2% tolerance
     np.testing.assert_allclose(a["coupling"], ww["coupling"], rtol=0.02)
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from mucast.cli import main
+from mucast.inference import mediator_yields as MY
 from mucast.inference import mediators as M
 from mucast.models.mediator import E_CHARGE, MediatorModel, get_model
 from mucast.processes.mediators import policy
@@ -122,7 +123,7 @@ def test_narrow_width_estimate_tracks_the_pair_integral(name, dm):
     for mi, gi, e in zip(ms, g, est, strict=True):
         if not np.isfinite(e):
             continue
-        n_pair, _ = M._pair_yield(model, mi, gi, s, 0.1, "E2", M.ALPHA, flat_beyond=True)
+        n_pair, _ = MY._pair_yield(model, mi, gi, s, 0.1, "E2", M.ALPHA, flat_beyond=True)
         dev = abs(n_pair / n_up - 1.0)
         assert dev <= 1.5 * e + 1e-5, (mi / GeV, dev, e)
         assert e <= 1.5 * dev + 1e-5 or e < policy.NARROW / policy.SCREEN_SAFETY, (mi / GeV, dev, e)
@@ -166,12 +167,14 @@ def test_no_limit_when_the_invisible_yield_saturates(capsys):
     and N saturates below N_up: no ε is excluded. 0.3 printed "did not converge" or a NumPy
     divide-by-zero plus "coupling must be finite". Now: one line, exit 0, coupling null."""
     model = get_model("dark-photon").with_dark("dirac", g_chi=1e-5, m_chi=0.1 * GeV)
-    r = M.coupling_limit(model, 0.5 * GeV)
+    computed = M.coupling_limit(model, 0.5 * GeV)           # decays in flight add nothing here
+    assert computed.coupling is None and computed.status == "no-limit"
+    r = M.coupling_limit(model, 0.5 * GeV, decays="invisible")
     assert r.coupling is None and r.status == "no-limit" and r.y is None
     assert any(w.startswith("no limit at m = 0.5 GeV: the expected signal stays below N_up")
                for w in r.warnings)
     argv = ["limit", "dark-photon", "--dm", "dirac", "--g-chi", "1e-5", "--m-chi", "0.1",
-            "--mass", "0.5"]
+            "--mass", "0.5", "--decays", "invisible"]
     assert main(argv) == 0
     out = capsys.readouterr()
     assert out.out.startswith("no limit at m = 0.5 GeV") and out.err == ""

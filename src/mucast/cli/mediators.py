@@ -193,15 +193,21 @@ def cmd_limit(args):
                       f" {model.coupling_name} < {d['coupling']:.4e} at m = {args.mass:g} GeV")
         return
     r = M.coupling_limit(model, args.mass * GeV, dataset, args.method, args.cl, args.production,
-                         args.approx, args.theta_max, label=label, etl_rtol=args.rtol)
+                         args.approx, args.theta_max, label=label, etl_rtol=args.rtol,
+                         decays=args.decays)
     if r.coupling is None:       # no coupling is excluded: one line says why (from the warnings)
         why = [w for w in r.warnings if w.startswith("no limit")]
         emit(args, r.to_dict(), why, [w for w in r.warnings if w not in why])
         return
     extra = f", y < {r.y:.3e}" if r.y is not None else ""
-    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {model.coupling_name} < {r.coupling:.4e} at"
-                            f" m = {args.mass:g} GeV ({args.cl:.0%} CL, {r.method}, N_up ="
-                            f" {r.n_up:.3f}, {r.production}{extra})")
+    if r.coupling_upper is not None:
+        what = (f"{r.coupling:.4e} < {model.coupling_name} < {r.coupling_upper:.4e} excluded"
+                f" (decays in flight close the region)")
+    else:
+        what = f"{model.coupling_name} < {r.coupling:.4e}"
+    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {what} at m = {args.mass:g} GeV"
+                            f" ({args.cl:.0%} CL, {r.method}, N_up = {r.n_up:.3f},"
+                            f" {r.production}, decays {r.decays}{extra})")
 
 
 def _masses_from(args):
@@ -218,15 +224,21 @@ def cmd_curve(args):
     r = limit_curve(model, _masses_from(args), _dataset(args), args.method, args.cl,
                     args.production, args.approx, args.theta_max, workers=args.workers,
                     scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol,
-                    constraint=args.constraint, ccfr_prescription=args.ccfr_prescription)
+                    constraint=args.constraint, ccfr_prescription=args.ccfr_prescription,
+                    decays=args.decays)
     if args.constraint == "ccfr":
         head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit (CCFR trident computed"
                 f" by mucast, 95% CL {r['prescription']})")
     else:
         head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit ({args.cl:.0%} CL,"
                 f" {r['method']}, data set {r['dataset']})")
-    lines = [head] + [f"{m:12.6g} {('%.4e' % g) if g is not None else '   (' + st + ')'}"
-                      for m, g, st in zip(r["mass_GeV"], r["coupling"], r["status"], strict=True)]
+    ups = r.get("coupling_upper") or [None] * len(r["coupling"])
+    lines = [head + ("; upper edge of the excluded region where decays in flight close it"
+                     if any(u is not None for u in ups) else "")]
+    lines += [f"{m:12.6g} " + (f"{g:.4e}" + (f"  {u:.4e}" if u is not None else "")
+                               if g is not None else f"   ({st})")
+              for m, g, u, st in zip(r["mass_GeV"], r["coupling"], ups, r["status"],
+                                     strict=True)]
     emit(args, r, lines)
 
 
@@ -325,6 +337,14 @@ def _limit_options(p, name):
     p.add_argument("--ccfr-prescription", default="two-sided", choices=["two-sided", "one-sided"],
                    help="CCFR 0.82 +- 0.28 at 95%% CL: two-sided 1.96 sigma (default; reproduces"
                         " Altmannshofer et al. 2014) or one-sided 1.645 sigma")
+    if name != "zprime":
+        p.add_argument("--decays", default=None, choices=["computed", "invisible"],
+                       help="computed: the model's widths, visible decays beyond the set-up"
+                            " count (closed regions); invisible: X decays invisibly (declared, or"
+                            " Br from the widths with visible decays vetoed). Default: invisible"
+                            " for dark-photon without --dm, computed otherwise (docs/models.md)")
+    else:
+        p.set_defaults(decays="invisible")
     p.add_argument("--production", default=default, choices=PRODUCTIONS,
                    help="on-shell (X -> invisible, narrow width), off-shell (the invisible pair"
                         " through X of any mass), auto (on shell where an invisible decay is"

@@ -44,6 +44,8 @@ class SignalSetup:
     mot_uncertainty: float
     pileup_loss: float
     x_min: float
+    #: the set-up along the beam (decays in flight); None where the file has no [geometry]
+    geometry: object = None
 
     @property
     def mot(self) -> float:
@@ -99,7 +101,7 @@ def _setup_from_experiment(exp) -> SignalSetup:
         signal_systematic=_num(z, "signal_systematic", 0.0, 0.99, exp.name),
         mot_uncertainty=_num(z, "mot_uncertainty", 0.0, 0.99, exp.name),
         pileup_loss=_num(z, "pileup_loss", 0.0, 0.99, exp.name),
-        x_min=_num(z, "signal_x_min", 0.0, 0.999, exp.name))
+        x_min=_num(z, "signal_x_min", 0.0, 0.999, exp.name), geometry=exp.geometry)
 
 
 @lru_cache(maxsize=16)

@@ -37,7 +37,8 @@ __all__ = ["limit_curve", "limit_point"]
 
 
 def limit_point(point: dict, model, dataset, method, cl, production, approx, theta_max,
-                seed=0, etl_rtol=0.005, constraint="na64", ccfr_prescription="two-sided") -> dict:
+                seed=0, etl_rtol=0.005, constraint="na64", ccfr_prescription="two-sided",
+                decays=None) -> dict:
     """The limit at one mass, as a JSON dict: ``point = {"index": i, "mass_GeV": m}``. The seed
     of the exact calculation is ``seed + index`` (so the result does not depend on where or when
     the point runs). ``coupling`` is None where there is no limit; ``status`` and ``notes`` (the
@@ -48,17 +49,25 @@ def limit_point(point: dict, model, dataset, method, cl, production, approx, the
         from mucast.inference.constraints import ccfr_coupling_limit
         c = ccfr_coupling_limit(model, [m], ccfr_prescription)
         g = float(c.coupling[0])
-        return {"coupling": g if math.isfinite(g) else None, "production": "ccfr",
-                "status": "ok" if math.isfinite(g) else "failed", "notes": []}
+        return {"coupling": g if math.isfinite(g) else None, "coupling_upper": None,
+                "production": "ccfr", "status": "ok" if math.isfinite(g) else "failed",
+                "notes": []}
     r = _med.coupling_limit_scan(model, np.array([m]), dataset, method, cl, production, approx,
                                  theta_max, seed=int(seed) + int(point["index"]),
-                                 etl_rtol=etl_rtol)
-    g = float(r.coupling[0])
-    out = {"coupling": g if math.isfinite(g) else None, "production": str(r.production[0]),
-           "status": str(r.status[0]), "notes": [list(n) for n in r.notes[0]]}
+                                 etl_rtol=etl_rtol, decays=decays)
+    return _row(r, 0)
+
+
+def _row(r, i) -> dict:
+    """Mass i of a MediatorLimitScan as a JSON row (the same on every path)."""
+    g, up = float(r.coupling[i]), float(r.coupling_upper[i])
+    out = {"coupling": g if math.isfinite(g) else None,
+           "coupling_upper": up if math.isfinite(up) else None,
+           "production": str(r.production[i]), "status": str(r.status[i]),
+           "notes": [list(n) for n in r.notes[i]]}
     if r.y is not None:
-        out["y"] = float(r.y[0]) if math.isfinite(g) else None
-        out["m_chi_GeV"] = float(r.m_chi[0]) / GeV
+        out["y"] = float(r.y[i]) if math.isfinite(g) else None
+        out["m_chi_GeV"] = float(r.m_chi[i]) / GeV
     return out
 
 
@@ -104,7 +113,7 @@ def _dask_executor(client):
 def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.9,
                 production="auto", approx="ww", theta_max=0.1, workers=None, scheduler=None,
                 checkpoint=None, seed=0, etl_rtol=0.005, constraint="na64",
-                ccfr_prescription="two-sided") -> dict:
+                ccfr_prescription="two-sided", decays=None) -> dict:
     """Limits on the model's coupling for each mass [energy] (module doc); returns
     ``{"mass_GeV": [...], "coupling": [...], "status": [...], "warnings": [...], ...}`` (None
     where there is no limit, with its reason in ``status`` and in the warnings). ``constraint``:
@@ -122,9 +131,12 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
         raise InputError("give either workers or scheduler, not both")
     if constraint not in ("na64", "ccfr"):
         raise InputError(f"constraint must be na64 or ccfr, got {constraint!r}")
+    if constraint == "na64":          # resolved once: the same value in every point and row
+        decays = _med.resolve_decays(model, decays, _med.setup(dataset))
     base = {"model": model.to_dict(), "dataset": str(getattr(dataset, "name", dataset)),
             "method": method, "cl": cl, "production": production, "approx": approx,
-            "theta_max": theta_max, "constraint": constraint, "mucast_version": __version__}
+            "theta_max": theta_max, "constraint": constraint, "decays": decays,
+            "mucast_version": __version__}
     if constraint == "ccfr":
         from mucast.inference.constraints import ccfr_coupling_limit
         from mucast.processes import trident as _tri
@@ -136,21 +148,13 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
     if workers is None and scheduler is None and checkpoint is None:
         if constraint == "ccfr":
             c = ccfr_coupling_limit(model, masses, ccfr_prescription)
-            rows = [{"coupling": float(v) if math.isfinite(v) else None, "production": "ccfr",
-                     "status": "ok" if math.isfinite(v) else "failed", "notes": []}
-                    for v in c.coupling]
+            rows = [{"coupling": float(v) if math.isfinite(v) else None, "coupling_upper": None,
+                     "production": "ccfr", "status": "ok" if math.isfinite(v) else "failed",
+                     "notes": []} for v in c.coupling]
         else:
             r = _med.coupling_limit_scan(model, masses, dataset, method, cl, production, approx,
-                                         theta_max, seed=seed, etl_rtol=etl_rtol)
-            rows = []
-            for i, v in enumerate(r.coupling):
-                row = {"coupling": float(v) if math.isfinite(v) else None,
-                       "production": str(r.production[i]), "status": str(r.status[i]),
-                       "notes": [list(n) for n in r.notes[i]]}
-                if r.y is not None:
-                    row["y"] = float(r.y[i]) if math.isfinite(v) else None
-                    row["m_chi_GeV"] = float(r.m_chi[i]) / GeV
-                rows.append(row)
+                                         theta_max, seed=seed, etl_rtol=etl_rtol, decays=decays)
+            rows = [_row(r, i) for i in range(len(masses))]
         return _assemble(base, model, dataset, method, cl, constraint, masses / GeV, rows)
     # every point carries a digest of the settings, so that a checkpoint written for another
     # model, data set or method is refused (its fingerprint differs), never silently reused
@@ -163,7 +167,7 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
 
     def func(p):
         return limit_point(p, model, dataset, method, cl, production, approx, theta_max, seed,
-                           etl_rtol, constraint, ccfr_prescription)
+                           etl_rtol, constraint, ccfr_prescription, decays)
 
     client = cluster = None
     try:
@@ -192,8 +196,9 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
 def _assemble(base, model, dataset, method, cl, constraint, masses_GeV, rows) -> dict:
     """The curve's JSON from its points' rows (the same function on every path)."""
     out = {**base, "mass_GeV": [float(m) for m in masses_GeV],
-           "coupling": [r["coupling"] for r in rows], "production": [r["production"] for r in rows],
-           "status": [r["status"] for r in rows]}
+           "coupling": [r["coupling"] for r in rows],
+           "coupling_upper": [r["coupling_upper"] for r in rows],
+           "production": [r["production"] for r in rows], "status": [r["status"] for r in rows]}
     notes = [[tuple(n) for n in r["notes"]] for r in rows]
     if constraint == "ccfr":
         out["warnings"] = [f"no CCFR bound at m = {m:.4g} GeV" for m, r in

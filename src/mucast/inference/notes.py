@@ -28,6 +28,15 @@ NOTES = {
                 " widths take over: Br(X -> invisible) falls like 1/{coupling}^2)",
     "no-limit-offshell": "no limit at m = {m} GeV: the expected signal stays below N_up ="
                          " {n_up:.3g} events for every {coupling} <= {v:.3g}",
+    "no-limit-decays": "no limit at m = {m} GeV: no coupling is excluded; the expected signal"
+                       " (invisible decays, and visible decays beyond the last veto) stays below"
+                       " N_up = {n_up:.3g} events at every {coupling} (at most {v:.3g}: where"
+                       " enough X are made, they decay inside the set-up)",
+    "region-gap": "at m = {m} GeV the excluded couplings have a gap (the first region ends at"
+                  " {coupling} = {v:.3g}; coupling and coupling_upper give the outer edges)",
+    "no-invisible": "no limit at m = {m} GeV: {model} has no invisible decay (no dark sector,"
+                    " no neutrinos) and decays are counted as invisible only (decays 'computed'"
+                    " counts visible decays beyond the set-up)",
     "large-coupling": "the {coupling} limit exceeds 1 at m = {m} GeV: no meaningful constraint"
                       " there (the tree-level formulas assume a small coupling)",
     "narrow-doubt": "at m = {m} GeV the narrow-width (on-shell) form differs from the full pair"

@@ -191,6 +191,10 @@ class MediatorModel:
     hadrons: str | None = None
     hadron_coupling: float = 0.0
     loop_mixing: bool = False
+    #: the default of ``decays`` (mucast.inference.mediators.default_decays): "computed" (the
+    #: widths decide, visible decays in flight counted) or "invisible" (declared invisible
+    #: while no dark sector is given: the dark photon's NA64 convention)
+    decays_default: str = "computed"
 
     def __post_init__(self):
         spin = _SPIN_ALIASES.get(str(self.spin).lower(), str(self.spin).lower())
@@ -220,6 +224,9 @@ class MediatorModel:
             raise InputError("parameter = 'dark' needs a dark sector and a dark_charge")
         if self.mass is not None:
             _finite("mass", self.mass, 0.0)
+        if self.decays_default not in ("computed", "invisible"):
+            raise InputError(f"decays must be 'computed' or 'invisible', got"
+                             f" {self.decays_default!r}")
         self._check_quarks_and_mixing()
 
     def _check_quarks_and_mixing(self):
@@ -413,7 +420,7 @@ class MediatorModel:
                                 " allowed: model, dark, provenance")
         m = d["model"]
         allowed = {"name", "spin", "charges", "invisible", "description", "coupling_name",
-                   "hadrons", "hadron_coupling", "loop_mixing"}
+                   "hadrons", "hadron_coupling", "loop_mixing", "decays"}
         _keys(m, {"name", "spin", "charges"}, allowed, f"{source} [model]")
         charges = m["charges"]
         if not isinstance(charges, dict):
@@ -443,6 +450,7 @@ class MediatorModel:
         try:
             return cls(name=str(m["name"]), spin=m["spin"], charges=dict(charges), dark=dark,
                        invisible=bool(m.get("invisible", False)),
+                       decays_default=m.get("decays", "computed"),
                        coupling_name=str(m.get("coupling_name", "g")),
                        description=str(m.get("description", "")),
                        hadrons=m.get("hadrons"), hadron_coupling=m.get("hadron_coupling", 0.0),
@@ -494,6 +502,7 @@ def _presets() -> dict:
         "dark-photon": MediatorModel(
             "dark-photon", "vector", {"e": -e, "mu": -e, "tau": -e}, invisible=True,
             coupling_name="epsilon", hadrons="em", hadron_coupling=e,
+            decays_default="invisible",
             description="kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1)"
                         " and to the quarks (hadronic width from the measured R ratio), none to"
                         " neutrinos; invisible through a dark sector (declared: Br = 1 unless a"

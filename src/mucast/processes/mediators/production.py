@@ -263,6 +263,26 @@ def _sigma_over_g2_natural(mass, energy, target, conv, x_min, orders, approx, sp
     return conv.alpha**2 / (4.0 * math.pi) * np.sum(wx * br, axis=-1)
 
 
+def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1, t_max="E2",
+               alpha=ALPHA, spin="vector", orders=None):
+    """The energy spectrum of X behind σ(x ≥ x_min)/g²: nodes ``x`` and weights ``w`` [area],
+    arrays of shape (len(masses), n), with Σ_j w_j = cross_section_per_g2 (the same rule and
+    integrand) and Σ_j w_j F(x_j) ≈ ∫ dx F(x) dσ/dx / g² for a smooth F — what decays in flight
+    fold their escape probability over (E_X = x E). WW only.
+    """
+    energy = _check_energy(energy)
+    m = np.atleast_1d(_check_mass(masses, energy)).astype(float).ravel()
+    spin = check_spin(spin)
+    _check_x_min(x_min)
+    tgt = _target(target)
+    conv = _conventions(theta_max, t_max, alpha)
+    orders = orders or ORDERS
+    x, wx = _x_rule(m, energy, x_min, orders)
+    m2 = np.broadcast_to((m ** 2)[:, None], x.shape)
+    br = _ww_u_bracket(x, m2, energy, tgt, conv, orders.n_u, spin)
+    return x, natural_to_area(conv.alpha**2 / (4.0 * math.pi) * wx * br)
+
+
 # ----------------------------------------------------------------------------------------------
 # public API: differential and total cross sections
 # ----------------------------------------------------------------------------------------------
