@@ -118,13 +118,31 @@ def test_cli_curve_json_with_workers(capsys, cluster):
                                                    0.02 * 50 ** (2 / 3), 1.0], rtol=1e-12)
 
 
-def test_workers_option_starts_and_stops_a_local_cluster():
-    """``workers=2``: mucast's own LocalCluster (2 processes), closed afterwards."""
+def test_workers_option_starts_and_stops_a_local_cluster(monkeypatch):
+    """``workers=2`` with the exact engine (where a cluster pays; a WW curve is computed here,
+    tests/test_safety.py): mucast's own LocalCluster (2 processes), closed afterwards; its
+    workers run without Dask's MALLOC_TRIM_THRESHOLD_=65536 (1.6-2.7x the CPU per exact point),
+    the rest of Dask's worker environment kept."""
+    import os
     import threading
+
+    import mucast.inference.curves as curves
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    env = {}
+    real = curves._dask_executor
+
+    def spy(client, where):
+        env.update(client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+                                       os.environ.get("OMP_NUM_THREADS"))))
+        return real(client, where)
+    monkeypatch.setattr(curves, "_dask_executor", spy)
+    monkeypatch.setattr(curves, "CLUSTER_COST_S", 0.0)     # 2 points would not pay: force it
+    kw = dict(approx="etl", etl_rtol=0.02, seed=7)
     before = threading.active_count()
-    r = limit_curve(MODEL, MASSES[:2], workers=2)
-    assert r["coupling"] == limit_curve(MODEL, MASSES[:2], workers=0)["coupling"]
-    assert r["workers"] == 2
+    r = limit_curve("muon-scalar", MASSES[:2], workers=2, **kw)
+    assert list(env.values()) == [(None, "1")] * 2
+    assert r["coupling"] == limit_curve("muon-scalar", MASSES[:2], workers=0, **kw)["coupling"]
+    assert r["workers"] == 2 and not any("not used" in w for w in r["warnings"])
     assert threading.active_count() <= before + 2     # no cluster left running (loop threads)
 
 

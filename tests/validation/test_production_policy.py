@@ -117,8 +117,8 @@ def test_narrow_width_estimate_tracks_the_pair_integral(name, dm):
     s = M.setup("2022")
     ms = np.geomspace(1e-3, 4.0, 7) * GeV
     g = M.coupling_limit_scan(model, ms, s, production="narrow").coupling
-    est = policy.narrow_width_doubt(model, ms, g, s.energy, s.target, s.mot_efficiency,
-                                    s.mass_max, s.x_min)
+    est = policy.narrow_width_doubt(model, ms, g, s.energy, s.target, M._weight(s, model),
+                                    s.mass_max, s.x_min)     # the spin's efficiency column
     n_up = M.events_limit(s).upper
     for mi, gi, e in zip(ms, g, est, strict=True):
         if not np.isfinite(e):

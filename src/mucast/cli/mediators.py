@@ -421,7 +421,8 @@ def register(subparsers):
                        help="number of masses, log-spaced, in [2, 100000] (default 50)")
         p.add_argument("--workers", type=integer("--workers", 0, 1024), default=None,
                        help="compute the points on a Dask LocalCluster of N worker processes"
-                            " (0: point by point here); same result for any N")
+                            " where it pays (exact engine, many points; docs/files.md), else"
+                            " here (0: point by point); same result for any N")
         p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="compute the points on an existing Dask cluster (tcp://host:port)")
         p.add_argument("--checkpoint", metavar="FILE", default=None,

@@ -35,9 +35,11 @@ differs from "auto" only for wide mediators and near the reach (L_μ−L_τ 2022
 
 ε^t(m) (``data/acceptance/zprime_*.csv``) is the trigger × reconstruction × selection efficiency
 for signal events inside x ≥ x_min and before the pile-up loss; seed 001's "final" efficiency per
-produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The same tables serve every
-spin: the x spectra of S, P, V, A differ, and that difference enters through σ(x ≥ x_min); what
-the tables leave out is the spin dependence of the angles inside the signal region.
+produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The tables have one column
+per spin (the efficiency averaged over that spin's own x spectrum in the signal region, and, for
+the detector-model tables, its muon angles), and the yield uses the column of ``model.spin``
+(off shell: of the mediator's spin, the photon's for the millicharge); a user's table with one
+``efficiency`` column serves every spin and the result says so (docs/models.md §3).
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def yield_per_g2(masses, dataset="2022", approx="ww", theta_max=0.1, t_max="E2",
     m = _masses(masses, s)
     sig, err = _sigma_signal(_prod.check_spin(spin), m, s, approx, theta_max, t_max, alpha,
                              etl_rtol, seed)
-    lum = s.mot_efficiency(m) * (1.0 - s.pileup_loss) * s.nuclei_per_area
+    lum = s.mot_efficiency(m, _prod.check_spin(spin)) * (1.0 - s.pileup_loss) * s.nuclei_per_area
     shape = np.shape(masses)
     return (lum * sig).reshape(shape), (lum * err).reshape(shape)
 
@@ -131,7 +133,8 @@ def final_efficiency(masses, dataset="2022", theta_max=0.1, spin="vector"):
     cut, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", s.x_min, theta_max,
                                         spin=spin)
     full, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", None, theta_max, spin=spin)
-    return (efficiency(m, s) * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
+    eff = s.mot_efficiency(m, _prod.check_spin(spin)) / s.mot
+    return (eff * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
 
 
 def _lum(s):
@@ -141,8 +144,10 @@ def _lum(s):
 
 
 def _weight(s, model):
-    """The pair integral's weight w(k) = Σ_t N_MOT^t ε^t(k) (the efficiency at the pair mass)."""
-    return s.mot_efficiency
+    """The pair integral's weight w(k) = Σ_t N_MOT^t ε^t(k) (the efficiency at the pair mass,
+    in the column of the mediator's spin: the millicharge's photon is a vector)."""
+    spin = model.spin
+    return lambda k: s.mot_efficiency(k, spin)
 
 
 def _pair_yield(model, m, g, s, theta_max, t_max, alpha, with_error=True, flat_beyond=False):

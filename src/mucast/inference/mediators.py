@@ -423,7 +423,15 @@ def limit_warnings(model, dataset, masses, notes, n_up) -> list:
                                      " GeV" for t in s.triggers))
     return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
                         tables="efficiency tables cover " + tables, n_up=n_up,
-                        coupling=model.coupling_name, model=model.name)
+                        coupling=model.coupling_name, model=model.name) + list(
+        s.efficiency_warnings(model.spin, np.asarray(masses, float)[_has_limit(notes)]))
+
+
+def _has_limit(notes):
+    """Which masses have a limit (no 'no-…' or 'failed' note): the efficiency's doubt concerns
+    those only."""
+    return np.array([not any(c.startswith("no-") or c == "failed" for c, _ in n) for n in notes],
+                    dtype=bool)
 
 
 def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
