@@ -85,6 +85,9 @@ def cmd_xsec(args):
     from mucast.processes.mediators import production
     from mucast.units import cm2, picobarn
     model = _model(args)
+    if getattr(args, "loop_mixing", False):
+        from dataclasses import replace
+        model = replace(model, loop_mixing=True)
     if args.approx == "iww" and model.spin != "vector":
         raise InputError("--approx iww exists for vector mediators only")
     energy = args.energy * GeV
@@ -114,16 +117,32 @@ def cmd_xsec(args):
     r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target, args.approx,
                                  x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
                                  spin=model.spin, **opts)
-    br = float(model.branching_invisible(args.mass * GeV, args.coupling))
-    widths = {f"{k}_GeV": float(v) / GeV
-              for k, v in model.widths(args.mass * GeV, args.coupling).items()}
+    dec = model.decays(args.mass * GeV, args.coupling)
+    x_mean, gamma_beta = production.mean_boost(args.mass * GeV, energy, args.target, args.xmin,
+                                               args.theta_max, args.t_max, spin=model.spin)
+    d = dec.to_dict(gamma_beta=gamma_beta)
+    boost = {"definition": "mean of beta*gamma = p_X/m_X over the WW spectrum dsigma/dx at"
+                           " x = E_X/E >= x_min (the whole spectrum without --xmin);"
+                           " decay_length_m = gamma_beta * ctau_m, the mean lab decay length",
+             "x_min": args.xmin, "mean_x": x_mean, "mean_energy_GeV": x_mean * args.energy,
+             "gamma_beta": gamma_beta}
     out = {**r.to_dict(), "sigma_cm2": r.value / cm2, "g_mu": abs(gmu),
-           "coupling": args.coupling, "branching_invisible": br,
-           "branching_visible": 1.0 - br, "widths": widths,
-           "total_width_GeV": float(sum(widths.values())), "model": model.to_dict()}
-    emit(args, out, f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
-                    f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
-                    f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) = {br:.4g}")
+           "coupling": args.coupling, "branching_invisible": d["branching_invisible"],
+           "branching_visible": d["branching_visible"], "widths": d["widths"],
+           "total_width_GeV": d["total_width_GeV"], "branching": d["branching"],
+           "visibility": d["visibility"], "ctau_m": d["ctau_m"], "lifetime_s": d["lifetime_s"],
+           "decay_length_m": d["decay_length_m"], "boost": boost,
+           "hbarc_source": d["hbarc_source"], "model": model.to_dict(),
+           "warnings": d["warnings"]}
+    open_ = ", ".join(f"{k} {v:.3g}" for k, v in d["branching"].items() if v > 0) or "none"
+    life = ("no open channel" if d["ctau_m"] is None else
+            f"c tau = {d['ctau_m']:.4g} m, decay length {d['decay_length_m']:.4g} m at"
+            f" <beta gamma> = {gamma_beta:.4g}")
+    emit(args, out, [f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
+                     f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
+                     f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) ="
+                     f" {d['branching_invisible']:.4g}",
+                     f"Gamma_tot = {d['total_width_GeV']:.4e} GeV (Br: {open_}); {life}"])
 
 
 def cmd_gm2(args):
@@ -355,9 +374,15 @@ def add_xsec(xsec_subparsers):
         _kin_options(p)
         _approx_options(p, ("auto", "ww", "iww", "etl"))
         p.add_argument("--seed", type=integer("--seed", 0), default=0, help="etl: vegas seed")
-        if name == "millicharge":
-            _dark_options(p, name)
-        p.add_argument("--json", action="store_true", help='print {"sigma_pb": ...}')
+        if name in ("lmu-ltau", "zprime", "model"):
+            p.add_argument("--loop-mixing", action="store_true",
+                           help="add the e+e- and hadronic widths of the loop-induced kinetic"
+                                " mixing (mu and tau loops; vectors with charges summing to zero"
+                                " and no electron coupling; off by default)")
+        if name != "zprime":
+            _dark_options(p, name)       # the widths and Br(invisible) with a dark sector
+        p.add_argument("--json", action="store_true",
+                       help='print {"sigma_pb": ..., "widths": ..., "ctau_m": ..., ...}')
         p.set_defaults(func=cmd_xsec)
     _model_parsers(xsec_subparsers, "sigma(mu N -> mu N X)", opts)
 

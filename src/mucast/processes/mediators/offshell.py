@@ -257,10 +257,9 @@ def rho(model, k, mass, g):
     invisible channels at coupling g; a massless mediator (the photon) has no width term."""
     k = np.asarray(k, dtype=float)
     w = model.widths(k, g, mediator_mass=mass)
-    inv = w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
-    if model.invisible and model.dark is None:
-        inv = sum(w.values())        # declared invisible: every decay is invisible
-    tot = sum(w.values())
+    # visible/invisible by the model layer's one classification (declared invisible: all)
+    vis, inv = model.split_widths(w)
+    tot = vis + inv
     den = (k * k - mass * mass) ** 2 + (0.0 if mass == 0 else 1.0) * (k * tot) ** 2
     return k * inv / (math.pi * den)
 
