@@ -133,7 +133,7 @@ def cmd_xsec(args):
            "visibility": d["visibility"], "ctau_m": d["ctau_m"], "lifetime_s": d["lifetime_s"],
            "decay_length_m": d["decay_length_m"], "boost": boost,
            "hbarc_source": d["hbarc_source"], "model": model.to_dict(),
-           "warnings": d["warnings"]}
+           "warnings": list(r.warnings) + list(d["warnings"])}
     open_ = ", ".join(f"{k} {v:.3g}" for k, v in d["branching"].items() if v > 0) or "none"
     life = ("no open channel" if d["ctau_m"] is None else
             f"c tau = {d['ctau_m']:.4g} m, decay length {d['decay_length_m']:.4g} m at"
