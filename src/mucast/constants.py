@@ -56,6 +56,15 @@ M_TAU = _pdg_mass(15)
 M_PROTON = _pdg_mass(2212)
 #: charged-pion mass [energy], PDG via the particle package (the hadronic threshold 2m_π±)
 M_PI_CHARGED = _pdg_mass(211)
+#: ρ(770)⁰ mass [energy], PDG via the particle package (the pion form factor's pole, used only
+#: between 2m_π± and the first R-ratio point; mucast.models.hadrons)
+M_RHO = _pdg_mass(113)
+#: Z mass [energy], PDG via the particle package (where α_s is given)
+M_Z = _pdg_mass(23)
+#: strong coupling α_s(M_Z) in the MS-bar scheme, 5 flavours: 0.1180 ± 0.0009 (PDG 2024, RPP
+#: "Quantum chromodynamics", world average); the perturbative R ratio above the data
+#: (mucast.models.hadrons)
+ALPHA_S_MZ = 0.1180
 
 # -- cosmology (mucast.cosmology) -------------------------------------------------------------
 #: Planck mass M_Pl = √(ħc/G) as an energy (CODATA "Planck mass energy equivalent in GeV")

@@ -57,9 +57,10 @@ RELIC_DM_TYPES = ("scalar", "majorana", "dirac", "pseudo-dirac")
 MODEL_DESCRIPTIONS = {
     "lmu-ltau": "gauged L_mu - L_tau Z' (seed 001): vector couplings g to mu, -g to tau,"
                 " left-handed nu_mu, nu_tau; invisible through the neutrinos",
-    "dark-photon": "kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1), none"
-                   " to neutrinos; invisible through a dark sector (declared: Br = 1 unless a dark"
-                   " sector is given)",
+    "dark-photon": "kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1) and to"
+                   " the quarks (hadronic width from the measured R ratio), none to neutrinos;"
+                   " invisible through a dark sector (declared: Br = 1 unless a dark sector is"
+                   " given)",
     "muon-scalar": "scalar coupled to the muon only, g S mu-bar mu; declared invisible unless a"
                    " dark sector is given",
     "muon-pseudoscalar": "pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; declared"

@@ -56,7 +56,7 @@ def cmd_generate(args):
     if args.process == "zprime":
         chunks = events.iter_zprime(args.mass * GeV, args.events, seed=args.seed,
                                     energy=args.energy * GeV, target=args.target,
-                                    decay=args.decay)
+                                    decay=args.decay, spin=args.spin)
     else:
         kw = {} if args.k is None else {"k": args.k * GeV}
         chunks = events.iter_eft(args.operator, args.events, seed=args.seed,
@@ -123,6 +123,8 @@ def register(subparsers):
     z.add_argument("--mass", type=number("--mass", 0, None, lo_open=True, unit="GeV"),
                    required=True, help="Z' mass [GeV] (> 0)")
     z.add_argument("--decay", choices=("nu", "chi"), default=None, help="add the invisible decay products (isotropic)")
+    z.add_argument("--spin", choices=("vector", "axial", "scalar", "pseudoscalar"), default="vector",
+                   help="mediator spin: events from its own WW density (x and muon angle); default vector")
     z.set_defaults(func=cmd_generate)
     e = gs.add_parser("eft", parents=[common], help="mu N -> mu N chi1 chi2 (seed 000)")
     e.add_argument("--operator", required=True, help=", ".join(OPERATORS))

@@ -340,7 +340,7 @@ def _run_points(func, points, workers, scheduler, checkpoint) -> list:
 
 
 def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.9,
-                production="auto", approx="ww", theta_max=0.1, workers=None, scheduler=None,
+                production="auto", approx="auto", theta_max=0.1, workers=None, scheduler=None,
                 checkpoint=None, seed=0, etl_rtol=0.005, constraint="na64",
                 ccfr_prescription="two-sided", decays=None) -> dict:
     """Limits on the model's coupling for each mass [energy] (module doc); returns

@@ -35,9 +35,11 @@ differs from "auto" only for wide mediators and near the reach (L_μ−L_τ 2022
 
 ε^t(m) (``data/acceptance/zprime_*.csv``) is the trigger × reconstruction × selection efficiency
 for signal events inside x ≥ x_min and before the pile-up loss; seed 001's "final" efficiency per
-produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The same tables serve every
-spin: the x spectra of S, P, V, A differ, and that difference enters through σ(x ≥ x_min); what
-the tables leave out is the spin dependence of the angles inside the signal region.
+produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The tables have one column
+per spin (the efficiency averaged over that spin's own x spectrum in the signal region, and, for
+the detector-model tables, its muon angles), and the yield uses the column of ``model.spin``
+(off shell: of the mediator's spin, the photon's for the millicharge); a user's table with one
+``efficiency`` column serves every spin and the result says so (docs/models.md §3).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from mucast.models.mediator import get_model
 from mucast.processes.mediators import offshell as _off
 from mucast.processes.mediators import policy as _pol
 from mucast.processes.mediators import production as _prod
+from mucast.processes.mediators import ww_domain as _wd
 from mucast.processes.mediators.policy import NARROW, OFFSHELL_FAIL
 from mucast.units import GeV
 
@@ -94,32 +97,28 @@ def efficiency(masses, dataset="2022"):
     return s.mot_efficiency(_masses(masses, s)) / s.mot
 
 
-def _sigma_signal(spin, m, s, approx, theta_max, t_max, alpha, etl_rtol=0.005, seed=0):
-    """σ_X(x ≥ x_min; m, g_μ = 1) [area] and its error for an array of masses."""
-    if approx == "etl":
-        from mucast.processes.mediators import exact
-        vals, errs = [], []
-        for i, mi in enumerate(m):
-            r = exact.cross_section(spin, float(mi), 1.0, s.energy, s.target, x_min=s.x_min,
-                                    theta_max=theta_max, rtol=etl_rtol, seed=seed + i,
-                                    alpha=alpha)
-            vals.append(r.value)
-            errs.append(r.uncertainty)
-        return np.array(vals), np.array(errs)
-    return _prod.cross_section_per_g2(m, s.energy, s.target, approx, s.x_min, theta_max, t_max,
-                                      alpha, spin=spin)
+def _sigma_signal(spin, m, s, approx, theta_max, t_max, alpha, etl_rtol=0.005, seed=0,
+                  notes=None):
+    """σ_X(x ≥ x_min; m, g_μ = 1) [area] and its error for an array of masses in the data set's
+    signal region: :func:`mucast.processes.mediators.ww_domain.cross_section_per_g2` ("auto":
+    WW where it holds within 2%, corrected or exact where not; "ww"; "etl"). ``notes``: one list
+    per mass, to which what was done is appended."""
+    return _wd.cross_section_per_g2(m, s.energy, s.target, approx, s.x_min, theta_max, t_max,
+                                    alpha, spin, etl_rtol, seed, notes)
 
 
-def yield_per_g2(masses, dataset="2022", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
-                 spin="vector", seed=0, etl_rtol=0.005):
+def yield_per_g2(masses, dataset="2022", approx="auto", theta_max=0.1, t_max="E2",
+                 alpha=ALPHA, spin="vector", seed=0, etl_rtol=0.005, notes=None):
     """On-shell N/(g_μ² Br_inv) for an array of masses, and its integration error: event counts
     per unit squared muon coupling, before the branching fraction; zero where the efficiency
-    tables are zero."""
+    tables are zero. ``approx``: "auto" (default; WW where it holds, corrected or exact where
+    not: :func:`_sigma_signal`), "ww" or "etl"; ``notes``: a list of one list per mass, to which
+    the calculation's notes are appended (mucast.inference.notes)."""
     s = setup(dataset)
     m = _masses(masses, s)
     sig, err = _sigma_signal(_prod.check_spin(spin), m, s, approx, theta_max, t_max, alpha,
-                             etl_rtol, seed)
-    lum = s.mot_efficiency(m) * (1.0 - s.pileup_loss) * s.nuclei_per_area
+                             etl_rtol, seed, notes)
+    lum = s.mot_efficiency(m, _prod.check_spin(spin)) * (1.0 - s.pileup_loss) * s.nuclei_per_area
     shape = np.shape(masses)
     return (lum * sig).reshape(shape), (lum * err).reshape(shape)
 
@@ -131,7 +130,8 @@ def final_efficiency(masses, dataset="2022", theta_max=0.1, spin="vector"):
     cut, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", s.x_min, theta_max,
                                         spin=spin)
     full, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", None, theta_max, spin=spin)
-    return (efficiency(m, s) * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
+    eff = s.mot_efficiency(m, _prod.check_spin(spin)) / s.mot
+    return (eff * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
 
 
 def _lum(s):
@@ -141,20 +141,25 @@ def _lum(s):
 
 
 def _weight(s, model):
-    """The pair integral's weight w(k) = Σ_t N_MOT^t ε^t(k) (the efficiency at the pair mass)."""
-    return s.mot_efficiency
+    """The pair integral's weight w(k) = Σ_t N_MOT^t ε^t(k) (the efficiency at the pair mass,
+    in the column of the mediator's spin: the millicharge's photon is a vector)."""
+    spin = model.spin
+    return lambda k: s.mot_efficiency(k, spin)
 
 
-def _pair_yield(model, m, g, s, theta_max, t_max, alpha, with_error=True, flat_beyond=False):
+def _pair_yield(model, m, g, s, theta_max, t_max, alpha, with_error=True, flat_beyond=False,
+                approx="auto"):
     """Off-shell N(m, g) [events] as (value, relative doubt). The value counts the signal
     where the efficiency is known (the tables' range); the doubt is the pair integral's stated
     error plus the part of it beyond the tables' end with the efficiency held at its last value,
     relative (:func:`mucast.processes.mediators.offshell.pair_integral`; 0 with
     ``with_error=False``). ``flat_beyond=True`` adds that part to the value: what the
-    narrow-width form, which takes ε at the pole for the whole resonance, is compared with."""
+    narrow-width form, which takes ε at the pole for the whole resonance, is compared with.
+    ``approx`` "auto": σ_X(k) with the exact/WW correction where WW is off (else WW as is)."""
     mdl, mx = point_model(model, float(m))
     r = _off.pair_integral(mdl, mx, float(g), s.energy, s.target, _weight(s, model), s.mass_max,
-                           s.x_min, theta_max, t_max, alpha, with_error=with_error)
+                           s.x_min, theta_max, t_max, alpha, with_error=with_error,
+                           correct=approx == "auto")
     beyond = r.parts["beyond"]
     value = _lum(s) * (r.value + (beyond if flat_beyond else 0.0))
     doubt = (r.error + beyond) / r.value if r.value > 0 else math.inf
@@ -224,7 +229,7 @@ class MediatorYield:
                 "mucast_version": self.version}
 
 
-def signal_yield(model, mass, coupling, dataset="2022", production="auto", approx="ww",
+def signal_yield(model, mass, coupling, dataset="2022", production="auto", approx="auto",
                  theta_max=0.1, t_max="E2", alpha=ALPHA) -> MediatorYield:
     """Expected signal events for one (m, g) point (module doc), with the same choice of
     calculation as the limits: ``auto`` takes the pair integral where the narrow-width form is
@@ -254,9 +259,9 @@ def signal_yield(model, mass, coupling, dataset="2022", production="auto", appro
             return MediatorYield(n_on, float(e1[0]) * gmu2 * br, m, g, br, prod, s.name,
                                  model.name)
         prod = "off-shell"
-    if approx != "ww":
-        raise InputError("off-shell production is computed in the WW approximation only")
-    n, doubt = _pair_yield(model, m, g, s, *kin)
+    if approx == "etl":
+        raise InputError("off-shell production is computed from WW (approx 'auto' or 'ww')")
+    n, doubt = _pair_yield(model, m, g, s, *kin, approx=approx)
     return MediatorYield(n, n * doubt if math.isfinite(doubt) else 0.0, m, g, None, prod, s.name,
                          model.name)
 
@@ -330,10 +335,10 @@ def _check_narrow(model, m, g, solved, production, approx, s, n_up, notes, kin):
     mi, gi = m[idx], g[idx]
     gam = np.asarray(model.total_width(mi, gi), float) / mi
     est = _pol.narrow_width_doubt(model, mi, gi, s.energy, s.target, _weight(s, model),
-                                  s.mass_max, s.x_min, *kin)
+                                  s.mass_max, s.x_min, *kin, correct=approx == "auto")
     for j, i in enumerate(idx):
         doubt = est[j]
-        if production != "auto" or approx != "ww":
+        if production != "auto" or approx == "etl":
             if not np.isfinite(doubt):
                 notes[i].append(("narrow-unchecked", None))
             elif doubt > NARROW or gam[j] > NARROW:
@@ -344,7 +349,8 @@ def _check_narrow(model, m, g, solved, production, approx, s, n_up, notes, kin):
             continue
         if doubt <= NARROW / _pol.SCREEN_SAFETY:
             continue
-        n_pair, pair_doubt = _pair_yield(model, m[i], g[i], s, *kin, flat_beyond=True)
+        n_pair, pair_doubt = _pair_yield(model, m[i], g[i], s, *kin, flat_beyond=True,
+                                         approx=approx)
         if pair_doubt <= OFFSHELL_FAIL:
             wide[i] = abs(n_pair / n_up - 1.0) > NARROW
         elif doubt <= OFFSHELL_FAIL:     # the pair integral cannot decide; the estimate can

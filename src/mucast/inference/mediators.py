@@ -40,6 +40,7 @@ from mucast.inference.mediator_yields import (_check_narrow, _check_reach, _choo
 from mucast.inference import decays as _dec
 from mucast.inference.notes import warnings_for
 from mucast.models.mediator import MediatorModel, get_model
+from mucast.processes.mediators import offshell as _off
 from mucast.processes.mediators import policy as _pol
 from mucast.processes.mediators import production as _prod
 from mucast.processes.mediators.policy import OFFSHELL_FAIL, OFFSHELL_RTOL
@@ -139,7 +140,7 @@ def _solve_onshell(model, n_up, y1, masses):
     return g, br, n_max
 
 
-def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha):
+def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha, approx="auto"):
     """Off shell, one mass: (g, relative doubt of the yield at g, status, note value).
 
     N(g) rises with g (the resonance's area is g² Br(g) and the continuum ∝ g² Γ_inv), so g is
@@ -152,11 +153,12 @@ def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha):
     def yld(lng):
         if lng not in cache:
             cache[lng] = _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha,
-                                     with_error=False)[0]
+                                     with_error=False, approx=approx)[0]
         return cache[lng]
 
     def doubt(lng):
-        return _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha)[1]
+        return _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha,
+                           approx=approx)[1]
 
     n1 = yld(0.0)
     if not n1 > 0:
@@ -298,13 +300,16 @@ class MediatorLimitScan:
 
 
 def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
-                        production="auto", approx="ww", theta_max=0.1, t_max="E2",
+                        production="auto", approx="auto", theta_max=0.1, t_max="E2",
                         alpha=ALPHA, label=None, seed=0, etl_rtol=0.005,
                         decays=None) -> MediatorLimitScan:
     """Upper limits on the model's coupling for an array of masses (module doc): one vectorised
     cross-section pass for the on-shell masses, one k² integral per off-shell mass.
-    ``approx="etl"``: the exact σ (vegas, requested relative error ``etl_rtol``, mass i seeded
-    with ``seed + i``) for the on-shell masses.
+    ``approx``: "auto" (default: WW where it holds within its stated 2% of the exact tree
+    level, the shipped exact/WW correction or the exact engine where not — NA64μ's data sets are
+    inside the 2% everywhere; :func:`mucast.inference.mediator_yields._sigma_signal`), "ww" (WW as
+    is) or "etl" (the exact σ for the on-shell masses: vegas, requested relative error
+    ``etl_rtol``, mass i seeded with ``seed + i``).
 
     Every mass ends with a status (:data:`mucast.inference.notes.STATUSES`) and notes that
     become the result's warnings (:func:`mucast.inference.notes.warnings_for`): where the
@@ -351,8 +356,12 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
             point.append(("no-invisible", None))
     on = (prod == "on-shell") & (status == "ok")
     if np.any(on):
+        idx = np.flatnonzero(on)
+        sub: list[list] = [[] for _ in idx]
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
-                                       seed, etl_rtol)
+                                       seed, etl_rtol, notes=sub)
+        for i, nts in zip(idx, sub, strict=True):
+            notes[i].extend(nts)
         ok = on & (y1 > 0)
         if np.any(ok):
             g[ok], br[ok], n_max = _solve_onshell(model, n_up, y1[ok], m[ok])
@@ -372,11 +381,19 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
                 for i in np.flatnonzero(wide):
                     notes[i] = []
     off = prod == "off-shell"
-    if np.any(off) and approx != "ww":
-        raise InputError("off-shell production is computed in the WW approximation only;"
-                         " use approx='ww' (or production='on-shell' where it applies)")
+    if np.any(off) and approx == "etl":
+        raise InputError("off-shell production is computed from WW (approx 'auto', with the"
+                         " exact/WW correction, or 'ww'); use production='on-shell' where it"
+                         " applies")
+    if np.any(off) and approx == "auto":
+        sx = _off.sigma_table(model.spin, s.energy, s.target, s.x_min, *kin, correct=True)
+        for i in np.flatnonzero(off):
+            if sx.correction == "applied":
+                notes[i].append(("ww-corrected-pair", None))
+            elif sx.correction == "unavailable":
+                notes[i].append(("ww-unchecked", None))
     for i in np.flatnonzero(off):
-        gi, doubt, st, value = _solve_offshell_point(model, n_up, float(m[i]), s, *kin)
+        gi, doubt, st, value = _solve_offshell_point(model, n_up, float(m[i]), s, *kin, approx)
         if st != "ok":
             status[i] = st
             if st == "no-limit":
@@ -427,7 +444,15 @@ def limit_warnings(model, dataset, masses, notes, n_up) -> list:
                                      " GeV" for t in s.triggers))
     return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
                         tables="efficiency tables cover " + tables, n_up=n_up,
-                        coupling=model.coupling_name, model=model.name)
+                        coupling=model.coupling_name, model=model.name) + list(
+        s.efficiency_warnings(model.spin, np.asarray(masses, float)[_has_limit(notes)]))
+
+
+def _has_limit(notes):
+    """Which masses have a limit (no 'no-…' or 'failed' note): the efficiency's doubt concerns
+    those only."""
+    return np.array([not any(c.startswith("no-") or c == "failed" for c, _ in n) for n in notes],
+                    dtype=bool)
 
 
 def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
@@ -444,14 +469,15 @@ def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
     if not np.isfinite(g[0]):
         return None
     est = float(_pol.narrow_width_doubt(model, np.array([m]), g, s.energy, s.target,
-                                        _weight(s, model), s.mass_max, s.x_min, *kin)[0])
+                                        _weight(s, model), s.mass_max, s.x_min, *kin,
+                                        correct=approx == "auto")[0])
     if not est <= OFFSHELL_FAIL:
         return None
     return float(g[0]), float(br[0]), float(y1[0]), float(y1e[0]), est
 
 
 def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
-                   production="auto", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
+                   production="auto", approx="auto", theta_max=0.1, t_max="E2", alpha=ALPHA,
                    label=None, seed=0, etl_rtol=0.005, decays=None) -> MediatorLimit:
     """Upper limit on the coupling at one mass [energy] (module doc). KinematicsError where the
     data set has no efficiency (outside its tables); where no coupling is excluded the result
@@ -596,11 +622,11 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
             n_inv = approx_inv = inv_on_shell
         else:                                     # the invisible part is a pair integral
             g_ref = g_inv if g_inv is not None else 1e-3
-            n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False)[0]
+            n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False, approx=approx)[0]
 
             def inv_pair(gg, mi=mi):
                 return np.asarray(_pair_yield(model, mi, float(gg), s, *kin,
-                                              with_error=False)[0])
+                                              with_error=False, approx=approx)[0])
 
             def inv_scaled(gg, n_ref=n_ref, g_ref=g_ref):
                 return n_ref * (np.asarray(gg, float) / g_ref) ** 2

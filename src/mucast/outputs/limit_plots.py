@@ -202,7 +202,8 @@ def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptan
         ax = fig.subplots()
         warnings = _draw_limits(ax, model, curves, masses, overlays)
         ax.set_title(f"{model.name} ({model.spin}): 90% CL upper limits", fontsize=14)
-        _finish(fig, png, pdf, f"mucast {method}; WW cross sections; efficiencies of the data sets'"
+        _finish(fig, png, pdf, f"mucast {method}; cross sections WW where it holds (2%), else corrected"
+                " to the exact tree level (approx auto); efficiencies of the data sets'"
                 " [mediator] tables")
     return FigureFiles(png, pdf, warnings)
 
@@ -231,6 +232,7 @@ def plot_limit_panels(panels, masses, out, method=None):
             model = get_model(model)
             warnings += _draw_limits(ax, model, curves, masses, legend_size=9)
             ax.set_title(f"{model.name} ({model.spin}, Br(inv) = 1): 90% CL", fontsize=13)
-        _finish(fig, png, pdf, f"mucast {method}; WW cross sections; NA64mu efficiency tables of"
-                " seed 001 applied to every spin (docs/models.md)")
+        _finish(fig, png, pdf, f"mucast {method}; cross sections WW where it holds (2%), else"
+                " corrected to the exact tree level (approx auto); NA64mu efficiency tables,"
+                " one column per spin (docs/models.md)")
     return FigureFiles(png, pdf, warnings)

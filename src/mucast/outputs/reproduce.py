@@ -268,7 +268,8 @@ def _step_mediators(w: _Writer, ctx: dict, points: int):
                              "coupling_limit": r.coupling[i], "production": r.production[i]})
     w.text("fig_mediators.csv", "# 90% CL limits (asymptotic CLs, as seed 001) on g_mu"
            " (muon-scalar) and epsilon (dark-photon), both declared invisible (Br = 1); WW"
-           " cross sections; NA64mu efficiency tables of seed 001 for every spin\n"
+           " cross sections (approx auto: WW holds at these masses); NA64mu efficiency tables,"
+           " one column per spin\n"
            + _csv(rows, ["model", "dataset", "mass_GeV", "coupling_limit", "production"]))
 
 

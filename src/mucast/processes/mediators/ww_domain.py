@@ -62,7 +62,7 @@ from mucast.processes.mediators.production import check_spin
 from mucast.units import GeV
 
 __all__ = ["TOLERANCE", "STATUSES", "TABLE", "WWCorrection", "coherence_parameter",
-           "correction_factor", "ww_correction"]
+           "correction_factor", "cross_section_per_g2", "ww_correction"]
 
 #: the stated tolerance of the WW approximation (docs/models.md): |σ_exact/σ_WW − 1| ≤ 2%
 TOLERANCE = 0.02
@@ -338,3 +338,68 @@ def correction_factor(ratio, uncertainty, status):
     factor = np.where(out, 1.0, 1.0 + (r - 1.0) * blend)
     doubt = np.where(out, np.nan, u * blend + np.abs(factor - r) * (blend > 0))
     return factor, doubt
+
+
+def _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed, index):
+    """σ(x ≥ x_min)/g² [area] and its error for masses ``m`` by the exact engine (vegas, mass
+    ``index[i]`` seeded with ``seed + index[i]``); 0 where the process is closed."""
+    from mucast.exceptions import KinematicsError
+    from mucast.processes.mediators import exact
+    vals, errs = [], []
+    for i, mi in zip(index, m, strict=True):
+        try:
+            r = exact.cross_section(spin, float(mi), 1.0, energy, target, x_min=x_min,
+                                    theta_max=theta_max, rtol=etl_rtol, seed=seed + int(i),
+                                    alpha=alpha)
+            vals.append(r.value)
+            errs.append(r.uncertainty)
+        except KinematicsError:
+            vals.append(0.0)
+            errs.append(0.0)
+    return np.array(vals), np.array(errs)
+
+
+def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, theta_max=0.1,
+                         t_max="E2", alpha=None, spin="vector", etl_rtol=0.005, seed=0,
+                         notes=None):
+    """σ(μN → μN X; x ≥ x_min)/g² [area] and its error for an array of masses, by ``approx``:
+
+    * "auto": WW (:func:`mucast.processes.mediators.production.cross_section_per_g2`) where it
+      is within its stated 2% of the exact tree level; WW × :func:`correction_factor` where the
+      table has the point and WW is off by more; the exact engine (vegas, ``etl_rtol``) where
+      the table cannot say ("outside": a beam, target or mass it does not have). Conventions other
+      than θ ≤ 0.1 rad, t_max = E², α(0) leave WW unchecked (the table was made with those);
+    * "ww" (or "iww"): WW as is;  "etl": the exact engine for every mass.
+
+    ``notes``: one list per mass, to which ("ww-corrected", |factor − 1|), ("exact-used", None)
+    or ("ww-unchecked", None) is appended (mucast.inference.notes)."""
+    from mucast.constants import ALPHA
+    from mucast.processes.mediators import production as _prod
+    alpha = ALPHA if alpha is None else alpha
+    m = np.atleast_1d(np.asarray(masses, dtype=float))
+    if approx == "etl":
+        return _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed,
+                            range(len(m)))
+    v, e = _prod.cross_section_per_g2(m, energy, target, "ww" if approx == "auto" else approx,
+                                      x_min, theta_max, t_max, alpha, spin=spin)
+    if approx != "auto":
+        return v, e
+    if (float(theta_max), t_max, float(alpha)) != (0.1, "E2", float(ALPHA)):
+        for i in range(len(m)):
+            if notes is not None:
+                notes[i].append(("ww-unchecked", None))
+        return v, e
+    corr = ww_correction(spin, m, energy, target, x_min)
+    factor, doubt = correction_factor(*corr)
+    out = np.flatnonzero(corr.status == "outside")
+    v = v * factor
+    e = e * factor + v * np.nan_to_num(doubt)
+    if notes is not None:
+        for i in np.flatnonzero(factor != 1.0):
+            notes[i].append(("ww-corrected", float(abs(factor[i] - 1.0))))
+        for i in out:
+            notes[i].append(("exact-used", None))
+    if out.size:
+        v[out], e[out] = _exact_sigma(spin, m[out], energy, target, x_min, theta_max, alpha,
+                                      etl_rtol, seed, out)
+    return v, e
