@@ -83,7 +83,7 @@ def sv_bruteforce(x, dm, m, ratio, g, gchi, split=0.1):
 
 
 def _mucast_sv(dm, m, ratio, g, gchi, xs, g_nodes=None):
-    _, ann, mX = relic._setup("lmu-ltau", dm, m * GeV, ratio, gchi, 0.1)
+    _, ann, mX, _ = relic._setup("lmu-ltau", dm, m * GeV, ratio, gchi, 0.1)
     return relic.ThermalAverage(ann, mX, np.asarray(xs, float), g_nodes or g)(g) * GeV**2
 
 

@@ -1,0 +1,315 @@
+"""Layer 3: the thermal average ⟨σv⟩_eff(x) of χχ̄ → SM through the mediator, on fixed nodes
+reused for every coupling (docs/relic.md; used by mucast.cosmology.relic).
+
+The exact Gondolo–Gelmini single integral over s (Gondolo & Gelmini, NPB 360 (1991) 145), in
+the two-mass form of Edsjö & Gondolo, PRD 56 (1997) 1879 (for Maxwell–Boltzmann statistics
+n_i n_j⟨σv⟩ = g_i g_j T/(32π⁴) ∫ds σ λ K₁(√s/T)/√s, divided by n_i^eq = g_i m_i² T K₂(m_i/T)/2π²):
+
+    ⟨σv⟩ = ∫_{(m₁+m₂)²} ds σ(s) λ(s, m₁², m₂²) K₁(√s/T)/√s / [8 m₁²m₂² T K₂(m₁/T) K₂(m₂/T)],
+
+σ(s) of :mod:`mucast.cosmology.annihilation` (running width in the propagator). ⟨σv⟩_eff = κ⟨σv⟩:
+κ = 1 (Majorana, n counts the one species), ½ (complex scalar, Dirac: n = n_χ + n_χ̄);
+pseudo-Dirac co-annihilation (Griest & Seckel, PRD 43 (1991) 3191): 2r₁r₂⟨σ₁₂v⟩, r_i the
+equilibrium fractions. With K_n(z) = kve(n, z)e^{−z} only e^{−t}, t = (√s − m₁ − m₂)/T, remains.
+
+Quadrature (measured against independent adaptive quadrature, tests/test_relic*.py): Gauss–
+Legendre panels in t: e^{−t} panels, a √t map at threshold and at each open channel's threshold;
+a pole more than 30 half widths above threshold: geometric panels graded to it and a
+Breit–Wigner map across it, down to Γ/M ~ 1e-16; a pole at, just above or below threshold:
+panels geometric in t about every scale where the integrand changes its power law (the running
+dark width Γ_χ ∝ β^{2L+1} shapes a pole at threshold). Near threshold every kinematic
+difference is formed from ds = s − (m₁+m₂)², never as the difference of two close numbers.
+σ = g²A/|D|², |D|² = (s − M²)² + s(g²Γ₁ + Γ₀)²: all but the propagator is computed once, so a
+target's Ωh² evaluations reuse the node arrays for every coupling near the one they were laid
+out for.
+
+Energies in hepunits; ⟨σv⟩ in natural units (1/energy²).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.special import kve as _scipy_kve
+
+from mucast.cosmology import annihilation as _ann
+
+__all__ = ["ThermalAverage", "kve", "pole_half_width", "species", "g_nodes", "pole_offset",
+           "crossings", "half_width_t"]
+
+
+def kve(n, z):
+    """K_n(z)e^{z} for n = 1, 2; scipy's kve returns NaN above z ≈ 1.07e9 (reached at x ~ 1e9 in
+    the late-time tail of a threshold pole), so there the asymptotic series √(π/2z)Σ_k
+    a_k(n)/z^k (Abramowitz & Stegun 9.7.2; four terms, the next one < 1e-24 for z > 1e6)."""
+    z = np.asarray(z, dtype=float)
+    big = z > 1e6
+    if not np.any(big):
+        return _scipy_kve(n, z)
+    zb = np.where(big, z, 1e6)
+    mu = 4.0 * n * n
+    w = 1.0 / (8.0 * zb)
+    ser = 1.0 + (mu - 1) * w * (1.0 + (mu - 9) * w / 2.0 * (1.0 + (mu - 25) * w / 3.0))
+    return np.where(big, np.sqrt(np.pi / (2.0 * zb)) * ser, _scipy_kve(n, np.where(big, 1.0, z)))
+
+
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(8)
+# breakpoints in t = (√s − m₁ − m₂)/T (Boltzmann factor e^{−t})
+_T_BASE = np.array([0.0, 1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 10.5, 13.5, 17.0, 21.0, 26.0, 32.0, 40.0,
+                    50.0, 62.0, 75.0])
+_T_OFF = _T_BASE[1:]
+_N_GEO = 18                  # geometric panels towards the pole on each side
+_C_POLE = 3.0                # central panel half-width in Breit–Wigner half widths
+_N_POLE = 2 * (_N_GEO + _T_OFF.size) + 1     # breakpoints of the pole set (both regimes)
+_ABOVE = 30.0                # a pole more than _ABOVE half widths above threshold: arctan map
+_S_MAX = 50.0                # threshold regime for a pole within t < 50 of threshold (or broad)
+_N_S, _N_CROSS = 16, 9      # threshold regime: the pole's cluster, each of 3 crossings' clusters
+_N_SPARSE = _N_POLE - _N_S - 3 * _N_CROSS - 1    # ... and a sparse grid over all t
+_T_SCAN = np.geomspace(1e-45, _T_BASE[-1], 48)   # where the threshold regime looks for crossings
+
+
+def species(dm, m1, m2):
+    """([(g_i, m_i)], κ): the internal d.o.f. tracked in Y and the factor of ⟨σv⟩_eff."""
+    if dm == "majorana":
+        return [(2.0, m1)], 1.0
+    if dm == "scalar":
+        return [(2.0, m1)], 0.5
+    if dm == "dirac":
+        return [(4.0, m1)], 0.5
+    return [(2.0, m1), (2.0, m2)], None
+
+
+def pole_offset(ann, mX):
+    """m_X − (m₁ + m₂) [energy], exactly 0 when it is rounding (|·| ≤ 4 ulp): "m_X = 2m_χ"
+    means the pole at threshold, whose integral near t = 0 otherwise depends on the last bit
+    of m_X (5% at Γ/M ~ 1e-15, since the region t < t_p²/κ² changes its power law)."""
+    E0 = ann.m1 + ann.m2
+    d = mX - E0
+    return 0.0 if abs(d) <= 4.0 * np.finfo(float).eps * E0 else d
+
+
+def half_width_t(ann, g, extra_width, T, t):
+    """Γ(√s)/2T at √s = m₁ + m₂ + Tt (the running width, ``s − (m₁+m₂)²`` exact): the
+    Breit–Wigner half width in t where the pole sits near t."""
+    E0 = ann.m1 + ann.m2
+    d = T * t
+    return _ann.total_width(E0 + d, ann, g, extra_width, ds=d * (2.0 * E0 + d)) / (2.0 * T)
+
+
+def pole_half_width(ann, mX, g, extra_width, T):
+    """The pole's half width γ* in t = (√s − m₁ − m₂)/T, self-consistent with the running
+    width: γ* = Γ(√s at t = max(t_p, 0) + γ*)/2T. Away from threshold it is Γ(m_X)/2T; for a
+    pole at threshold the dark width grows as β^{2L+1} and sets the scale (a Dirac fermion's
+    s-wave Γ_χ ∝ √t gives γ* = κ², while Γ(m_X) alone, the SM part, can be 10¹³ times
+    smaller). Fixed-point iteration (converges for Γ ∝ √t; for Γ ∝ t^{3/2} it stays at the SM
+    width unless that is already broad), capped at 10⁶."""
+    T = np.asarray(T, dtype=float)
+    tp0 = np.maximum(pole_offset(ann, mX) / T, 0.0)
+    gam = np.maximum(float(_ann.total_width(mX, ann, g, extra_width)) / (2.0 * T), 1e-300)
+    for _ in range(60):
+        new = np.minimum(np.maximum(half_width_t(ann, g, extra_width, T, tp0 + gam), 1e-300),
+                         1e6)
+        done = np.all(np.abs(new / gam - 1.0) < 1e-3)
+        gam = new
+        if done:
+            break
+    return gam
+
+
+def _geom(a, b, n):
+    """n points from a to b (arrays (n_x,)) evenly in ln t: array (n_x, n)."""
+    lin = np.linspace(0.0, 1.0, n)[None, :]
+    return np.exp(np.log(a)[:, None] + lin * np.log(b / a)[:, None])
+
+
+def crossings(ann, mX, g, extra_width, T, tp, n_max=3):
+    """The scales in t where the near-threshold integrand changes its power law (array (n_x,
+    n_max), NaN where fewer): where the dark width Γ_χ(t) crosses the SM one, and where the
+    Breit–Wigner half width γ(t) crosses |t − t_p|, located on the grid _T_SCAN and refined by
+    bisection in ln t."""
+    tt = np.broadcast_to(_T_SCAN, (T.size, _T_SCAN.size))
+    Tc = T[:, None]
+    E0 = ann.m1 + ann.m2
+
+    def parts(t):
+        d = Tc * t
+        gsm = _ann.width_sm(E0 + d, ann, g) + extra_width
+        gdm = _ann.width_dm(E0 + d, ann, ds=d * (2.0 * E0 + d))
+        return gsm, gdm, np.abs(t - tp[:, None]) * 2.0 * Tc
+
+    def fns(t):
+        gsm, gdm, dist = parts(t)
+        tiny = 1e-300
+        return [np.log(gdm + tiny) - np.log(gsm + tiny),
+                np.log(gsm + gdm + tiny) - np.log(dist + tiny)]
+
+    out = []
+    for k, fk in enumerate(fns(tt)):
+        sgn = np.sign(fk)
+        ch = (sgn[:, :-1] != sgn[:, 1:]) & (sgn[:, :-1] != 0)
+        # at most the first two changes of each kind
+        for _ in range(2 if k == 1 else 1):
+            i = np.argmax(ch, axis=1)
+            has = ch[np.arange(T.size), i]
+            lo, hi = np.log(_T_SCAN[i]), np.log(_T_SCAN[np.minimum(i + 1, _T_SCAN.size - 1)])
+            flo = np.take_along_axis(fk, i[:, None], axis=1)[:, 0]
+            for _ in range(10):                 # a grid cell is a factor 10: to 0.3%
+                mid = 0.5 * (lo + hi)
+                fm = fns(np.exp(mid)[:, None])[k][:, 0]
+                left = np.sign(fm) == np.sign(flo)
+                lo, hi = np.where(left, mid, lo), np.where(left, hi, mid)
+            out.append(np.where(has, np.exp(0.5 * (lo + hi)), np.nan))
+            ch[np.arange(T.size), i] = False
+    return np.stack(out[:n_max], axis=1)
+
+
+def _nodes(x, ann, mX, g, extra_width=0.0):
+    """Nodes and weights in t for every x (arrays (n_x, n_nodes)) for the mediator pole at
+    coupling g: base panels for e^{−t}; a √t map on every panel that starts at threshold or at
+    an open lepton channel's threshold (a breakpoint, √s = 2m_f); for a
+    pole more than 30 half widths above threshold (t_p > 30γ*), geometric panels graded to t_p
+    and an arctan map within 0.5 of it (t = t_p + γ* tan θ); for a pole at, just above or
+    below threshold (|t_p| < 50, or γ* > |t_p|), panels geometric in t from 10⁻³ of the smallest scale
+    of the integrand to 75, graded to t_p ± γ*·2^k (t_p > 0; else dense about the pole's
+    scale) and dense about each crossing of
+    :func:`crossings`, with a map in ln t (the integrand there is a chain of power laws,
+    √t·((t − t_p)² + (γ_SM + κ√t)²)⁻¹ for an s-wave dark width)."""
+    x = np.asarray(x, dtype=float)
+    m1 = ann.m1
+    T = m1 / x
+    E0 = ann.m1 + ann.m2
+    nx = x.size
+    base = np.broadcast_to(_T_BASE, (nx, _T_BASE.size))
+    tp = pole_offset(ann, mX) / T
+    gt = pole_half_width(ann, mX, g, extra_width, T)
+    above = (tp > _ABOVE * gt) & (tp <= 700.0)
+    scale = np.maximum(np.abs(tp), gt)
+    thr = ~above & ((np.abs(tp) < _S_MAX) | (gt > np.abs(tp)))
+    # pole above threshold: geometric panels on both sides, the central one ±3γ*
+    c = np.minimum(_C_POLE * gt, 0.5)
+    dgeo = np.exp(np.linspace(0.0, 1.0, _N_GEO)[None, :] * np.log(0.5 / c)[:, None]) * c[:, None]
+    offs = np.concatenate([dgeo, np.broadcast_to(_T_OFF, (nx, _T_OFF.size))], axis=1)
+    tpc = np.where(above, tp, _T_BASE[-1])[:, None]
+    bp_above = np.clip(np.concatenate([tpc - offs, tpc + offs, tpc], axis=1), 0.0,
+                       np.maximum(_T_BASE[-1], tpc + _T_OFF[-1]))
+    # pole at threshold: a sparse geometric grid from below every scale of the integrand to 75,
+    # dense clusters (a decade either side) at the pole's scale and at each crossing
+    sc = np.where(thr, scale, 1.0)
+    if np.any(thr):
+        cross = np.full((nx, 3), np.nan)
+        cross[thr] = crossings(ann, mX, g, extra_width, T[thr], tp[thr])
+    else:
+        cross = np.full((nx, 3), np.nan)
+    low = np.fmin(np.nanmin(np.concatenate([cross, sc[:, None]], axis=1), axis=1), 1.0)
+    t_lo = np.maximum(1e-3 * low, 1e-60)        # nothing below (a zero width would give 0)
+    sc = np.maximum(sc, 1e-57)
+    # the pole's cluster: t_p ± γ*·2^k (k = −2…5) above threshold, else a decade either side
+    steps = gt[:, None] * 2.0 ** np.arange(-2, _N_S // 2 - 2)[None, :]
+    around = np.concatenate([tp[:, None] - steps, tp[:, None] + steps], axis=1)
+    around = np.where(around > 0, around, sc[:, None])
+    bp_thr = [_geom(t_lo, np.full(nx, _T_BASE[-1]), _N_SPARSE),
+              np.where((tp > 0)[:, None], around, _geom(sc / 10, sc * 10, _N_S))]
+    for k in range(cross.shape[1]):
+        ck = np.where(np.isfinite(cross[:, k]), cross[:, k], sc)
+        bp_thr.append(_geom(ck / 10, ck * 10, _N_CROSS))
+    bp_thr.append(np.where(tp > 0, tp, sc)[:, None])
+    bp_thr = np.clip(np.concatenate(bp_thr, axis=1), 0.0, _T_BASE[-1])
+    bp = np.where(thr[:, None], bp_thr, bp_above)
+    # open-channel thresholds √s = 2m_f inside the thermal range: a √ kink of the width and of σ
+    chan = sorted({2.0 * ch.mass for ch in ann.channels if 2.0 * ch.mass > E0})
+    tf = np.array([(c2 - E0) / T for c2 in chan]).reshape(len(chan), nx).T
+    tf = np.where(tf < _T_BASE[-1], tf, _T_BASE[-1])
+    bp = np.sort(np.concatenate([base, bp, tf], axis=1), axis=1)
+    a = bp[:, :-1][:, :, None]
+    b = bp[:, 1:][:, :, None]
+    xi, wi = _GL_X[None, None, :], _GL_W[None, None, :]
+    L = b - a
+    u = 0.5 * (xi + 1.0)
+    t_pl, w_pl = a + L * u, L * 0.5 * wi
+    t_th, w_th = a + L * u * u, L * u * wi
+    ratio = np.where(a > 0, b / np.where(a > 0, a, 1.0), 1.0)
+    t_lg = a * ratio**u
+    w_lg = t_lg * np.log(ratio) * 0.5 * wi
+    # Breit–Wigner map t = t_p + γ* tan θ. On a panel that straddles t_p, θ itself; on a panel
+    # to one side, φ = arctan(γ*/|t − t_p|) (t = t_p ± γ* cot φ), which stays exact where θ
+    # would sit within an ulp of ±π/2 (|t − t_p| ≫ γ*: a panel at 0.5 from a pole of γ* = 1e-16
+    # lost 0.06 of its weight)
+    tpp, gtt = tp[:, None, None], gt[:, None, None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # every map is computed for every panel and the right one chosen below: the others
+        # may divide by 0 (a zero-width pole, φ = 0) where they are never used
+        t_at, w_at = _bw_map(a, b, tpp, gtt, u, wi)
+    use_th = a == 0.0                      # √t map from threshold and from a channel's
+    for k in range(tf.shape[1]):
+        use_th |= (a == tf[:, k, None, None]) & (a < _T_BASE[-1])
+    use_lg = ~use_th & thr[:, None, None]
+    use_at = ~use_th & ~use_lg & (np.abs(0.5 * (a + b) - tpp) < 0.5) & above[:, None, None]
+    t = np.where(use_th, t_th, np.where(use_lg, t_lg, np.where(use_at, t_at, t_pl)))
+    w = np.where(use_th, w_th, np.where(use_lg, w_lg, np.where(use_at, w_at, w_pl)))
+    return np.clip(t, 0.0, None).reshape(nx, -1), w.reshape(nx, -1)
+
+
+def _bw_map(a, b, tpp, gtt, u, wi):
+    """Nodes and weights of the Breit–Wigner map t = t_p + γ* tan θ on panels [a, b]."""
+    side = np.where(a >= tpp, 1.0, np.where(b <= tpp, -1.0, 0.0))
+    tha, thb = np.arctan((a - tpp) / gtt), np.arctan((b - tpp) / gtt)
+    th = tha + (thb - tha) * u
+    t_c = tpp + gtt * np.tan(th)
+    w_c = gtt * (1.0 + np.tan(th) ** 2) * 0.5 * (thb - tha) * wi
+    pa = np.arctan2(gtt, np.abs(a - tpp))
+    pb = np.arctan2(gtt, np.abs(b - tpp))
+    ph = pa + (pb - pa) * u
+    sph = np.sin(ph)
+    t_s = tpp + side * gtt * np.cos(ph) / sph
+    w_s = gtt / (sph * sph) * 0.5 * np.abs(pb - pa) * wi
+    return np.where(side == 0.0, t_c, t_s), np.where(side == 0.0, w_c, w_s)
+
+
+class ThermalAverage:
+    """⟨σv⟩_eff(x) on a fixed x grid for one (model, dark matter, masses, g_χ), as a fast
+    function of the model coupling g: σ = g²A/|D|², |D|² = (s − M²)² + s(g²Γ₁ + Γ₀)², so every
+    other factor is computed once (module doc for the formulas). The nodes are laid out for the
+    pole at coupling ``g_nodes``; any g whose width is within a factor ~1.2 of it is integrated
+    as accurately. Near threshold every kinematic difference is formed from ds = s − (m₁+m₂)²
+    = Tt(2(m₁+m₂) + Tt), never as a difference of two close numbers."""
+
+    def __init__(self, ann, mX, xs, g_nodes, extra_width=0.0):
+        self.ann, self.mX = ann, mX
+        m1, m2 = ann.m1, ann.m2
+        self.xs = np.asarray(xs, dtype=float)
+        T = m1 / self.xs
+        t, w = _nodes(self.xs, ann, mX, g_nodes, extra_width)
+        E0 = m1 + m2
+        d = T[:, None] * t
+        E = E0 + d
+        ds = d * (2.0 * E0 + d)
+        s = E0 * E0 + ds
+        lam = _ann.kallen_above(ds, m1, m2)
+        num = _ann.numerator(s, ann, mX, 1.0, ds=ds)
+        self.A = num * np.sqrt(lam) / 2.0 * kve(1, E / T[:, None]) * np.exp(-t) * w
+        self.sm2 = np.maximum((-pole_offset(ann, mX) * (E0 + mX) + ds) ** 2, 1e-300)
+        self.s = s
+        self.G1 = _ann.width_sm(E, ann, 1.0)
+        self.G0 = _ann.width_dm(E, ann, ds=ds) + extra_width
+        k1, k2 = kve(2, m1 / T), kve(2, m2 / T)
+        if ann.dm == "pseudo-dirac":
+            eD = np.exp(-(m2 - m1) / T)
+            self.norm = 16.0 * eD / (8.0 * (2.0 * m1 * m1 * k1 + 2.0 * m2 * m2 * k2 * eD) ** 2)
+            self.const = 0.0
+        else:
+            _, kappa = species(ann.dm, m1, m2)
+            self.norm = kappa / (4.0 * m1 * m1 * m2 * m2 * k1 * k2)
+            self.const = (kappa * _ann.sigmav_dirac_to_XX(m1, mX, ann.g_chi)
+                          if ann.current == "vector" else 0.0)
+
+    def __call__(self, g):
+        gam = g * g * self.G1 + self.G0
+        return self.norm * g * g * np.sum(self.A / (self.sm2 + self.s * gam * gam), axis=1) \
+            + self.const
+
+
+def g_nodes(g):
+    """The coupling the nodes are laid out for: g quantised to factors 2^{1/4} (the SM width
+    ∝ g² to factors √2), so that the couplings of one target search share node arrays."""
+    return 2.0 ** (round(4.0 * math.log2(g)) / 4.0)
