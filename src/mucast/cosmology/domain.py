@@ -53,7 +53,7 @@ def domain_warnings(model, ann, mX, g, res, extra_width=0.0, bath_check=None) ->
     if abs(S) > _STOP_WARN and res.x_end > 1000.0:
         msg = (f"Omega h^2 depends on where annihilation stops (mediator pole near threshold,"
                f" m_X/(m1 + m2) = {mX / (ann.m1 + ann.m2):.6g}): stopping at x ="
-               f" {res.x_end / 10:.3g}"
+               f" {res.x_early:.3g}"
                f" instead of x = {res.x_end:.3g} changes it by {S:+.2%}; annihilation after"
                " freeze-out near the pole depends on kinetic decoupling, which is not modelled"
                " (kinetic equilibrium assumed)")

@@ -108,7 +108,8 @@ class _Spline1:
 class FreezeOut:
     """Ωh², the asymptotic yield Y₀ = n/s, x_f (Y = 2Y_eq; NaN if Y never leaves 2Y_eq after
     x = 1), x_end (where the ODE stops and the analytic tail takes over), ``stop_sensitivity``
-    = Ωh²(stopped at x_end/10)/Ωh² − 1 (measured on the same solution, each with its tail: it
+    = Ωh²(stopped at x_early)/Ωh² − 1, x_early the grid point at x_end/10 (measured on the same
+    solution, each with its tail: it
     is ≲ 1e-6 when annihilation has ended, and measures how much still happens late when it
     has not), ``tail`` (False when x_end was capped at matter–radiation equality and no tail
     was added), and ``warnings``; with ``keep_curve`` Y(x), Y_eq(x)."""
@@ -119,6 +120,7 @@ class FreezeOut:
     x_end: float = float("nan")
     stop_sensitivity: float = 0.0
     tail: bool = True
+    x_early: float = float("nan")
     warnings: list = field(default_factory=list)
     x: np.ndarray = field(repr=False, default=None)
     Y: np.ndarray = field(repr=False, default=None)
@@ -228,7 +230,8 @@ def solve_boltzmann(m, sigmav_fn, species, x0=1.0, x_end=1000.0, n_grid=240, rto
         x_f = float(np.exp(np.interp(0.0, [dd[i - 1], dd[i]], [lx[i - 1], lx[i]])))
     ln_om = math.log(m) + lnY0 + math.log(dof.s0_per_cm3 / _RHO_CRIT_H2)
     om = math.exp(min(ln_om, 700.0))
-    out = FreezeOut(om, math.exp(lnY0), x_f, float(xs[-1]), sens, bool(tail))
+    out = FreezeOut(om, math.exp(lnY0), x_f, float(xs[-1]), sens, bool(tail),
+                    x_early=float(xs[i_early]) if 1 <= i_early < len(xs) - 1 else float("nan"))
     if keep_curve:
         out.x, out.Y, out.Yeq = xs, np.exp(W), np.exp(Weq)
     return out
