@@ -62,7 +62,7 @@ from mucast.models.mediator import ALLOWED_DM
 from mucast.units import GeV
 
 __all__ = ["Channel", "Annihilation", "annihilation", "sigma", "kallen", "kallen_above",
-           "sigmav_nr", "sigmav_dirac_to_XX", "DM_TYPES"]
+           "numerator_with_width", "sigmav_nr", "sigmav_dirac_to_XX", "DM_TYPES"]
 
 DM_TYPES = ("scalar", "majorana", "dirac", "pseudo-dirac")
 _LEPTON_MASS = {"e": M_E, "mu": M_MU, "tau": M_TAU}
@@ -279,6 +279,22 @@ def numerator(s, ann: Annihilation, mediator_mass, g=1.0, ds=None):
     fl = fermion_tensor_L(s, ann.channels, g)
     m2 = mediator_mass * mediator_mass
     return S * (gt * ft / 3.0 + ((s - m2) / m2) ** 2 * gl * fl)
+
+
+def numerator_with_width(s, ann: Annihilation, mediator_mass, ds=None):
+    """(:func:`numerator` at g = 1, Γ(X* → SM leptons) at √s and g = 1): the lepton tensor
+    F_T (spin 1) or the spin-0 sum is computed once for both (the thermal average's nodes)."""
+    s = np.asarray(s, dtype=float)
+    rs = np.sqrt(s)
+    if ann.spin in ("scalar", "pseudoscalar"):
+        f0 = _fermion0(s, ann.channels, 1.0)
+        d, S = _dm0(s, ann, ds)
+        return S * d * f0, f0 / (2 * rs)
+    gt, gl, S = dm_tensors(s, ann.current, ann.m1, ann.m2, ann.g_chi, ds)
+    ft = fermion_tensor_T(s, ann.channels, 1.0)
+    fl = fermion_tensor_L(s, ann.channels, 1.0)
+    m2 = mediator_mass * mediator_mass
+    return S * (gt * ft / 3.0 + ((s - m2) / m2) ** 2 * gl * fl), ft / (6 * rs)
 
 
 def sigma(s, ann: Annihilation, mediator_mass, g, extra_width=0.0):
