@@ -20,12 +20,13 @@ MMU, MTAU = M_MU / GeV, M_TAU / GeV
 
 
 # ------------------------------------------------------------------ independent brute force
-def _sigma_lambda(delta, dm, m1, m2, M, g, gchi):
+def _sigma_lambda(delta, dm, m1, m2, M, g, gchi, e=None):
     """σ·λ [GeV²] for L_μ−L_τ with a vector mediator at √s = m₁ + m₂ + δ, written from the
     textbook closed forms (test_relic.test_sigma_closed_forms) with every kinematic difference
     formed from δ: ds = s − (m₁+m₂)² = δ(2E₀ + δ), λ = ds(ds + 4m₁m₂), s − M² = ds + E₀² − M².
     Running width: SM g²√sF/12π, dark g_χ²√sβ³/48π (complex scalar), g_χ²√sβ³/24π (Majorana),
-    g_χ²K_V√λ/(12πs^{5/2}) (Dirac, pseudo-Dirac)."""
+    g_χ²K_V√λ/(12πs^{5/2}) (Dirac, pseudo-Dirac). Near the pole ``e`` = √s − M exactly, and
+    s − M² = e(√s + M) (a narrow pole's |s − M²| is ~1e-11 of s − (m₁+m₂)²)."""
     E0 = m1 + m2
     ds = delta * (2 * E0 + delta)
     s = E0 * E0 + ds
@@ -43,36 +44,48 @@ def _sigma_lambda(delta, dm, m1, m2, M, g, gchi):
             + 3 * s * m1 * m2
         gdm = gchi**2 * kv * math.sqrt(lam) / (12 * math.pi * s**2.5)
         num = gchi**2 * g * g * F * kv / (12 * math.pi * math.sqrt(lam))
-    d2 = (ds + (E0 - M) * (E0 + M)) ** 2 + s * (gsm + gdm) ** 2
-    return num / d2 * lam
+    smm = ds + (E0 - M) * (E0 + M) if e is None else e * (E0 + delta + M)
+    return num / (smm * smm + s * (gsm + gdm) ** 2) * lam
 
 
 def sv_bruteforce(x, dm, m, ratio, g, gchi, split=0.1):
-    """⟨σv⟩_eff [GeV⁻²]: Gondolo–Gelmini, scipy quad in ln δ with a breakpoint every decade from
-    10⁻⁴⁰(m₁+m₂) (so every scale of a pole at threshold is a panel edge within a factor 10) and
-    60 graded ones on each side of a pole above threshold."""
+    """⟨σv⟩_eff [GeV⁻²]: Gondolo–Gelmini, scipy quad in ln δ (δ = √s − m₁ − m₂) with a breakpoint
+    every decade from 10⁻⁴⁰(m₁+m₂) (so every scale of a pole at threshold is a panel edge within
+    a factor 10); a pole above threshold: [δ_p/2, 3δ_p/2] in e = δ − δ_p, 80 breakpoints graded
+    geometrically from 1e-14 δ_p on each side."""
     m1 = m
     m2 = m * (1 + split) if dm == "pseudo-dirac" else m
     E0, T, M = m1 + m2, m1 / x, ratio * m
     if abs(M - E0) <= 4 * np.finfo(float).eps * E0:
         M = E0                                     # "exactly at threshold"
+    dp = M - E0
 
     def f(v):
         d = math.exp(v)
         return d * _sigma_lambda(d, dm, m1, m2, M, g, gchi) * kve(1, (E0 + d) / T) \
             * math.exp(-d / T)
 
-    top = math.log(max(M - E0, 0.0) + 80 * T)
-    pts = [math.log(E0) + k * math.log(10.0) for k in range(-40, 3)]
-    if M > E0:
-        for k in np.geomspace(1e-12 * (M - E0), M - E0, 60):
-            pts += [math.log(M - E0 + k)] + ([math.log(M - E0 - k)] if M - E0 - k > 0 else [])
-        pts.append(math.log(M - E0))
-    pts = sorted({p for p in pts if p < top} | {top})
+    def fe(e):
+        d = dp + e
+        return _sigma_lambda(d, dm, m1, m2, M, g, gchi, e) * kve(1, (E0 + d) / T) \
+            * math.exp(-d / T)
+
+    top = math.log(max(dp, 0.0) + 80 * T)
+    pts = {math.log(E0) + k * math.log(10.0) for k in range(-40, 3)}
+    I = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IntegrationWarning)   # round-off reports at 1e-11
-        I = sum(quad(f, a, b, limit=200, epsrel=1e-11, epsabs=0)[0]
-                for a, b in zip(pts[:-1], pts[1:], strict=True))
+        if dp > 0:
+            ks = [0.0, *np.geomspace(1e-14 * dp, 0.5 * dp, 80)]
+            for a, b in zip(ks[:-1], ks[1:], strict=True):
+                I += quad(fe, a, b, limit=200, epsrel=1e-11, epsabs=0)[0] \
+                    + quad(fe, -b, -a, limit=200, epsrel=1e-11, epsabs=0)[0]
+            lo, hi = math.log(0.5 * dp), math.log(1.5 * dp)
+            pts = {p for p in pts if not lo < p < hi} | {lo, hi}
+        pts = sorted(p for p in pts | {top} if p <= top)
+        I += sum(quad(f, a, b, limit=200, epsrel=1e-11, epsabs=0)[0]
+                 for a, b in zip(pts[:-1], pts[1:], strict=True)
+                 if not (dp > 0 and a >= math.log(0.5 * dp) and b <= math.log(1.5 * dp)))
     k1, k2 = kve(2, m1 / T), kve(2, m2 / T)
     if dm == "pseudo-dirac":
         eD = math.exp(-(m2 - m1) / T)
@@ -103,6 +116,10 @@ _POLE_CASES = [
     ("dirac", 0.157, 2.0 + 1.4e-8, 4.95e-3, 3.29),
     # just below threshold, and 3 half widths above it (arctan panels vs the running width)
     ("dirac", 0.0084, 2.0 - 7.5e-5, 3.9e-8, 2.27), ("dirac", 0.583, 2.0 + 1.5e-8, 6.3e-10, 0.0295),
+    # Γ/(M − 2m) = 1e-11: s − M² from √s − M (the difference of two close numbers left 1e-5)
+    ("scalar", 0.013282, 2.0 + 4.5713e-7, 8.643e-9, 1.09e-3),
+    # a muon threshold 3.7e-4 below a base breakpoint (left 2e-5 on the next panel)
+    ("majorana", 0.09605629566280613, 2.0 + 2.29e-9, 1.0739e-5, 2.859),
 ]
 
 

@@ -69,6 +69,7 @@ _T_BASE = np.array([0.0, 1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 10.5, 13.5, 17.0, 21.0, 2
 _T_OFF = _T_BASE[1:]
 _N_GEO = 18                  # geometric panels towards the pole on each side
 _C_POLE = 3.0                # central panel half-width in Breit–Wigner half widths
+_D_GEO = 4.0                 # ... graded in ln|t − t_p| out to this distance
 _N_POLE = 2 * (_N_GEO + _T_OFF.size) + 1     # breakpoints of the pole set (both regimes)
 _ABOVE = 30.0                # a pole more than _ABOVE half widths above threshold: arctan map
 _S_MAX = 50.0                # threshold regime for a pole within t < 50 of threshold (or broad)
@@ -176,8 +177,11 @@ def _nodes(x, ann, mX, g, extra_width=0.0):
     """Nodes and weights in t for every x (arrays (n_x, n_nodes)) for the mediator pole at
     coupling g: base panels for e^{−t}; a √t map on every panel that starts at threshold or at
     an open lepton channel's threshold (a breakpoint, √s = 2m_f); for a
-    pole more than 30 half widths above threshold (t_p > 30γ*), geometric panels graded to t_p
-    and an arctan map within 0.5 of it (t = t_p + γ* tan θ); for a pole at, just above or
+    pole more than 30 half widths above threshold (t_p > 30γ*), panels graded geometrically to
+    t_p out to ±4 (Gauss–Legendre in ln|t − t_p|, the Breit–Wigner map t = t_p + γ* tan θ
+    within a half width), and e^{−t} panels about t_p where the base panels do not reach; for
+    a pole whose Breit–Wigner area is below e^{−45} of the continuum, none; for a pole at, just
+    above or
     below threshold (|t_p| < 50, or γ* > |t_p|), panels geometric in t from 10⁻³ of the smallest scale
     of the integrand to 75, graded to t_p ± γ*·2^k (t_p > 0; else dense about the pole's
     scale) and dense about each crossing of
@@ -198,10 +202,14 @@ def _nodes(x, ann, mX, g, extra_width=0.0):
     above = (tp > _ABOVE * gt) & ~far
     scale = np.maximum(np.abs(tp), gt)
     thr = ~above & ((np.abs(tp) < _S_MAX) | (gt > np.abs(tp)))
-    # pole above threshold: geometric panels on both sides, the central one ±3γ*
+    # pole above threshold: geometric panels on both sides out to ±4, the central one ±3γ*
     c = np.minimum(_C_POLE * gt, 0.5)
-    dgeo = np.exp(np.linspace(0.0, 1.0, _N_GEO)[None, :] * np.log(0.5 / c)[:, None]) * c[:, None]
-    offs = np.concatenate([dgeo, np.broadcast_to(_T_OFF, (nx, _T_OFF.size))], axis=1)
+    dgeo = np.exp(np.linspace(0.0, 1.0, _N_GEO)[None, :] * np.log(_D_GEO / c)[:, None]) \
+        * c[:, None]
+    # ... and e^{−t} panels about a pole beyond the base panels' reach (within it, the base
+    # panels serve: the shifted copies only doubled their density)
+    toff = np.where((tp > _T_BASE[-1] - 1.0)[:, None], _T_OFF[None, :], np.inf)
+    offs = np.concatenate([dgeo, toff], axis=1)
     tpc = np.where(above, tp, _T_BASE[-1])[:, None]
     bp_above = np.clip(np.concatenate([tpc - offs, tpc + offs, tpc], axis=1), 0.0,
                        np.maximum(_T_BASE[-1], tpc + _T_OFF[-1]))
@@ -256,20 +264,24 @@ def _nodes(x, ann, mX, g, extra_width=0.0):
     t_th, w_th = anchor + v * v, 2.0 * v * (sb - sa) * 0.5 * wi
     near = (a - anchor) < 2.0 * L
     tpp = tp[:, None, None]
-    at_ok = (np.abs(0.5 * (a + b) - tpp) < 0.5) & above[:, None, None]   # the pole's panels
+    at_ok = (np.abs(0.5 * (a + b) - tpp) < _D_GEO) & above[:, None, None]   # the pole's panels
     use_th = near & ((anchor > 0) | (a == 0.0) | ~thr[:, None, None]) & (~at_ok | (a == anchor))
     use_lg = ~use_th & thr[:, None, None]
     use_at = ~use_th & ~use_lg & at_ok
     t = np.where(use_th, t_th, np.where(use_lg, t_lg, t_pl))
     w = np.where(use_th, w_th, np.where(use_lg, w_lg, w_pl))
+    tau = t - tpp                              # t − t_p, exact where it matters (below)
     ia = np.nonzero(use_at[:, :, 0])           # the Breit–Wigner map, on its panels only
     if ia[0].size:
-        t[ia], w[ia] = _bw_map(a[ia], b[ia], tp[ia[0]][:, None], gt[ia[0]][:, None], u[0], wi[0])
-    return np.clip(t, 0.0, None).reshape(nx, -1), w.reshape(nx, -1)
+        t[ia], w[ia], tau[ia] = _bw_map(a[ia], b[ia], tp[ia[0]][:, None], gt[ia[0]][:, None],
+                                        u[0], wi[0])
+    return (np.clip(t, 0.0, None).reshape(nx, -1), w.reshape(nx, -1),
+            np.where(t > 0.0, tau, -tpp).reshape(nx, -1))
 
 
 def _bw_map(a, b, tpp, gtt, u, wi):
-    """Nodes and weights on the pole's panels [a, b] (arrays (k, 1); u, wi the Gauss–Legendre
+    """Nodes, weights and t − t_p (exact: t itself cannot carry a distance of 1e-17 from
+    t_p ~ 1e-6) on the pole's panels [a, b] (arrays (k, 1); u, wi the Gauss–Legendre
     nodes on [0, 1] and weights): the Breit–Wigner map t = t_p + γ* tan θ on the panels that
     touch t_p ± γ*; on a panel further to one side, Gauss–Legendre in ln|t − t_p| (the Lorentzian's
     tail |t − t_p|⁻² and any change of power law there, e.g. a p-wave dark width ∝ t^{3/2}
@@ -278,7 +290,8 @@ def _bw_map(a, b, tpp, gtt, u, wi):
     side = np.where(a >= tpp, 1.0, np.where(b <= tpp, -1.0, 0.0))
     tha, thb = np.arctan((a - tpp) / gtt), np.arctan((b - tpp) / gtt)
     th = tha + (thb - tha) * u
-    t_c = tpp + gtt * np.tan(th)
+    tau_c = gtt * np.tan(th)
+    t_c = tpp + tau_c
     w_c = gtt * (1.0 + np.tan(th) ** 2) * 0.5 * (thb - tha) * wi
     da, db = np.abs(a - tpp), np.abs(b - tpp)
     one = (side != 0.0) & (np.minimum(da, db) >= gtt)     # θ within a half width of the pole
@@ -286,7 +299,8 @@ def _bw_map(a, b, tpp, gtt, u, wi):
     dd = np.where(one, da, 1.0) * np.exp(lr * u)
     t_s = tpp + side * dd
     w_s = dd * np.abs(lr) * 0.5 * wi
-    return np.where(one, t_s, t_c), np.where(one, w_s, w_c)
+    return (np.where(one, t_s, t_c), np.where(one, w_s, w_c),
+            np.where(one, side * dd, tau_c))
 
 
 class ThermalAverage:
@@ -302,12 +316,12 @@ class ThermalAverage:
         m1, m2 = ann.m1, ann.m2
         self.xs = np.asarray(xs, dtype=float)
         T = m1 / self.xs
-        t, w = _nodes(self.xs, ann, mX, g_nodes, extra_width)
+        t, w, tau = _nodes(self.xs, ann, mX, g_nodes, extra_width)
         # zero-width panels (duplicate breakpoints) carry no weight: move them last in each row;
         # rows are kept in two blocks (with and without a pole's panels), each cut to its
         # longest row (memory and time, not numbers)
         order = np.argsort(w == 0.0, axis=1, kind="stable")
-        t, w = np.take_along_axis(t, order, axis=1), np.take_along_axis(w, order, axis=1)
+        t, w, tau = (np.take_along_axis(v, order, axis=1) for v in (t, w, tau))
         count = np.maximum(np.sum(w != 0.0, axis=1), 1)
         short = count <= 2 * _GL_X.size * (_T_BASE.size + 4)
         self.blocks = []
@@ -315,7 +329,8 @@ class ThermalAverage:
             if rows.size:
                 keep = int(np.max(count[rows]))
                 self.blocks.append((rows,) + self._arrays(t[rows, :keep], w[rows, :keep],
-                                                          T[rows], extra_width))
+                                                          tau[rows, :keep], T[rows],
+                                                          extra_width))
         k1, k2 = kve(2, m1 / T), kve(2, m2 / T)
         if ann.dm == "pseudo-dirac":
             eD = np.exp(-(m2 - m1) / T)
@@ -327,8 +342,10 @@ class ThermalAverage:
             self.const = (kappa * _ann.sigmav_dirac_to_XX(m1, mX, ann.g_chi)
                           if ann.current == "vector" else 0.0)
 
-    def _arrays(self, t, w, T, extra_width):
-        """(A, (s − M²)², √sΓ₁, √sΓ₀) on nodes t, weights w of rows at temperatures T."""
+    def _arrays(self, t, w, tau, T, extra_width):
+        """(A, (s − M²)², √sΓ₁, √sΓ₀) on nodes t (tau = t − t_p), weights w of rows at
+        temperatures T; s − M² = (√s − M)(√s + M) with √s − M = T·tau (the difference ds −
+        (M² − (m₁+m₂)²) lost 1e-16/(Γ/|M − m₁ − m₂|) of itself: 1e-5 at Γ/(M − m₁ − m₂) = 1e-11)."""
         ann, mX = self.ann, self.mX
         m1, m2 = ann.m1, ann.m2
         E0 = m1 + m2
@@ -339,7 +356,7 @@ class ThermalAverage:
         lam = _ann.kallen_above(ds, m1, m2)
         num, gsm = _ann.numerator_with_width(s, ann, mX, ds=ds)
         A = num * np.sqrt(lam) / 2.0 * kve(1, E / T[:, None]) * np.exp(-t) * w
-        sm2 = np.maximum((-pole_offset(ann, mX) * (E0 + mX) + ds) ** 2, 1e-300)
+        sm2 = np.maximum((T[:, None] * tau * (E + mX)) ** 2, 1e-300)
         rs = np.sqrt(s)                  # s Γ² = (√s Γ)²: one product less per coupling
         return A, sm2, rs * gsm, rs * (_ann.width_dm(E, ann, ds=ds) + extra_width)
 
