@@ -43,7 +43,7 @@ from mucast.inference import stats
 from mucast.inference import mediators as zl
 from mucast.experiments.selection import Trigger
 from mucast._io import atomic_write_text
-from mucast.experiments.acceptance import AcceptanceTable
+from mucast.experiments.acceptance import AcceptanceTable, EfficiencyTable
 from mucast.models.eft import EFTModel
 from mucast.units import GeV, MeV
 from mucast.inference.yields import signal_yield
@@ -68,14 +68,19 @@ def table1_factors(ds: str, derived_exp) -> dict:
 
 def zprime_setup_scaled(derived_exp, factor):
     z = zl.setup(derived_exp)
-    trig = tuple(Trigger(t.name, t.mot, t.efficiency.scaled(factor)) for t in z.triggers)
+    # the vector column only: the crossing is that of the L_mu-L_tau Z' (a vector)
+    trig = tuple(Trigger(t.name, t.mot, EfficiencyTable(
+        {"vector": t.efficiency.for_spin("vector").scaled(factor)}, t.efficiency.source))
+        for t in z.triggers)
     return zl.SignalSetup(**{**z.__dict__, "triggers": trig})
 
 
 def crossing_factor(derived_2022):
-    """Factor on the 2022 model ε^t that puts the limit on the g−2 band centre at 40 MeV."""
+    """Factor on the 2022 model ε^t that puts the L_μ−L_τ (vector) limit on the g−2 band centre
+    at 40 MeV."""
     g_band = float(gm2.gm2_band([CROSSING_MASS]).g_central[0])
-    cap = 1.0 / max(float(t.efficiency.value.max()) for t in zl.setup(derived_2022).triggers)
+    cap = 1.0 / max(float(t.efficiency.for_spin("vector").value.max())
+                    for t in zl.setup(derived_2022).triggers)
 
     def f(log_s):
         s = zprime_setup_scaled(derived_2022, float(np.exp(log_s)))

@@ -41,6 +41,14 @@ public in tabulated form):
 by the ratio of the EFT acceptance levels of data/acceptance/{2023-24,future}.csv to 2022.csv
 (seed 000's Fig. 4 acceptances as calibrated in scripts/calibrate_acceptance.py), i.e. the same
 relative change of the acceptance for the two signal types.
+
+One column per spin (issue 16 §4): the x spectrum inside the signal region differs between
+mediator spins (spin 0 and the axial's longitudinal mode are harder, production.ww_coefficients),
+so ⟨T⟩ is averaged over each spin's own WW dσ/dx (production.dsigma_dx(spin=...)), with the same
+trigger model, the same calibrated p_t and the same ε_sel (the vector's: the L_μ−L_τ Z′ of seed
+001 is a vector). The vector column is the table of mucast 0.1–0.3, unchanged. This model has no
+muon angle (T depends on p_out only); the angles enter the detector-model tables
+(mucast.events.acceptance_model).
 """
 
 from __future__ import annotations
@@ -53,7 +61,7 @@ from scipy.optimize import brentq
 
 from mucast import experiments
 from mucast.models import gm2
-from mucast.experiments.acceptance import AcceptanceTable
+from mucast.experiments.acceptance import SPIN_COLUMNS, AcceptanceTable, EfficiencyTable
 from mucast.constants import M_MU
 from mucast.processes.mediators import production as zprime
 from mucast.units import GeV, MeV
@@ -71,13 +79,14 @@ HIGH_MASS_START, HIGH_MASS_END, HIGH_MASS_FLOOR = 1 * GeV, 5 * GeV, 0.5
 MASSES = np.concatenate([[0.0], np.geomspace(1 * MeV, 5 * GeV, 64)])
 
 
-def x_spectrum(setup):
-    """dσ/dx on an x grid of the signal region (ln(1 − x) spacing), per mass row."""
+def x_spectrum(setup, spin="vector"):
+    """dσ/dx of the spin on an x grid of the signal region (ln(1 − x) spacing), per mass row."""
     v = np.linspace(np.log1p(-setup.x_min), np.log(M_MU / setup.energy) + 1e-9, X_POINTS)
     x = -np.expm1(v)
     rows = []
     for m in np.where(MASSES > 0, MASSES, 0.1 * MeV):
-        rows.append(zprime.dsigma_dx(x, m, 1.0, setup.energy, setup.target) * np.exp(v))
+        rows.append(zprime.dsigma_dx(x, m, 1.0, setup.energy, setup.target, spin=spin)
+                    * np.exp(v))
     return x, -v, np.array(rows)     # weights for the trapezoid rule in -v
 
 
@@ -108,12 +117,19 @@ def shapes(p1, spectrum, energy):
             for d in OFFSETS_MM]
 
 
-def tables_2022(p1, base, fx, spectrum):
+def selection_level(p1, base, fx, spectrum):
+    """ε_sel: the MOT-weighted 2022 final efficiency of the (vector) spectrum peaks at 12%."""
     sh = shapes(p1, spectrum, base.energy)
     mots = [t.mot for t in base.triggers]
     mean = sum(w * s for w, s in zip(mots, sh, strict=True)) / sum(mots)
-    plateau = FINAL_PEAK / np.max(mean * (1.0 - base.pileup_loss) * fx)
-    return [plateau * s for s in sh]
+    return FINAL_PEAK / np.max(mean * (1.0 - base.pileup_loss) * fx)
+
+
+def tables_2022(p1, base, fx, spectrum, plateau=None):
+    """ε^t(m) of the two 2022 configurations over ``spectrum``; ε_sel from it unless given."""
+    if plateau is None:
+        plateau = selection_level(p1, base, fx, spectrum)
+    return [plateau * s for s in shapes(p1, spectrum, base.energy)]
 
 
 def setup_with(base, effs):
@@ -152,54 +168,74 @@ def eft_level(name):
     return float(t.value.max())
 
 
-def write(path, header_lines, eff):
-    text = "".join(f"# {h}\n" for h in header_lines) + "m_GeV,efficiency\n"
-    text += "".join(f"{m / GeV:.6g},{e:.6g}\n" for m, e in zip(MASSES, eff, strict=True))
-    path.write_text(text, encoding="utf-8")
-    AcceptanceTable.from_file(path, columns=("m_GeV", "efficiency"))   # round-trip check
+def write(path, header_lines, effs):
+    """One CSV with a column per spin (``effs``: spin -> ε(m) on MASSES)."""
+    table = EfficiencyTable.from_columns(MASSES, {s: effs[s] for s in SPIN_COLUMNS},
+                                         "\n".join(header_lines), path.name)
+    path.write_text(table.to_csv(), encoding="utf-8")
+    back = EfficiencyTable.from_file(path)                       # round-trip check
+    assert back.spins == SPIN_COLUMNS
+
+
+def all_tables():
+    """Everything the script writes: (p_t1, g_band, plateau, {spin: [ε^t1, ε^t2]}, base, fx)."""
+    base = base_setup("2022")
+    fx = cut_fraction(base)
+    spectra = {s: x_spectrum(base, s) for s in SPIN_COLUMNS}
+    p1, g_band = calibrate(base, fx, spectra["vector"])
+    plateau = selection_level(p1, base, fx, spectra["vector"])
+    effs = {s: tables_2022(p1, base, fx, spectra[s], plateau) for s in SPIN_COLUMNS}
+    return p1, g_band, plateau, effs, base, fx
 
 
 def main() -> int:
-    base = base_setup("2022")
-    fx = cut_fraction(base)
-    spectrum = x_spectrum(base)
-    p1, g_band = calibrate(base, fx, spectrum)
-    effs = tables_2022(p1, base, fx, spectrum)
+    p1, g_band, plateau, effs_by_spin, base, fx = all_tables()
+    effs = effs_by_spin["vector"]
     mots = [t.mot for t in base.triggers]
     mean = sum(w * e for w, e in zip(mots, effs, strict=True)) / sum(mots)
+    means = {s: sum(w * e for w, e in zip(mots, effs_by_spin[s], strict=True)) / sum(mots)
+             for s in SPIN_COLUMNS}
     final = mean * (1 - base.pileup_loss) * fx
     i_pk = int(np.argmax(final))
     common = [
         "provenance: mucast model of the NA64mu Z' signal efficiency, written by"
         " `python scripts/make_zprime_efficiencies.py` (see its docstring)",
         "definition: trigger x reconstruction x selection efficiency for signal events with"
-        " x = E_Z'/E >= 0.5 (p_out <= 80 GeV), BEFORE the 13% pile-up loss; the x cut and the"
+        " x = E_X/E >= 0.5 (p_out <= 80 GeV), BEFORE the 13% pile-up loss; the x cut and the"
         " pile-up loss are applied separately in mucast.inference.mediators (no double counting)",
-        "shape: eps(m) = eps_sel * <T>(m), T = 1/(1 + (p_out/p_t)^4) averaged over the WW"
-        " dsigma/dx of the signal region (trigger counters behind MS2 accept soft, strongly bent"
-        " muons); linear fall in ln m above 1 GeV to 0.5 at 5 GeV (assumption); zero above 5 GeV",
-        f"level: MOT-weighted 2022 final efficiency eps*(1-0.13)*sigma(x>=0.5)/sigma peaks at"
-        f" {FINAL_PEAK} (seed 001, 'peaks at ~12%'), reached at m = {MASSES[i_pk] / GeV:.3g} GeV",
+        "shape: eps_s(m) = eps_sel * <T>_s(m), T = 1/(1 + (p_out/p_t)^4) averaged over the WW"
+        " dsigma/dx of the signal region of spin s (trigger counters behind MS2 accept soft,"
+        " strongly bent muons); linear fall in ln m above 1 GeV to 0.5 at 5 GeV (assumption);"
+        " zero above 5 GeV",
+        "columns: one per mediator spin, each averaged over that spin's own spectrum"
+        " (mucast.processes.mediators.production.dsigma_dx(spin=s)) with the same p_t and eps_sel;"
+        " vector = the table of mucast 0.1-0.3 (unchanged); no muon angle in this model",
+        f"level: MOT-weighted 2022 final efficiency of the vector eps*(1-0.13)*sigma(x>=0.5)/sigma"
+        f" peaks at {FINAL_PEAK} (seed 001, 'peaks at ~12%'), reached at m ="
+        f" {MASSES[i_pk] / GeV:.3g} GeV; eps_sel = {plateau:.5f}, common to the spins",
         f"calibration: p_t(Smu at -152 mm) = {p1 / GeV:.3f} GeV fixed so that the 2022 limit"
         f" (asymptotic CLs) equals the g-2 band centre g = {g_band:.4e} at m = 40 MeV (seed 001);"
         " p_t(-117 mm) = p_t(-152 mm)*152/117",
         "status: 1 number calibrated on seed 001 (p_t), 1 taken from it (12% peak); all else predicted",
     ]
-    write(OUT / "approx_zprime_2022_t1.csv", common + ["configuration: Smu at -152 mm (11.7e9 MOT)"],
-          effs[0])
-    write(OUT / "approx_zprime_2022_t2.csv", common + ["configuration: Smu at -117 mm (8.1e9 MOT)"],
-          effs[1])
+    for k, (suffix, label) in enumerate((("t1", "Smu at -152 mm (11.7e9 MOT)"),
+                                         ("t2", "Smu at -117 mm (8.1e9 MOT)"))):
+        write(OUT / f"approx_zprime_2022_{suffix}.csv", common + [f"configuration: {label}"],
+              {s: effs_by_spin[s][k] for s in SPIN_COLUMNS})
     lvl22 = eft_level("2022")
     for name in ("2023-24", "future"):
         ratio = eft_level(name) / lvl22
-        eff = np.clip(mean * ratio, 0.0, 1.0)
         write(OUT / f"approx_zprime_{name}.csv", common + [
             f"projection: MOT-weighted 2022 shape x {ratio:.4f} = EFT acceptance level of"
             f" acceptance/approx_{name}.csv over acceptance/approx_2022.csv (same relative acceptance change"
-            " assumed for the Z' signal)"], eff)
+            " assumed for the Z' signal)"], {s: np.clip(means[s] * ratio, 0.0, 1.0)
+                                             for s in SPIN_COLUMNS})
     print(f"p_t1 = {p1 / GeV:.4f} GeV; plateau eps(t1,t2) = {effs[0].max():.4f}, {effs[1].max():.4f};"
           f" final-efficiency peak {final.max():.4f} at {MASSES[i_pk] / GeV:.3g} GeV;"
           f" eps at 10 MeV: {np.interp(10 * MeV, MASSES, mean):.4f}")
+    for s in SPIN_COLUMNS:
+        r = np.interp(np.array([0.01, 0.1, 0.3, 1.0]) * GeV, MASSES, means[s] / mean)
+        print(f"  {s:13s} eps/eps_vector at 0.01, 0.1, 0.3, 1 GeV: " + " ".join(f"{v:.3f}" for v in r))
     return 0
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mucast.events import acceptance_model as AM
-from mucast.experiments.acceptance import AcceptanceTable
+from mucast.experiments.acceptance import AcceptanceTable, EfficiencyTable
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 
 
@@ -33,9 +33,11 @@ def test_tables_round_trip(res2022, tmp_path):
     assert names == ["derived_2022.csv", "derived_zprime_2022_t1.csv", "derived_zprime_2022_t2.csv"]
     t = AcceptanceTable.from_file(tmp_path / "derived_2022.csv", columns=("k_GeV", "kappa"))
     assert "command: pytest" in t.provenance and "eps_cal" in t.provenance
-    z = AcceptanceTable.from_file(tmp_path / "derived_zprime_2022_t1.csv",
-                                  columns=("m_GeV", "efficiency"))
-    assert z.x_max > 0 and np.all(z.value <= 1)
+    z = EfficiencyTable.from_file(tmp_path / "derived_zprime_2022_t1.csv")
+    assert z.spins == AM.SPINS == ("vector", "axial", "scalar", "pseudoscalar")
+    assert z.x_max > 0 and all(np.all(t.value <= 1) for t in z.tables.values())
+    # the binomial errors of every spin are in the header
+    assert all(f"binomial errors (abs), {s}," in z.provenance for s in AM.SPINS)
 
 
 def test_before_after(res2022, tmp_path):

@@ -10,7 +10,7 @@ from scipy.stats import norm
 
 from mucast.inference import stats
 from mucast.inference import mediators as zl
-from mucast.experiments.acceptance import AcceptanceTable
+from mucast.experiments.acceptance import EfficiencyTable
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.processes.mediators import production as Z
 from mucast.units import GeV, MeV
@@ -22,8 +22,8 @@ def test_setup_2022_from_data_files():
     assert s.mot == pytest.approx(1.98e10)
     assert (s.background, s.background_uncertainty, s.pileup_loss, s.x_min) == (0.07, 0.03, 0.13, 0.5)
     for t in s.triggers:
-        assert isinstance(t.efficiency, AcceptanceTable)
-        assert t.efficiency.columns == ("m_GeV", "efficiency")
+        assert isinstance(t.efficiency, EfficiencyTable)
+        assert t.efficiency.spins == ("vector", "axial", "scalar", "pseudoscalar")
 
 
 def test_efficiency_tables_level_and_ordering():

@@ -3,8 +3,9 @@ for X of spin S, P, V, A, 1 MeV – 3 GeV, 160 GeV muons on Pb, θ_X ≤ 0.1 rad
 
     python validation/exact_vs_ww_table.py [--rtol 3e-4] [--json FILE]    # ~1 min on one core
 
-WW: mucast.processes.mediators.production (DMG4 / Liu–Miller brackets, t_max = E²). Exact: mucast.processes
-.exact.cross_section (vegas, seeded; stated 1σ error ≤ rtol). Flags |ETL/WW − 1| > 2 %.
+WW: mucast.processes.mediators.production (DMG4 / Liu–Miller brackets, t_max = E²). Exact:
+mucast.processes.mediators.exact.cross_section (vegas, seeded; stated 1σ error ≤ rtol). Flags
+|ETL/WW − 1| > 2 %. Other beams and targets: validation/ww_domain_table.py.
 """
 
 from __future__ import annotations

@@ -46,6 +46,15 @@ M_TAU = _Particle.from_pdgid(15).mass * MeV
 M_PROTON = _Particle.from_pdgid(2212).mass * MeV
 #: charged-pion mass [energy], PDG via the particle package (the hadronic threshold 2m_π±)
 M_PI_CHARGED = _Particle.from_pdgid(211).mass * MeV
+#: ρ(770)⁰ mass [energy], PDG via the particle package (the pion form factor's pole, used only
+#: between 2m_π± and the first R-ratio point; mucast.models.hadrons)
+M_RHO = _Particle.from_pdgid(113).mass * MeV
+#: Z mass [energy], PDG via the particle package (where α_s is given)
+M_Z = _Particle.from_pdgid(23).mass * MeV
+#: strong coupling α_s(M_Z) in the MS-bar scheme, 5 flavours: 0.1180 ± 0.0009 (PDG 2024, RPP
+#: "Quantum chromodynamics", world average); the perturbative R ratio above the data
+#: (mucast.models.hadrons)
+ALPHA_S_MZ = 0.1180
 
 # -- cosmology (mucast.cosmology) -------------------------------------------------------------
 #: Planck mass M_Pl = √(ħc/G) as an energy (CODATA "Planck mass energy equivalent in GeV")

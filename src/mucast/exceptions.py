@@ -23,3 +23,19 @@ class KinematicsError(InputError):
 
 class DataFileError(MucastError):
     """A data file (TOML, CSV, WCxf) is unreadable or malformed."""
+
+
+class RuntimeFault(RuntimeError):
+    """The computation could not finish for a reason outside its input: a full disk, a Dask
+    scheduler that died during the run. Not a :class:`MucastError` (the input was fine); the
+    CLI prints one line and exits with code 1 (docs/files.md)."""
+
+
+class Terminated(BaseException):
+    """SIGTERM (or SIGHUP) arrived: raised by the CLI's signal handler so that every ``finally``
+    and cleanup runs (temporary files removed, a Dask cluster closed). Like KeyboardInterrupt it
+    is a BaseException: ``except Exception`` does not swallow it. ``signum``: the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

@@ -7,6 +7,7 @@ on stdout. Errors in the input give a one-line message on stderr and exit code 2
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
 
@@ -127,7 +128,7 @@ def cmd_scan(args):
         rows = resumable_map(
             lambda m: bound(args.operator, exp, m_N=m * GeV, conventions=conv, method=args.method,
                             cl=args.cl).to_dict(),
-            [float(m / GeV) for m in masses], args.checkpoint)
+            [float(m / GeV) for m in masses], args.checkpoint, check=_check_bound_row)
         from mucast.inference.limits import events_limit
         from mucast.inference.scans import _scan_warnings
         from mucast.inference.yields import EDGE_DOMINATED
@@ -150,6 +151,22 @@ def cmd_scan(args):
     lines += [f"{m:10.5f} {b:12.4e} {lam:10.4g}{' *' if e else ''}" for m, b, lam, e in
               zip(out["mN_GeV"], out["bound_GeV-2"], out["Lambda_GeV"], out["edge_dominated"], strict=True)]
     emit(args, out, lines)
+
+
+def _check_bound_row(r):
+    """The values `scan --checkpoint` reads back from a BoundResult.to_dict(), type and range
+    (mucast.inference.checkpoint): None if valid, else the reason."""
+    from mucast.inference.checkpoint import number_in
+    if not isinstance(r, dict):
+        return f"result must be an object, got {type(r).__name__}"
+    for key, lo, lo_open, hi in (("mN", 0, False, None), ("bound", 0, True, None),
+                                 ("Lambda", 0, True, None), ("last_bin_fraction", 0, False, 1)):
+        if key not in r:
+            return f"result lacks {key}"
+        if not number_in(r[key], lo, hi, lo_open=lo_open):
+            rng = f"{'(' if lo_open else '['}{lo}, {hi if hi is not None else 'inf'}{']' if hi else ')'}"
+            return f"{key} must be a number in {rng}, got {r[key]!r}"
+    return None
 
 
 def cmd_plane(args):
@@ -472,8 +489,67 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: exit codes (docs/files.md): 0 done; 1 a fault outside the input (full disk, a Dask cluster
+#: that died: RuntimeFault); 2 bad input or an unusable path; 128 + N ended by signal N after
+#: cleaning up: 130 Ctrl-C (SIGINT), 143 SIGTERM, 129 SIGHUP
+EXIT_FAULT = 1
+EXIT_SIGNAL = 128
+
+
+def _raise_terminated(signum, _frame):
+    from mucast.exceptions import Terminated
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _signals_raise():
+    """SIGTERM and SIGHUP raise :class:`mucast.exceptions.Terminated` (SIGINT raises
+    KeyboardInterrupt, Python's default) for the duration of a command, so that temporary
+    files are removed and a Dask cluster is closed before exit; previous handlers restored."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) is not signal.SIG_IGN:
+            old[sig] = signal.signal(sig, _raise_terminated)
+    try:
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h if h is not None else signal.SIG_DFL)
+
+
 def main(argv=None) -> int:
-    """Entry point: run the command; exit code 0, or 2 on bad input (message on stderr)."""
+    """Entry point: run the command; exit code 0, 2 on bad input, 1 on a fault outside the
+    input (one line on stderr each), 130 on Ctrl-C and 143 on SIGTERM after cleaning up
+    ("mucast: interrupted" / "mucast: terminated")."""
+    from mucast.exceptions import RuntimeFault, Terminated
+    try:
+        with _signals_raise():
+            return _main(argv)
+    except KeyboardInterrupt:
+        print("mucast: interrupted", file=sys.stderr)
+        return EXIT_SIGNAL + 2
+    except Terminated as exc:
+        print("mucast: terminated", file=sys.stderr)
+        return EXIT_SIGNAL + exc.signum
+    except RuntimeFault as exc:
+        print(f"mucast: error: {exc}", file=sys.stderr)
+        return EXIT_FAULT
+    except OSError as exc:
+        from mucast._io import MEDIUM_FULL
+        if exc.errno not in MEDIUM_FULL:
+            raise
+        print(f"mucast: error: {exc.strerror} ({exc.filename or 'writing output'})",
+              file=sys.stderr)
+        return EXIT_FAULT
+
+
+def _main(argv=None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:

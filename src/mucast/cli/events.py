@@ -14,8 +14,10 @@ Commands (masses/energies in GeV)::
     mucast acceptance --dataset 2022 [--config my_detector.toml] [--out DIR] [--events 40000] --json
 
 Bad input raises :class:`mucast.exceptions.MucastError` subclasses (exit code 2 in
-``mucast.cli.main``) before any computation; output files are written atomically (nothing is
-left on error) with the user's umask, chunk by chunk (memory independent of --events).
+``mucast.cli.main``) before any computation — also an ``--out`` that is a link, a folder or a
+file that is not mucast's (docs/files.md); output files are written atomically (nothing is left
+on error, Ctrl-C or SIGTERM) with the user's umask, chunk by chunk (memory independent of
+--events), and locked against a second writer.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from mucast._io import check_output_path
 from mucast.events import files as event_io
 from mucast.cli.common import emit, integer, number
 from mucast.exceptions import DataFileError, UnknownNameError
@@ -41,8 +44,7 @@ def cmd_generate(args):
     # everything that can be refused is refused before any computation
     fmt = event_io.format_from_path(args.out, args.format)
     path = Path(args.out)
-    if path.is_dir():
-        raise DataFileError(f"--out: {path} is a directory")
+    check_output_path(path, "--out")      # a link, a folder, a file not mucast's: refused now
     if args.process == "eft":
         from mucast.models.eft import EFTModel, check_operator
         check_operator(args.operator)
@@ -55,7 +57,7 @@ def cmd_generate(args):
     if args.process == "zprime":
         chunks = events.iter_zprime(args.mass * GeV, args.events, seed=args.seed,
                                     energy=args.energy * GeV, target=args.target,
-                                    decay=args.decay)
+                                    decay=args.decay, spin=args.spin)
     else:
         kw = {} if args.k is None else {"k": args.k * GeV}
         chunks = events.iter_eft(args.operator, args.events, seed=args.seed,
@@ -78,6 +80,11 @@ def cmd_acceptance(args):
     if args.dataset not in am.DATASETS:
         raise UnknownNameError(f"--dataset must be one of {', '.join(am.DATASETS)}, got "
                                f"{args.dataset!r}")
+    if args.out is not None:              # refused before the simulation, not after it
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            raise DataFileError(f"--out {out} exists and is not a directory")
+        check_output_path(out / f"derived_{args.dataset}.csv", "--out")
     cfg = detector.DetectorConfig.from_file(args.config) if args.config else None
     res = am.derive(args.dataset, cfg, n_events=args.events, seed=args.seed)
     out = res.to_dict()
@@ -116,6 +123,8 @@ def register(subparsers):
     z.add_argument("--mass", type=number("--mass", 0, None, lo_open=True, unit="GeV"),
                    required=True, help="Z' mass [GeV] (> 0)")
     z.add_argument("--decay", choices=("nu", "chi"), default=None, help="add the invisible decay products (isotropic)")
+    z.add_argument("--spin", choices=("vector", "axial", "scalar", "pseudoscalar"), default="vector",
+                   help="mediator spin: events from its own WW density (x and muon angle); default vector")
     z.set_defaults(func=cmd_generate)
     e = gs.add_parser("eft", parents=[common], help="mu N -> mu N chi1 chi2 (seed 000)")
     e.add_argument("--operator", required=True, help=", ".join(OPERATORS))

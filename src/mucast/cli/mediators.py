@@ -85,21 +85,26 @@ def cmd_xsec(args):
     from mucast.processes.mediators import production
     from mucast.units import cm2, picobarn
     model = _model(args)
+    if getattr(args, "loop_mixing", False):
+        from dataclasses import replace
+        model = replace(model, loop_mixing=True)
     if args.approx == "iww" and model.spin != "vector":
         raise InputError("--approx iww exists for vector mediators only")
     energy = args.energy * GeV
     if model.name == "millicharge":
-        if args.approx != "ww":
-            raise InputError("millicharge: the pair cross section is computed in WW (--approx ww)")
+        if args.approx not in ("ww", "auto"):
+            raise InputError("millicharge: the pair cross section is computed from WW (--approx"
+                             " auto, with the exact/WW correction, or ww)")
         from mucast.experiments.targets import Target
         from mucast.inference.mediators import point_model
         tgt = Target.from_name(args.target)
         model, photon = point_model(model, args.mass * GeV)
         r = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
-                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
+                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
+                                   correct=args.approx == "auto")
         sig = r.value
         out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2,
-               "sigma_error_pb": r.error / picobarn, "approx": "ww",
+               "sigma_error_pb": r.error / picobarn, "approx": args.approx,
                "process": "mu N -> mu N chi chi-bar (through the photon)",
                "m_chi_GeV": args.mass, "coupling": args.coupling, "energy_GeV": args.energy,
                "target": tgt.name, "x_min": args.xmin, "theta_max": args.theta_max,
@@ -108,20 +113,36 @@ def cmd_xsec(args):
                         f" pb (m_chi = {args.mass:g} GeV, eps = {args.coupling:g})")
         return
     gmu = float(model.g_mu(args.coupling))
-    opts = {"rtol": args.rtol, "seed": args.seed} if args.approx == "etl" else {}
+    opts = {"rtol": args.rtol, "seed": args.seed} if args.approx in ("etl", "auto") else {}
     r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target, args.approx,
                                  x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
                                  spin=model.spin, **opts)
-    br = float(model.branching_invisible(args.mass * GeV, args.coupling))
-    widths = {f"{k}_GeV": float(v) / GeV
-              for k, v in model.widths(args.mass * GeV, args.coupling).items()}
+    dec = model.decays(args.mass * GeV, args.coupling)
+    x_mean, gamma_beta = production.mean_boost(args.mass * GeV, energy, args.target, args.xmin,
+                                               args.theta_max, args.t_max, spin=model.spin)
+    d = dec.to_dict(gamma_beta=gamma_beta)
+    boost = {"definition": "mean of beta*gamma = p_X/m_X over the WW spectrum dsigma/dx at"
+                           " x = E_X/E >= x_min (the whole spectrum without --xmin);"
+                           " decay_length_m = gamma_beta * ctau_m, the mean lab decay length",
+             "x_min": args.xmin, "mean_x": x_mean, "mean_energy_GeV": x_mean * args.energy,
+             "gamma_beta": gamma_beta}
     out = {**r.to_dict(), "sigma_cm2": r.value / cm2, "g_mu": abs(gmu),
-           "coupling": args.coupling, "branching_invisible": br,
-           "branching_visible": 1.0 - br, "widths": widths,
-           "total_width_GeV": float(sum(widths.values())), "model": model.to_dict()}
-    emit(args, out, f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
-                    f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
-                    f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) = {br:.4g}")
+           "coupling": args.coupling, "branching_invisible": d["branching_invisible"],
+           "branching_visible": d["branching_visible"], "widths": d["widths"],
+           "total_width_GeV": d["total_width_GeV"], "branching": d["branching"],
+           "visibility": d["visibility"], "ctau_m": d["ctau_m"], "lifetime_s": d["lifetime_s"],
+           "decay_length_m": d["decay_length_m"], "boost": boost,
+           "hbarc_source": d["hbarc_source"], "model": model.to_dict(),
+           "warnings": list(r.warnings) + list(d["warnings"])}
+    open_ = ", ".join(f"{k} {v:.3g}" for k, v in d["branching"].items() if v > 0) or "none"
+    life = ("no open channel" if d["ctau_m"] is None else
+            f"c tau = {d['ctau_m']:.4g} m, decay length {d['decay_length_m']:.4g} m at"
+            f" <beta gamma> = {gamma_beta:.4g}")
+    emit(args, out, [f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
+                     f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
+                     f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) ="
+                     f" {d['branching_invisible']:.4g}",
+                     f"Gamma_tot = {d['total_width_GeV']:.4e} GeV (Br: {open_}); {life}"])
 
 
 def cmd_gm2(args):
@@ -174,15 +195,21 @@ def cmd_limit(args):
                       f" {model.coupling_name} < {d['coupling']:.4e} at m = {args.mass:g} GeV")
         return
     r = M.coupling_limit(model, args.mass * GeV, dataset, args.method, args.cl, args.production,
-                         args.approx, args.theta_max, label=label, etl_rtol=args.rtol)
+                         args.approx, args.theta_max, label=label, etl_rtol=args.rtol,
+                         decays=args.decays)
     if r.coupling is None:       # no coupling is excluded: one line says why (from the warnings)
         why = [w for w in r.warnings if w.startswith("no limit")]
         emit(args, r.to_dict(), why, [w for w in r.warnings if w not in why])
         return
     extra = f", y < {r.y:.3e}" if r.y is not None else ""
-    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {model.coupling_name} < {r.coupling:.4e} at"
-                            f" m = {args.mass:g} GeV ({args.cl:.0%} CL, {r.method}, N_up ="
-                            f" {r.n_up:.3f}, {r.production}{extra})")
+    if r.coupling_upper is not None:
+        what = (f"{r.coupling:.4e} < {model.coupling_name} < {r.coupling_upper:.4e} excluded"
+                f" (decays in flight close the region)")
+    else:
+        what = f"{model.coupling_name} < {r.coupling:.4e}"
+    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {what} at m = {args.mass:g} GeV"
+                            f" ({args.cl:.0%} CL, {r.method}, N_up = {r.n_up:.3f},"
+                            f" {r.production}, decays {r.decays}{extra})")
 
 
 def _masses_from(args):
@@ -199,15 +226,21 @@ def cmd_curve(args):
     r = limit_curve(model, _masses_from(args), _dataset(args), args.method, args.cl,
                     args.production, args.approx, args.theta_max, workers=args.workers,
                     scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol,
-                    constraint=args.constraint, ccfr_prescription=args.ccfr_prescription)
+                    constraint=args.constraint, ccfr_prescription=args.ccfr_prescription,
+                    decays=args.decays)
     if args.constraint == "ccfr":
         head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit (CCFR trident computed"
                 f" by mucast, 95% CL {r['prescription']})")
     else:
         head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit ({args.cl:.0%} CL,"
                 f" {r['method']}, data set {r['dataset']})")
-    lines = [head] + [f"{m:12.6g} {('%.4e' % g) if g is not None else '   (' + st + ')'}"
-                      for m, g, st in zip(r["mass_GeV"], r["coupling"], r["status"], strict=True)]
+    ups = r.get("coupling_upper") or [None] * len(r["coupling"])
+    lines = [head + ("; upper edge of the excluded region where decays in flight close it"
+                     if any(u is not None for u in ups) else "")]
+    lines += [f"{m:12.6g} " + (f"{g:.4e}" + (f"  {u:.4e}" if u is not None else "")
+                               if g is not None else f"   ({st})")
+              for m, g, u, st in zip(r["mass_GeV"], r["coupling"], ups, r["status"],
+                                     strict=True)]
     emit(args, r, lines)
 
 
@@ -283,9 +316,11 @@ def _kin_options(p, energy=True):
                        help="upper photon virtuality of the flux (default E2, DMG4)")
 
 
-def _approx_options(p, choices=("ww", "etl")):
-    p.add_argument("--approx", default="ww", choices=choices,
-                   help="ww (Weizsaecker-Williams, default) or etl (exact tree level, vegas)")
+def _approx_options(p, choices=("auto", "ww", "etl")):
+    p.add_argument("--approx", default="auto", choices=choices,
+                   help="auto (default: WW where it holds within 2%%, corrected to or replaced"
+                        " by the exact tree level where not), ww (Weizsaecker-Williams as is) or"
+                        " etl (exact tree level, vegas); docs/models.md §2")
     p.add_argument("--rtol", type=number("--rtol", 0, 0.5, lo_open=True), default=0.005,
                    help="etl: requested relative error of the exact cross section (default 0.005)")
 
@@ -306,6 +341,14 @@ def _limit_options(p, name):
     p.add_argument("--ccfr-prescription", default="two-sided", choices=["two-sided", "one-sided"],
                    help="CCFR 0.82 +- 0.28 at 95%% CL: two-sided 1.96 sigma (default; reproduces"
                         " Altmannshofer et al. 2014) or one-sided 1.645 sigma")
+    if name != "zprime":
+        p.add_argument("--decays", default=None, choices=["computed", "invisible"],
+                       help="computed: the model's widths, visible decays beyond the set-up"
+                            " count (closed regions); invisible: X decays invisibly (declared, or"
+                            " Br from the widths with visible decays vetoed). Default: invisible"
+                            " for dark-photon without --dm, computed otherwise (docs/models.md)")
+    else:
+        p.set_defaults(decays="invisible")
     p.add_argument("--production", default=default, choices=PRODUCTIONS,
                    help="on-shell (X -> invisible, narrow width), off-shell (the invisible pair"
                         " through X of any mass), auto (on shell where an invisible decay is"
@@ -329,11 +372,17 @@ def add_xsec(xsec_subparsers):
                        help="smallest energy fraction x = E_X/E, in [0, 1) (seed 001 signal"
                             " region: 0.5)")
         _kin_options(p)
-        _approx_options(p, ("ww", "iww", "etl"))
+        _approx_options(p, ("auto", "ww", "iww", "etl"))
         p.add_argument("--seed", type=integer("--seed", 0), default=0, help="etl: vegas seed")
-        if name == "millicharge":
-            _dark_options(p, name)
-        p.add_argument("--json", action="store_true", help='print {"sigma_pb": ...}')
+        if name in ("lmu-ltau", "zprime", "model"):
+            p.add_argument("--loop-mixing", action="store_true",
+                           help="add the e+e- and hadronic widths of the loop-induced kinetic"
+                                " mixing (mu and tau loops; vectors with charges summing to zero"
+                                " and no electron coupling; off by default)")
+        if name != "zprime":
+            _dark_options(p, name)       # the widths and Br(invisible) with a dark sector
+        p.add_argument("--json", action="store_true",
+                       help='print {"sigma_pb": ..., "widths": ..., "ctau_m": ..., ...}')
         p.set_defaults(func=cmd_xsec)
     _model_parsers(xsec_subparsers, "sigma(mu N -> mu N X)", opts)
 
@@ -376,7 +425,8 @@ def register(subparsers):
                        help="number of masses, log-spaced, in [2, 100000] (default 50)")
         p.add_argument("--workers", type=integer("--workers", 0, 1024), default=None,
                        help="compute the points on a Dask LocalCluster of N worker processes"
-                            " (0: point by point here); same result for any N")
+                            " where it pays (exact engine, many points; docs/files.md), else"
+                            " here (0: point by point); same result for any N")
         p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="compute the points on an existing Dask cluster (tcp://host:port)")
         p.add_argument("--checkpoint", metavar="FILE", default=None,

@@ -8,10 +8,14 @@ Definitions (so that the tables plug into mucast's yields without double countin
   pile-up survival (1 − 0.13) and the calibration factor ε_cal; MOT-weighted over the data set's
   trigger configurations. Computed at fixed k from dσ/dx dũ (:func:`mucast.events.iter_eft`,
   operator ``ll_2233`` by default; the spread over operators is reported in docs).
-* ε^t(m) (``m_GeV,efficiency``, used by :mod:`mucast.inference.mediators`): ε_cal × N_pass^t / N(x ≥ 0.5)
-  with x the true energy fraction, i.e. per Z′ produced inside the kinematic signal region and
-  *before* pile-up (zprime_limits multiplies by σ(x ≥ 0.5) and (1 − f_pile-up)); N_pass counts
-  all passing events (migrations across p_out = 80 GeV included), so the yield is exact.
+* ε^t(m) (``m_GeV,vector,axial,scalar,pseudoscalar``, used by :mod:`mucast.inference.mediators`):
+  ε_cal × N_pass^t / N(x ≥ 0.5) with x the true energy fraction, i.e. per X produced inside the
+  kinematic signal region and *before* pile-up (mucast.inference.mediators multiplies by
+  σ(x ≥ 0.5) and (1 − f_pile-up)); N_pass counts all passing events (migrations across
+  p_out = 80 GeV included), so the yield is exact. One column per mediator spin: the events of
+  each spin (:func:`mucast.events.generate_zprime` with ``spin``) have their own x spectrum and
+  muon angles; ε_cal is common (the vector's, below). Statistical errors are binomial:
+  σ(N_pass) = √(N p(1 − p)), p = N_pass/N, over the N events generated at each point.
 * ε_cal: the one number the model cannot predict (tracking, MIP-selection and reconstruction
   efficiencies): fixed on the 2022 set-up so that the MOT-weighted final efficiency
   ε_final(m) = ε_cal (1 − f) N_pass/N_all peaks at 12% for m in 0.1–1 GeV (seed 001).
@@ -31,11 +35,11 @@ from mucast import __version__
 from mucast.events import detector as _det
 from mucast import events as _ev
 from mucast._io import atomic_write_text, ensure_directory
-from mucast.experiments.acceptance import AcceptanceTable
+from mucast.experiments.acceptance import SPIN_COLUMNS, AcceptanceTable, EfficiencyTable
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.units import GeV
 
-__all__ = ["K_NODES", "MASS_NODES", "AcceptanceModelResult", "eft_pass_fractions",
+__all__ = ["K_NODES", "MASS_NODES", "SPINS", "AcceptanceModelResult", "eft_pass_fractions",
            "zprime_pass_fractions", "calibration_factor", "derive", "write_tables",
 ]
 
@@ -47,6 +51,8 @@ MASS_NODES = (0.001, 0.003, 0.01, 0.02, 0.04, 0.07, 0.1, 0.2, 0.4, 0.7, 1.0, 2.0
 CAL_WINDOW = (0.1, 1.0)
 DEFAULT_EVENTS = 40_000
 DATASETS = tuple(_det.VARIANTS)
+#: the mediator spins of the ε^t(m) tables (one column each); the vector first: it fixes ε_cal
+SPINS = SPIN_COLUMNS
 
 
 def _check_events(n):
@@ -63,20 +69,40 @@ def _setup(dataset, config):
     return _det.variant(dataset, base), base
 
 
-def zprime_pass_fractions(config, masses_GeV=MASS_NODES, n_events=DEFAULT_EVENTS, seed=0):
-    """Per trigger: N_pass/N_all and N_pass/N(x ≥ 0.5) for Z′ events at each mass (raw, before
-    pile-up and calibration). Returns dict with arrays and the binomial errors."""
+def _seeds(seed, i, spin):
+    """Random streams of mass point i: the vector's are those of mucast ≤ 0.3 (its tables do not
+    move); each other spin has its own, independent streams."""
+    if spin == "vector":
+        return [seed, i], [seed, i, 7]
+    code = SPINS.index(spin)
+    return [seed, i, 100 + code], [seed, i, 7, code]
+
+
+def zprime_pass_fractions(config, masses_GeV=MASS_NODES, n_events=DEFAULT_EVENTS, seed=0,
+                          spin="vector"):
+    """Per trigger: N_pass/N_all and N_pass/N(x ≥ 0.5) for events of a mediator of this spin at
+    each mass (raw, before pile-up and calibration), with the binomial error of the latter
+    ("err": √(N_all p(1 − p))/N(x ≥ 0.5), p = N_pass/N_all) and the counts ("n_pass", "n_cut")."""
     _check_events(n_events)
-    out = {t.name: {"all": [], "cut": [], "err": []} for t in config.triggers}
+    if spin not in SPINS:
+        raise UnknownNameError(f"spin must be one of {', '.join(SPINS)}, got {spin!r}")
+    out = {t.name: {"all": [], "cut": [], "err": [], "n_pass": [], "n_cut": []}
+           for t in config.triggers}
     for i, mg in enumerate(masses_GeV):
-        ev = _ev.generate_zprime(mg * GeV, n_events, seed=[seed, i], chunk_size=max(n_events, 1000))
-        r = _det.simulate(ev, config, np.random.default_rng([seed, i, 7]))
+        s_gen, s_det = _seeds(seed, i, spin)
+        ev = _ev.generate_zprime(mg * GeV, n_events, seed=s_gen, chunk_size=max(n_events, 1000),
+                                 spin=spin)
+        r = _det.simulate(ev, config, np.random.default_rng(s_det))
         n_cut = max(int(np.count_nonzero(ev.x >= 0.5)), 1)
         for t in config.triggers:
             k = int(r.passed[t.name].sum())
-            out[t.name]["all"].append(k / n_events)
+            p = k / n_events
+            out[t.name]["all"].append(p)
             out[t.name]["cut"].append(k / n_cut)
-            out[t.name]["err"].append(math.sqrt(max(k, 1)) / n_cut)
+            out[t.name]["err"].append(math.sqrt(n_events * max(p * (1.0 - p), 1.0 / n_events))
+                                      / n_cut)
+            out[t.name]["n_pass"].append(k)
+            out[t.name]["n_cut"].append(n_cut)
     return {t: {k: np.array(v) for k, v in d.items()} for t, d in out.items()}
 
 
@@ -134,12 +160,20 @@ class AcceptanceModelResult:
     n_events: int
     seed: int
     extra: dict = field(default_factory=dict)
+    #: trigger -> spin -> ε^t(m) and its binomial error (``efficiency`` is the vector's)
+    efficiency_by_spin: dict = field(default_factory=dict)
+    efficiency_err_by_spin: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"dataset": self.dataset, "k_GeV": self.k_GeV.tolist(),
                 "kappa": self.kappa.tolist(), "kappa_stat_error": self.kappa_err.tolist(),
                 "m_GeV": self.masses_GeV.tolist(),
                 "efficiency": {k: v.tolist() for k, v in self.efficiency.items()},
+                "efficiency_by_spin": {t: {s: v.tolist() for s, v in d.items()}
+                                       for t, d in self.efficiency_by_spin.items()},
+                "efficiency_stat_error_by_spin": {
+                    t: {s: v.tolist() for s, v in d.items()}
+                    for t, d in self.efficiency_err_by_spin.items()},
                 "final_efficiency": self.final_efficiency.tolist(),
                 "calibration_factor": self.calibration, "raw_peak_final_efficiency": self.raw_peak,
                 "assumptions": self.assumptions, "events_per_point": self.n_events,
@@ -147,11 +181,14 @@ class AcceptanceModelResult:
                 **self.extra}
 
 
-def derive(dataset="2022", config=None, n_events=DEFAULT_EVENTS, seed=0, operator="ll_2233"):
-    """κ(k) and ε^t(m) for a data set ("2022", "2023-24", "future") from events × detector.
+def derive(dataset="2022", config=None, n_events=DEFAULT_EVENTS, seed=0, operator="ll_2233",
+           spins=SPINS):
+    """κ(k) and ε^t(m) for a data set ("2022", "2023-24", "future") from events × detector, the
+    ε^t(m) for each mediator spin in ``spins`` (the vector always: it fixes ε_cal).
 
     ``config``: a DetectorConfig or a TOML path (the 2022 base; variants are derived from it).
     """
+    spins = ("vector",) + tuple(s for s in spins if s != "vector")
     cfg, base = _setup(dataset, config)
     zf22 = zprime_pass_fractions(base, MASS_NODES, n_events, seed)
     cal, raw_peak = calibration_factor(base, n_events, seed, zfrac=zf22)
@@ -160,12 +197,17 @@ def derive(dataset="2022", config=None, n_events=DEFAULT_EVENTS, seed=0, operato
     f = 1.0 - cfg.p["pileup_loss"]
     kappa = np.clip(_mot_weighted(cfg, ef, "all") * f * cal, 0, 1)
     kerr = _mot_weighted(cfg, ef, "err") * f * cal
-    eff = {t: np.clip(d["cut"] * cal, 0, 1) for t, d in zf.items()}
-    eerr = {t: d["err"] * cal for t, d in zf.items()}
+    by_spin = {"vector": zf}
+    for sp in spins[1:]:
+        by_spin[sp] = zprime_pass_fractions(cfg, MASS_NODES, n_events, seed, spin=sp)
+    eff_s = {t: {sp: np.clip(by_spin[sp][t]["cut"] * cal, 0, 1) for sp in spins} for t in zf}
+    err_s = {t: {sp: by_spin[sp][t]["err"] * cal for sp in spins} for t in zf}
+    eff = {t: d["vector"] for t, d in eff_s.items()}
+    eerr = {t: d["vector"] for t, d in err_s.items()}
     final = _mot_weighted(cfg, zf, "all") * f * cal
     return AcceptanceModelResult(dataset, np.array(K_NODES), kappa, kerr, np.array(MASS_NODES),
                                  eff, eerr, final, cal, raw_peak, cfg, _det.VARIANTS[dataset][1],
-                                 n_events, seed, {"operator": operator})
+                                 n_events, seed, {"operator": operator}, eff_s, err_s)
 
 
 def _provenance(res: AcceptanceModelResult, what: str, command: str) -> list[str]:
@@ -205,15 +247,23 @@ def write_tables(res: AcceptanceModelResult, out_dir, command=None) -> list[str]
     mnodes = np.concatenate([[0.0], res.masses_GeV])
     single = len(res.efficiency) == 1
     for trig, eff in res.efficiency.items():
-        e = np.concatenate([[eff[0]], eff])
+        by_spin = res.efficiency_by_spin.get(trig) or {"vector": eff}
+        errs = res.efficiency_err_by_spin.get(trig) or {"vector": res.efficiency_err[trig]}
         tr = res.config.trigger(trig)
-        prov = _provenance(res, "Z' efficiency eps^t(m) = eps_cal x N_pass/N(x_true >= 0.5), BEFORE "
-                                "pile-up (mucast.inference.mediators applies sigma(x >= 0.5) and 1 - 0.13);"
-                                " first row (m = 0) repeats the 1 MeV value", command)
+        prov = _provenance(res, "efficiency eps^t(m) = eps_cal x N_pass/N(x_true >= 0.5) of a"
+                                " mediator X, BEFORE pile-up (mucast.inference.mediators applies"
+                                " sigma(x >= 0.5) and 1 - 0.13); first row (m = 0) repeats the"
+                                " 1 MeV value", command)
+        prov.append("columns: one per mediator spin, from events of that spin"
+                    " (mucast.events.generate_zprime(spin=...): its own WW x spectrum and muon"
+                    " angles), independent random streams per spin; eps_cal common (the vector's)")
         prov.append(f"configuration: {trig}: Smu at {tr.smu_x:.0f} mm, S4 at "
                     f"{res.config.p['s4_x']:.0f} mm ({tr.mot:.3g} MOT)")
-        tab = AcceptanceTable(mnodes * GeV, np.clip(e, 0, 1), ("m_GeV", "efficiency"),
-                              "\n".join(prov))
+        for sp, e in errs.items():
+            prov.append(f"binomial errors (abs), {sp}, at the mass nodes: "
+                        + " ".join(f"{v:.4f}" for v in e))
+        cols = {sp: np.clip(np.concatenate([[v[0]], v]), 0, 1) for sp, v in by_spin.items()}
+        tab = EfficiencyTable.from_columns(mnodes * GeV, cols, "\n".join(prov))
         name = f"derived_zprime_{res.dataset}.csv" if single else \
             f"derived_zprime_{res.dataset}_{trig}.csv"
         atomic_write_text(out_dir / name, tab.to_csv())

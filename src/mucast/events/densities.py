@@ -1,4 +1,4 @@
-"""Layer 3: the differential cross sections the sampler draws from — dσ/dx dũ (Z′) and
+"""Layer 3: the differential cross sections the sampler draws from — dσ/dx dũ (mediator X of any spin) and
 dσ/dx dk² dũ (EFT pair), point by point, from the same ũ integrands as the quadrature
 (mucast.processes.mediators.production, mucast.processes.eft.production).
 """
@@ -13,6 +13,7 @@ from mucast.constants import M_MU
 from mucast.processes.flux import photon_flux
 from mucast.processes.kinematics import t_min as _t_min
 from mucast.processes.eft import production as _eft
+from mucast.processes.mediators import production as _mprod
 
 
 
@@ -47,14 +48,21 @@ def _map_xs(k, z, w, energy, theta_max):
     return x, s_lo + w * (s_hi - s_lo), dx * (s_hi - s_lo)
 
 
-def _zprime_density_xs(x, s, m, energy, target, alpha, t_max):
-    """dσ/(g² dx ds) for the Z′ [natural units, 1/energy²], s = ln(−ũ)."""
+def _zprime_density_xs(x, s, m, energy, target, alpha, t_max, spin="vector"):
+    """dσ/(g² dx ds) for a mediator of the given spin [natural units, 1/energy²], s = ln(−ũ):
+    the integrand of production._ww_u_bracket before the ũ integral, U = J·I₁ + a(x I₂ + w I₃)
+    with (J, a) = production.ww_coefficients(spin, x, m²) (DMG4 / Liu & Miller; module doc of
+    mucast.processes.mediators.production)."""
     m2 = m * m
     au = np.exp(s)
     I = _pointwise_I(x, m2, au, energy, target, t_max)
-    a = m2 + 2.0 * M_MU**2
     wq = m2 * (1.0 - x) + M_MU**2 * x * x
-    U = 2.0 * (2.0 - 2.0 * x + x * x) / (1.0 - x) * I[1] + 4.0 * a * (x * I[2] + wq * I[3])
+    if spin == "vector":   # the 0.2 expression, kept literally (tests/regression pins the events)
+        a = m2 + 2.0 * M_MU**2
+        U = 2.0 * (2.0 - 2.0 * x + x * x) / (1.0 - x) * I[1] + 4.0 * a * (x * I[2] + wq * I[3])
+    else:
+        J, a = _mprod.ww_coefficients(spin, x, m2)
+        U = J * I[1] + a * (x * I[2] + wq * I[3])
     kin = (1.0 - x) / x * np.sqrt(np.maximum(x * x - m2 / energy**2, 0.0))
     return alpha**2 / (4.0 * math.pi) * kin * U
 

@@ -3,8 +3,11 @@
 :class:`EventWriter` takes the chunks of :func:`mucast.events.iter_zprime` /
 :func:`mucast.events.iter_eft` one at a time, so the memory of ``mucast generate`` does not grow
 with the number of events, and writes them into a temporary file that replaces the output only
-when the last chunk is written (:func:`mucast._io.atomic_open`: an interrupted run leaves nothing,
-and the file gets the user's umask).
+when the last chunk is written (:func:`mucast._io.atomic_open`: an interrupted run — an
+exception, Ctrl-C, SIGTERM through the CLI — leaves nothing; a SIGKILL leaves a temporary file
+``.NAME.mucast-PID@HOST.RANDOM.tmp`` that the next write into the folder removes; the output is
+locked against a second writer; an existing output that is not mucast's, a link or a folder is
+refused; the file gets the user's umask).
 
 Formats, chosen by the file name (:data:`FORMATS`; anything else is refused before computing):
 

@@ -13,6 +13,7 @@ from mucast.processes import conventions as _conv
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.processes.eft import production as _eft
+from mucast.processes.mediators import production as _mprod
 from mucast.units import GeV, natural_to_area, picobarn
 
 from mucast.events.files import PDG_IDS
@@ -51,12 +52,17 @@ def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
 
 def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=None,
                 m_chi=None, theta_max=0.1, t_max="E2", alpha=ALPHA, chunk_size=DEFAULT_CHUNK,
-                x_min=None):
-    """Yield :class:`EventSample` chunks of μN → μN Z′ (WW, seed 001), ``n_events`` in total.
+                x_min=None, spin="vector"):
+    """Yield :class:`EventSample` chunks of μN → μN X (WW, seed 001), ``n_events`` in total.
 
-    Parameters: ``mass`` [energy] in (0, E − m_μ); ``decay``: None (Z′ left undecayed),
+    Parameters: ``mass`` [energy] in (0, E − m_μ); ``decay``: None (X left undecayed),
     ``"nu"`` (ν_μ ν̄_μ, massless) or ``"chi"`` (χ χ̄ with m_χ, default m/3, seed 001); isotropic
-    in the Z′ rest frame. ``x_min``: restrict to x ≥ x_min (e.g. 0.5 for the signal region).
+    in the X rest frame. ``x_min``: restrict to x ≥ x_min (e.g. 0.5 for the signal region).
+    ``spin``: the mediator's spin, "vector" (the Z′, default), "axial", "scalar" or
+    "pseudoscalar" (V, A, S, P accepted): events from that spin's WW density in (x, ln|ũ|),
+    :func:`mucast.events.densities._zprime_density_xs`, so that both the x spectrum and the
+    muon angle (ũ) follow production.dsigma_dx(spin=...). The system keeps the PDG id 32 for
+    every spin (a private convention; ``info["spin"]`` names the spin).
     """
     n_events = _check_n(n_events)
     chunk_size = _check_chunk(chunk_size)
@@ -66,6 +72,7 @@ def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=Non
         raise KinematicsError(f"mass must be in (0, E - m_mu) = (0, {(energy - M_MU) / GeV:.6g})"
                               f" GeV, got {mass / GeV if isinstance(mass, numbers.Real) else mass!r}"
                               " GeV")
+    spin = _mprod.check_spin(spin)
     if decay not in (None, "nu", "chi"):
         raise UnknownNameError(f"decay must be None, 'nu' or 'chi', got {decay!r}")
     if m_chi is None:
@@ -85,7 +92,7 @@ def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=Non
         x = xa + z * (xh - xa)
         s_lo, s_hi = _s_limits(x, m * m, energy, theta_max)
         s = s_lo + w * (s_hi - s_lo)
-        return np.maximum(_zprime_density_xs(x, s, m, energy, tgt, alpha, t_max), 0.0) * (
+        return np.maximum(_zprime_density_xs(x, s, m, energy, tgt, alpha, t_max, spin), 0.0) * (
             (xh - xa) * (s_hi - s_lo))
 
     sampler = _GridSampler(density, [_z_nodes(), _W_NODES])
@@ -94,7 +101,7 @@ def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=Non
         pdg.update(d1=PDG_IDS["numu"], d2=-PDG_IDS["numu"])
     elif decay == "chi":
         pdg.update(d1=PDG_IDS["chi"], d2=-PDG_IDS["chi"])
-    info = {"mass_GeV": m / GeV, "decay": decay, "theta_max": theta_max, "t_max": t_max,
+    info = {"mass_GeV": m / GeV, "spin": spin, "decay": decay, "theta_max": theta_max, "t_max": t_max,
             "alpha": alpha, "x_min": x_min, "seed": seed, "chunk_size": chunk_size,
             "sigma_per_g2_pb_grid": natural_to_area(sampler.integral_estimate) / picobarn,
             "mucast_version": __version__}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mucast._io import data_path, read_toml
 from mucast.experiments.acceptance import AcceptanceTable, load_table
+from mucast.experiments.geometry import Geometry
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.experiments.targets import Target
 from mucast.units import GeV, cm
@@ -58,6 +59,8 @@ class Experiment:
                               mediator model; seed 001's Z′ analysis): trigger configurations with
                               ε(m) tables, x_min, pile-up, systematics (TOML table [mediator];
                               [zprime] is read too, its name in mucast ≤ 0.2)
+    geometry : Geometry | None   the set-up along the beam (TOML table [geometry]): where X is
+                              produced and which decays are seen (decays in flight, issue 18)
     """
 
     name: str
@@ -71,6 +74,7 @@ class Experiment:
     beam_particle: str = "mu-"
     description: str = ""
     mediator: dict = field(default_factory=dict, compare=False, repr=False)
+    geometry: Geometry | None = field(default=None, compare=False, repr=False)
     provenance: str = field(default="", compare=False, repr=False)
     base_dir: str | None = field(default=None, compare=False, repr=False)
 
@@ -163,6 +167,7 @@ class Experiment:
                 beam_particle=e.get("beam_particle", "mu-"),
                 description=e.get("description", ""),
                 mediator=_mediator_table(d),
+                geometry=Geometry.from_dict(d["geometry"]) if "geometry" in d else None,
                 provenance=provenance or str(d.get("provenance", {}).get("source", "")),
                 base_dir=str(base_dir) if base_dir else None,
             )

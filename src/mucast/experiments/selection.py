@@ -14,8 +14,10 @@ from functools import lru_cache
 import numpy as np
 
 from mucast import experiments as _exp
+from mucast._io import data_path
 from mucast.exceptions import DataFileError, UnknownNameError
-from mucast.experiments.acceptance import load_table
+from mucast.units import GeV
+from mucast.experiments.acceptance import SPIN_COLUMNS, EfficiencyTable, load_efficiency
 
 __all__ = ["SignalSetup", "Trigger", "setup"]
 
@@ -23,9 +25,16 @@ __all__ = ["SignalSetup", "Trigger", "setup"]
 # ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Trigger:
+    """One trigger configuration: its name, N_MOT and ε(m) — an :class:`EfficiencyTable` (one
+    column per spin, or one column for every spin); an AcceptanceTable is taken as its one column."""
+
     name: str
     mot: float
-    efficiency: object  # AcceptanceTable (m_GeV, efficiency)
+    efficiency: object  # EfficiencyTable
+
+    def __post_init__(self):
+        if self.efficiency is not None and not isinstance(self.efficiency, EfficiencyTable):
+            object.__setattr__(self, "efficiency", load_efficiency(self.efficiency))
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,8 @@ class SignalSetup:
     mot_uncertainty: float
     pileup_loss: float
     x_min: float
+    #: the set-up along the beam (decays in flight); None where the file has no [geometry]
+    geometry: object = None
 
     @property
     def mot(self) -> float:
@@ -54,15 +65,94 @@ class SignalSetup:
         """The largest mass any efficiency table covers [energy]."""
         return max(t.efficiency.x_max for t in self.triggers)
 
-    def mot_efficiency(self, masses):
-        """Σ_t N_MOT^t ε^t(m) (vectorised over masses, energies in hepunits)."""
+    def mot_efficiency(self, masses, spin="vector"):
+        """Σ_t N_MOT^t ε^t(m) for a mediator of this spin (vectorised over masses, energies in
+        hepunits): each trigger's column for the spin, or its single column (then
+        :meth:`efficiency_warnings` says so)."""
         m = np.asarray(masses, dtype=float)
-        return sum(t.mot * t.efficiency(m) for t in self.triggers)
+        return sum(t.mot * t.efficiency(m, spin) for t in self.triggers)
+
+    def efficiency_warnings(self, spin="vector", masses=None) -> tuple:
+        """Warnings on the efficiency of a mediator of this spin at ``masses`` [energy]:
+
+        * a trigger whose table has one ``efficiency`` column (not made per spin) is used for
+          every spin; the size of the doubt is that of NA64μ, where each spin's own spectrum
+          moves the limit by up to 22% (docs/models.md §3);
+        * for NA64μ's shipped tables, the spin dependence ε_s/ε_vector of the two efficiency
+          models (the p_out-step model, ``approx_zprime_*``, and the detector model,
+          ``derived_zprime_*``) is compared at the masses; where they differ by more than
+          :data:`SPIN_DOUBT` in the coupling (g ∝ ε^(−1/2)), the result says by how much.
+        """
+        single = sorted({t.efficiency.source or t.name for t in self.triggers
+                         if t.efficiency.single})
+        if single:
+            return (f"efficiency table {', '.join(single)} has one 'efficiency' column, used for"
+                    f" the {spin} as for every spin: an efficiency depends on the events' x"
+                    " spectrum and angles, which differ between spins (at NA64mu each spin's own"
+                    " spectrum moves the limits by up to 22%, docs/models.md §3); give one column"
+                    f" per spin ({', '.join(SPIN_COLUMNS)}) or name the column after the spin it"
+                    " was made for",)
+        spread = self._spin_model_spread(spin, masses)
+        return () if spread is None else (spread,)
+
+    def _spin_model_spread(self, spin, masses):
+        if spin == "vector" or masses is None:
+            return None
+        others = [_other_model(t.efficiency.source) for t in self.triggers]
+        if not others or any(o is None for o in others):
+            return None
+        m = np.atleast_1d(np.asarray(masses, dtype=float))
+
+        def ratio(tables):
+            num = sum(t.mot * e(m, spin) for t, e in zip(self.triggers, tables, strict=True))
+            den = sum(t.mot * e(m, "vector") for t, e in zip(self.triggers, tables, strict=True))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return num / den
+
+        r_this = ratio([t.efficiency for t in self.triggers])
+        r_other = ratio([o[2] for o in others])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.maximum(np.sqrt(r_this / r_other), np.sqrt(r_other / r_this)) - 1.0
+        bad = np.isfinite(d) & (d > SPIN_DOUBT)
+        if not np.any(bad):
+            return None
+        i = int(np.argmax(np.where(bad, d, -1.0)))
+        lo, hi = float(np.min(m[bad])) / GeV, float(np.max(m[bad])) / GeV
+        where = f"m = {lo:.3g} GeV" if lo == hi else \
+            f"{int(bad.sum())} of the {m.size} masses in {lo:.3g}-{hi:.3g} GeV"
+        return (f"the spin dependence of NA64mu's signal efficiency is model-dependent at"
+                f" {where}: eps_{spin}/eps_vector = {r_this[i]:.2f} in these tables"
+                f" ({others[0][0]}) and {r_other[i]:.2f} in the {others[0][1]} at"
+                f" {m[i] / GeV:.3g} GeV, so the {spin} limit is uncertain by up to"
+                f" {100 * d[i]:.0f}% in the coupling there (docs/models.md §3)")
 
     def replace_mot(self, factor: float) -> "SignalSetup":
         """A copy with every trigger's MOT multiplied by ``factor`` (projections, tests)."""
         trig = tuple(Trigger(t.name, t.mot * factor, t.efficiency) for t in self.triggers)
         return SignalSetup(**{**self.__dict__, "triggers": trig})
+
+
+#: the two shipped models of NA64μ's ε^t(m) (file-name prefix in data/acceptance/, name)
+_MODELS = (("approx_zprime_", "p_out-step model"), ("derived_zprime_", "detector model"))
+#: the largest spread of the two models' spin dependence, in the coupling, passed without a warning
+SPIN_DOUBT = 0.10
+
+
+@lru_cache(maxsize=32)
+def _shipped_table(name: str) -> EfficiencyTable:
+    return EfficiencyTable.from_package(name)
+
+
+def _other_model(source):
+    """(this model, other model, the other model's table) for a shipped NA64μ efficiency table
+    (``acceptance/approx_zprime_*.csv`` or ``acceptance/derived_zprime_*.csv``), else None."""
+    src = str(source)
+    for (this, this_name), (other, other_name) in (_MODELS, _MODELS[::-1]):
+        if src.startswith(f"acceptance/{this}"):
+            name = f"acceptance/{other}" + src[len(f"acceptance/{this}"):]
+            if data_path(name).is_file():
+                return this_name, other_name, _shipped_table(name)
+    return None
 
 
 def _num(d, key, lo, hi, name):
@@ -88,7 +178,7 @@ def _setup_from_experiment(exp) -> SignalSetup:
             raise DataFileError(f"data set {exp.name}: each [[mediator.trigger]] needs mot and"
                                 " efficiency")
         mot = _num(t, "mot", 0.0, math.inf, exp.name)
-        table = load_table(t["efficiency"], base=exp.base_dir, columns=("m_GeV", "efficiency"))
+        table = load_efficiency(t["efficiency"], base=exp.base_dir)
         triggers.append(Trigger(str(t.get("name", t["efficiency"])), mot, table))
     return SignalSetup(
         name=exp.name, energy=exp.beam_energy, target=exp.target,
@@ -99,7 +189,7 @@ def _setup_from_experiment(exp) -> SignalSetup:
         signal_systematic=_num(z, "signal_systematic", 0.0, 0.99, exp.name),
         mot_uncertainty=_num(z, "mot_uncertainty", 0.0, 0.99, exp.name),
         pileup_loss=_num(z, "pileup_loss", 0.0, 0.99, exp.name),
-        x_min=_num(z, "signal_x_min", 0.0, 0.999, exp.name))
+        x_min=_num(z, "signal_x_min", 0.0, 0.999, exp.name), geometry=exp.geometry)
 
 
 @lru_cache(maxsize=16)

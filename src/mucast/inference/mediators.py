@@ -1,42 +1,7 @@
-"""Layer 4: signal yields and coupling limits for any mediator model (mucast.models.mediator), on
-and off shell — the generalisation of seed 001's Eq. (1) and Fig. 4.
-
-Signal yield of a data set (its [mediator] table: trigger configurations t with N_MOT^t and
-ε^t(m), the signal region x ≥ x_min, the pile-up loss f):
-
-on shell (X produced, then X → invisible; narrow width):
-
-    N(m, g) = Σ_t N_MOT^t ε^t(m) (1 − f) n_T L_eff · σ_X(x ≥ x_min; m, g_μ) · Br(X → inv; m, g),
-
-off shell (the invisible pair of mass k through X* of any mass, :mod:`mucast.processes.mediators.offshell`):
-
-    N(m, g) = Σ_t N_MOT^t (1 − f) n_T L_eff ∫ dk² ε^t(k) σ_X(x ≥ x_min; m → k, g_μ) ρ(k²; m, g),
-
-with ε^t evaluated at the invisible mass k (the efficiency depends on the invisible system's mass
-and the muon, not on how the system was made — the same tables, an approximation stated in
-docs/models.md). ``production="auto"`` (default) takes the on-shell form when an invisible
-channel is open at m, Γ_tot/m < NARROW (1%) at the limit and the full pair integral agrees
-with it to NARROW there; the off-shell integral otherwise (m_χ > m/2, wide mediators,
-the millicharge through the photon, heavy mediators near a beam's reach, where the
-continuum below the pole outweighs the suppressed resonance: ×85 at 5 GeV for a 15 GeV beam,
-and spin-0 mediators with a light dark sector, whose continuum above the pole adds 3%). Where
-the pair integral must be computed is decided by the first-order finite-width estimate of
-:mod:`mucast.processes.mediators.policy` (the domain rules live there), so that a curve pays
-for pair integrals only where they change the answer. The two agree to ≤ 1e-4 in the
-narrow-width limit (tests/validation/test_offshell.py). A pair integral carries its doubt
-(quadrature, σ_X table, the part of the resonance beyond the efficiency tables' end): above
-0.1% it is a warning, above 10% the result is not used — the narrow-width form takes over where
-its own doubt is known and below 10%, else the mass has no limit and says why.
-``production="narrow"`` is mucast 0.2's rule (on shell wherever an invisible decay is open),
-kept as the default of ``limit zprime`` and of Fig. 4 so that their numbers do not move; it
-differs from "auto" only for wide mediators and near the reach (L_μ−L_τ 2022: ≤ 0.9% in g, at
-4.2–4.4 GeV), and its results say where the narrow-width form is doubtful.
-
-ε^t(m) (``data/acceptance/zprime_*.csv``) is the trigger × reconstruction × selection efficiency
-for signal events inside x ≥ x_min and before the pile-up loss; seed 001's "final" efficiency per
-produced X is ε(m)(1 − f)σ(x ≥ x_min)/σ (:func:`final_efficiency`). The same tables serve every
-spin: the x spectra of S, P, V, A differ, and that difference enters through σ(x ≥ x_min); what
-the tables leave out is the spin dependence of the angles inside the signal region.
+"""Layer 4: coupling limits for any mediator model (mucast.models.mediator), on and off shell,
+with decays in flight — the generalisation of seed 001's Eq. (1) and Fig. 4. The expected
+signal for (m, g) is :mod:`mucast.inference.mediator_yields`; this module finds the couplings
+it excludes.
 
 Statistics: :func:`mucast.inference.stats.upper_limit` with the data set's n, b and
 uncertainties (seed 001: n = 0, b = 0.07 ± 0.03, 8% signal and 1% MOT systematics); the default
@@ -54,8 +19,7 @@ the result's warnings name each mass without a limit and why.
 from __future__ import annotations
 
 import math
-import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -64,25 +28,27 @@ from mucast.constants import ALPHA
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import SignalSetup, setup
 from mucast.inference import stats
+from mucast.inference.mediator_yields import (  # noqa: F401  (re-exported: one API for both)
+    DEFAULT_METHOD, PRODUCTIONS, MediatorYield, efficiency, events_limit, events_upper_limit,
+    final_efficiency, point_model, sigma_signal_region, signal_yield, yield_per_g2)
+from mucast.inference.mediator_yields import (_check_narrow, _check_reach, _choose_production,
+                                              _declared, _has_invisible_channel, _masses,
+                                              _onshell_possible, _pair_yield, _weight)
+from mucast.inference import decays as _dec
 from mucast.inference.notes import warnings_for
 from mucast.models.mediator import MediatorModel, get_model
 from mucast.processes.mediators import offshell as _off
 from mucast.processes.mediators import policy as _pol
 from mucast.processes.mediators import production as _prod
-from mucast.processes.mediators.policy import NARROW, OFFSHELL_FAIL, OFFSHELL_RTOL
-from mucast.units import GeV
+from mucast.processes.mediators.policy import OFFSHELL_FAIL, OFFSHELL_RTOL
+from mucast.units import GeV, natural_to_length
 
 __all__ = ["DEFAULT_METHOD", "PRODUCTIONS", "MediatorLimit", "MediatorLimitScan", "SignalSetup",
            "coupling_limit", "coupling_limit_scan", "efficiency", "events_limit",
            "final_efficiency", "legacy_zprime_model", "setup", "signal_yield", "thermal_y",
            "yield_per_g2"]
 
-#: seed 001's method (asymptotic CLs); results carry its under-coverage warning
-DEFAULT_METHOD = "cls-asymptotic"
 LIMIT_METHODS = stats.METHODS
-#: "narrow" = mucast 0.2's treatment (the narrow-width form wherever X decays invisibly, the pair
-#: integral elsewhere) — the default of the legacy ``limit zprime`` and of Fig. 4
-PRODUCTIONS = ("auto", "on-shell", "off-shell", "narrow")
 #: seed 001: g_χ = 5·10⁻² and m_Z′ = 3 m_χ for the thermal-DM benchmark
 DEFAULT_G_CHI = 5e-2
 DEFAULT_MASS_RATIO = 3.0        # m_X/m_chi
@@ -107,246 +73,6 @@ def legacy_zprime_model(model="vanilla", g_chi=None, m_chi=None, chi_type="dirac
     if m_chi is None:
         return base.with_dark(kind, g_chi=gc, mass_ratio=DEFAULT_MASS_RATIO)
     return base.with_dark(kind, g_chi=gc, m_chi=float(np.asarray(m_chi, float)))
-
-
-def _masses(masses, s):
-    m = np.atleast_1d(np.asarray(masses, dtype=float))
-    if not np.all(np.isfinite(m)) or not np.all(m > 0):
-        raise InputError(f"mass must be finite and > 0 GeV, got {m / GeV!r}")
-    reach = s.energy - _prod.M_MU
-    if np.any(m >= reach):
-        raise KinematicsError(f"mass must be below the beam's reach E - m_mu = {reach / GeV:.6g}"
-                              f" GeV, got {np.max(m) / GeV:.6g} GeV")
-    return m
-
-
-def _check_coupling(g):
-    if isinstance(g, bool) or not isinstance(g, numbers.Real) or not (math.isfinite(g) and g > 0):
-        raise InputError(f"coupling must be finite and > 0, got {g!r}")
-    return float(g)
-
-
-# ----------------------------------------------------------------------------------------------
-# yields
-# ----------------------------------------------------------------------------------------------
-def efficiency(masses, dataset="2022"):
-    """MOT-weighted ε(m) = Σ_t N_MOT^t ε^t(m) / Σ_t N_MOT^t of the data set."""
-    s = setup(dataset)
-    return s.mot_efficiency(_masses(masses, s)) / s.mot
-
-
-def _sigma_signal(spin, m, s, approx, theta_max, t_max, alpha, etl_rtol=0.005, seed=0):
-    """σ_X(x ≥ x_min; m, g_μ = 1) [area] and its error for an array of masses."""
-    if approx == "etl":
-        from mucast.processes.mediators import exact
-        vals, errs = [], []
-        for i, mi in enumerate(m):
-            r = exact.cross_section(spin, float(mi), 1.0, s.energy, s.target, x_min=s.x_min,
-                                    theta_max=theta_max, rtol=etl_rtol, seed=seed + i,
-                                    alpha=alpha)
-            vals.append(r.value)
-            errs.append(r.uncertainty)
-        return np.array(vals), np.array(errs)
-    return _prod.cross_section_per_g2(m, s.energy, s.target, approx, s.x_min, theta_max, t_max,
-                                      alpha, spin=spin)
-
-
-def yield_per_g2(masses, dataset="2022", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
-                 spin="vector", seed=0, etl_rtol=0.005):
-    """On-shell N/(g_μ² Br_inv) for an array of masses, and its integration error: event counts
-    per unit squared muon coupling, before the branching fraction; zero where the efficiency
-    tables are zero."""
-    s = setup(dataset)
-    m = _masses(masses, s)
-    sig, err = _sigma_signal(_prod.check_spin(spin), m, s, approx, theta_max, t_max, alpha,
-                             etl_rtol, seed)
-    lum = s.mot_efficiency(m) * (1.0 - s.pileup_loss) * s.nuclei_per_area
-    shape = np.shape(masses)
-    return (lum * sig).reshape(shape), (lum * err).reshape(shape)
-
-
-def final_efficiency(masses, dataset="2022", theta_max=0.1, spin="vector"):
-    """Seed 001's "final" efficiency per produced X: ε(m)(1 − f_pile-up) σ(x ≥ x_min)/σ."""
-    s = setup(dataset)
-    m = _masses(masses, s)
-    cut, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", s.x_min, theta_max,
-                                        spin=spin)
-    full, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", None, theta_max, spin=spin)
-    return (efficiency(m, s) * (1.0 - s.pileup_loss) * cut / full).reshape(np.shape(masses))
-
-
-def _lum(s):
-    """(1 − f_pile-up) n_T L [1/area]: what turns a cross section weighted by the MOT-summed
-    efficiency into events."""
-    return (1.0 - s.pileup_loss) * s.nuclei_per_area
-
-
-def _weight(s, model):
-    """The pair integral's weight w(k) = Σ_t N_MOT^t ε^t(k) (the efficiency at the pair mass)."""
-    return s.mot_efficiency
-
-
-def _pair_yield(model, m, g, s, theta_max, t_max, alpha, with_error=True, flat_beyond=False):
-    """Off-shell N(m, g) [events] as (value, relative doubt). The value counts the signal
-    where the efficiency is known (the tables' range); the doubt is the pair integral's stated
-    error plus the part of it beyond the tables' end with the efficiency held at its last value,
-    relative (:func:`mucast.processes.mediators.offshell.pair_integral`; 0 with
-    ``with_error=False``). ``flat_beyond=True`` adds that part to the value: what the
-    narrow-width form, which takes ε at the pole for the whole resonance, is compared with."""
-    mdl, mx = point_model(model, float(m))
-    r = _off.pair_integral(mdl, mx, float(g), s.energy, s.target, _weight(s, model), s.mass_max,
-                           s.x_min, theta_max, t_max, alpha, with_error=with_error)
-    beyond = r.parts["beyond"]
-    value = _lum(s) * (r.value + (beyond if flat_beyond else 0.0))
-    doubt = (r.error + beyond) / r.value if r.value > 0 else math.inf
-    return value, doubt
-
-
-def _offshell_yield(model, m, g, s, theta_max, t_max, alpha):
-    """Off-shell N(m, g) [events] for arrays m, g of one shape (values only)."""
-    out = np.empty(np.shape(m))
-    for i, (mi, gi) in enumerate(zip(np.ravel(m), np.ravel(g), strict=True)):
-        out.flat[i] = _pair_yield(model, mi, gi, s, theta_max, t_max, alpha)[0]
-    return out
-
-
-def point_model(model, mass):
-    """(model, mediator mass) of one scan point: ``mass`` is the mediator's mass, except for a
-    model whose mediator mass is fixed (the millicharge's photon, ``model.mass``), where it is
-    m_χ."""
-    if model.mass is None:
-        return model, mass
-    return model.with_dark(m_chi=mass), float(model.mass)
-
-
-def _check_reach(model, m, s):
-    """KinematicsError when the invisible pair cannot be produced by the beam: m₁ + m₂ ≥ E − m_μ
-    (the pair mass reach of μN → μN χχ̄ on a heavy nucleus)."""
-    if model.dark is None:
-        return
-    reach = s.energy - _prod.M_MU
-    for mi in np.ravel(m):
-        mdl, mx = point_model(model, float(mi))
-        thr = float(mdl.dark.threshold(mx))
-        if thr >= reach:
-            m1, _ = mdl.dark.masses(mx)
-            raise KinematicsError(
-                f"m_chi = {float(m1) / GeV:.6g} GeV is beyond the beam's reach: the pair needs"
-                f" {thr / GeV:.6g} GeV, the {s.energy / GeV:g} GeV beam gives at most E - m_mu ="
-                f" {reach / GeV:.6g} GeV")
-
-
-def _onshell_possible(model, m, g):
-    if model.mass is not None:          # a fixed mediator (the photon) is never on shell
-        return np.zeros(np.shape(m), bool)
-    w_inv = model.invisible_width(m, g)
-    declared = model.invisible and model.dark is None
-    return (w_inv > 0) | declared
-
-
-@dataclass(frozen=True)
-class MediatorYield:
-    """Expected signal events N for one (m, g) with its ingredients."""
-
-    value: float
-    error: float
-    mass: float
-    coupling: float
-    branching_invisible: float | None
-    production: str
-    dataset: str
-    model: str
-    version: str = field(default=__version__)
-
-    def to_dict(self) -> dict:
-        return {"yield": self.value, "yield_error": self.error, "mass_GeV": self.mass / GeV,
-                "coupling": self.coupling, "branching_invisible": self.branching_invisible,
-                "production": self.production, "dataset": self.dataset, "model": self.model,
-                "mucast_version": self.version}
-
-
-def signal_yield(model, mass, coupling, dataset="2022", production="auto", approx="ww",
-                 theta_max=0.1, t_max="E2", alpha=ALPHA) -> MediatorYield:
-    """Expected signal events for one (m, g) point (module doc), with the same choice of
-    calculation as the limits: ``auto`` takes the pair integral where the narrow-width form is
-    off by more than NARROW at this coupling.
-
-    >>> from mucast.units import MeV
-    >>> signal_yield("lmu-ltau", 100 * MeV, 1e-3).value > 1
-    True
-    """
-    model = get_model(model)
-    g = _check_coupling(coupling)
-    s = setup(dataset)
-    m = float(_masses([mass], s)[0])
-    _check_reach(model, [m], s)
-    kin = (theta_max, t_max, alpha)
-    prod = _choose_production(model, np.array([m]), np.array([g]), production)[0]
-    if prod == "on-shell":
-        y1, e1 = yield_per_g2(np.array([m]), s, approx, theta_max, t_max, alpha, model.spin)
-        br = float(model.branching_invisible(m, g))
-        gmu2 = float(model.g_mu(g)) ** 2
-        n_on = float(y1[0]) * gmu2 * br
-        wide = False
-        if production == "auto" and not _declared(model) and n_on > 0:
-            wide = bool(_check_narrow(model, np.array([m]), np.array([g]), np.array([True]),
-                                      production, approx, s, n_on, [[]], kin)[0][0])
-        if not wide:
-            return MediatorYield(n_on, float(e1[0]) * gmu2 * br, m, g, br, prod, s.name,
-                                 model.name)
-        prod = "off-shell"
-    if approx != "ww":
-        raise InputError("off-shell production is computed in the WW approximation only")
-    n, doubt = _pair_yield(model, m, g, s, *kin)
-    return MediatorYield(n, n * doubt if math.isfinite(doubt) else 0.0, m, g, None, prod, s.name,
-                         model.name)
-
-
-def _choose_production(model, m, g, production):
-    if production not in PRODUCTIONS:
-        raise UnknownNameError(f"production must be one of {', '.join(PRODUCTIONS)}, got"
-                               f" {production!r}")
-    ok = _onshell_possible(model, m, g)
-    if production == "on-shell":
-        if not np.all(ok):
-            bad = m[~ok][0] if np.ndim(m) else m
-            raise KinematicsError(f"no invisible decay of the mediator is open at m ="
-                                  f" {float(bad) / GeV:g} GeV (dark pair threshold above m):"
-                                  " use production 'off-shell' or 'auto'")
-        return np.full(np.shape(m), "on-shell", dtype=object)
-    if _declared(model):
-        if production == "off-shell":
-            raise InputError(f"model {model.name} is declared invisible without a dark sector:"
-                             " its invisible width is not known, so it is computed on shell"
-                             " only; give it a dark sector (--dm) for off-shell production")
-        return np.full(np.shape(m), "on-shell", dtype=object)
-    if production == "off-shell":
-        return np.full(np.shape(m), "off-shell", dtype=object)
-    return np.where(ok, "on-shell", "off-shell").astype(object)
-
-
-def _declared(model):
-    """Declared invisible (Br = 1 by assumption, no dark sector): on shell only."""
-    return model.invisible and model.dark is None
-
-
-# ----------------------------------------------------------------------------------------------
-# statistics
-# ----------------------------------------------------------------------------------------------
-def events_limit(dataset="2022", method=DEFAULT_METHOD, cl=0.9) -> stats.UpperLimit:
-    """Upper limit on the number of signal events for the data set's n, b and uncertainties
-    (:func:`mucast.inference.stats.upper_limit`; the renamed ``"cls"`` is read as cls-asymptotic
-    here, as in mucast ≤ 0.2)."""
-    s = setup(dataset)
-    return stats.upper_limit(s.observed, s.background, method, cl,
-                             background_uncertainty=s.background_uncertainty,
-                             signal_systematic=s.signal_systematic,
-                             mot_uncertainty=s.mot_uncertainty, legacy_cls="cls-asymptotic")
-
-
-def events_upper_limit(dataset="2022", method=DEFAULT_METHOD, cl=0.9) -> float:
-    """N_up of :func:`events_limit`."""
-    return events_limit(dataset, method, cl).upper
 
 
 # ----------------------------------------------------------------------------------------------
@@ -411,7 +137,7 @@ def _solve_onshell(model, n_up, y1, masses):
     return g, br, n_max
 
 
-def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha):
+def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha, approx="auto"):
     """Off shell, one mass: (g, relative doubt of the yield at g, status, note value).
 
     N(g) rises with g (the resonance's area is g² Br(g) and the continuum ∝ g² Γ_inv), so g is
@@ -424,11 +150,12 @@ def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha):
     def yld(lng):
         if lng not in cache:
             cache[lng] = _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha,
-                                     with_error=False)[0]
+                                     with_error=False, approx=approx)[0]
         return cache[lng]
 
     def doubt(lng):
-        return _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha)[1]
+        return _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha,
+                           approx=approx)[1]
 
     n1 = yld(0.0)
     if not n1 > 0:
@@ -484,6 +211,9 @@ class MediatorLimit:
     inputs: dict | None = field(default=None, compare=False)
     warnings: tuple = ()
     status: str = "ok"
+    coupling_upper: float | None = None
+    decays: str = "invisible"
+    decays_by_region: dict | None = field(default=None, compare=False)
 
     @property
     def y(self) -> float | None:
@@ -492,7 +222,8 @@ class MediatorLimit:
         return float(thermal_y(self.coupling, self.g_chi, self.m_chi, self.mass))
 
     def to_dict(self) -> dict:
-        d = {"coupling": self.coupling, "mass_GeV": self.mass / GeV, "n_up": self.n_up,
+        d = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
+             "mass_GeV": self.mass / GeV, "n_up": self.n_up, "decays": self.decays,
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "production": self.production,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
@@ -500,6 +231,8 @@ class MediatorLimit:
              "warnings": list(self.warnings)}
         if self.g_chi is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
+        if self.decays_by_region is not None:
+            d["decays_by_region"] = self.decays_by_region
         if self.inputs is not None:
             d["inputs"] = self.inputs
         return d
@@ -510,7 +243,7 @@ class MediatorLimitScan:
     """Limits for many masses. ``coupling`` is ``inf`` where there is no limit; ``status`` says
     why per mass (mucast.inference.notes.STATUSES) and ``notes`` holds each mass's (code, value)
     pairs, from which ``warnings`` is made; ``valid`` marks the finite entries; ``production``
-    per mass."""
+    per mass. With decays in flight the excluded couplings are [coupling, coupling_upper]."""
 
     masses: np.ndarray
     coupling: np.ndarray
@@ -530,6 +263,12 @@ class MediatorLimitScan:
     yield_error: np.ndarray | None = field(default=None, compare=False)
     status: np.ndarray | None = field(default=None, compare=False)
     notes: tuple = field(default=(), compare=False)
+    #: the upper edge of the excluded region (decays in flight): inf where it does not close
+    #: within the couplings considered (G_MAX), or with decays "invisible"
+    coupling_upper: np.ndarray | None = field(default=None, compare=False)
+    decays: str = "invisible"
+    #: per mass, the expected decays of X in each region at the lower edge (decays "computed")
+    decays_by_region: tuple = field(default=(), compare=False)
 
     @property
     def valid(self) -> np.ndarray:
@@ -557,16 +296,26 @@ class MediatorLimitScan:
 
 
 def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
-                        production="auto", approx="ww", theta_max=0.1, t_max="E2",
-                        alpha=ALPHA, label=None, seed=0, etl_rtol=0.005) -> MediatorLimitScan:
+                        production="auto", approx="auto", theta_max=0.1, t_max="E2",
+                        alpha=ALPHA, label=None, seed=0, etl_rtol=0.005,
+                        decays=None) -> MediatorLimitScan:
     """Upper limits on the model's coupling for an array of masses (module doc): one vectorised
     cross-section pass for the on-shell masses, one k² integral per off-shell mass.
-    ``approx="etl"``: the exact σ (vegas, requested relative error ``etl_rtol``, mass i seeded
-    with ``seed + i``) for the on-shell masses.
+    ``approx``: "auto" (default: WW where it holds within its stated 2% of the exact tree
+    level, the shipped exact/WW correction or the exact engine where not — NA64μ's data sets are
+    inside the 2% everywhere; :func:`mucast.inference.mediator_yields._sigma_signal`), "ww" (WW as
+    is) or "etl" (the exact σ for the on-shell masses: vegas, requested relative error
+    ``etl_rtol``, mass i seeded with ``seed + i``).
 
     Every mass ends with a status (:data:`mucast.inference.notes.STATUSES`) and notes that
     become the result's warnings (:func:`mucast.inference.notes.warnings_for`): where the
     efficiency tables end, where no coupling is excluded, where a calculation's doubt is stated.
+
+    ``decays``: "computed" (the model's complete widths; a visible decay counts as signal where
+    it happens beyond the last vetoing detector, mucast.inference.decays: the excluded couplings
+    become a region [coupling, coupling_upper]), "invisible" (X counted as decaying invisibly
+    with Br from the widths, or 1 for a model declared invisible; visible decays are prompt and
+    vetoed) or None: the model's default (:func:`default_decays`).
 
     Example
     -------
@@ -580,6 +329,9 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     s = setup(dataset)
     m = _masses(masses, s)
     _check_reach(model, m, s)
+    decays = resolve_decays(model, decays, s)
+    if decays == "computed" and model.invisible:
+        model = replace(model, invisible=False)        # the widths decide, not a declaration
     lim = events_limit(s, method, cl)
     n_up, method = lim.upper, lim.method
     n = m.shape[0]
@@ -591,11 +343,21 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     notes = [[] for _ in range(n)]
     kin = (theta_max, t_max, alpha)
     # production decided at a representative coupling (g = 1e-3; refined below for "auto")
-    prod = _choose_production(model, m, np.full(m.shape, 1e-3), production)
-    on = prod == "on-shell"
+    prod = _choose_production(model, m, np.full(m.shape, 1e-3), production,
+                              decays == "computed")
+    if decays == "invisible" and not _declared(model) and not _has_invisible_channel(model):
+        prod[:] = "on-shell"                   # nothing to compute: no invisible final state
+        status[:] = "no-limit"
+        for i in range(n):
+            notes[i].append(("no-invisible", None))
+    on = (prod == "on-shell") & (status == "ok")
     if np.any(on):
+        idx = np.flatnonzero(on)
+        sub = [[] for _ in idx]
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
-                                       seed, etl_rtol)
+                                       seed, etl_rtol, notes=sub)
+        for i, nts in zip(idx, sub, strict=True):
+            notes[i].extend(nts)
         ok = on & (y1 > 0)
         if np.any(ok):
             g[ok], br[ok], n_max = _solve_onshell(model, n_up, y1[ok], m[ok])
@@ -615,11 +377,19 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
                 for i in np.flatnonzero(wide):
                     notes[i] = []
     off = prod == "off-shell"
-    if np.any(off) and approx != "ww":
-        raise InputError("off-shell production is computed in the WW approximation only;"
-                         " use approx='ww' (or production='on-shell' where it applies)")
+    if np.any(off) and approx == "etl":
+        raise InputError("off-shell production is computed from WW (approx 'auto', with the"
+                         " exact/WW correction, or 'ww'); use production='on-shell' where it"
+                         " applies")
+    if np.any(off) and approx == "auto":
+        sx = _off.sigma_table(model.spin, s.energy, s.target, s.x_min, *kin, correct=True)
+        for i in np.flatnonzero(off):
+            if sx.correction == "applied":
+                notes[i].append(("ww-corrected-pair", None))
+            elif sx.correction == "unavailable":
+                notes[i].append(("ww-unchecked", None))
     for i in np.flatnonzero(off):
-        gi, doubt, st, value = _solve_offshell_point(model, n_up, float(m[i]), s, *kin)
+        gi, doubt, st, value = _solve_offshell_point(model, n_up, float(m[i]), s, *kin, approx)
         if st != "ok":
             status[i] = st
             if st == "no-limit":
@@ -641,6 +411,11 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
         g[i], br[i], y1[i], y1e[i], est = fall
         prod[i] = "on-shell"
         notes[i].append(("narrow-fallback", float(est)))
+    g_up = np.full(m.shape, np.inf)
+    by_region = [None] * n
+    if decays == "computed":
+        _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region,
+                 approx, seed, etl_rtol, kin)
     for i in np.flatnonzero(np.isfinite(g) & (g > 1.0)):
         notes[i].append(("large-coupling", float(g[i])))
     status[~np.isfinite(g) & (status == "ok")] = "no-efficiency"
@@ -654,7 +429,8 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
                              warnings=warnings, model_spec=model.to_dict(), yield_error=y1e,
-                             status=status, notes=notes)
+                             status=status, notes=notes, coupling_upper=g_up, decays=decays,
+                             decays_by_region=tuple(by_region))
 
 
 def limit_warnings(model, dataset, masses, notes, n_up) -> list:
@@ -664,47 +440,15 @@ def limit_warnings(model, dataset, masses, notes, n_up) -> list:
                                      " GeV" for t in s.triggers))
     return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
                         tables="efficiency tables cover " + tables, n_up=n_up,
-                        coupling=model.coupling_name)
+                        coupling=model.coupling_name, model=model.name) + list(
+        s.efficiency_warnings(model.spin, np.asarray(masses, float)[_has_limit(notes)]))
 
 
-def _check_narrow(model, m, g, solved, production, approx, s, n_up, notes, kin):
-    """Where ``solved`` (on-shell limits g): is the narrow-width form within NARROW of the full
-    pair integral at g? ``production="auto"``: returns (wide, failed): where it is not (those
-    masses go off shell), and where neither it nor the pair integral can be trusted; the estimate of :func:`mucast.processes.mediators.policy.narrow_width_doubt` decides
-    where the pair integral must be computed (a millisecond for a whole curve instead of ~2 ms
-    per mass). Other productions keep the narrow-width numbers and note the doubt."""
-    wide = np.zeros(m.shape, bool)
-    failed = np.zeros(m.shape, bool)
-    if not np.any(solved):
-        return wide, failed
-    idx = np.flatnonzero(solved)
-    mi, gi = m[idx], g[idx]
-    gam = np.asarray(model.total_width(mi, gi), float) / mi
-    est = _pol.narrow_width_doubt(model, mi, gi, s.energy, s.target, _weight(s, model),
-                                  s.mass_max, s.x_min, *kin)
-    for j, i in enumerate(idx):
-        doubt = est[j]
-        if production != "auto" or approx != "ww":
-            if not np.isfinite(doubt):
-                notes[i].append(("narrow-unchecked", None))
-            elif doubt > NARROW or gam[j] > NARROW:
-                notes[i].append(("narrow-doubt", float(max(doubt, gam[j]))))
-            continue
-        if gam[j] > NARROW:
-            wide[i] = True
-            continue
-        if doubt <= NARROW / _pol.SCREEN_SAFETY:
-            continue
-        n_pair, pair_doubt = _pair_yield(model, m[i], g[i], s, *kin, flat_beyond=True)
-        if pair_doubt <= OFFSHELL_FAIL:
-            wide[i] = abs(n_pair / n_up - 1.0) > NARROW
-        elif doubt <= OFFSHELL_FAIL:     # the pair integral cannot decide; the estimate can
-            if doubt > NARROW:
-                notes[i].append(("narrow-fallback", float(doubt)))
-        else:
-            failed[i] = True
-            notes[i].append(("failed", float(min(doubt, pair_doubt))))
-    return wide, failed
+def _has_limit(notes):
+    """Which masses have a limit (no 'no-…' or 'failed' note): the efficiency's doubt concerns
+    those only."""
+    return np.array([not any(c.startswith("no-") or c == "failed" for c, _ in n) for n in notes],
+                    dtype=bool)
 
 
 def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
@@ -721,15 +465,16 @@ def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
     if not np.isfinite(g[0]):
         return None
     est = float(_pol.narrow_width_doubt(model, np.array([m]), g, s.energy, s.target,
-                                        _weight(s, model), s.mass_max, s.x_min, *kin)[0])
+                                        _weight(s, model), s.mass_max, s.x_min, *kin,
+                                        correct=approx == "auto")[0])
     if not est <= OFFSHELL_FAIL:
         return None
     return float(g[0]), float(br[0]), float(y1[0]), float(y1e[0]), est
 
 
 def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
-                   production="auto", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
-                   label=None, seed=0, etl_rtol=0.005) -> MediatorLimit:
+                   production="auto", approx="auto", theta_max=0.1, t_max="E2", alpha=ALPHA,
+                   label=None, seed=0, etl_rtol=0.005, decays=None) -> MediatorLimit:
     """Upper limit on the coupling at one mass [energy] (module doc). KinematicsError where the
     data set has no efficiency (outside its tables); where no coupling is excluded the result
     has ``coupling`` None, ``status`` "no-limit" and a warning saying why.
@@ -742,7 +487,7 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     s = setup(dataset)
     m = float(_masses([mass], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
-                            t_max, alpha, label, seed, etl_rtol)
+                            t_max, alpha, label, seed, etl_rtol, decays)
     status = str(r.status[0])
     if status == "no-efficiency":
         tables = ", ".join(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g} GeV"
@@ -761,7 +506,147 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                          inputs={"approx": approx, "theta_max": float(theta_max),
                                  "energy_GeV": s.energy / GeV, "target": s.target.name,
                                  "x_min": s.x_min, "model": model.to_dict()},
-                         warnings=r.warnings, status=status)
+                         warnings=r.warnings, status=status,
+                         coupling_upper=(float(r.coupling_upper[0])
+                                         if np.isfinite(r.coupling_upper[0]) else None),
+                         decays=r.decays, decays_by_region=r.decays_by_region[0])
+
+
+# ----------------------------------------------------------------------------------------------
+# decays in flight
+# ----------------------------------------------------------------------------------------------
+#: what "decays" may be (coupling_limit_scan)
+DECAYS = ("computed", "invisible")
+#: the smallest coupling an exclusion region is searched from
+G_MIN = 1e-12
+
+
+def default_decays(model) -> str:
+    """The default of ``decays`` for a model (docs/models.md): "invisible" for a model whose
+    preset says so and that has no dark sector (the dark photon: NA64's invisible-mode
+    convention, A′ → dark sector with Br = 1), "computed" otherwise (every other preset: its
+    widths decide, and visible decays beyond the set-up count)."""
+    return "invisible" if model.decays_default == "invisible" and model.dark is None \
+        else "computed"
+
+
+def resolve_decays(model, decays, s) -> str:
+    """``decays`` checked (None: the model's default); "computed" needs the data set's geometry
+    and a mediator of its own (not the millicharge's photon)."""
+    d = default_decays(model) if decays is None else decays
+    if d not in DECAYS:
+        raise UnknownNameError(f"decays must be one of {', '.join(DECAYS)}, got {decays!r}")
+    if d == "computed" and (model.mass is not None or model.parameter == "dark"):
+        return "invisible"            # a stable pair through a fixed mediator: nothing decays
+    if d == "computed" and s.geometry is None:
+        raise InputError(f"decays 'computed' needs the set-up along the beam, but data set"
+                         f" {s.name} has no [geometry] table (docs/models.md); add one or use"
+                         " decays 'invisible'")
+    return d
+
+
+def _escape_yields(model, masses, s, y1, widths1, kin):
+    """The :class:`~mucast.inference.decays.EscapeYield` of each mass: the WW signal-region
+    spectrum of the model's spin (one vectorised pass), scaled to the on-shell yield per g_μ²
+    ``y1`` (so an exact normalisation keeps the WW shape), and the widths at g = 1 and 0."""
+    theta_max, t_max, alpha = kin
+    x, w = _prod.x_spectrum(masses, s.energy, s.target, s.x_min, theta_max, t_max, alpha,
+                            model.spin)
+    q2 = float(model.charges["mu"]) ** 2
+    return [_dec.EscapeYield(x[j], w[j] * (y1[j] / np.sum(w[j])), float(mi), s.energy, q2,
+                             [float(v[j]) for v in widths1], s.geometry)
+            for j, mi in enumerate(masses)]
+
+
+def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region, approx,
+             seed, etl_rtol, kin):
+    """Decays in flight (module doc, mucast.inference.decays): where X can decay visibly (or
+    not at all), the excluded couplings N_inv(g) + N_esc(g) ≥ N_up, found on a log grid and by
+    Brent's method; updates the arrays of coupling_limit_scan in place. Masses where an upper
+    bound on the escaping yield stays below NEGLIGIBLE·N_up at every coupling keep their
+    invisible-only limit exactly (the lower edge; the region does not close)."""
+    tot1 = np.asarray(model.total_width(m, 1.0), float)
+    inv1 = np.asarray(model.invisible_width(m, 1.0), float)
+    C = np.asarray(model.invisible_width(m, 0.0), float) * np.ones(m.shape)
+    vis1 = tot1 - inv1
+    stable = tot1 == 0
+    todo = np.flatnonzero((vis1 > 0) | stable)
+    if todo.size == 0:
+        return
+    need = [i for i in todo if not y1[i] > 0]
+    if need:
+        idx = np.array(need)
+        y1[idx], y1e[idx] = yield_per_g2(m[idx], s, approx, *kin[:1], kin[1], kin[2], model.spin,
+                                         seed, etl_rtol)
+    todo = np.array([i for i in todo if y1[i] > 0], dtype=int)   # the rest: no efficiency
+    if todo.size == 0:
+        return
+    q2 = float(model.charges["mu"]) ** 2
+    grid = np.geomspace(G_MIN, G_MAX, 13 * _dec.G_GRID + 1)
+    # the bound of EscapeYield.bound for all masses at once: every X as fast as the fastest
+    mt = m[todo][:, None]
+    x_hi = 1.0 - _prod.M_MU / s.energy
+    p_over_m = np.sqrt(np.maximum((x_hi * s.energy) ** 2 - mt**2, 0.0)) / mt
+    gam = C[todo][:, None] + grid**2 * (inv1 - C + vis1)[todo][:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        br_vis = np.where(gam > 0, grid**2 * vis1[todo][:, None] / np.where(gam > 0, gam, 1.0),
+                          1.0)
+        lam = np.where(gam > 0, p_over_m * natural_to_length(1.0 / np.where(gam > 0, gam, 1.0)),
+                       1e300)
+    bound = q2 * grid**2 * y1[todo][:, None] * br_vis * s.geometry.unseen_probability(lam)
+    matters = (np.max(bound, axis=1) >= _dec.NEGLIGIBLE * n_up) | (status[todo] == "no-limit")
+    todo = todo[matters]
+    if todo.size == 0:
+        return
+    escs = _escape_yields(model, m[todo], s, y1[todo], (C[todo], (inv1 - C)[todo], vis1[todo]),
+                          kin)
+    for i, esc in zip(todo, escs, strict=True):
+        mi = float(m[i])
+        C_i, N1, V1 = esc.C, esc.N1, esc.V1
+        g_inv = g[i] if np.isfinite(g[i]) else None
+        if prod[i] == "on-shell" or not _has_invisible_channel(model):
+            def n_inv(gg, yi=float(y1[i]), C=C_i, N1=N1, V1=V1):
+                gg = np.asarray(gg, float)
+                den = C + gg * gg * (N1 + V1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    return np.where(den > 0, q2 * gg * gg * yi * (C + gg * gg * N1)
+                                    / np.where(den > 0, den, 1.0), 0.0)
+            approx_inv = n_inv
+        else:                                     # the invisible part is a pair integral
+            g_ref = g_inv if g_inv is not None else 1e-3
+            n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False, approx=approx)[0]
+
+            def n_inv(gg, mi=mi):
+                return np.asarray(_pair_yield(model, mi, float(gg), s, *kin,
+                                              with_error=False, approx=approx)[0])
+
+            def approx_inv(gg, n_ref=n_ref, g_ref=g_ref):
+                return n_ref * (np.asarray(gg, float) / g_ref) ** 2
+        intervals, n_max = _dec.exclusion_region(
+            lambda gg, f=n_inv, e=esc: float(f(gg)) + float(e(np.array([gg]))[0]), n_up, G_MIN,
+            G_MAX, approx=lambda ga, f=approx_inv, e=esc: f(ga) + e(ga))
+        keep = [n for n in notes[i] if n[0] not in ("no-limit", "no-limit-offshell",
+                                                       "no-efficiency", "failed")]
+        notes[i] = keep
+        if not intervals:
+            g[i], g_up[i], br[i] = np.inf, np.inf, np.nan
+            status[i] = "no-limit"
+            notes[i].append(("no-limit-decays", float(n_max)))
+            continue
+        lo = intervals[0][0]
+        if g_inv is not None and abs(lo / g_inv - 1.0) < 1e-6 and \
+                float(esc(np.array([g_inv]))[0]) < _dec.NEGLIGIBLE * n_up:
+            lo = g_inv                            # the invisible-only limit, exactly
+        g[i] = lo
+        g_up[i] = np.inf if intervals[-1][1] is None else intervals[-1][1]
+        status[i] = "ok"
+        if len(intervals) > 1:
+            notes[i].append(("region-gap", float(intervals[0][1])))
+        n_esc = float(esc(np.array([lo]))[0])
+        if n_esc > 0.5 * n_up:
+            prod[i] = "on-shell"
+        br[i] = float(model.branching_invisible(mi, lo)) if not stable[i] else 1.0
+        by_region[i] = esc.region_yields(lo)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -782,12 +667,4 @@ def thermal_y(coupling, g_chi=None, m_chi=None, mass=None):
         ratio = np.asarray(m_chi, float) / np.asarray(mass, float)
     return (g_chi * np.asarray(coupling, float)) ** 2 * ratio**4
 
-
-def sigma_signal_region(model, mass, coupling, dataset="2022", theta_max=0.1):
-    """σ(x ≥ x_min) [area] of the on-shell production at (m, g) (``/ picobarn`` to read)."""
-    model = get_model(model)
-    s = setup(dataset)
-    v, _ = _prod.cross_section_per_g2(np.array([float(mass)]), s.energy, s.target, "ww", s.x_min,
-                                      theta_max, spin=model.spin)
-    return float(v[0]) * float(model.g_mu(coupling)) ** 2
 

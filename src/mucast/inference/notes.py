@@ -28,6 +28,26 @@ NOTES = {
                 " widths take over: Br(X -> invisible) falls like 1/{coupling}^2)",
     "no-limit-offshell": "no limit at m = {m} GeV: the expected signal stays below N_up ="
                          " {n_up:.3g} events for every {coupling} <= {v:.3g}",
+    "no-limit-decays": "no limit at m = {m} GeV: no coupling is excluded; the expected signal"
+                       " (invisible decays, and visible decays beyond the last veto) stays below"
+                       " N_up = {n_up:.3g} events at every {coupling} (at most {v:.3g}: where"
+                       " enough X are made, they decay inside the set-up)",
+    "region-gap": "at m = {m} GeV the excluded couplings have a gap (the first region ends at"
+                  " {coupling} = {v:.3g}; coupling and coupling_upper give the outer edges)",
+    "no-invisible": "no limit at m = {m} GeV: {model} has no invisible decay (no dark sector,"
+                    " no neutrinos) and decays are counted as invisible only (decays 'computed'"
+                    " counts visible decays beyond the set-up)",
+    "ww-corrected": "at m = {m} GeV the WW cross section is corrected to the exact tree level,"
+                    " by up to {v:.2g}% (WW holds within 2% only on heavy nuclei at high energy;"
+                    " the shipped exact/WW table, docs/models.md §2)",
+    "ww-corrected-pair": "at m = {m} GeV the pair integral's sigma_X(k) is corrected to the exact"
+                         " tree level where WW is off by more than 2% (docs/models.md §2)",
+    "exact-used": "at m = {m} GeV the exact tree-level cross section (vegas) is used: the exact/WW"
+                  " table does not cover this beam, target or mass",
+    "ww-unchecked": "at m = {m} GeV the WW cross section is used as is: the exact/WW table does"
+                    " not cover this set-up (beams of 10-300 GeV on C, Fe, Cu, W or Pb, x_min <="
+                    " 0.8, theta_max = 0.1 rad, t_max = E^2), so WW's error there is not known"
+                    " (docs/models.md §2)",
     "large-coupling": "the {coupling} limit exceeds 1 at m = {m} GeV: no meaningful constraint"
                       " there (the tree-level formulas assume a small coupling)",
     "narrow-doubt": "at m = {m} GeV the narrow-width (on-shell) form differs from the full pair"
@@ -45,7 +65,7 @@ NOTES = {
               " holds there (doubt {v:.2g}%)",
 }
 #: notes whose value is a fraction, shown in percent
-_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed"}
+_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected"}
 
 
 def _runs(indices, masses_GeV):

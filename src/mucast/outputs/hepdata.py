@@ -62,15 +62,20 @@ def write_submission(directory, tables: list[HEPDataTable], comment: str) -> Pat
     """Write ``submission.yaml`` and one YAML per table into ``directory`` (atomically)."""
     import yaml
 
+    from mucast import __version__
+
     d = ensure_directory(directory)
+    # the first line is mucast's signature: a rerun recognises its own files and may replace
+    # them (mucast._io.is_mucast_output); YAML readers skip it
+    sig = f"# HEPData record written by mucast {__version__}\n"
     docs = [{"comment": comment}]
     for t in tables:
-        atomic_write_text(d / t.file_name, yaml.safe_dump(t.to_dict(), sort_keys=False))
+        atomic_write_text(d / t.file_name, sig + yaml.safe_dump(t.to_dict(), sort_keys=False))
         entry = {"name": t.name, "description": t.description, "data_file": t.file_name,
                  "keywords": [{"name": k, "values": list(v)} for k, v in t.keywords.items()]}
         if t.location:
             entry["location"] = t.location
         docs.append(entry)
-    text = yaml.safe_dump_all(docs, sort_keys=False, explicit_start=True)
+    text = sig + yaml.safe_dump_all(docs, sort_keys=False, explicit_start=True)
     atomic_write_text(d / "submission.yaml", text)
     return d / "submission.yaml"

@@ -218,13 +218,17 @@ def _finish(fig, png, pdf, note, x=0.995, top=1.0):
 
 def save_figure(fig, png, pdf, dpi=130):
     """Write PNG and PDF atomically and reproducibly (no creation date in the metadata, so the
-    same figure gives the same bytes)."""
+    same figure gives the same bytes). ``Software`` (PNG) and ``Creator`` (PDF) name mucast: the
+    signature by which a rerun recognises its own figure and may replace it
+    (:func:`mucast._io.is_mucast_output`)."""
     import io
 
+    from mucast import __version__
     from mucast._io import atomic_write_bytes
 
-    for path, kw in ((png, {"format": "png", "dpi": dpi, "metadata": {"Software": None}}),
-                     (pdf, {"format": "pdf", "metadata": {"CreationDate": None, "Creator": None,
+    me = f"mucast {__version__}"
+    for path, kw in ((png, {"format": "png", "dpi": dpi, "metadata": {"Software": me}}),
+                     (pdf, {"format": "pdf", "metadata": {"CreationDate": None, "Creator": me,
                                                           "Producer": None}})):
         buf = io.BytesIO()
         fig.savefig(buf, **kw)

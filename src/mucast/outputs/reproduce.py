@@ -21,8 +21,12 @@ Writes into one directory (default ``mucast-output``):
 * ``run_info.json`` — timestamp, timings, Python and package versions. Everything else is
   byte-identical between runs with the same inputs (no dates inside the other files).
 
-Every file is written atomically (temporary file + rename), so an interrupted run leaves no
-half-written file; re-running overwrites the same files.
+The folder is built in a staging folder of mucast's own and put in place at the end
+(:func:`mucast._io.staged_directory`): a new folder appears complete or not at all, and Ctrl-C,
+SIGTERM or a full disk leave no half-filled folder (the staging folder is removed). ``out`` must
+be missing, empty, or the output of an earlier run (its ``run_info.json`` lists mucast's files):
+a rerun replaces those files and leaves anything else in the folder alone; a folder with other
+content is refused before any computation.
 """
 
 from __future__ import annotations
@@ -45,8 +49,8 @@ import numpy as np
 from mucast import __version__
 from mucast.experiments import published
 from mucast.outputs.report import EXPLANATIONS, VERDICTS, Tolerance, comparison_row, verdict_counts
-from mucast._io import atomic_write_text, ensure_directory
-from mucast.exceptions import DataFileError, InputError
+from mucast._io import atomic_write_text, ensure_directory, staged_directory
+from mucast.exceptions import InputError
 from mucast.units import GeV, MeV
 
 DATASETS = ("2022", "2023-24", "future")
@@ -105,22 +109,11 @@ class _Writer:
         self.files: list[str] = []
 
     def text(self, name: str, text: str):
-        atomic_write_text(self.out / name, text)
+        atomic_write_text(self.out / name, text, lock=False)    # the folder is locked
         self.files.append(name)
 
     def add(self, *names):
         self.files.extend(str(n) for n in names)
-
-
-def _check_out(out) -> Path:
-    out = ensure_directory(out)
-    probe = out / ".mucast-write-test"
-    try:
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise DataFileError(f"output directory {out} is not writable: {exc}") from None
-    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -653,14 +646,24 @@ def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
     ``progress``: show a progress bar on stderr (None: only on a terminal).
     ``command``: how the run was started, for the report (the CLI passes its command line).
     """
-    from tqdm import tqdm
 
     if not (isinstance(points, int) and 10 <= points <= 2000):
         raise InputError(f"points must be an integer in [10, 2000], got {points!r}")
     if not (isinstance(zprime_points, int) and 10 <= zprime_points <= 5000):
         raise InputError(f"zprime_points must be an integer in [10, 5000], got {zprime_points!r}")
-    outp = _check_out(out)
-    w = _Writer(outp)
+    outp = Path(out)
+    ensure_directory(outp.parent)
+    with staged_directory(outp, "run_info.json") as stage:
+        files, rows, timings = _build(stage, points, zprime_points, progress, command)
+    return ReproduceResult(outp, files, rows, timings)
+
+
+def _build(stage: Path, points: int, zprime_points: int, progress, command):
+    """Every step of :func:`run`, written into ``stage``; returns (files, comparison rows,
+    timings). ``run_info.json`` comes last."""
+    from tqdm import tqdm
+
+    w = _Writer(stage)
     ctx: dict = {}
     steps = [("Table I", lambda: _step_table1(w, ctx)),
              ("Eqs. (23)-(24)", lambda: _step_planes(w, ctx)),
@@ -689,10 +692,11 @@ def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
     w.text("comparison.json", _json({"verdicts": verdict_counts(rows), "rows": rows,
                                      "mucast_version": __version__}))
     w.text("report.md", _report_md(rows, meta))
-    w.text("report.html", _report_html(rows, outp, meta))
+    w.text("report.html", _report_html(rows, stage, meta))
     timings["total"] = round(time.perf_counter() - t_all, 3)
+    w.add("run_info.json")
     info = {"mucast_version": __version__, "python": platform.python_version(),
             "numpy": np.__version__, "finished_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(),
             "timings_s": timings, "files": sorted(w.files), "run": meta}
-    w.text("run_info.json", _json(info))
-    return ReproduceResult(outp, sorted(w.files), rows, timings)
+    atomic_write_text(stage / "run_info.json", _json(info), lock=False)
+    return sorted(w.files), rows, timings

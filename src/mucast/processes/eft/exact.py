@@ -108,7 +108,13 @@ from mucast.exceptions import InputError, KinematicsError
 from mucast.processes.flux import form_factor_squared
 from mucast.processes.eft import traces as _tr
 from mucast.processes.dirac import spinors_v_z as _v_spinors
-from mucast.processes.mediators import exact as _z
+from mucast.processes.dirac import GAMMA as _GAMMA
+from mucast.processes.dirac import slash as _slash
+from mucast.processes.dirac import spinors_u_z as _u_spinors
+from mucast.processes.dirac import ubar_z as _ubar
+from mucast.processes.mediators.exact.phase_space import _phase_space, _Setup
+from mucast.processes.mediators.exact.phase_space import _point as _x_point
+from mucast.processes.mediators.exact.reference_02 import ETLResult, _run_vegas
 from mucast.models.eft import EFTModel
 from mucast.processes.eft.production import check_energy
 
@@ -129,7 +135,6 @@ __all__ = [
 STRUCTURES = ("V", "A", "eN_22", "LN_22", "LNLe_2222")
 
 # Dirac representation, shared with processes.mediators.exact and eft.traces (identical matrices; tested)
-_GAMMA = _z.GAMMA
 _G5 = _tr.GAMMA5
 _PR = _tr.PR
 _PL = _tr.PL
@@ -213,12 +218,12 @@ def _muon_pieces(kin, current):
     ã = ū(p')c̸(p̸−K̸+m)/ũ (…,2,4) for the nucleus current c (J = P + P', or Δ for the Ward
     identity); exact._amplitudes with the Z' vertex left open."""
     p, K, p_out = kin["p"], kin["k"], kin["p_out"]
-    u_in = _z._u_spinors(p[..., 1:], p[..., 0], M_MU)
-    ub_out = _z._ubar(_z._u_spinors(p_out[..., 1:], p_out[..., 0], M_MU))
+    u_in = _u_spinors(p[..., 1:], p[..., 0], M_MU)
+    ub_out = _ubar(_u_spinors(p_out[..., 1:], p_out[..., 0], M_MU))
     eye = np.eye(4)
-    c_sl = _z._slash(current)
-    prop_s = _z._slash(p - kin["delta"]) + M_MU * eye
-    prop_u = _z._slash(p - K) + M_MU * eye
+    c_sl = _slash(current)
+    prop_s = _slash(p - kin["delta"]) + M_MU * eye
+    prop_u = _slash(p - K) + M_MU * eye
     b = _dot(prop_s, _dot(c_sl, u_in)) / kin["s_tilde"][..., None, None]
     a = _dot(_dot(ub_out, c_sl), prop_u) / kin["u_tilde"][..., None, None]
     return u_in, ub_out, b, a
@@ -226,7 +231,7 @@ def _muon_pieces(kin, current):
 
 def _pair_spinors(k1, k2, m1, m2):
     """ū(k1) (…,q,2,4) and v(k2) (…,q,4,2)."""
-    ub1 = _z._ubar(_z._u_spinors(k1[..., 1:], k1[..., 0], m1))
+    ub1 = _ubar(_u_spinors(k1[..., 1:], k1[..., 0], m1))
     v2 = _v_spinors(k2[..., 1:], k2[..., 0], m2)
     return ub1, v2
 
@@ -400,8 +405,8 @@ def _check_structure(structure):
 
 def _point(k, energy, nucleus_mass, x, theta, t, phi):
     """exact._point with the Z' mass replaced by the pair mass k."""
-    setup = _z._Setup(float(k), float(energy), float(nucleus_mass))
-    return _z._point(setup, x, theta, t, phi)
+    setup = _Setup(float(k), float(energy), float(nucleus_mass))
+    return _x_point(setup, x, theta, t, phi)
 
 
 def pair_integrated_sum(structure, x, k, theta, t, phi, energy, nucleus_mass, *, m_N=0.0,
@@ -470,7 +475,7 @@ def _dsigma_integrand(setup, x, k, y_u, y_t, y_phi, model, channels, Z, t_a, t_d
     Variables and Jacobians are exact's (:func:`exact._phase_space`), with the pair mass
     k in the Z' mass slot and the factor 1/(2π) of dk²/(2π)."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        kin, t, weight, ok = _z._phase_space(setup, x, y_u, y_t, y_phi, theta_max)
+        kin, t, weight, ok = _phase_space(setup, x, y_u, y_t, y_phi, theta_max)
         s = np.zeros_like(t)
         for ch in channels:
             s = s + ch.weight * pair_sum(ch.structure, kin, k, model.m_N, model.n_type, rule,
@@ -529,7 +534,7 @@ def _check_k(k, thr):
 
 
 def _result(val, err, q, neval, seed, inputs):
-    return _z.ETLResult(float(val), float(err), int(neval), seed, float(q), inputs)
+    return ETLResult(float(val), float(err), int(neval), seed, float(q), inputs)
 
 
 def dsigma_dx_dk2_etl(model, x, k, energy, target, *, nucleus_mass=None, neval=10_000, seed=0,
@@ -554,7 +559,7 @@ def dsigma_dx_dk2_etl(model, x, k, energy, target, *, nucleus_mass=None, neval=1
     x_lo, x_hi = k / energy, 1.0 - M_MU / energy
     if not (x_lo < x < x_hi):
         raise KinematicsError(f"x = {x} outside the allowed range ({x_lo:.6g}, {x_hi:.6g})")
-    setup = _z._Setup(k, energy, M)
+    setup = _Setup(k, energy, M)
     chans = [c for c in channels if k > c.threshold]
 
     def fn(y):
@@ -564,7 +569,7 @@ def dsigma_dx_dk2_etl(model, x, k, energy, target, *, nucleus_mass=None, neval=1
 
     import vegas
 
-    val, err, q = _z._run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 3, int(neval), seed, *nitn)
+    val, err, q = _run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 3, int(neval), seed, *nitn)
     inputs = {"x": float(x), "k": k, "energy": energy, "nucleus_mass": M, "theta_max": theta_max,
               "coefficients": dict(model.coefficients), "m_N": model.m_N, "form": form}
     return _result(val, err, q, neval, seed, inputs)
@@ -586,7 +591,7 @@ def dsigma_dk2_etl(model, k, energy, target, *, x_min=None, x_max=None, nucleus_
     # x = 1 − e^v: dσ/dx of these operators peaks at x → 1 (0.98–0.999 at E₀ = 160 GeV)
     v0 = math.log1p(-min(x_max, hi * (1 - 1e-12)))
     v1 = math.log1p(-max(x_min, lo * (1 + 1e-12)))
-    setup = _z._Setup(k, energy, M)
+    setup = _Setup(k, energy, M)
     chans = [c for c in channels if k > c.threshold]
 
     def fn(y):
@@ -597,7 +602,7 @@ def dsigma_dk2_etl(model, k, energy, target, *, x_min=None, x_max=None, nucleus_
 
     import vegas
 
-    val, err, q = _z._run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 4, int(neval), seed, *nitn)
+    val, err, q = _run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 4, int(neval), seed, *nitn)
     inputs = {"k": k, "x_min": x_min, "x_max": x_max, "energy": energy, "nucleus_mass": M,
               "theta_max": theta_max, "coefficients": dict(model.coefficients), "m_N": model.m_N}
     return _result(val, err, q, neval, seed, inputs)
@@ -628,7 +633,7 @@ def yield_integral_etl(model, energy, target, weight_fn=None, *, k_min=None, k_m
         v0 = math.log1p(-x_hi * (1 - 1e-12))                   # x = 1 − e^v (dsigma_dk2_etl)
         v1 = np.log1p(-k / energy * (1 + 1e-12))
         one_m_x = np.exp(v0 + y[:, 1] * (v1 - v0))
-        setup = _z._Setup(k, energy, M)
+        setup = _Setup(k, energy, M)
         val = _dsigma_integrand(setup, 1.0 - one_m_x, k, y[:, 2], y[:, 3], y[:, 4], model,
                                 channels, Z, t_a, t_d, alpha, theta_max, rule, form)
         w = 1.0 if weight_fn is None else weight_fn(k)
@@ -637,7 +642,7 @@ def yield_integral_etl(model, energy, target, weight_fn=None, *, k_min=None, k_m
 
     import vegas
 
-    val, err, q = _z._run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 5, int(neval), seed, *nitn)
+    val, err, q = _run_vegas(vegas.lbatchintegrand(fn), [[0, 1]] * 5, int(neval), seed, *nitn)
     inputs = {"k_min": k_lo, "k_max": k_hi, "energy": energy, "nucleus_mass": M,
               "theta_max": theta_max, "coefficients": dict(model.coefficients), "m_N": model.m_N}
     return _result(val, err, q, neval, seed, inputs)

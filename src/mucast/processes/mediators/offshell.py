@@ -76,7 +76,7 @@ class SigmaTable:
     light mediator need it: the pole of a 10 keV Z′ sits below k_lo."""
 
     def __init__(self, spin, energy, target, x_min=None, theta_max=0.1, t_max="E2", alpha=ALPHA,
-                 k_lo=None, k_hi=None, degree=16):
+                 k_lo=None, k_hi=None, degree=16, correct=False):
         self.spin = _prod.check_spin(spin)
         self.energy = float(energy)
         self.k_end = self.energy - M_MU
@@ -99,17 +99,26 @@ class SigmaTable:
                                                orders=TABLE_ORDERS)
         if not np.all(vals > 0):
             raise KinematicsError("no phase space for the pair masses of the table")
+        extra = np.zeros(vals.shape)
+        #: "none" (WW as is), "ww-holds", "applied" or "unavailable" (with correction_note)
+        self.correction, self.correction_note = "none", ""
+        if correct:
+            vals, extra, self.correction, self.correction_note = _exact_correction(
+                self.spin, np.concatenate(ks), energy, target, x_min, theta_max, t_max, alpha,
+                vals)
         self.series = []
         n = degree + 1
         for i, (va, vb) in enumerate(spans):
             v = 0.5 * (va + vb) + 0.5 * (vb - va) * nodes
             self.series.append(np.polynomial.Chebyshev.fit(
                 v, np.log(vals[i * n:(i + 1) * n]), degree, domain=sorted((va, vb))))
-        rel = err / vals
+        rel = err / vals + extra
         self.max_rel_error = float(np.max(rel))
-        #: the stated quadrature error of σ_X per panel (largest over its nodes), relative
-        self.panel_rel_error = np.array([float(np.max(rel[i * n:(i + 1) * n]))
-                                         for i in range(len(spans))])
+        #: the stated relative error of σ_X at the nodes (quadrature, and the exact correction's
+        #: doubt), for rel_error's interpolation
+        k_all = np.concatenate(ks)
+        order = np.argsort(k_all)
+        self._err_k, self._err_rel = np.log(k_all[order]), rel[order]
 
     def _cut(self, target, x_min, theta_max, t_max, alpha):
         """The table's upper end: below k_hi, the last k of a coarse grid before k²σ_X falls
@@ -165,10 +174,10 @@ class SigmaTable:
         return np.exp(v) if a < 0.5 * self.k_end * (1.0 - 1e-12) else self.k_end - np.exp(v)
 
     def rel_error(self, k):
-        """The stated relative quadrature error of σ_X at k (of the panel that holds k)."""
+        """The stated relative error of σ_X at k (its quadrature error, and the doubt of the
+        exact correction where one is applied), interpolated between the table's nodes."""
         kc = np.clip(np.asarray(k, dtype=float), self.k_lo, self.k_hi)
-        i = np.clip(np.searchsorted(self.edges, kc, side="right") - 1, 0, len(self.series) - 1)
-        return self.panel_rel_error[i]
+        return np.interp(np.log(kc), self._err_k, self._err_rel)
 
     def __call__(self, k):
         k = np.asarray(k, dtype=float)
@@ -188,9 +197,34 @@ class SigmaTable:
         return np.where(k <= self.k_hi, out, 0.0)
 
 
+#: the relative doubt given to table nodes the WW correction cannot reach (beyond its masses,
+#: where WW is off by more than 20x, or the process is closed): the WW value there is not known
+#: to be right at all
+OUTSIDE_DOUBT = 1.0
+
+
+def _exact_correction(spin, k, energy, target, x_min, theta_max, t_max, alpha, vals):
+    """σ_X(k) at the table's nodes corrected to the exact tree level where WW is off by more
+    than its tolerance (:func:`mucast.processes.mediators.ww_domain.ww_correction`): (values,
+    extra relative doubt per node, status, note). The correction table was made for θ ≤ 0.1 rad,
+    t_max = E² and α(0), so other conventions leave the table uncorrected ("unavailable")."""
+    from mucast.processes.mediators import ww_domain as _wd
+    if (float(theta_max), t_max, float(alpha)) != (0.1, "E2", float(ALPHA)):
+        return vals, np.zeros(vals.shape), "unavailable", (
+            "the WW correction table is for theta_max = 0.1 rad, t_max = E^2 and alpha(0)")
+    r, u, status = _wd.ww_correction(spin, k, energy, target, x_min)
+    if np.all(status == "outside"):
+        reason = _wd.ww_correction(spin, k[:1], energy, target, x_min).reason[0]
+        return vals, np.zeros(vals.shape), "unavailable", str(reason)
+    factor, doubt = _wd.correction_factor(r, u, status)
+    extra = np.where(status == "outside", OUTSIDE_DOUBT, doubt)
+    return vals * factor, extra, ("applied" if np.any(factor != 1.0) else "ww-holds"), ""
+
+
 @lru_cache(maxsize=32)
-def _cached_table(spin, energy, target_name, x_min, theta_max, t_max, alpha, k_hi):
-    return SigmaTable(spin, energy, target_name, x_min, theta_max, t_max, alpha, k_hi=k_hi)
+def _cached_table(spin, energy, target_name, x_min, theta_max, t_max, alpha, k_hi, correct):
+    return SigmaTable(spin, energy, target_name, x_min, theta_max, t_max, alpha, k_hi=k_hi,
+                      correct=correct)
 
 
 @lru_cache(maxsize=16)
@@ -205,15 +239,17 @@ def _shipped_target(name):
 
 
 def sigma_table(spin, energy, target, x_min=None, theta_max=0.1, t_max="E2", alpha=ALPHA,
-                k_hi=None) -> SigmaTable:
+                k_hi=None, correct=False) -> SigmaTable:
     """A cached :class:`SigmaTable` (shipped targets are cached by name; any other target, e.g.
-    from a user's experiment file, gets a table of its own)."""
+    from a user's experiment file, gets a table of its own). ``correct``: WW corrected to the
+    exact tree level where it is off by more than its tolerance (:func:`_exact_correction`)."""
     name = target if isinstance(target, str) else target.name
     if not isinstance(target, str) and target != _shipped_target(name):
-        return SigmaTable(spin, energy, target, x_min, theta_max, t_max, alpha, k_hi=k_hi)
+        return SigmaTable(spin, energy, target, x_min, theta_max, t_max, alpha, k_hi=k_hi,
+                          correct=correct)
     return _cached_table(_prod.check_spin(spin), float(energy), name,
                          None if x_min is None else float(x_min), float(theta_max), t_max,
-                         float(alpha), None if k_hi is None else float(k_hi))
+                         float(alpha), None if k_hi is None else float(k_hi), bool(correct))
 
 
 def rho(model, k, mass, g):
@@ -221,10 +257,9 @@ def rho(model, k, mass, g):
     invisible channels at coupling g; a massless mediator (the photon) has no width term."""
     k = np.asarray(k, dtype=float)
     w = model.widths(k, g, mediator_mass=mass)
-    inv = w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
-    if model.invisible and model.dark is None:
-        inv = sum(w.values())        # declared invisible: every decay is invisible
-    tot = sum(w.values())
+    # visible/invisible by the model layer's one classification (declared invisible: all)
+    vis, inv = model.split_widths(w)
+    tot = vis + inv
     den = (k * k - mass * mass) ** 2 + (0.0 if mass == 0 else 1.0) * (k * tot) ** 2
     return k * inv / (math.pi * den)
 
@@ -344,7 +379,8 @@ def _pieces(model, mass, g, energy, target, k_lo, k_hi, thresholds, x_min, theta
 
 
 def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_min=None,
-                  theta_max=0.1, t_max="E2", alpha=ALPHA, n=48, with_error=True) -> QuadResult:
+                  theta_max=0.1, t_max="E2", alpha=ALPHA, n=48, with_error=True,
+                  correct=False) -> QuadResult:
     """∫ dk² w(k) dσ/dk² [area] over the invisible pair mass, from the pair threshold (0 for
     neutrinos, m₁ + m₂ for the dark pair) to ``k_max`` (default: the end of the σ_X table,
     :meth:`SigmaTable._cut`), ``weight_fn`` the signal efficiency ε(k) (None: 1).
@@ -365,7 +401,9 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
     did not vanish there, i.e. the doubt that the end of the weight's table brings;
     ``parts["k_lo"]``, ``parts["k_hi"]``: the range [energy]. ``with_error=False`` skips the
     error estimate and the part beyond (error and beyond 0: for root finding, where only the
-    value is needed until the root is found).
+    value is needed until the root is found). ``correct``: σ_X corrected to the exact tree level
+    where WW is off by more than its tolerance (:func:`sigma_table`); ``parts["correction"]``
+    says whether it could be ("unavailable": the set-up is outside the correction table).
     """
     nu_open = model.spin in ("vector", "axial") and any(
         model.charges.get(f, 0) for f in ("nu_e", "nu_mu", "nu_tau"))
@@ -381,19 +419,24 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
         thr = min(thresholds) if thresholds else 0.0
     else:
         thr = float(model.dark.threshold(mass)) if model.dark is not None else math.inf
-    sx = sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha)
+    sx = sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha, correct=correct)
     k_end = sx.k_hi
     k_hi = k_end if k_max is None else min(float(k_max), k_end)
     floor = TABLE_K_LO if mass <= 0 else min(TABLE_K_LO, K_BELOW_POLE * float(mass))
     k_lo = max(thr, floor)
     if not k_hi > k_lo:
-        return QuadResult(0.0, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi})
+        return QuadResult(0.0, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi,
+                                           "correction": sx.correction})
     tables = {model.spin: sx}
+    if model.spin == "axial" and model.dark is not None:
+        tables["pseudoscalar"] = sigma_table("pseudoscalar", energy, target, x_min, theta_max,
+                                             t_max, alpha, correct=correct)
     args = (model, mass, g, energy, target)
     kin = (x_min, theta_max, t_max, alpha)
     value, table_err = _pieces(*args, k_lo, k_hi, thresholds, *kin, weight_fn, n, tables)
     if not with_error:
-        return QuadResult(value, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi})
+        return QuadResult(value, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi,
+                                             "correction": sx.correction})
     n_c = max(8, 2 * n // 3)
     coarse, _ = _pieces(*args, k_lo, k_hi, thresholds, *kin, weight_fn, n_c, tables)
     # refine where the two orders disagree (wide resonances, a threshold inside one: Γ/M ~ 0.2
@@ -411,4 +454,5 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
             beyond = last * _pieces(*args, k_hi, k_end, thresholds, *kin, None, N_BEYOND,
                                     tables)[0]
     return QuadResult(value, error, (n, n_c),
-                      {"beyond": beyond, "k_lo": k_lo, "k_hi": k_hi})
+                      {"beyond": beyond, "k_lo": k_lo, "k_hi": k_hi,
+                       "correction": sx.correction})
