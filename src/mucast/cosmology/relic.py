@@ -1,33 +1,26 @@
 """Layer 3: thermal freeze-out of dark matter coupled to the SM through a mediator model, and
 the thermal targets in the (m_χ, y) plane (issue 12; docs/relic.md).
 
-* ⟨σv⟩: the exact Gondolo–Gelmini single integral over s (Gondolo & Gelmini, NPB 360 (1991)
-  145), in the two-mass form of Edsjö & Gondolo, PRD 56 (1997) 1879 (derivation: for
-  Maxwell–Boltzmann statistics n_i n_j⟨σv⟩ = g_i g_j T/(32π⁴) ∫ds σ λ K₁(√s/T)/√s, divided by
-  n_i^eq = g_i m_i² T K₂(m_i/T)/(2π²)):
-
-      ⟨σv⟩ = ∫_{(m₁+m₂)²} ds σ(s) λ(s, m₁², m₂²) K₁(√s/T)/√s / [8 m₁²m₂² T K₂(m₁/T) K₂(m₂/T)],
-
-  with σ(s) of :mod:`mucast.cosmology.annihilation` (running width in the propagator, so the
-  pole and the thermal tail reaching it are resolved). ⟨σv⟩_eff = κ⟨σv⟩: κ = 1 (Majorana,
-  n counts the one species), ½ (complex scalar, Dirac: n = n_χ + n_χ̄); pseudo-Dirac
-  co-annihilation (Griest & Seckel, PRD 43 (1991) 3191): 2r₁r₂⟨σ₁₂v⟩, r_i the equilibrium
-  fractions (χ₁ ↔ χ₂ conversions on the bath keep them). With K_n(z) = kve(n, z)e^{−z} only
-  e^{−t}, t = (√s − m₁ − m₂)/T, remains; Gauss–Legendre panels resolve e^{−t}, the √t threshold,
-  and (arctan map) the Breit–Wigner pole down to its width (Γ/M ~ 1e-7 tested).
+* ⟨σv⟩_eff(x): :mod:`mucast.cosmology.thermal` (Gondolo–Gelmini on fixed nodes, any pole).
 * Boltzmann equation for W = ln Y, Y = n/s, in x = m₁/T:
   dW/dx = −λ(x)(e^W − e^{2W_eq − W}), λ = √(π/45) M_Pl m g_*^{1/2} ⟨σv⟩_eff/x² (from
-  dn/dt + 3Hn = −⟨σv⟩_eff(n² − n_eq²) with entropy conservation); Y_eq = (45/4π⁴) Σ g_i
-  (m_i/T)² K₂(m_i/T)/h_eff. LSODA with the analytic Jacobian from where the relaxation rate
-  drops below 10⁵ (quasi-static start), an analytic late-time tail (λx² = A + B/x) beyond
-  x_end. Ωh² = m Y₀ s₀/(ρ_c/h²). x_f: Y(x_f) = 2Y_eq(x_f).
+  dn/dt + 3Hn = −⟨σv⟩_eff(n² − n_eq²) with entropy conservation; Gondolo & Gelmini, NPB 360
+  (1991) 145, Eq. 3.9 for g_*^{1/2}); Y_eq = (45/4π⁴) Σ g_i (m_i/T)² K₂(m_i/T)/h_eff. LSODA with
+  the analytic Jacobian from where the relaxation rate drops below 10⁵ (quasi-static start),
+  to x_end (where σ(s)'s smallest structure is e^{−60} away; ≥ 1000, ≤ matter–radiation
+  equality), then 1/Y∞ = 1/Y(x_end) + ∫λ dx with ⟨σv⟩ = A + B/x and g_*(T) from the table.
+  Ωh² = m Y₀ s₀/(ρ_c/h²). x_f: Y(x_f) = 2Y_eq(x_f). ``stop_sensitivity``: Ωh² stopping at
+  x_end/10 over Ωh² − 1, read off the same solution.
 * Targets: the model coupling g with Ωh²(g) = Ω_target (default 0.120, Planck 2018), found in
-  ln g (secant with the Ω ∝ g⁻² slope as a guard); y = (g_χ g)²(m_χ/m_X)⁴ (seed 001, g_χ², not
-  α_χ; y_alpha = y/4π is the α_χ convention).
+  ln g (secant with the Ω ∝ g⁻² slope as a guard; rtol 1e-4 in Ωh²); y = (g_χ g)²(m_χ/m_X)⁴
+  (seed 001, g_χ², not α_χ; y_alpha = y/4π is the α_χ convention).
+* The dark sector's parameters: the caller's, else the model's [dark], else the seed's
+  (:func:`resolve_dark`); the domain's warnings and refusals: :mod:`mucast.cosmology.domain`.
 
-Not included (docs/relic.md): kinetic decoupling, Sommerfeld and bound-state effects, the
-ν-bath temperature below neutrino decoupling (T_γ used throughout), hadronic channels of the
-dark photon (refused above 2m_π±), χχ → XX except for a Dirac fermion with a vector mediator.
+Not included (docs/relic.md): kinetic decoupling (its effect near a pole is measured and said),
+Sommerfeld and bound-state effects, the ν-bath temperature (measured and said), hadronic
+channels of the dark photon (refused above 2m_π±), χχ → XX beyond a Dirac fermion with a vector
+mediator at rest (the rest is sized and said, or refused).
 
 Energies in hepunits; ⟨σv⟩ in natural units internally, cm³/s where the name says so.
 """
