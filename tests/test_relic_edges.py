@@ -277,6 +277,8 @@ def _run(argv):
     "--dm pseudo-dirac --m-chi 0.01 --g-chi 3.5449 --splitting 0.999999",
     "--dm dirac --m-chi 0.01 --mass-ratio 1e-6", "--dm dirac --m-chi 0.01 --mass-ratio 1e6",
     "--model muon-axial --dm dirac --m-chi 0.01 --mass-ratio 1 --g-chi 1e-12",
+    # a model whose channel the solver lacks (a -> gamma gamma): refused, not "no coupling"
+    "--model alp-photon --dm dirac --m-chi 0.05",
 ])
 def test_cli_every_input_gives_a_number_a_warning_or_one_line(args):
     import json

@@ -304,6 +304,9 @@ def _setup(model, dm, m_chi, mass_ratio, g_chi, splitting):
     if model.parameter != "sm":
         raise InputError(f"model {model.name}: its coupling scales the dark sector; not supported"
                          " by the relic solver")
+    if getattr(model, "photon_coupling", 0.0):
+        raise InputError(f"model {model.name}: its photon coupling (chi chi -> X* -> gamma gamma)"
+                         " is not among the relic solver's annihilation channels (leptons only)")
     values, _ = resolve_dark(model, dm, g_chi, mass_ratio, splitting)
     dm, g_chi = values["dm"], values["g_chi"]
     mass_ratio, splitting = values["mass_ratio"], values["splitting"]
