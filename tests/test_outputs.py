@@ -340,3 +340,23 @@ def test_a_tolerance_states_exactly_one_rule():
     for kw in ({}, {"rel": 0.1, "abs": 0.1}, {"abs": 0.1, "ratio_range": (0.5, 1.0)}):
         with pytest.raises(ValueError, match="exactly one"):
             report.Tolerance(**kw)
+
+
+def test_a_region_that_closes_above_shows_its_upper_edge(tmp_path, drawn, capsys):
+    """With decays in flight a limit can be a region [coupling, coupling_upper]: the figure draws
+    the upper edge too (a figure with the lower edge alone claims every larger coupling
+    excluded), says so, and keeps the legend clear of the curves (a curve at the top of the
+    automatic range ran through it)."""
+    import json
+
+    import numpy as np
+
+    from mucast.cli import main
+    assert main(["plot", "limits", "alp-muon", "--dataset", "2022", "--points", "12",
+                 "--mass-max", "1", "--out", str(tmp_path / "alp"), "--json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert any("closes above" in w for w in warnings)
+    ax = drawn[-1].axes[0]
+    tops = [line for line in ax.lines if line.get_linewidth() == 1.2 and len(line.get_ydata())]
+    assert tops and all(np.all(np.asarray(t.get_ydata()) > 0.05) for t in tops)
+    assert _figure_problems(drawn[-1]) == []

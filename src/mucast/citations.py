@@ -201,6 +201,10 @@ MODELS = {
     "dark-photon": _HADRONS + ["NA64:2024prd"],
     "muon-scalar": _LOOPS + ["NA64:2024prd"],
     "muon-pseudoscalar": _LOOPS + _ALP,
+    # photon fusion on the nucleus (Primakoff, Dobrich et al.), the ALP conventions and the
+    # NA64mu recast (Bauer-Neubert-Thamm; Li, Liu, Song), the muon loop to photons (Djouadi)
+    "alp-photon": _ALP,
+    "alp-muon": _ALP + _LOOPS,
     "model": _HADRONS + _LOOPS,
 }
 _MEDIATOR = _HADRONS + _LOOPS + _ALP

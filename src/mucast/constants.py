@@ -78,6 +78,11 @@ RHO_CRIT_OVER_H2_GEV_CM3 = (3.0 * (100e3 / (_sc.parsec * 1e6)) ** 2 / (8.0 * mat
                             * _sc.c**2 / _sc.electron_volt / 1e9 / 1e6)
 #: dark-matter density Ω_c h² = 0.120 (Planck 2018 VI, A&A 641 (2020) A6, TT,TE,EE+lowE+lensing)
 OMEGA_DM_H2_PLANCK2018 = 0.120
+#: redshift of matter–radiation equality z_eq = 3387 (Planck 2018 VI, Table 2,
+#: TT,TE,EE+lowE+lensing); T_eq = T_CMB(1 + z_eq) ≈ 0.796 eV, where a radiation-dominated
+#: Boltzmann equation stops holding
+Z_EQ_PLANCK2018 = 3387.0
+T_EQ = T_CMB * (1.0 + Z_EQ_PLANCK2018)
 
 #: atomic mass unit u, as an energy (CODATA)
 AMU = _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV

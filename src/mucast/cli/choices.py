@@ -50,25 +50,36 @@ RENAMED_METHODS = ("cls", "cls_exact")
 
 #: mediator models (mucast.models.mediator): presets, dark-matter types, one-line descriptions
 PRESETS = ("lmu-ltau", "dark-photon", "muon-scalar", "muon-pseudoscalar", "muon-axial",
-           "millicharge")
+           "millicharge", "alp-photon", "alp-muon")
 DM_TYPES = ("scalar", "dirac", "majorana", "pseudo-dirac")
 #: the dark-matter types of the relic solver, in its order (mucast.cosmology.relic.DM_TYPES)
 RELIC_DM_TYPES = ("scalar", "majorana", "dirac", "pseudo-dirac")
 MODEL_DESCRIPTIONS = {
-    "lmu-ltau": "gauged L_mu - L_tau Z' (seed 001): vector couplings g to mu, -g to tau,"
-                " left-handed nu_mu, nu_tau; invisible through the neutrinos",
-    "dark-photon": "kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1) and to"
-                   " the quarks (hadronic width from the measured R ratio), none to neutrinos;"
-                   " invisible through a dark sector (declared: Br = 1 unless a dark sector is"
-                   " given)",
-    "muon-scalar": "scalar coupled to the muon only, g S mu-bar mu; declared invisible unless a"
-                   " dark sector is given",
-    "muon-pseudoscalar": "pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; declared"
-                         " invisible unless a dark sector is given",
-    "muon-axial": "axial vector coupled to the muon only, g A_a mu-bar gamma^a gamma5 mu;"
-                  " declared invisible unless a dark sector is given",
-    "millicharge": "millicharged Dirac fermion chi of charge eps*e, pair-produced through the"
-                   " photon (mediator mass 0)",
+    "lmu-ltau": "gauged L_mu - L_tau Z' (seed 001): vector couplings g to mu, -g to tau, "
+                "left-handed nu_mu, nu_tau; invisible through the neutrinos",
+    "dark-photon": "kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1) and "
+                   "to the quarks (hadronic width from the measured R ratio), none to neutrinos; "
+                   "invisible through a dark sector (declared: Br = 1 unless a dark sector is "
+                   "given)",
+    "muon-scalar": "scalar coupled to the muon only, g S mu-bar mu; decays to gamma gamma (muon "
+                   "loop) and mu mu, in flight (--decays invisible: declared invisible, as in "
+                   "mucast 0.3)",
+    "muon-pseudoscalar": "pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; decays "
+                         "to gamma gamma (muon loop) and mu mu, in flight (--decays invisible: "
+                         "declared invisible, as in mucast 0.3)",
+    "muon-axial": "axial vector coupled to the muon only, g A_a mu-bar gamma^a gamma5 mu; decays "
+                  "to mu mu, in flight (stable below 2 m_mu; --decays invisible: declared "
+                  "invisible)",
+    "millicharge": "millicharged Dirac fermion chi of charge eps*e, pair-produced through the "
+                   "photon (mediator mass 0)",
+    "alp-photon": "axion-like particle coupled to photons, -(g/4) a F F~ with g = g_a gamma "
+                  "gamma in GeV^-1: made by photon fusion on the nucleus (Primakoff), decays to "
+                  "gamma gamma, in flight",
+    "alp-muon": "axion-like particle coupled to the muon axial current, (g/2) d_mu a mu-bar "
+                "gamma^mu gamma5 mu with g = g_a mu mu = c_mumu/Lambda in GeV^-1 "
+                "(Bauer-Neubert-Thamm): made and decaying to mu mu as muon-pseudoscalar with "
+                "g_mu = g m_mu; gamma gamma through the muon loop with the anomaly term; decays "
+                "in flight",
 }
 
 #: mediator limits (mucast.inference.mediators)

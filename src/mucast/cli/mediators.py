@@ -29,7 +29,7 @@ from mucast.units import GeV
 
 #: presets and the legacy alias, in CLI order
 MODEL_COMMANDS = ("lmu-ltau", "zprime", "dark-photon", "muon-scalar", "muon-pseudoscalar",
-                  "muon-axial", "millicharge")
+                  "muon-axial", "millicharge", "alp-photon", "alp-muon")
 
 _positive_gev = number("--mass", 0, None, lo_open=True, unit="GeV")
 
@@ -112,14 +112,39 @@ def cmd_xsec(args):
         emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi-bar) = {out['sigma_pb']:.5e}"
                         f" pb (m_chi = {args.mass:g} GeV, eps = {args.coupling:g})")
         return
+    from mucast.inference.mediators import default_decays
+    decays = getattr(args, "decays", None) or default_decays(model)
+    if decays == "computed" and model.invisible:
+        from dataclasses import replace
+        model = replace(model, invisible=False)       # the widths decide, as in `limit`
     gmu = float(model.g_mu(args.coupling))
     opts = {"rtol": args.rtol, "seed": args.seed} if args.approx in ("etl", "auto") else {}
-    r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target, args.approx,
-                                 x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
-                                 spin=model.spin, **opts)
+    if model.production == "photon-fusion":
+        if args.approx == "iww":
+            raise InputError("--approx iww is the vector's bremsstrahlung form; an ALP coupled to"
+                             " photons takes auto, ww or etl")
+        from mucast.processes.alp import production as alp_production
+        r = alp_production.cross_section(args.mass * GeV, model.production_charge * args.coupling,
+                                         energy, args.target, args.xmin, t_max=args.t_max,
+                                         approx=args.approx, rtol=args.rtol, seed=args.seed)
+    else:
+        r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target,
+                                     args.approx, x_min=args.xmin, theta_max=args.theta_max,
+                                     t_max=args.t_max, spin=model.spin, **opts)
     dec = model.decays(args.mass * GeV, args.coupling)
-    x_mean, gamma_beta = production.mean_boost(args.mass * GeV, energy, args.target, args.xmin,
-                                               args.theta_max, args.t_max, spin=model.spin)
+    if model.production == "photon-fusion":      # the ALP's own spectrum
+        import numpy as np
+        sp = alp_production.production([args.mass * GeV], energy, args.target, args.xmin,
+                                       t_max=args.t_max, approx="ww")
+        x, w = sp.x[0], sp.weights[0]
+        m = args.mass * GeV
+        x_mean = float(np.sum(w * x) / np.sum(w))
+        gamma_beta = float(np.sum(w * np.sqrt(np.maximum((x * energy) ** 2 - m * m, 0.0)) / m)
+                           / np.sum(w))
+    else:
+        x_mean, gamma_beta = production.mean_boost(args.mass * GeV, energy, args.target,
+                                                   args.xmin, args.theta_max, args.t_max,
+                                                   spin=model.spin)
     d = dec.to_dict(gamma_beta=gamma_beta)
     boost = {"definition": "mean of beta*gamma = p_X/m_X over the WW spectrum dsigma/dx at"
                            " x = E_X/E >= x_min (the whole spectrum without --xmin);"
@@ -132,7 +157,7 @@ def cmd_xsec(args):
            "total_width_GeV": d["total_width_GeV"], "branching": d["branching"],
            "visibility": d["visibility"], "ctau_m": d["ctau_m"], "lifetime_s": d["lifetime_s"],
            "decay_length_m": d["decay_length_m"], "boost": boost,
-           "hbarc_source": d["hbarc_source"], "model": model.to_dict(),
+           "hbarc_source": d["hbarc_source"], "model": model.to_dict(), "decays": decays,
            "warnings": list(r.warnings) + list(d["warnings"])}
     open_ = ", ".join(f"{k} {v:.3g}" for k, v in d["branching"].items() if v > 0) or "none"
     life = ("no open channel" if d["ctau_m"] is None else
@@ -140,7 +165,8 @@ def cmd_xsec(args):
             f" <beta gamma> = {gamma_beta:.4g}")
     emit(args, out, [f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
                      f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
-                     f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) ="
+                     f" {model.coupling_name} = {args.coupling:.4g}"
+                     f"{' ' + model.coupling_unit if model.coupling_unit else ''}); Br(X -> invisible) ="
                      f" {d['branching_invisible']:.4g}",
                      f"Gamma_tot = {d['total_width_GeV']:.4e} GeV (Br: {open_}); {life}"])
 
@@ -153,6 +179,10 @@ def cmd_gm2(args):
     if model.name == "millicharge":
         raise InputError("millicharge: the mediator is the photon; mucast has no g-2 prediction"
                          " for it")
+    if model.production == "photon-fusion":
+        raise InputError(f"{model.name}: no muon coupling, so no one-loop Delta a_mu (its"
+                         " photon coupling enters g-2 only at two loops, Barr-Zee type, which"
+                         " mucast does not compute)")
     m = args.mass * GeV
     d = float(model.delta_a_mu(m, args.coupling))
     qmu = float(model.charges["mu"])
@@ -382,6 +412,9 @@ def add_xsec(xsec_subparsers):
                                 " and no electron coupling; off by default)")
         if name != "zprime":
             _dark_options(p, name)       # the widths and Br(invisible) with a dark sector
+            p.add_argument("--decays", default=None, choices=["computed", "invisible"],
+                           help="how Br(invisible) is read: computed (the widths) or invisible"
+                                " (declared, where the preset says so); default as in limit")
         p.add_argument("--json", action="store_true",
                        help='print {"sigma_pb": ..., "widths": ..., "ctau_m": ..., ...}')
         p.set_defaults(func=cmd_xsec)

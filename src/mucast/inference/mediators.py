@@ -32,10 +32,12 @@ from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import SignalSetup, setup
 from mucast.inference import stats
 from mucast.inference.mediator_yields import (  # noqa: F401  (re-exported: one API for both)
-    DEFAULT_METHOD, PRODUCTIONS, MediatorYield, efficiency, events_limit, events_upper_limit,
-    final_efficiency, point_model, sigma_signal_region, signal_yield, yield_per_g2)
+    DECAYS, DEFAULT_METHOD, PRODUCTIONS, MediatorYield, default_decays, efficiency, events_limit,
+    events_upper_limit, final_efficiency, point_model, resolve_decays, sigma_signal_region,
+    signal_yield, yield_per_g2)
 from mucast.inference.mediator_yields import (_check_narrow, _check_reach, _choose_production,
-                                              _declared, _has_invisible_channel, _masses,
+                                              _declared, _escape_yields,
+                                              _has_invisible_channel, _masses,
                                               _onshell_possible, _pair_yield, _weight)
 from mucast.inference import decays as _dec
 from mucast.inference.notes import warnings_for
@@ -99,7 +101,7 @@ def _solve_onshell(model, n_up, y1, masses):
     g → ∞: below n_up no coupling is excluded. Returns (g, Br at g, n_max): g = inf and n_max
     the saturated yield where no limit exists (n_max = nan elsewhere). Checked against 0.2's
     fixed-point iteration (tests/regression) and brute-force root finding (tests)."""
-    q2 = float(model.charges["mu"]) ** 2
+    q2 = model.production_charge ** 2
     m = np.asarray(masses, float)
     y = q2 * np.asarray(y1, float)
     n_max = np.full(m.shape, np.nan)
@@ -359,7 +361,7 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
         idx = np.flatnonzero(on)
         sub: list[list] = [[] for _ in idx]
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
-                                       seed, etl_rtol, notes=sub)
+                                       seed, etl_rtol, notes=sub, mechanism=model.production)
         for i, nts in zip(idx, sub, strict=True):
             notes[i].extend(nts)
         ok = on & (y1 > 0)
@@ -521,47 +523,8 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
 # ----------------------------------------------------------------------------------------------
 # decays in flight
 # ----------------------------------------------------------------------------------------------
-#: what "decays" may be (coupling_limit_scan)
-DECAYS = ("computed", "invisible")
 #: the smallest coupling an exclusion region is searched from
 G_MIN = 1e-12
-
-
-def default_decays(model) -> str:
-    """The default of ``decays`` for a model (docs/models.md): "invisible" for a model whose
-    preset says so and that has no dark sector (the dark photon: NA64's invisible-mode
-    convention, A′ → dark sector with Br = 1), "computed" otherwise (every other preset: its
-    widths decide, and visible decays beyond the set-up count)."""
-    return "invisible" if model.decays_default == "invisible" and model.dark is None \
-        else "computed"
-
-
-def resolve_decays(model, decays, s) -> str:
-    """``decays`` checked (None: the model's default); "computed" needs the data set's geometry
-    and a mediator of its own (not the millicharge's photon)."""
-    d = default_decays(model) if decays is None else decays
-    if d not in DECAYS:
-        raise UnknownNameError(f"decays must be one of {', '.join(DECAYS)}, got {decays!r}")
-    if d == "computed" and (model.mass is not None or model.parameter == "dark"):
-        return "invisible"            # a stable pair through a fixed mediator: nothing decays
-    if d == "computed" and s.geometry is None:
-        raise InputError(f"decays 'computed' needs the set-up along the beam, but data set"
-                         f" {s.name} has no [geometry] table (docs/models.md); add one or use"
-                         " decays 'invisible'")
-    return d
-
-
-def _escape_yields(model, masses, s, y1, widths1, kin):
-    """The :class:`~mucast.inference.decays.EscapeYield` of each mass: the WW signal-region
-    spectrum of the model's spin (one vectorised pass), scaled to the on-shell yield per g_μ²
-    ``y1`` (so an exact normalisation keeps the WW shape), and the widths at g = 1 and 0."""
-    theta_max, t_max, alpha = kin
-    x, w = _prod.x_spectrum(masses, s.energy, s.target, s.x_min, theta_max, t_max, alpha,
-                            model.spin)
-    q2 = float(model.charges["mu"]) ** 2
-    return [_dec.EscapeYield(x[j], w[j] * (y1[j] / np.sum(w[j])), float(mi), s.energy, q2,
-                             [float(v[j]) for v in widths1], s.geometry)
-            for j, mi in enumerate(masses)]
 
 
 def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region, approx,
@@ -583,11 +546,11 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
     if need:
         idx = np.array(need)
         y1[idx], y1e[idx] = yield_per_g2(m[idx], s, approx, *kin[:1], kin[1], kin[2], model.spin,
-                                         seed, etl_rtol)
+                                         seed, etl_rtol, mechanism=model.production)
     todo = np.array([i for i in todo if y1[i] > 0], dtype=int)   # the rest: no efficiency
     if todo.size == 0:
         return
-    q2 = float(model.charges["mu"]) ** 2
+    q2 = model.production_charge ** 2
     grid = np.geomspace(G_MIN, G_MAX, 13 * _dec.G_GRID + 1)
     # the bound of EscapeYield.bound for all masses at once: every X as fast as the fastest
     mt = m[todo][:, None]
@@ -605,7 +568,7 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
     if todo.size == 0:
         return
     escs = _escape_yields(model, m[todo], s, y1[todo], (C[todo], (inv1 - C)[todo], vis1[todo]),
-                          kin)
+                          kin, approx, etl_rtol, seed)
     for i, esc in zip(todo, escs, strict=True):
         mi = float(m[i])
         C_i, N1, V1 = esc.C, esc.N1, esc.V1

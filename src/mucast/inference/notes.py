@@ -48,6 +48,13 @@ NOTES = {
                     " not cover this set-up (beams of 10-300 GeV on C, Fe, Cu, W or Pb, x_min <="
                     " 0.8, theta_max = 0.1 rad, t_max = E^2), so WW's error there is not known"
                     " (docs/models.md §2)",
+    "fusion-secondary": "at m = {m} GeV the ALP yield includes the thick target's real"
+                        " photons converting by Primakoff (+{v:.2g}% at most; docs/alps.md §5)",
+    "fusion-ww-outside": "at m = {m} GeV the photon-fusion WW form is used outside its measured"
+                         " domain (docs/alps.md §3)",
+    "fusion-efficiency": "at m = {m} GeV the signal efficiency of a photon-fusion ALP is the"
+                         " pseudoscalar column, made for emission from the muon line (ASSUMPTION:"
+                         " the muon's angles differ; docs/alps.md)",
     "large-coupling": "the {coupling} limit exceeds 1 at m = {m} GeV: no meaningful constraint"
                       " there (the tree-level formulas assume a small coupling)",
     "narrow-doubt": "at m = {m} GeV the narrow-width (on-shell) form differs from the full pair"
@@ -65,7 +72,8 @@ NOTES = {
               " holds there (doubt {v:.2g}%)",
 }
 #: notes whose value is a fraction, shown in percent
-_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected"}
+_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected",
+            "fusion-secondary"}
 
 
 def _runs(indices, masses_GeV):

@@ -174,7 +174,16 @@ class MediatorModel:
     annihilation, refuses annihilation above it (None: no quark couplings);
     ``loop_mixing``: add the e⁺e⁻ and hadronic widths of the loop-induced kinetic mixing ε(q²)
     (mucast.models.widths.loop_mixing; a vector with Σ_ℓ q_ℓ = 0 and no tree-level electron
-    or quark coupling, e.g. L_μ−L_τ; off by default).
+    or quark coupling, e.g. L_μ−L_τ; off by default);
+    ``photon_coupling``: κ_γ [1/energy], an axion-like pseudoscalar's coupling to photons per unit
+    of g, L ⊃ −(g κ_γ/4) a F F̃ (the ``alp-photon`` preset: g = g_aγγ in GeV⁻¹, κ_γ = 1/GeV):
+    X is then made by photon fusion on the nucleus (mucast.processes.alp), not from the muon
+    line, and decays to γγ at tree level; a model has either muon or photon couplings;
+    ``coupling_form``: for a pseudoscalar's lepton couplings, "yukawa" (−i g_f P f̄γ⁵f) or
+    "derivative" (the ALP literature's (g_f/2m_f) ∂P f̄γγ⁵f, Bauer–Neubert–Thamm): the same
+    tree-level production and ℓℓ widths, different γγ loops (the anomaly term: 1 − τf(τ)
+    instead of τf(τ), mucast.models.widths.alp_loop_gamma_gamma); ``coupling_unit``: the unit of
+    g shown to the user ("" for dimensionless, "GeV^-1" for the ALPs).
     """
 
     name: str
@@ -195,6 +204,9 @@ class MediatorModel:
     #: widths decide, visible decays in flight counted) or "invisible" (declared invisible
     #: while no dark sector is given: the dark photon's NA64 convention)
     decays_default: str = "computed"
+    photon_coupling: float = 0.0
+    coupling_form: str = "yukawa"
+    coupling_unit: str = ""
 
     def __post_init__(self):
         spin = _SPIN_ALIASES.get(str(self.spin).lower(), str(self.spin).lower())
@@ -212,9 +224,24 @@ class MediatorModel:
         if spin in ("scalar", "pseudoscalar") and any(self.charges.get(n, 0.0) for n in NEUTRINOS):
             raise InputError(f"{_article(spin)} {spin} mediator cannot couple to left-handed neutrinos (a scalar"
                              " bilinear needs a right-handed neutrino); remove the nu charges")
-        if not self.charges.get("mu", 0.0):
+        _finite("photon_coupling", self.photon_coupling)
+        if self.photon_coupling:
+            if spin != "pseudoscalar":
+                raise InputError(f"model {self.name}: a photon coupling a F F~ needs a"
+                                 f" pseudoscalar (an ALP), not {_article(spin)} {spin}")
+            if any(self.charges.values()):
+                raise InputError(f"model {self.name}: give either lepton or photon couplings;"
+                                 " production by both (bremsstrahlung and photon fusion, with"
+                                 " their interference) is not implemented")
+        elif not self.charges.get("mu", 0.0):
             raise InputError(f"model {self.name}: no muon coupling, so no production with a muon"
-                             " beam")
+                             " beam (or give an ALP's photon_coupling)")
+        if self.coupling_form not in ("yukawa", "derivative"):
+            raise InputError(f"coupling_form must be 'yukawa' or 'derivative', got"
+                             f" {self.coupling_form!r}")
+        if self.coupling_form == "derivative" and spin != "pseudoscalar":
+            raise InputError("coupling_form = 'derivative' is the ALP form of a pseudoscalar's"
+                             f" lepton couplings, not for {_article(spin)} {spin}")
         if self.dark is not None and self.dark.kind not in ALLOWED_DM[spin]:
             raise InputError(f"{_article(spin)} {spin} mediator cannot couple to {self.dark.kind} dark matter;"
                              f" allowed: {', '.join(ALLOWED_DM[spin])}")
@@ -264,6 +291,19 @@ class MediatorModel:
     def g_mu(self, g):
         return self.sm_coupling("mu", g)
 
+    @property
+    def production(self) -> str:
+        """How the beam makes X: "bremsstrahlung" (off the muon line) or "photon-fusion" (an
+        ALP's γγ → a on the nucleus, mucast.processes.alp)."""
+        return "photon-fusion" if self.photon_coupling else "bremsstrahlung"
+
+    @property
+    def production_charge(self) -> float:
+        """The factor q of the production coupling q·g per unit of g: the muon charge, or κ_γ
+        [1/energy] for photon fusion (σ = (q g)² σ₁)."""
+        return float(self.photon_coupling) if self.photon_coupling else float(
+            self.charges["mu"])
+
     def g_chi(self, g):
         if self.dark is None:
             return 0.0 * np.asarray(g, float)
@@ -307,7 +347,13 @@ class MediatorModel:
                                          for f in CHARGED]))
             out["e"] = out["e"] + _w.fermion_pair("vector", m, eps * E_CHARGE, M_E)
             out["hadrons"] = out["hadrons"] + _had.hadronic_width(m, eps * E_CHARGE)
-        if self.spin in ("scalar", "pseudoscalar"):
+        if self.photon_coupling:                    # an ALP: a → γγ at tree level
+            out["gamma_gamma"] = _w.alp_gamma_gamma(m, self.photon_coupling * self._sm_scale(g))
+        elif self.coupling_form == "derivative":    # an ALP's lepton loops with the anomaly term
+            out["gamma_gamma"] = _w.alp_loop_gamma_gamma(
+                m, [(self.sm_coupling(f, g) / _LEPTON_MASS[f], _LEPTON_MASS[f])
+                    for f in CHARGED if self.charges.get(f, 0.0)], "derivative")
+        elif self.spin in ("scalar", "pseudoscalar"):
             out["gamma_gamma"] = _w.spin0_gamma_gamma(
                 self.spin, m, [(self.sm_coupling(f, g), _LEPTON_MASS[f], 1.0, -1.0)
                                for f in CHARGED])
@@ -509,23 +555,40 @@ def _presets() -> dict:
                         " dark sector is given)"),
         "muon-scalar": MediatorModel(
             "muon-scalar", "scalar", {"mu": 1.0}, invisible=True, coupling_name="g_mu",
-            description="scalar coupled to the muon only, g S mu-bar mu; declared invisible"
-                        " unless a dark sector is given"),
+            description="scalar coupled to the muon only, g S mu-bar mu; decays to gamma gamma"
+                        " (muon loop) and mu mu, in flight (--decays invisible: declared"
+                        " invisible, as in mucast 0.3)"),
         "muon-pseudoscalar": MediatorModel(
             "muon-pseudoscalar", "pseudoscalar", {"mu": 1.0}, invisible=True,
             coupling_name="g_mu",
-            description="pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; declared"
-                        " invisible unless a dark sector is given"),
+            description="pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; decays to"
+                        " gamma gamma (muon loop) and mu mu, in flight (--decays invisible:"
+                        " declared invisible, as in mucast 0.3)"),
         "muon-axial": MediatorModel(
             "muon-axial", "axial", {"mu": 1.0}, invisible=True, coupling_name="g_mu",
             description="axial vector coupled to the muon only, g A_a mu-bar gamma^a gamma5 mu;"
-                        " declared invisible unless a dark sector is given"),
+                        " decays to mu mu, in flight (stable below 2 m_mu; --decays invisible:"
+                        " declared invisible)"),
         "millicharge": MediatorModel(
             "millicharge", "vector", {"e": -e, "mu": -e, "tau": -e},
             dark=DarkSector("dirac", e, mass=0.1 * GeV), parameter="dark", dark_charge=e,
             mass=0.0, coupling_name="epsilon",
             description="millicharged Dirac fermion chi of charge eps*e, pair-produced through"
                         " the photon (mediator mass 0)"),
+        "alp-photon": MediatorModel(
+            "alp-photon", "pseudoscalar", {}, photon_coupling=1.0 / GeV,
+            coupling_name="g_agammagamma", coupling_unit="GeV^-1",
+            description="axion-like particle coupled to photons, -(g/4) a F F~ with g = g_a gamma"
+                        " gamma in GeV^-1: made by photon fusion on the nucleus (Primakoff),"
+                        " decays to gamma gamma, in flight"),
+        "alp-muon": MediatorModel(
+            "alp-muon", "pseudoscalar", {"mu": M_MU / GeV}, coupling_form="derivative",
+            coupling_name="g_amumu", coupling_unit="GeV^-1",
+            description="axion-like particle coupled to the muon axial current, (g/2) d_mu a"
+                        " mu-bar gamma^mu gamma5 mu with g = g_a mu mu = c_mumu/Lambda in GeV^-1"
+                        " (Bauer-Neubert-Thamm): made and decaying to mu mu as muon-pseudoscalar"
+                        " with g_mu = g m_mu; gamma gamma through the muon loop with the anomaly"
+                        " term; decays in flight"),
     }
 
 

@@ -63,8 +63,12 @@ def read_overlay(path) -> dict:
 
 
 def _coupling_label(model):
-    return {"epsilon": "$\\varepsilon$", "g_Z'": "$g_{Z'}$", "g_mu": "$g_\\mu$"}.get(
-        model.coupling_name, f"${model.coupling_name}$")
+    """The coupling as the axis names it, with its unit when it has one (the ALPs: GeV^-1)."""
+    label = {"epsilon": "$\\varepsilon$", "g_Z'": "$g_{Z'}$", "g_mu": "$g_\\mu$",
+             "g_agammagamma": "$g_{a\\gamma\\gamma}$", "g_amumu": "$g_{a\\mu\\mu}$"}.get(
+        model.coupling_name, model.coupling_name)
+    unit = getattr(model, "coupling_unit", None)
+    return f"{label} [{unit.replace('^-1', '$^{-1}$')}]" if unit else label
 
 
 def _upright_ylabel(ax, text):
@@ -137,6 +141,31 @@ def _tables_end(ax, model, curves, masses):
     return warnings
 
 
+def _room_for_legend(ax, legend):
+    """Raise the top of a log y-axis until no curve passes under the legend (a curve at the top
+    of the automatic range ran through the legend's text, e.g. the alp-muon 2022 limit)."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    ax.autoscale_view()
+    box = legend.get_window_extent(renderer)
+    frac = (ax.bbox.y1 - box.y0) / ax.bbox.height + 0.02       # top share taken, with a margin
+    inv = ax.transData.inverted()
+    x_lo, x_hi = inv.transform((box.x0, 0))[0], inv.transform((box.x1, 0))[0]
+    ys = [line.get_ydata()[(line.get_xdata() >= x_lo) & (line.get_xdata() <= x_hi)]
+          for line in ax.lines if line.get_transform() == ax.transData]
+    ys = [y for y in ys if len(y)]
+    if not ys or ax.get_yscale() != "log" or frac >= 0.9:
+        return
+    top = float(np.nanmax(np.concatenate(ys)))
+    lo, hi = ax.get_ylim()
+    if not (np.isfinite(top) and top > 0 and lo > 0):
+        return
+    # the curves' highest point must sit at (1 - frac) of the axis height, in log scale
+    need = 10 ** (np.log10(lo) + (np.log10(top) - np.log10(lo)) / (1.0 - frac))
+    if need > hi:
+        ax.set_ylim(lo, need)
+
+
 def limit_curves(model, datasets, masses, method=None, acceptance="shipped", decays=None):
     """{data set: MediatorLimitScan} of ``model`` over ``masses`` (what the limit figures draw).
     ``decays``: 'computed', 'invisible' or None (the model's default; coupling_limit_scan)."""
@@ -162,10 +191,20 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
         band = gm2.gm2_band(masses, spin=model.spin, muon_charge=model.charges["mu"])
         ax.fill_between(xs, band.g_low, band.g_high, color="0.55", alpha=0.45, lw=0,
                         label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
+    closes = []
     for ds, r in curves.items():
         ok = r.valid
         c, ls, lab = _STYLE.get(ds, ("k", "-.", str(ds)))
         ax.plot(xs[ok], r.coupling[ok], color=c, ls=ls, lw=2.2, label=lab)
+        # with decays in flight the excluded region can close above: its upper edge too (drawn
+        # thinner), or the figure would claim every larger coupling excluded
+        up = getattr(r, "coupling_upper", None)
+        if up is not None and np.any(ok & np.isfinite(up)):
+            top = ok & np.isfinite(up)
+            ax.plot(xs[top], up[top], color=c, ls=ls, lw=1.2)
+            closes.append(str(ds))
+    if closes:
+        ax.plot([], [], color="0.3", lw=1.2, label="thin: upper edge of the excluded region")
     for ov in overlays:
         ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
                 label=f"{ov['label']} (user overlay)")
@@ -173,7 +212,10 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
     ax.set(xscale="log", yscale="log", xlabel=xlabel, xlim=(xs[0], xs[-1]))
     _upright_ylabel(ax, _coupling_label(model))
     warnings = _tables_end(ax, model, curves, masses)
-    _legend(ax, loc="upper left", frameon=False, fontsize=legend_size)
+    _room_for_legend(ax, _legend(ax, loc="upper left", frameon=False, fontsize=legend_size))
+    if closes:
+        warnings.append(f"{', '.join(closes)}: the excluded region closes above (visible decays"
+                        " inside the set-up); its upper edge is the thinner line of the same style")
     # the curves' own warnings (masses without a limit and why, the method's coverage, ...)
     warnings += [f"{ds}: {w}" for ds, r in curves.items() for w in getattr(r, "warnings", ())]
     return warnings + [w for ov in overlays for w in ov.get("warnings", ())]
