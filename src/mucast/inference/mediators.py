@@ -612,6 +612,8 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
         g[i] = lo
         g_up[i] = np.inf if intervals[-1][1] is None else intervals[-1][1]
         status[i] = "ok"
+        if intervals[-1][1] is not None:
+            notes[i].append(("region-upper", None))
         if len(intervals) > 1:
             notes[i].append(("region-gap", float(intervals[0][1])))
         n_esc = float(esc(np.array([lo]))[0])

@@ -32,6 +32,10 @@ NOTES = {
                        " (invisible decays, and visible decays beyond the last veto) stays below"
                        " N_up = {n_up:.3g} events at every {coupling} (at most {v:.3g}: where"
                        " enough X are made, they decay inside the set-up)",
+    "region-upper": "at m = {m} GeV the upper edge of the excluded region is set by decays"
+                    " inside the set-up: it moves about as L^-1/2 with the distance L from the"
+                    " target to the last vetoing detector (the shipped geometries' lengths are"
+                    " ASSUMPTIONS; a 30% change of L moves the edge by -13%/+22%, docs/decays.md)",
     "region-gap": "at m = {m} GeV the excluded couplings have a gap (the first region ends at"
                   " {coupling} = {v:.3g}; coupling and coupling_upper give the outer edges)",
     "no-invisible": "no limit at m = {m} GeV: {model} has no invisible decay (no dark sector,"
