@@ -357,6 +357,10 @@ def test_a_region_that_closes_above_shows_its_upper_edge(tmp_path, drawn, capsys
     warnings = json.loads(capsys.readouterr().out)["warnings"]
     assert any("closes above" in w for w in warnings)
     ax = drawn[-1].axes[0]
-    tops = [line for line in ax.lines if line.get_linewidth() == 1.2 and len(line.get_ydata())]
+    thin = [line for line in ax.lines if line.get_linewidth() == 1.2 and len(line.get_ydata())]
+    # the upper edges (the vertical segments that close a region at its last mass join them)
+    tops = [line for line in thin if np.ptp(np.asarray(line.get_xdata(), float)) > 0]
+    closing = [line for line in thin if np.ptp(np.asarray(line.get_xdata(), float)) == 0]
     assert tops and all(np.all(np.asarray(t.get_ydata()) > 0.05) for t in tops)
+    assert closing and all(len(line.get_xdata()) == 2 for line in closing)
     assert _figure_problems(drawn[-1]) == []

@@ -281,7 +281,8 @@ def cmd_plot_limits(args):
     datasets = args.datasets or ["2022", "2023-24", "future"]
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_limits(model, datasets, _masses_from(args), args.out, overlays=overlays,
-                              method=args.method, acceptance=args.acceptance)
+                              method=args.method, acceptance=args.acceptance,
+                              decays=getattr(args, "decays", None))
     emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
          "wrote " + ", ".join(str(f) for f in files))
 
@@ -513,6 +514,9 @@ def register(subparsers):
         add_acceptance_option(q, "efficiency tables")
         if name != "zprime":
             _dark_options(q, name)
+            q.add_argument("--decays", default=None, choices=["computed", "invisible"],
+                           help="computed (closed regions from decays in flight) or invisible;"
+                                " default as in limit (docs/decays.md)")
         q.add_argument("--out", required=True, help="output file (FILE.png and FILE.pdf)")
         q.add_argument("--json", action="store_true", help='print {"files": [...]}')
         q.set_defaults(func=cmd_plot_limits)

@@ -191,7 +191,7 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
         band = gm2.gm2_band(masses, spin=model.spin, muon_charge=model.charges["mu"])
         ax.fill_between(xs, band.g_low, band.g_high, color="0.55", alpha=0.45, lw=0,
                         label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
-    closes = []
+    closes, fills = [], []
     for ds, r in curves.items():
         ok = r.valid
         c, ls, lab = _STYLE.get(ds, ("k", "-.", str(ds)))
@@ -203,6 +203,15 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
             top = ok & np.isfinite(up)
             ax.plot(xs[top], up[top], color=c, ls=ls, lw=1.2)
             closes.append(str(ds))
+            # where the region ends within the masses drawn, close it with a vertical edge
+            for j in np.flatnonzero(top & ~np.r_[top[1:], False] & (np.arange(len(xs)) < len(xs) - 1)):
+                ax.plot([xs[j], xs[j]], [r.coupling[j], up[j]], color=c, ls=ls, lw=1.2)
+        # the excluded region itself, shaded after the axes are set (below): between the edges
+        # where it closes, up to the top of the figure where it does not
+        if np.any(ok):
+            ceiling = np.where(np.isfinite(up), up, np.inf) if up is not None else np.full(
+                xs.shape, np.inf)
+            fills.append((np.where(ok, r.coupling, np.nan), np.where(ok, ceiling, np.nan), c))
     if closes:
         ax.plot([], [], color="0.3", lw=1.2, label="thin: upper edge of the excluded region")
     for ov in overlays:
@@ -213,6 +222,10 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
     _upright_ylabel(ax, _coupling_label(model))
     warnings = _tables_end(ax, model, curves, masses)
     _room_for_legend(ax, _legend(ax, loc="upper left", frameon=False, fontsize=legend_size))
+    ax.autoscale(False)                   # the shading must not move the axes the lines set
+    y_top = ax.get_ylim()[1]
+    for lo, hi, c in fills:
+        ax.fill_between(xs, lo, np.minimum(hi, y_top), color=c, alpha=0.10, lw=0, zorder=0.5)
     if closes:
         warnings.append(f"{', '.join(closes)}: the excluded region closes above (visible decays"
                         " inside the set-up); its upper edge is the thinner line of the same style")
@@ -221,10 +234,12 @@ def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
     return warnings + [w for ov in overlays for w in ov.get("warnings", ())]
 
 
-def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptance="shipped"):
-    """The limit figure of any mediator model: the 90% CL curves of ``datasets``, the ±2σ g−2
-    band where the model raises a_μ, and user ``overlays`` (:func:`read_overlay`). Returns the
-    PNG and PDF paths."""
+def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptance="shipped",
+                decays=None):
+    """The limit figure of any mediator model: the 90% CL excluded regions of ``datasets``
+    (shaded; closed above where decays in flight close them, ``decays`` as in
+    coupling_limit_scan), the ±2σ g−2 band where the model raises a_μ, and user ``overlays``
+    (:func:`read_overlay`). Returns the PNG and PDF paths."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -236,14 +251,14 @@ def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptan
     model = get_model(model)
     png, pdf = _outputs(out)
     method = method or M.DEFAULT_METHOD
-    curves = limit_curves(model, datasets, masses, method, acceptance)
+    curves = limit_curves(model, datasets, masses, method, acceptance, decays)
     with matplotlib.style.context(mplhep.style.ROOT), \
             matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11}):
         fig = Figure(figsize=(8.5, 6.6))
         FigureCanvasAgg(fig)
         ax = fig.subplots()
         warnings = _draw_limits(ax, model, curves, masses, overlays)
-        ax.set_title(f"{model.name} ({model.spin}): 90% CL upper limits", fontsize=14)
+        ax.set_title(f"{model.name} ({model.spin}): 90% CL excluded", fontsize=14)
         _finish(fig, png, pdf, f"mucast {method}; cross sections WW where it holds (2%), else corrected"
                 " to the exact tree level (approx auto); efficiencies of the data sets'"
                 " [mediator] tables")
