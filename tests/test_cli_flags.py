@@ -127,6 +127,14 @@ def test_gm2_does_not_offer_millicharge(capsys):
     assert code == 2 and "photon" in err
 
 
+def test_cli_copies_of_the_model_ranges():
+    """cli.choices copies the ranges of model files (the parser imports no physics)."""
+    from mucast.cli import choices
+    from mucast.models import mediator
+    assert choices.MAX_G_CHI == mediator.MAX_G_CHI
+    assert choices.MASS_RATIO_RANGE == mediator.MASS_RATIO_RANGE
+
+
 def test_every_option_has_a_help_line():
     for path, p in iter_parsers(build_parser()):
         for a in p._actions:

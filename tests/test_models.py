@@ -172,7 +172,7 @@ def test_gm2_band_for_any_model_with_positive_delta_a():
 # ---- presets and user models ---------------------------------------------------------------------
 def test_presets_exist_and_alias():
     assert set(PRESETS) == {"lmu-ltau", "dark-photon", "muon-scalar", "muon-pseudoscalar",
-                            "muon-axial", "millicharge"}
+                            "muon-axial", "millicharge", "alp-photon", "alp-muon"}
     assert get_model("zprime") == get_model("lmu-ltau")
     assert get_model("muon-axial").spin == "axial"
     with pytest.raises(UnknownNameError, match="unknown model 'nope'"):

@@ -66,7 +66,7 @@ def test_results_record_version_and_inputs():
     lim = zl.coupling_limit(zl.legacy_zprime_model("dark", g_chi=0.1), 0.2 * GeV, "2022", "fc",
                             theta_max=0.2, label="dark").to_dict()
     assert lim["mucast_version"] == mucast.__version__
-    assert lim["inputs"]["theta_max"] == 0.2 and lim["inputs"]["approx"] == "ww"
+    assert lim["inputs"]["theta_max"] == 0.2 and lim["inputs"]["approx"] == "auto"   # the default
     assert lim["g_chi"] == 0.1 and lim["model"] == "dark" and lim["method"] == "fc"
 
     zc = Z.cross_section(0.1 * GeV, 1e-3, x_min=0.5).to_dict()

@@ -38,14 +38,33 @@ V2 = 1.0 / (math.sqrt(2.0) * G_F)
 #: weak mixing angle sin^2(theta_W), CODATA (on-shell definition 1 - m_W^2/m_Z^2)
 SIN2_THETA_W = _sc.physical_constants["weak mixing angle"][0]
 
+
+def _pdg_mass(pdgid: int) -> float:
+    """The PDG mass of a particle [energy] from the particle package (which gives None for a
+    particle without a measured mass: refused here rather than passed on)."""
+    mass = _Particle.from_pdgid(pdgid).mass
+    if mass is None:
+        raise RuntimeError(f"the particle package has no mass for PDG id {pdgid}")
+    return mass * MeV
+
+
 #: lepton masses [energy], PDG via the particle package
-M_E = _Particle.from_pdgid(11).mass * MeV
-M_MU = _Particle.from_pdgid(13).mass * MeV
-M_TAU = _Particle.from_pdgid(15).mass * MeV
+M_E = _pdg_mass(11)
+M_MU = _pdg_mass(13)
+M_TAU = _pdg_mass(15)
 #: proton mass [energy], PDG via the particle package (per-nucleon √s of fixed-target beams)
-M_PROTON = _Particle.from_pdgid(2212).mass * MeV
+M_PROTON = _pdg_mass(2212)
 #: charged-pion mass [energy], PDG via the particle package (the hadronic threshold 2m_π±)
-M_PI_CHARGED = _Particle.from_pdgid(211).mass * MeV
+M_PI_CHARGED = _pdg_mass(211)
+#: ρ(770)⁰ mass [energy], PDG via the particle package (the pion form factor's pole, used only
+#: between 2m_π± and the first R-ratio point; mucast.models.hadrons)
+M_RHO = _pdg_mass(113)
+#: Z mass [energy], PDG via the particle package (where α_s is given)
+M_Z = _pdg_mass(23)
+#: strong coupling α_s(M_Z) in the MS-bar scheme, 5 flavours: 0.1180 ± 0.0009 (PDG 2024, RPP
+#: "Quantum chromodynamics", world average); the perturbative R ratio above the data
+#: (mucast.models.hadrons)
+ALPHA_S_MZ = 0.1180
 
 # -- cosmology (mucast.cosmology) -------------------------------------------------------------
 #: Planck mass M_Pl = √(ħc/G) as an energy (CODATA "Planck mass energy equivalent in GeV")
@@ -59,6 +78,11 @@ RHO_CRIT_OVER_H2_GEV_CM3 = (3.0 * (100e3 / (_sc.parsec * 1e6)) ** 2 / (8.0 * mat
                             * _sc.c**2 / _sc.electron_volt / 1e9 / 1e6)
 #: dark-matter density Ω_c h² = 0.120 (Planck 2018 VI, A&A 641 (2020) A6, TT,TE,EE+lowE+lensing)
 OMEGA_DM_H2_PLANCK2018 = 0.120
+#: redshift of matter–radiation equality z_eq = 3387 (Planck 2018 VI, Table 2,
+#: TT,TE,EE+lowE+lensing); T_eq = T_CMB(1 + z_eq) ≈ 0.796 eV, where a radiation-dominated
+#: Boltzmann equation stops holding
+Z_EQ_PLANCK2018 = 3387.0
+T_EQ = T_CMB * (1.0 + Z_EQ_PLANCK2018)
 
 #: atomic mass unit u, as an energy (CODATA)
 AMU = _sc.physical_constants["atomic mass constant energy equivalent in MeV"][0] * MeV

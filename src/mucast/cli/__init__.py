@@ -369,14 +369,16 @@ def cmd_reproduce(args):
 def cmd_cite(args):
     """`mucast cite`: BibTeX of the papers a command uses."""
     from mucast.citations import for_command
-    print(for_command(args.for_command), end="")
+    print(for_command(" ".join(args.for_command) or None), end="")
 
 
 # ---------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of the `mucast` command (all subcommands)."""
-    from mucast.experiments import DATASETS, available_datasets
-    from mucast.models.eft import ALL_OPERATORS, NUSMEFT_ALIASES, NUSMEFT_OPERATORS, OPERATORS
+    # names listed in mucast.cli.choices (checked against the library by the tests): building
+    # the parser imports no physics, so --help and --version stay cheap (issue 17 §6)
+    from mucast.cli.choices import (ALL_OPERATORS, DATASETS, NUSMEFT_ALIASES, NUSMEFT_OPERATORS,
+                                    OPERATORS, SEED_DATASETS)
 
     p = Parser(
         prog="mucast",
@@ -397,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
                         help="photon virtuality cut of the flux (default mmu2_plus_k2, seed 000)")
         if dataset:
-            sp.add_argument("--dataset", default="2022", choices=available_datasets(),
+            sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
                             metavar="D", help="data set (default 2022; mucast help datasets)")
             sp.add_argument("--experiment", metavar="FILE",
                             help="a user experiment TOML file (overrides --dataset)")
@@ -442,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("conventions", help="the factor each convention choice (seed 000 literal vs"
                                            " verified) makes on yields and bounds, measured")
-    s.add_argument("--dataset", default="2023-24", choices=list(DATASETS),
+    s.add_argument("--dataset", default="2023-24", choices=list(SEED_DATASETS),
                    help="data set (default 2023-24, the Table I column)")
     mass_n(s, "HNL mass m_N in GeV for the nuSMEFT rows, >= 0")
     s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -525,8 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
     topics.register(sub)
 
     s = sub.add_parser("cite", help="BibTeX of the papers a computation uses")
-    s.add_argument("for_command", nargs="?", default=None, metavar="COMMAND",
-                   help="the command whose sources to print (default: all)")
+    s.add_argument("for_command", nargs="*", default=[], metavar="COMMAND",
+                   help="the command (and sub-command, e.g. 'relic target', 'limit"
+                        " dark-photon') whose sources to print (default: all)")
     s.set_defaults(func=cmd_cite)
     return p
 
@@ -592,8 +595,11 @@ def main(argv=None) -> int:
 
 
 def _main(argv=None) -> int:
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:       # answered before the parser is built (issue 17 §6)
+        print(f"mucast {__version__}")
+        return 0
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
         args.argv = argv

@@ -170,7 +170,7 @@ def with_acceptance(experiment, acceptance: str):
 def add_acceptance_option(parser, what="acceptance tables"):
     """The --acceptance switch shared by the computing commands (one help line; the long text
     is ``mucast help acceptance``)."""
-    from mucast.experiments import TABLE_SETS
+    from mucast.cli.choices import TABLE_SETS
     parser.add_argument("--acceptance", default="shipped", choices=list(TABLE_SETS), metavar="SET",
                         help=f"{', '.join(TABLE_SETS)} (default shipped)")
 
@@ -179,10 +179,10 @@ def add_method_option(parser, default="fc", legacy_cls="cls-exact"):
     """--method: one name per upper-limit method in every command (mucast.inference.stats.METHODS;
     ``mucast help methods``). The names of mucast <= 0.2 ('cls', 'cls_exact') are still
     accepted, with a warning in the result; ``legacy_cls`` is what 'cls' meant in this command."""
-    from mucast.inference.stats import METHODS, RENAMED
+    from mucast.cli.choices import METHODS, RENAMED_METHODS
     parser.add_argument(
-        "--method", default=default, choices=list(METHODS) + list(RENAMED), metavar="METHOD",
-        help=f"{', '.join(METHODS)} (default {default})")
+        "--method", default=default, choices=list(METHODS) + list(RENAMED_METHODS),
+        metavar="METHOD", help=f"{', '.join(METHODS)} (default {default})")
     parser.add_argument("--cl", type=number("--cl", CL_RANGE[0], CL_RANGE[1]), default=0.9,
                         metavar="CL", help=f"in {_fmt_range(*CL_RANGE, False, False)} (default 0.9)")
 

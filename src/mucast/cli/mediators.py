@@ -29,7 +29,7 @@ from mucast.units import GeV
 
 #: presets and the legacy alias, in CLI order
 MODEL_COMMANDS = ("lmu-ltau", "zprime", "dark-photon", "muon-scalar", "muon-pseudoscalar",
-                  "muon-axial", "millicharge")
+                  "muon-axial", "millicharge", "alp-photon", "alp-muon")
 
 #: the mediator masses the CLI accepts [GeV]: from 1 keV (the WW quadrature's stated error
 #: grows from 0.1% at 1 MeV to ~1% there; 5e-324 divided by zero) to 10^5 GeV, beyond every
@@ -111,21 +111,26 @@ def cmd_xsec(args):
     from mucast.processes.mediators import production
     from mucast.units import cm2, picobarn
     model = _model(args)
+    if getattr(args, "loop_mixing", False):
+        from dataclasses import replace
+        model = replace(model, loop_mixing=True)
     if args.approx == "iww" and model.spin != "vector":
         raise InputError("--approx iww exists for vector mediators only")
     energy = args.energy * GeV
     if model.name == "millicharge":
-        if args.approx != "ww":
-            raise InputError("millicharge: the pair cross section is computed in WW (--approx ww)")
+        if args.approx not in ("ww", "auto"):
+            raise InputError("millicharge: the pair cross section is computed from WW (--approx"
+                             " auto, with the exact/WW correction, or ww)")
         from mucast.experiments.targets import Target
         from mucast.inference.mediators import point_model
         tgt = Target.from_name(args.target)
         model, photon = point_model(model, args.mass * GeV)
         r = offshell.pair_integral(model, photon, args.coupling, energy, tgt,
-                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max)
+                                   x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
+                                   correct=args.approx == "auto")
         sig = r.value
         out = {"sigma_pb": sig / picobarn, "sigma_cm2": sig / cm2,
-               "sigma_error_pb": r.error / picobarn, "approx": "ww",
+               "sigma_error_pb": r.error / picobarn, "approx": args.approx,
                "process": "mu N -> mu N chi chi-bar (through the photon)",
                "m_chi_GeV": args.mass, "coupling": args.coupling, "energy_GeV": args.energy,
                "target": tgt.name, "x_min": args.xmin, "theta_max": args.theta_max,
@@ -133,21 +138,63 @@ def cmd_xsec(args):
         emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi-bar) = {out['sigma_pb']:.5e}"
                         f" pb (m_chi = {args.mass:g} GeV, eps = {args.coupling:g})")
         return
+    from mucast.inference.mediators import default_decays
+    decays = getattr(args, "decays", None) or default_decays(model)
+    if decays == "computed" and model.invisible:
+        from dataclasses import replace
+        model = replace(model, invisible=False)       # the widths decide, as in `limit`
     gmu = float(model.g_mu(args.coupling))
-    opts = {"rtol": args.rtol, "seed": args.seed} if args.approx == "etl" else {}
-    r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target, args.approx,
-                                 x_min=args.xmin, theta_max=args.theta_max, t_max=args.t_max,
-                                 spin=model.spin, **opts)
-    br = float(model.branching_invisible(args.mass * GeV, args.coupling))
-    widths = {f"{k}_GeV": float(v) / GeV
-              for k, v in model.widths(args.mass * GeV, args.coupling).items()}
+    opts = {"rtol": args.rtol, "seed": args.seed} if args.approx in ("etl", "auto") else {}
+    if model.production == "photon-fusion":
+        if args.approx == "iww":
+            raise InputError("--approx iww is the vector's bremsstrahlung form; an ALP coupled to"
+                             " photons takes auto, ww or etl")
+        from mucast.processes.alp import production as alp_production
+        r = alp_production.cross_section(args.mass * GeV, model.production_charge * args.coupling,
+                                         energy, args.target, args.xmin, t_max=args.t_max,
+                                         approx=args.approx, rtol=args.rtol, seed=args.seed)
+    else:
+        r = production.cross_section(args.mass * GeV, abs(gmu), energy, args.target,
+                                     args.approx, x_min=args.xmin, theta_max=args.theta_max,
+                                     t_max=args.t_max, spin=model.spin, **opts)
+    dec = model.decays(args.mass * GeV, args.coupling)
+    if model.production == "photon-fusion":      # the ALP's own spectrum
+        import numpy as np
+        sp = alp_production.production([args.mass * GeV], energy, args.target, args.xmin,
+                                       t_max=args.t_max, approx="ww")
+        x, w = sp.x[0], sp.weights[0]
+        m = args.mass * GeV
+        x_mean = float(np.sum(w * x) / np.sum(w))
+        gamma_beta = float(np.sum(w * np.sqrt(np.maximum((x * energy) ** 2 - m * m, 0.0)) / m)
+                           / np.sum(w))
+    else:
+        x_mean, gamma_beta = production.mean_boost(args.mass * GeV, energy, args.target,
+                                                   args.xmin, args.theta_max, args.t_max,
+                                                   spin=model.spin)
+    d = dec.to_dict(gamma_beta=gamma_beta)
+    boost = {"definition": "mean of beta*gamma = p_X/m_X over the WW spectrum dsigma/dx at"
+                           " x = E_X/E >= x_min (the whole spectrum without --xmin);"
+                           " decay_length_m = gamma_beta * ctau_m, the mean lab decay length",
+             "x_min": args.xmin, "mean_x": x_mean, "mean_energy_GeV": x_mean * args.energy,
+             "gamma_beta": gamma_beta}
     out = {**r.to_dict(), "sigma_cm2": r.value / cm2, "g_mu": abs(gmu),
-           "coupling": args.coupling, "branching_invisible": br,
-           "branching_visible": 1.0 - br, "widths": widths,
-           "total_width_GeV": float(sum(widths.values())), "model": model.to_dict()}
-    emit(args, out, f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
-                    f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
-                    f" g_mu = {abs(gmu):.4g}); Br(X -> invisible) = {br:.4g}")
+           "coupling": args.coupling, "branching_invisible": d["branching_invisible"],
+           "branching_visible": d["branching_visible"], "widths": d["widths"],
+           "total_width_GeV": d["total_width_GeV"], "branching": d["branching"],
+           "visibility": d["visibility"], "ctau_m": d["ctau_m"], "lifetime_s": d["lifetime_s"],
+           "decay_length_m": d["decay_length_m"], "boost": boost,
+           "hbarc_source": d["hbarc_source"], "model": model.to_dict(), "decays": decays,
+           "warnings": list(r.warnings) + list(d["warnings"])}
+    open_ = ", ".join(f"{k} {v:.3g}" for k, v in d["branching"].items() if v > 0) or "none"
+    life = ("no open channel" if d["ctau_m"] is None else
+            f"c tau = {d['ctau_m']:.4g} m, decay length {d['decay_length_m']:.4g} m at"
+            f" <beta gamma> = {gamma_beta:.4g}")
+    emit(args, out, [f"sigma(mu {args.target} -> mu {args.target} X) = {out['sigma_pb']:.5e} pb"
+                     f" (+- {out['sigma_error_pb']:.1e}, {args.approx}, {model.name} {model.spin},"
+                     f" {model.coupling_name} = {args.coupling:.4g}"
+                     f"{' ' + model.coupling_unit if model.coupling_unit else ''}); Br(X -> invisible) ="
+                     f" {d['branching_invisible']:.4g}",
+                     f"Gamma_tot = {d['total_width_GeV']:.4e} GeV (Br: {open_}); {life}"])
 
 
 def cmd_gm2(args):
@@ -158,6 +205,10 @@ def cmd_gm2(args):
     if model.name == "millicharge":
         raise InputError("millicharge: the mediator is the photon; mucast has no g-2 prediction"
                          " for it")
+    if model.production == "photon-fusion":
+        raise InputError(f"{model.name}: no muon coupling, so no one-loop Delta a_mu (its"
+                         " photon coupling enters g-2 only at two loops, Barr-Zee type, which"
+                         " mucast does not compute)")
     m = args.mass * GeV
     d = float(model.delta_a_mu(m, args.coupling))
     qmu = float(model.charges["mu"])
@@ -266,8 +317,10 @@ def cmd_plot_limits(args):
     datasets = args.datasets or ["2022", "2023-24", "future"]
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_limits(model, datasets, _masses_from(args), args.out, overlays=overlays,
-                              method=args.method, acceptance=args.acceptance)
-    emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
+                              method=args.method, acceptance=args.acceptance,
+                              decays=getattr(args, "decays", None))
+    emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
+         "wrote " + ", ".join(str(f) for f in files))
 
 
 def cmd_plot_zprime(args):
@@ -276,7 +329,8 @@ def cmd_plot_zprime(args):
     _figure_out(args.out)
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_zprime(out=args.out, points=args.points, overlays=overlays)
-    emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
+    emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
+         "wrote " + ", ".join(str(f) for f in files))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -284,9 +338,9 @@ def cmd_plot_zprime(args):
 # ----------------------------------------------------------------------------------------------
 def _model_parsers(group, what, add_options, command):
     """One sub-parser per preset (and 'model FILE.toml'), each with ``add_options``."""
-    from mucast.models.mediator import get_model
+    from mucast.cli.choices import MODEL_DESCRIPTIONS
     for name in MODEL_COMMANDS:
-        desc = _ZPRIME_IS[command] if name == "zprime" else get_model(name).description
+        desc = _ZPRIME_IS[command] if name == "zprime" else MODEL_DESCRIPTIONS[name]
         p = group.add_parser(name, help=literal_help(f"{what}: {desc}"),
                              description=literal_help(desc), epilog=HELP_EPILOG)
         p.set_defaults(model_name=name, model_file=None)
@@ -304,7 +358,7 @@ def _coupling_help(name):
 
 
 def _dark_options(p, name):
-    from mucast.models.mediator import DM_TYPES, MASS_RATIO_RANGE, MAX_G_CHI
+    from mucast.cli.choices import DM_TYPES, MASS_RATIO_RANGE, MAX_G_CHI
     p.add_argument("--dm", choices=DM_TYPES, default=None, metavar="TYPE",
                    help=f"dark particle: {', '.join(DM_TYPES)}"
                         + (" (dirac or scalar here)" if name == "millicharge" else ""))
@@ -332,17 +386,16 @@ def _kin_options(p, energy=True):
                        help="upper photon virtuality of the flux (default E2, DMG4)")
 
 
-def _approx_options(p, choices=("ww", "etl")):
-    p.add_argument("--approx", default="ww", choices=choices,
-                   help="ww (default) or etl (exact tree level, vegas)")
+def _approx_options(p, choices=("auto", "ww", "etl")):
+    p.add_argument("--approx", default="auto", choices=choices,
+                   help="auto (default: WW corrected where it fails), ww or etl (exact, vegas)")
     p.add_argument("--rtol", type=number("--rtol", 0, 0.5, lo_open=True), default=0.005,
                    help="etl: relative error in (0, 0.5] (default 0.005)")
 
 
 def _limit_options(p, name):
-    from mucast.experiments import available_datasets
-    from mucast.inference.mediators import DEFAULT_METHOD, PRODUCTIONS
-    p.add_argument("--dataset", default="2022", choices=available_datasets(), metavar="D",
+    from mucast.cli.choices import DATASETS, DEFAULT_METHOD, PRODUCTIONS
+    p.add_argument("--dataset", default="2022", choices=list(DATASETS), metavar="D",
                    help="data set (default 2022; mucast help datasets)")
     p.add_argument("--experiment", metavar="FILE", help="a user experiment TOML file")
     add_acceptance_option(p, "efficiency tables")
@@ -375,18 +428,27 @@ def add_xsec(xsec_subparsers):
                        metavar="X", help="smallest energy fraction x = E_X/E, in [0, 1) (seed"
                                          " 001 signal region: 0.5)")
         _kin_options(p)
-        _approx_options(p, ("ww", "iww", "etl"))
+        _approx_options(p, ("auto", "ww", "iww", "etl"))
         p.add_argument("--seed", type=integer("--seed", 0), default=0, help="etl: vegas seed")
-        if name == "millicharge":
-            _dark_options(p, name)
-        p.add_argument("--json", action="store_true", help='print {"sigma_pb": ...}')
+        if name in ("lmu-ltau", "zprime", "model"):
+            p.add_argument("--loop-mixing", action="store_true",
+                           help="add the e+e- and hadronic widths of the loop-induced kinetic"
+                                " mixing (mu and tau loops; vectors with charges summing to zero"
+                                " and no electron coupling; off by default)")
+        if name != "zprime":
+            _dark_options(p, name)       # the widths and Br(invisible) with a dark sector
+            p.add_argument("--decays", default=None, choices=["computed", "invisible"],
+                           help="how Br(invisible) is read: computed (the widths) or invisible"
+                                " (declared, where the preset says so); default as in limit")
+        p.add_argument("--json", action="store_true",
+                       help='print {"sigma_pb": ..., "widths": ..., "ctau_m": ..., ...}')
         p.set_defaults(func=cmd_xsec)
     _model_parsers(xsec_subparsers, "sigma(mu N -> mu N X)", opts, "xsec")
 
 
 def register(subparsers):
     """Add ``limit``, ``curve``, ``gm2`` and ``plot`` to mucast's sub-command parser."""
-    from mucast.models.mediator import PRESETS
+    from mucast.cli.choices import PRESETS
 
     s = subparsers.add_parser("limit", help="coupling limit of a mediator model at one mass")
     grp = s.add_subparsers(dest="model_family", metavar="MODEL", required=True)
@@ -395,7 +457,7 @@ def register(subparsers):
         p.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
                        help="mass in GeV, in [1e-06, 1e+05] (millicharge: the particle's)")
         if name == "zprime":
-            from mucast.models.mediator import MAX_G_CHI
+            from mucast.cli.choices import MAX_G_CHI
             p.add_argument("--model", default="vanilla", choices=["vanilla", "dark"],
                            help="vanilla L_mu-L_tau, or dark (Z' -> chi chi-bar)")
             p.add_argument("--dm", choices=["dirac", "scalar"], default=None,
@@ -463,9 +525,9 @@ def register(subparsers):
     plg = pl.add_subparsers(dest="model_family", metavar="MODEL", required=True)
 
     def plot_opts(q, name):
-        from mucast.experiments import available_datasets
+        from mucast.cli.choices import DATASETS, DEFAULT_METHOD
         q.add_argument("--dataset", dest="datasets", action="append",
-                       choices=available_datasets(), metavar="D",
+                       choices=list(DATASETS), metavar="D",
                        help="a data set to draw, repeatable (default 2022, 2023-24, future)")
         q.add_argument("--mass-min", type=_positive_gev("--mass-min"), default=0.001,
                        metavar="GEV", help="smallest mass in GeV (default 0.001)")
@@ -476,11 +538,12 @@ def register(subparsers):
         q.add_argument("--overlay", action="append", metavar="FILE.csv",
                        help="your own curve: CSV mass_GeV,coupling, optional '# label: ...'"
                             " (repeatable)")
-        from mucast.inference.mediators import DEFAULT_METHOD
         add_method_option(q, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
         add_acceptance_option(q, "efficiency tables")
         if name != "zprime":
             _dark_options(q, name)
+            q.add_argument("--decays", default=None, choices=["computed", "invisible"],
+                           metavar="WHICH", help="computed or invisible (default as in limit)")
         q.add_argument("--out", required=True, help="output file (FILE.png and FILE.pdf)")
         q.add_argument("--json", action="store_true", help='print {"files": [...]}')
         q.set_defaults(func=cmd_plot_limits)

@@ -61,8 +61,8 @@ from mucast.exceptions import InputError, UnknownNameError
 from mucast.models.mediator import ALLOWED_DM
 from mucast.units import GeV
 
-__all__ = ["Channel", "Annihilation", "annihilation", "sigma", "kallen",
-           "sigmav_nr", "sigmav_dirac_to_XX", "DM_TYPES"]
+__all__ = ["Channel", "Annihilation", "annihilation", "sigma", "kallen", "kallen_above",
+           "numerator_with_width", "sigmav_nr", "sigmav_dirac_to_XX", "DM_TYPES"]
 
 DM_TYPES = ("scalar", "majorana", "dirac", "pseudo-dirac")
 _LEPTON_MASS = {"e": M_E, "mu": M_MU, "tau": M_TAU}
@@ -184,36 +184,63 @@ def fermion_tensor_L(s, channels, g):
     return out
 
 
-def dm_tensors(s, current, m1, m2, gchi):
-    """(G_T, G_L, S) of the dark current (module table)."""
+def _above_threshold(s, m1, m2, ds=None):
+    """s − (m₁ + m₂)², from ``ds`` when given (exact near threshold, where the difference of
+    two close numbers loses every digit: the relic integrals reach ds/s ~ 1e-30)."""
+    return np.asarray(s, dtype=float) - (m1 + m2) ** 2 if ds is None else np.asarray(ds, float)
+
+
+def _s_minus_4m1sq(s, m1, m2, ds=None):
+    """s − 4m₁² (the p-wave factor), exact near threshold when m₁ = m₂ and ``ds`` is given."""
+    if ds is None:
+        return np.asarray(s, dtype=float) - 4 * m1 * m1
+    return np.asarray(ds, float) + ((m1 + m2) ** 2 - 4 * m1 * m1)
+
+
+def dm_tensors(s, current, m1, m2, gchi, ds=None):
+    """(G_T, G_L, S) of the dark current (module table); ``ds`` = s − (m₁ + m₂)² if known
+    exactly (near threshold)."""
     s = np.asarray(s, dtype=float)
     g2 = gchi * gchi
     if current == "scalar-current":
-        return g2 * (s - 4 * m1 * m1), np.zeros_like(s), 1.0
+        return g2 * _s_minus_4m1sq(s, m1, m2, ds), np.zeros_like(s), 1.0
     if current == "vector":
         return 4 * g2 * (s + 2 * m1 * m1), np.zeros_like(s), 0.25
     if current == "axial":
-        return 4 * g2 * (s - 4 * m1 * m1), np.full_like(s, 8 * g2 * m1 * m1), 0.25
+        return 4 * g2 * _s_minus_4m1sq(s, m1, m2, ds), np.full_like(s, 8 * g2 * m1 * m1), 0.25
     if current == "offdiagonal":
         a, b = m1 * m1, m2 * m2
         kv = s * s - 0.5 * s * (a + b) - 0.5 * (a - b) ** 2 + 3 * s * m1 * m2
-        gl = 2 * g2 * (m1 - m2) ** 2 * (s - (m1 + m2) ** 2) / s
+        gl = 2 * g2 * (m1 - m2) ** 2 * _above_threshold(s, m1, m2, ds) / s
         return 4 * g2 * kv / s, gl, 0.25
     raise UnknownNameError(f"not a spin-1 dark current: {current!r}")
 
 
-def width_dm(sqrt_s, ann: Annihilation):
+def kallen_above(ds, m1, m2):
+    """λ(s, m₁², m₂²) = ds·(ds + 4m₁m₂) with ds = s − (m₁ + m₂)²: the factorised Källén
+    function, free of the cancellation of :func:`kallen` near threshold."""
+    ds = np.asarray(ds, dtype=float)
+    return ds * (ds + 4.0 * m1 * m2)
+
+
+def width_dm(sqrt_s, ann: Annihilation, ds=None):
     """Γ(X* → dark pair) of a mediator of mass √s [energy] (0 below threshold): spin 1,
-    sym·G_T·Φ₂/(6√s) with Φ₂ = √λ/(8πs) and sym = ½ for Majorana; spin 0, :func:`_width_dm0`."""
+    sym·G_T·Φ₂/(6√s) with Φ₂ = √λ/(8πs) and sym = ½ for Majorana; spin 0, :func:`_width_dm0`.
+    ``ds`` = s − (m₁ + m₂)² when known exactly (the relic integrals near threshold)."""
     if ann.spin in ("scalar", "pseudoscalar"):
-        return _width_dm0(sqrt_s, ann)
+        return _width_dm0(sqrt_s, ann, ds)
     sqrt_s = np.asarray(sqrt_s, dtype=float)
     s = sqrt_s * sqrt_s
     m1, m2 = ann.m1, ann.m2
-    lam = kallen(s, m1 * m1, m2 * m2)
-    op = (sqrt_s > m1 + m2) & (lam > 0)
+    if ds is None:
+        lam = kallen(s, m1 * m1, m2 * m2)
+        op = (sqrt_s > m1 + m2) & (lam > 0)
+    else:
+        lam = kallen_above(ds, m1, m2)
+        op = np.asarray(ds) > 0
     ss = np.where(op, s, (m1 + m2) ** 2 * 1.0001 + 1e-300)
-    gt, _, _ = dm_tensors(ss, ann.current, m1, m2, ann.g_chi)
+    dss = None if ds is None else np.where(op, ds, 1e-4 * (m1 + m2) ** 2)
+    gt, _, _ = dm_tensors(ss, ann.current, m1, m2, ann.g_chi, dss)
     sym = 0.5 if ann.dm == "majorana" else 1.0
     phi2 = np.sqrt(np.where(op, lam, 0.0)) / (8 * math.pi * ss)
     return np.where(op, sym * gt * phi2 / (6 * sqrt_s), 0.0)
@@ -227,9 +254,10 @@ def width_sm(sqrt_s, ann: Annihilation, g):
     return fermion_tensor_T(sqrt_s**2, ann.channels, g) / (6 * sqrt_s)
 
 
-def total_width(sqrt_s, ann: Annihilation, g, extra_width=0.0):
-    """The running width Γ(√s): every open lepton channel + the dark pair (+ ``extra_width``)."""
-    return width_sm(sqrt_s, ann, g) + width_dm(sqrt_s, ann) + extra_width
+def total_width(sqrt_s, ann: Annihilation, g, extra_width=0.0, ds=None):
+    """The running width Γ(√s): every open lepton channel + the dark pair (+ ``extra_width``);
+    ``ds`` as in :func:`width_dm`."""
+    return width_sm(sqrt_s, ann, g) + width_dm(sqrt_s, ann, ds) + extra_width
 
 
 def _kinematics(s, ann):
@@ -241,15 +269,32 @@ def _kinematics(s, ann):
     return op, ss, kallen(ss, m1 * m1, m2 * m2)
 
 
-def numerator(s, ann: Annihilation, mediator_mass, g=1.0):
-    """σ(s)·2√λ·|D|² (the part of σ that does not depend on the propagator), spin 1 or 0."""
+def numerator(s, ann: Annihilation, mediator_mass, g=1.0, ds=None):
+    """σ(s)·2√λ·|D|² (the part of σ that does not depend on the propagator), spin 1 or 0;
+    ``ds`` = s − (m₁ + m₂)² when known exactly."""
     if ann.spin in ("scalar", "pseudoscalar"):
-        return _numerator0(s, ann, g)
-    gt, gl, S = dm_tensors(s, ann.current, ann.m1, ann.m2, ann.g_chi)
+        return _numerator0(s, ann, g, ds)
+    gt, gl, S = dm_tensors(s, ann.current, ann.m1, ann.m2, ann.g_chi, ds)
     ft = fermion_tensor_T(s, ann.channels, g)
     fl = fermion_tensor_L(s, ann.channels, g)
     m2 = mediator_mass * mediator_mass
     return S * (gt * ft / 3.0 + ((s - m2) / m2) ** 2 * gl * fl)
+
+
+def numerator_with_width(s, ann: Annihilation, mediator_mass, ds=None):
+    """(:func:`numerator` at g = 1, Γ(X* → SM leptons) at √s and g = 1): the lepton tensor
+    F_T (spin 1) or the spin-0 sum is computed once for both (the thermal average's nodes)."""
+    s = np.asarray(s, dtype=float)
+    rs = np.sqrt(s)
+    if ann.spin in ("scalar", "pseudoscalar"):
+        f0 = _fermion0(s, ann.channels, 1.0)
+        d, S = _dm0(s, ann, ds)
+        return S * d * f0, f0 / (2 * rs)
+    gt, gl, S = dm_tensors(s, ann.current, ann.m1, ann.m2, ann.g_chi, ds)
+    ft = fermion_tensor_T(s, ann.channels, 1.0)
+    fl = fermion_tensor_L(s, ann.channels, 1.0)
+    m2 = mediator_mass * mediator_mass
+    return S * (gt * ft / 3.0 + ((s - m2) / m2) ** 2 * gl * fl), ft / (6 * rs)
 
 
 def sigma(s, ann: Annihilation, mediator_mass, g, extra_width=0.0):
@@ -305,13 +350,13 @@ def _fermion0(s, channels, g):
     return out
 
 
-def _dm0(s, ann):
+def _dm0(s, ann, ds=None):
     """(Σ|dark vertex|², S): scalar Dirac 2g_χ²(s − 4m²); pseudoscalar Dirac 2g_χ²s; Majorana
     the same (the two Wick contractions double the ½g_χ vertex); complex scalar μ_χ² with
     μ_χ = g_χ m_χ. S = 1/4 for fermions, 1 for the scalar."""
     m, g2 = ann.m1, ann.g_chi**2
     if ann.current == "scalar":
-        return 2 * g2 * (s - 4 * m * m), 0.25
+        return 2 * g2 * _s_minus_4m1sq(s, m, ann.m2, ds), 0.25
     if ann.current == "pseudoscalar":
         return 2 * g2 * s, 0.25
     if ann.current == "trilinear":
@@ -319,17 +364,23 @@ def _dm0(s, ann):
     raise UnknownNameError(f"not a spin-0 dark vertex: {ann.current!r}")
 
 
-def _numerator0(s, ann, g):
-    d, S = _dm0(np.asarray(s, float), ann)
+def _numerator0(s, ann, g, ds=None):
+    d, S = _dm0(np.asarray(s, float), ann, ds)
     return S * d * _fermion0(s, ann.channels, g)
 
 
-def _width_dm0(sqrt_s, ann):
-    """Γ(S/P* → dark pair) at mass √s: Σ|vertex|²·sym·β/(16π√s) (sym = ½ for Majorana)."""
+def _width_dm0(sqrt_s, ann, ds=None):
+    """Γ(S/P* → dark pair) at mass √s: Σ|vertex|²·sym·β/(16π√s) (sym = ½ for Majorana);
+    ``ds`` = s − 4m² when known exactly (then β² = ds/s without cancellation)."""
     sqrt_s = np.asarray(sqrt_s, dtype=float)
     s = sqrt_s * sqrt_s
-    op, b = _beta(s, ann.m1)
-    d, _ = _dm0(np.where(op, s, 4 * ann.m1**2 * 1.0001 + 1e-300), ann)
+    if ds is None:
+        op, b = _beta(s, ann.m1)
+    else:
+        op = np.asarray(ds) > 0
+        b = np.sqrt(np.where(op, ds, 0.0) / s)
+    dss = None if ds is None else np.where(op, ds, 1e-4 * 4 * ann.m1**2)
+    d, _ = _dm0(np.where(op, s, 4 * ann.m1**2 * 1.0001 + 1e-300), ann, dss)
     sym = 0.5 if ann.dm == "majorana" else 1.0
     return np.where(op, sym * d * b / (16 * math.pi * sqrt_s), 0.0)
 
@@ -337,5 +388,7 @@ def _width_dm0(sqrt_s, ann):
 def hadronic_limit_message(ann: Annihilation):
     """The refusal text when the annihilation threshold lies above the missing hadrons."""
     thr = ann.hadronic_threshold
+    if thr is None:
+        raise ValueError(f"{ann!r} has no hadronic threshold")
     return (f"the model's hadronic final states are not included: the annihilation threshold"
             f" m1 + m2 must be below {thr / GeV:.4f} GeV (m_chi < {thr / 2 / GeV:.4f} GeV)")

@@ -20,10 +20,10 @@ from functools import lru_cache
 import numpy as np
 
 from mucast._io import data_path
-from mucast.constants import T_CMB
-from mucast.units import GeV, cm3, hbarc
+from mucast.constants import M_E, T_CMB
+from mucast.units import GeV, MeV, cm3, hbarc
 
-__all__ = ["SMDof", "sm_dof"]
+__all__ = ["SMDof", "sm_dof", "t_nu_over_t_gamma"]
 
 
 class SMDof:
@@ -65,3 +65,36 @@ class SMDof:
 def sm_dof() -> SMDof:
     """The shipped table (loaded once)."""
     return SMDof()
+
+
+@lru_cache(maxsize=1)
+def _h_electron_table():
+    """(ln z, h_e(z)) on z = m_e/T ∈ [1e-3, 80]: the e± entropy density in units of
+    (2π²/45)T³, s = (ρ + P)/T = (4/2π²)T³∫du u²(ε + u²/3ε)/(e^ε + 1), ε = √(u² + z²)
+    (g = 4; 7/2 at z → 0, checked in tests)."""
+    from scipy.integrate import quad
+    zs = np.geomspace(1e-3, 80.0, 160)
+    h = []
+    for z in zs:
+        def f(u, z=z):
+            e = math.sqrt(u * u + z * z)
+            return u * u * (e + u * u / (3.0 * e)) / (math.exp(e) + 1.0) if e < 700 else 0.0
+        val = quad(f, 0.0, z + 60.0, limit=200, epsabs=0.0, epsrel=1e-10)[0]
+        h.append(4.0 / (2.0 * math.pi**2) * val / (2.0 * math.pi**2 / 45.0))
+    return np.log(zs), np.array(h)
+
+
+def t_nu_over_t_gamma(T, T_dec=2.0 * MeV):
+    """T_ν/T_γ at photon temperature T [energy] for neutrinos decoupled instantaneously at
+    T_dec (default 2 MeV): 1 above, and (h_γe(T)/h_γe(T_dec))^{1/3} below (entropy of the γe±
+    plasma conserved, h_γe = 2 + h_e(m_e/T)), → (4/11)^{1/3} once e± have annihilated (Kolb &
+    Turner §3.4). Instantaneous decoupling and no heating of the neutrinos by anything else:
+    an estimate of the neutrino-bath temperature, used to size a doubt."""
+    T = np.asarray(T, dtype=float)
+    lz, h = _h_electron_table()
+
+    def h_ge(t):
+        return 2.0 + np.interp(np.log(M_E / t), lz, h, left=h[0], right=0.0)
+
+    r3 = h_ge(np.minimum(T, T_dec)) / h_ge(np.asarray(T_dec, float))
+    return np.where(T >= T_dec, 1.0, np.cbrt(r3))

@@ -1,33 +1,26 @@
 """Layer 3: thermal freeze-out of dark matter coupled to the SM through a mediator model, and
 the thermal targets in the (m_χ, y) plane (issue 12; docs/relic.md).
 
-* ⟨σv⟩: the exact Gondolo–Gelmini single integral over s (Gondolo & Gelmini, NPB 360 (1991)
-  145), in the two-mass form of Edsjö & Gondolo, PRD 56 (1997) 1879 (derivation: for
-  Maxwell–Boltzmann statistics n_i n_j⟨σv⟩ = g_i g_j T/(32π⁴) ∫ds σ λ K₁(√s/T)/√s, divided by
-  n_i^eq = g_i m_i² T K₂(m_i/T)/(2π²)):
-
-      ⟨σv⟩ = ∫_{(m₁+m₂)²} ds σ(s) λ(s, m₁², m₂²) K₁(√s/T)/√s / [8 m₁²m₂² T K₂(m₁/T) K₂(m₂/T)],
-
-  with σ(s) of :mod:`mucast.cosmology.annihilation` (running width in the propagator, so the
-  pole and the thermal tail reaching it are resolved). ⟨σv⟩_eff = κ⟨σv⟩: κ = 1 (Majorana,
-  n counts the one species), ½ (complex scalar, Dirac: n = n_χ + n_χ̄); pseudo-Dirac
-  co-annihilation (Griest & Seckel, PRD 43 (1991) 3191): 2r₁r₂⟨σ₁₂v⟩, r_i the equilibrium
-  fractions (χ₁ ↔ χ₂ conversions on the bath keep them). With K_n(z) = kve(n, z)e^{−z} only
-  e^{−t}, t = (√s − m₁ − m₂)/T, remains; Gauss–Legendre panels resolve e^{−t}, the √t threshold,
-  and (arctan map) the Breit–Wigner pole down to its width (Γ/M ~ 1e-7 tested).
+* ⟨σv⟩_eff(x): :mod:`mucast.cosmology.thermal` (Gondolo–Gelmini on fixed nodes, any pole).
 * Boltzmann equation for W = ln Y, Y = n/s, in x = m₁/T:
   dW/dx = −λ(x)(e^W − e^{2W_eq − W}), λ = √(π/45) M_Pl m g_*^{1/2} ⟨σv⟩_eff/x² (from
-  dn/dt + 3Hn = −⟨σv⟩_eff(n² − n_eq²) with entropy conservation); Y_eq = (45/4π⁴) Σ g_i
-  (m_i/T)² K₂(m_i/T)/h_eff. LSODA with the analytic Jacobian from where the relaxation rate
-  drops below 10⁵ (quasi-static start), an analytic late-time tail (λx² = A + B/x) beyond
-  x_end. Ωh² = m Y₀ s₀/(ρ_c/h²). x_f: Y(x_f) = 2Y_eq(x_f).
+  dn/dt + 3Hn = −⟨σv⟩_eff(n² − n_eq²) with entropy conservation; Gondolo & Gelmini, NPB 360
+  (1991) 145, Eq. 3.9 for g_*^{1/2}); Y_eq = (45/4π⁴) Σ g_i (m_i/T)² K₂(m_i/T)/h_eff. LSODA with
+  the analytic Jacobian from where the relaxation rate drops below 10⁵ (quasi-static start),
+  to x_end (where σ(s)'s smallest structure is e^{−60} away; ≥ 1000, ≤ matter–radiation
+  equality), then 1/Y∞ = 1/Y(x_end) + ∫λ dx with ⟨σv⟩ = A + B/x and g_*(T) from the table.
+  Ωh² = m Y₀ s₀/(ρ_c/h²). x_f: Y(x_f) = 2Y_eq(x_f). ``stop_sensitivity``: Ωh² stopping at
+  x_end/10 over Ωh² − 1, read off the same solution.
 * Targets: the model coupling g with Ωh²(g) = Ω_target (default 0.120, Planck 2018), found in
-  ln g (secant with the Ω ∝ g⁻² slope as a guard); y = (g_χ g)²(m_χ/m_X)⁴ (seed 001, g_χ², not
-  α_χ; y_alpha = y/4π is the α_χ convention).
+  ln g (secant with the Ω ∝ g⁻² slope as a guard; rtol 1e-4 in Ωh²); y = (g_χ g)²(m_χ/m_X)⁴
+  (seed 001, g_χ², not α_χ; y_alpha = y/4π is the α_χ convention).
+* The dark sector's parameters: the caller's, else the model's [dark], else the seed's
+  (:func:`resolve_dark`); the domain's warnings and refusals: :mod:`mucast.cosmology.domain`.
 
-Not included (docs/relic.md): kinetic decoupling, Sommerfeld and bound-state effects, the
-ν-bath temperature below neutrino decoupling (T_γ used throughout), hadronic channels of the
-dark photon (refused above 2m_π±), χχ → XX except for a Dirac fermion with a vector mediator.
+Not included (docs/relic.md): kinetic decoupling (its effect near a pole is measured and said),
+Sommerfeld and bound-state effects, the ν-bath temperature (measured and said), hadronic
+channels of the dark photon (refused above 2m_π±), χχ → XX beyond a Dirac fermion with a vector
+mediator at rest (the rest is sized and said, or refused).
 
 Energies in hepunits; ⟨σv⟩ in natural units internally, cm³/s where the name says so.
 """
@@ -42,18 +35,21 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy.integrate import odeint
 from scipy.interpolate import CubicSpline
-from scipy.special import kve
 
 from mucast import __version__
-from mucast.constants import M_PLANCK, OMEGA_DM_H2_PLANCK2018, RHO_CRIT_OVER_H2_GEV_CM3
-from mucast.cosmology.dof import sm_dof
+from mucast.constants import M_PLANCK, OMEGA_DM_H2_PLANCK2018, RHO_CRIT_OVER_H2_GEV_CM3, T_EQ
+from mucast.cosmology.dof import sm_dof, t_nu_over_t_gamma
+from mucast.cosmology.domain import domain_warnings, needs_bath_check, xx_channel, xx_extra
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.models.mediator import get_model
 from mucast.cosmology import annihilation as _ann
+from mucast.cosmology.thermal import (ThermalAverage, crossings, g_nodes, half_width_t, kve,
+                                      pole_offset, species)
 from mucast.units import GeV, c_light, cm3, natural_to_area, second
 
 __all__ = ["FreezeOut", "RelicTarget", "omega_h2", "thermal_target", "target_curve",
-           "sigmav_eff", "sigmav_for_abundance", "sigmav_to_cm3_s", "DM_TYPES"]
+           "target_curve_detailed", "resolve_dark", "sigmav_eff", "sigmav_for_abundance",
+           "sigmav_to_cm3_s", "DM_TYPES", "DARK_DEFAULTS"]
 
 DM_TYPES = _ann.DM_TYPES
 SQRT4PI = math.sqrt(4.0 * math.pi)
@@ -69,126 +65,13 @@ def _from_cm3_s(sv_cm3_s):
     return sv_cm3_s / sigmav_to_cm3_s(1.0)
 
 
-# ----------------------------------------------------------------------------------------------
-# thermal average
-# ----------------------------------------------------------------------------------------------
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(8)
-# breakpoints in t = (√s − m₁ − m₂)/T (Boltzmann factor e^{−t})
-_T_BASE = np.array([0.0, 1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 10.5, 13.5, 17.0, 21.0, 26.0, 32.0, 40.0,
-                    50.0, 62.0, 75.0])
-_T_OFF = _T_BASE[1:]
-_N_GEO = 18                  # geometric panels towards the pole on each side
-_C_POLE = 3.0                # central panel half-width in Breit–Wigner half widths
-
-
-def _species(dm, m1, m2):
-    """([(g_i, m_i)], κ): the internal d.o.f. tracked in Y and the factor of ⟨σv⟩_eff."""
-    if dm == "majorana":
-        return [(2.0, m1)], 1.0
-    if dm == "scalar":
-        return [(2.0, m1)], 0.5
-    if dm == "dirac":
-        return [(4.0, m1)], 0.5
-    return [(2.0, m1), (2.0, m2)], None
-
-
-def _nodes(x, m1, m2, mX, gamma_pole):
-    """Nodes and weights in t for every x (arrays (n_x, n_nodes)): base panels for e^{−t}, a
-    √t map at threshold, geometric panels graded to the pole t_p and an arctan map within 0.5
-    of it (t = t_p + γ_t tan θ, γ_t = Γ/2T)."""
-    x = np.asarray(x, dtype=float)
-    T = m1 / x
-    E0 = m1 + m2
-    nx = x.size
-    base = np.broadcast_to(_T_BASE, (nx, _T_BASE.size))
-    has_pole = mX > E0 - 20.0 * gamma_pole          # a pole just below threshold sits at t = 0
-    if has_pole:
-        tp = np.maximum((mX - E0) / T, 0.0)
-        gt = np.maximum(gamma_pole / (2.0 * T), 1e-300)
-        c = np.minimum(_C_POLE * gt, 0.5)
-        dgeo = np.exp(np.linspace(0.0, 1.0, _N_GEO)[None, :] * np.log(0.5 / c)[:, None]) \
-            * c[:, None]
-        offs = np.concatenate([dgeo, np.broadcast_to(_T_OFF, (nx, _T_OFF.size))], axis=1)
-        far = tp > 700.0
-        tpc = np.where(far, _T_BASE[-1], tp)[:, None]
-        bp = np.concatenate([base, tpc - offs, tpc + offs, tpc], axis=1)
-        bp = np.clip(bp, 0.0, np.maximum(_T_BASE[-1], tpc + _T_OFF[-1]))
-    else:
-        bp = base
-        tp = np.full(nx, -1.0)
-        gt = np.ones(nx)
-        far = np.ones(nx, bool)
-    bp = np.sort(bp, axis=1)
-    a = bp[:, :-1][:, :, None]
-    b = bp[:, 1:][:, :, None]
-    xi, wi = _GL_X[None, None, :], _GL_W[None, None, :]
-    L = b - a
-    t_pl, w_pl = a + 0.5 * L * (xi + 1.0), 0.5 * L * wi
-    u = 0.5 * (xi + 1.0)
-    t_th, w_th = a + L * u * u, L * u * wi
-    tpp, gtt = tp[:, None, None], gt[:, None, None]
-    tha, thb = np.arctan((a - tpp) / gtt), np.arctan((b - tpp) / gtt)
-    th = tha + 0.5 * (thb - tha) * (xi + 1.0)
-    t_at = tpp + gtt * np.tan(th)
-    w_at = gtt * (1.0 + np.tan(th) ** 2) * 0.5 * (thb - tha) * wi
-    use_at = (np.abs(0.5 * (a + b) - tpp) < 0.5) & (~far)[:, None, None] & has_pole
-    use_th = (a == 0.0) & ~use_at
-    t = np.where(use_at, t_at, np.where(use_th, t_th, t_pl))
-    w = np.where(use_at, w_at, np.where(use_th, w_th, w_pl))
-    return np.clip(t, 0.0, None).reshape(nx, -1), w.reshape(nx, -1)
-
-
-class ThermalAverage:
-    """⟨σv⟩_eff(x) on a fixed x grid for one (model, dark matter, masses, g_χ), as a fast
-    function of the model coupling g: σ = g²A/|D|², |D|² = (s − M²)² + s(g²Γ₁ + Γ₀)², so every
-    other factor is computed once (module doc for the formulas)."""
-
-    def __init__(self, ann, mX, xs, gamma_map, extra_width=0.0):
-        self.ann, self.mX = ann, mX
-        m1, m2 = ann.m1, ann.m2
-        self.xs = np.asarray(xs, dtype=float)
-        T = m1 / self.xs
-        t, w = _nodes(self.xs, m1, m2, mX, gamma_map)
-        E = (m1 + m2) + T[:, None] * t
-        s = np.maximum(E * E, (m1 + m2) ** 2 * (1 + 1e-13))
-        lam = np.maximum(_ann.kallen(s, m1 * m1, m2 * m2), 0.0)
-        num = _ann.numerator(s, ann, mX, 1.0)
-        self.A = num * np.sqrt(lam) / 2.0 * kve(1, E / T[:, None]) * np.exp(-t) * w
-        self.sm2 = (s - mX * mX) ** 2
-        self.s = s
-        self.G1 = _ann.width_sm(E, ann, 1.0)
-        self.G0 = _ann.width_dm(E, ann) + extra_width
-        k1, k2 = kve(2, m1 / T), kve(2, m2 / T)
-        if ann.dm == "pseudo-dirac":
-            eD = np.exp(-(m2 - m1) / T)
-            self.norm = 16.0 * eD / (8.0 * (2.0 * m1 * m1 * k1 + 2.0 * m2 * m2 * k2 * eD) ** 2)
-            self.const = 0.0
-        else:
-            _, kappa = _species(ann.dm, m1, m2)
-            self.norm = kappa / (4.0 * m1 * m1 * m2 * m2 * k1 * k2)
-            self.const = (kappa * _ann.sigmav_dirac_to_XX(m1, mX, ann.g_chi)
-                          if ann.current == "vector" else 0.0)
-
-    def __call__(self, g):
-        gam = g * g * self.G1 + self.G0
-        return self.norm * g * g * np.sum(self.A / (self.sm2 + self.s * gam * gam), axis=1) \
-            + self.const
-
-
-def _gamma_map(ann, mX, g, extra_width):
-    """The pole width the nodes are built for, quantised to factors √2 (so nearby couplings
-    share the node arrays; the arctan map stays accurate)."""
-    G = float(_ann.total_width(mX, ann, g, extra_width))
-    return 2.0 ** (round(2.0 * math.log2(max(G, 1e-300))) / 2.0)
-
-
 def _x_grid(x0, x1, n):
     return np.exp(np.linspace(math.log(x0), math.log(x1), n))
 
 
-@functools.lru_cache(maxsize=64)
-def _averager(ann, mX, extra_width, x_end, n_grid, gmap):
-    return ThermalAverage(ann, mX, _x_grid(1.0, x_end, n_grid), gmap, extra_width)
+@functools.lru_cache(maxsize=4)
+def _averager(ann, mX, extra_width, x_end, n_grid, g_nodes):
+    return ThermalAverage(ann, mX, _x_grid(1.0, x_end, n_grid), g_nodes, extra_width)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -197,43 +80,66 @@ def _averager(ann, mX, extra_width, x_end, n_grid, gmap):
 _K_START = 1.0e5
 
 
-class _Spline1:
-    """Scalar evaluation of a cubic spline through Python floats (~1 µs; inside the ODE)."""
+class _Splines:
+    """Scalar evaluation of cubic splines on shared knots through Python floats (one bisection
+    for all; ~1.5 µs; inside the ODE)."""
 
-    def __init__(self, xk, yk):
-        c = CubicSpline(xk, yk).c
+    def __init__(self, xk, *ys):
+        cs = [CubicSpline(xk, y).c.T.tolist() for y in ys]
         self.x = [float(v) for v in xk]
-        self.c = [tuple(col) for col in c.T.tolist()]
+        self.c = [tuple(v for c in cs for v in c[i]) for i in range(len(xk) - 1)]
         self.n = len(xk) - 2
 
     def __call__(self, xv):
         i = bisect.bisect_right(self.x, xv) - 1
         i = 0 if i < 0 else (self.n if i > self.n else i)
         d = xv - self.x[i]
-        c0, c1, c2, c3 = self.c[i]
-        return ((c0 * d + c1) * d + c2) * d + c3
+        c = self.c[i]
+        return tuple(((c[k] * d + c[k + 1]) * d + c[k + 2]) * d + c[k + 3]
+                     for k in range(0, len(c), 4))
 
 
 @dataclass
 class FreezeOut:
-    """Ωh², the asymptotic yield Y₀ = n/s, x_f (Y = 2Y_eq); with ``keep_curve`` Y(x), Y_eq(x)."""
+    """Ωh², the asymptotic yield Y₀ = n/s, x_f (Y = 2Y_eq; NaN if Y never leaves 2Y_eq after
+    x = 1), x_end (where the ODE stops and the analytic tail takes over), ``stop_sensitivity``
+    = Ωh²(stopped at x_early)/Ωh² − 1, x_early the grid point at x_end/10 (measured on the same
+    solution, each with its tail: it
+    is ≲ 1e-6 when annihilation has ended, and measures how much still happens late when it
+    has not), ``tail`` (False when x_end was capped at matter–radiation equality and no tail
+    was added), and ``warnings``; with ``keep_curve`` Y(x), Y_eq(x)."""
 
     omega_h2: float
     Y0: float
     x_f: float
-    x: np.ndarray = field(repr=False, default=None)
-    Y: np.ndarray = field(repr=False, default=None)
-    Yeq: np.ndarray = field(repr=False, default=None)
+    x_end: float = float("nan")
+    stop_sensitivity: float = 0.0
+    tail: bool = True
+    x_early: float = float("nan")
+    warnings: list = field(default_factory=list)
+    x: np.ndarray | None = field(repr=False, default=None)
+    Y: np.ndarray | None = field(repr=False, default=None)
+    Yeq: np.ndarray | None = field(repr=False, default=None)
+
+
+def _n_grid_for(x_end, n_grid=240):
+    """n_grid points up to x = 1000, and as densely in ln x beyond (35 per e-fold)."""
+    return int(max(n_grid, math.ceil(n_grid * math.log(x_end) / math.log(1000.0))))
 
 
 def solve_boltzmann(m, sigmav_fn, species, x0=1.0, x_end=1000.0, n_grid=240, rtol=1e-8,
-                    atol=1e-8, keep_curve=False) -> FreezeOut:
-    """Solve the Boltzmann equation (module doc) for ``sigmav_fn(x) -> ⟨σv⟩_eff`` [1/energy²]
-    and ``species`` [(g_i, m_i)], m the lightest mass [energy]."""
+                    atol=1e-8, keep_curve=False, tail=True, bath_ratio=1.0) -> FreezeOut:
+    """Solve the Boltzmann equation (module doc) for ``sigmav_fn(x_b) -> ⟨σv⟩_eff`` [1/energy²]
+    and ``species`` [(g_i, m_i)], m the lightest mass [energy]; ``tail``: add the analytic
+    late-time tail beyond x_end (else annihilation is taken to stop there). x = m/T_γ; the
+    dark matter's bath has T_b = ``bath_ratio``·T_γ (x_b = x/bath_ratio; 1 but in the check of
+    a neutrino bath after e± annihilation): Y_eq = (45/4π⁴)Σg_i(m_i/T_γ)²(T_b/T_γ)K₂(m_i/T_b)/h_eff
+    (n_eq at T_b over s at T_γ), ⟨σv⟩ at T_b, H and s at T_γ."""
     dof = sm_dof()
     xs = _x_grid(x0, x_end, n_grid)
     T = m / xs
-    sv = np.asarray(sigmav_fn(xs), dtype=float)
+    r = np.asarray(bath_ratio(T) if callable(bath_ratio) else np.full_like(xs, bath_ratio), float)
+    sv = np.asarray(sigmav_fn(xs / r), dtype=float)
     if np.any(~np.isfinite(sv)) or np.any(sv < 0):
         raise FloatingPointError("non-finite or negative <sigma v>")
     sv = np.maximum(sv, 1e-300)
@@ -241,65 +147,108 @@ def solve_boltzmann(m, sigmav_fn, species, x0=1.0, x_end=1000.0, n_grid=240, rto
     acc = np.zeros_like(xs)
     for gi, mi in species:
         xi = mi / T
-        acc += gi * xi * xi * kve(2, xi) * np.exp(-(xi - xs))
+        acc += gi * xi * xi * r * kve(2, xi / r) * np.exp(-(xi - xs) / r)
+    xb = xs / r
     weq_px = math.log(45.0 / (4 * math.pi**4)) + np.log(acc) - np.log(dof.h_eff(T))
     lx = np.log(xs)
-    sp_l, sp_w = _Spline1(lx, np.log(lam)), _Spline1(lx, weq_px)
+    # ln λ, and W_eq = weq_px − x/r(x) (1/r smooth in ln x; 1 but in the bath check)
+    sp = _Splines(lx, np.log(lam), weq_px, 1.0 / r)
     exp, log = math.exp, math.log
 
     def rhs(W, x):
-        lxv = log(x)
-        lv = exp(sp_l(lxv))
-        we = sp_w(lxv) - x
-        return -lv * (exp(min(W[0], 700.0)) - exp(min(2 * we - W[0], 700.0)))
+        ll, wp, ir = sp(log(x))
+        we = wp - x * ir
+        return -exp(ll) * (exp(min(W[0], 700.0)) - exp(min(2 * we - W[0], 700.0)))
 
     def jac(W, x):
-        lxv = log(x)
-        lv = exp(sp_l(lxv))
-        we = sp_w(lxv) - x
-        return [[-lv * (exp(min(W[0], 700.0)) + exp(min(2 * we - W[0], 700.0)))]]
+        ll, wp, ir = sp(log(x))
+        we = wp - x * ir
+        return [[-exp(ll) * (exp(min(W[0], 700.0)) + exp(min(2 * we - W[0], 700.0)))]]
 
-    Weq = weq_px - xs
+    Weq = weq_px - xb
     k = 2.0 * lam * np.exp(Weq)                 # relaxation rate
     dWeq = np.gradient(Weq, xs)
     i0 = int(np.argmax(k < _K_START)) if np.any(k < _K_START) else len(xs) - 1
     i0 = min(i0, len(xs) - 3)
     W = np.empty_like(xs)
     W[:i0] = Weq[:i0] - dWeq[:i0] / k[:i0]
-    # the quasi-static start W ≈ W_eq − W_eq′/k holds where the relaxation rate k is large; when
-    # it is not even at x0 (no annihilation channel open: σv clipped to 1e-300, k ~ 1e-290) the
-    # correction was ~1e278 and the solution overflowed (issue 17): start in equilibrium at x0,
-    # the solver's assumption, and let the abundance freeze at once
-    corr = dWeq[i0] / k[i0]
-    w0 = Weq[i0] - corr if abs(corr) < 1.0 else Weq[i0]
-    # tcrit: LSODA must not step beyond x_end, where the spline of ln λ is extrapolated (a
-    # cubic past a Boltzmann-suppressed, forbidden channel reached e^1990 and overflowed)
-    sol = odeint(rhs, [w0], xs[i0:], Dfun=jac, rtol=rtol, atol=atol, mxstep=50000,
-                 tcrit=[xs[-1]])
+    # quasi-static start where the relaxation rate is large; at x0 itself (i0 = 0: rate already
+    # small at T = m) the species starts in equilibrium: W'eq/k would be a huge "correction"
+    # (it overflowed exp for k ~ 1e-300, a model with no open channel)
+    w_start = Weq[i0] - dWeq[i0] / k[i0] if i0 > 0 else Weq[0]
+    sol = odeint(rhs, [w_start], xs[i0:], Dfun=jac, rtol=rtol, atol=atol, mxstep=50000)
     W[i0:] = sol[:, 0]
-    # late-time tail: 1/Y_inf = 1/Y(x_end) + ∫ λ dx with λx² = A + B/x
-    A1, A2 = lam[-2] * xs[-2] ** 2, lam[-1] * xs[-1] ** 2
-    Bc = (A1 - A2) / (1 / xs[-2] - 1 / xs[-1])
-    Ac = A2 - Bc / xs[-1]
-    tail = Ac / xs[-1] + Bc / (2 * xs[-1] ** 2)
-    Y0 = 1.0 / (1.0 / math.exp(W[-1]) + max(tail, 0.0))
+
+    c_lam = math.sqrt(math.pi / 45.0) * M_PLANCK * m
+    T_flat = float(dof.T[0])                  # below the table's first row g_*^{1/2} is constant
+
+    def tail_integral(i):
+        """∫_{x_i}^∞ λ dx with ⟨σv⟩ = A + B/x (s- and p-wave, fitted at x_{i−1}, x_i) and
+        g_*^{1/2}(T) from the table: numerically (trapezoid in ln x, 400 points) down to
+        T = T_table/10, analytically below, where g_*^{1/2} is constant. (λx² = A + B/x with a
+        constant g_* left 5–7e-4 of Ωh² at x_end = 1000 for s-wave at 0.1–1 GeV: e± annihilation
+        changes g_*^{1/2} by 35% after T = 1 MeV.)"""
+        x1, x2 = xs[i - 1], xs[i]
+        Bs = (sv[i - 1] - sv[i]) / (1.0 / x1 - 1.0 / x2)
+        As = sv[i] - Bs / x2
+        x_flat = max(x2, 10.0 * m / T_flat)
+        out = 0.0
+        if x_flat > x2:
+            xg = np.geomspace(x2, x_flat, 400)
+            f = c_lam * dof.gstar_half(m / xg) * np.maximum(As + Bs / xg, 0.0) / xg
+            out += float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(np.log(xg))))
+        g0 = float(dof.gstar_half(m / x_flat))
+        return out + c_lam * g0 * max(As / x_flat + Bs / (2.0 * x_flat**2), 0.0)
+
+    def ln_y_inf(i):
+        """ln Y∞ stopping the ODE at xs[i]: 1/Y∞ = 1/Y(x_i) + ∫ λ dx (in logs: Y and 1/Y can
+        leave the floating-point range)."""
+        if not tail:
+            return float(W[i])
+        tl = tail_integral(i)
+        return float(W[i] - math.log1p(tl * math.exp(min(W[i], 700.0))))
+
+    lnY0 = ln_y_inf(len(xs) - 1)
+    i_early = int(np.searchsorted(xs, xs[-1] / 10.0))
+    sens = math.expm1(ln_y_inf(i_early) - lnY0) if 1 <= i_early < len(xs) - 1 else 0.0
     dd = W - Weq - math.log(2.0)
     idx = np.nonzero(dd > 0)[0]
     x_f = float("nan")
     if idx.size and idx[0] > 0:
         i = idx[0]
         x_f = float(np.exp(np.interp(0.0, [dd[i - 1], dd[i]], [lx[i - 1], lx[i]])))
-    om = float(m * Y0 * dof.s0_per_cm3 / _RHO_CRIT_H2)
+    ln_om = math.log(m) + lnY0 + math.log(dof.s0_per_cm3 / _RHO_CRIT_H2)
+    om = math.exp(min(ln_om, 700.0))
+    out = FreezeOut(om, math.exp(lnY0), x_f, float(xs[-1]), sens, bool(tail),
+                    x_early=float(xs[i_early]) if 1 <= i_early < len(xs) - 1 else float("nan"))
     if keep_curve:
-        return FreezeOut(om, Y0, x_f, xs, np.exp(W), np.exp(Weq))
-    return FreezeOut(om, Y0, x_f)
+        out.x, out.Y, out.Yeq = xs, np.exp(W), np.exp(Weq)
+    return out
 
 
-def _x_end_for(m1, m2, mX):
-    """1000, extended to 60/d (≤ 1e5) when the pole is within d = |M − m₁ − m₂|/m₁ < 0.06 of
-    threshold (resonant annihilation continues until T ~ |M − m₁ − m₂|/few)."""
-    d = abs(mX - m1 - m2) / m1
-    return 1e5 if d == 0.0 else float(min(max(1000.0, 60.0 / d), 1e5))
+def _x_end_for(ann, mX, g, extra_width):
+    """Where annihilation has ended: x = 60 m₁/δ_min (T = δ_min/60, the structure e^{−60}
+    away), δ_min the smallest energy scale of σ(s) above threshold — the pole's distance
+    |m_X − m₁ − m₂| and the crossings of :func:`_crossings` where the width matters there (a
+    pole at threshold: where the dark width overtakes the SM one, or the Breit–Wigner width
+    meets |√s − m_X|) — at least 1000, and at most m₁/T_eq (matter–radiation equality: the
+    radiation-dominated equation ends there; a pole at threshold, whose ⟨σv⟩ grows as x or
+    x^{3/2} until T reaches δ_min ~ Γ_SM²/Γ_χ, reaches it)."""
+    m1 = ann.m1
+    d = pole_offset(ann, mX)
+    T1 = np.array([m1])
+    tp = np.array([d / m1])
+    cr = crossings(ann, mX, g, extra_width, T1, tp)[0]
+    scales = [abs(d) / m1] if d != 0.0 else []
+    for c in cr[np.isfinite(cr)]:
+        gam = float(half_width_t(ann, g, extra_width, T1, np.array([c]))[0])
+        if gam > 1e-3 * abs(c - tp[0]):
+            scales.append(float(c))
+    x_cap = max(float(m1 / T_EQ), 1000.0)
+    if not scales:
+        return 1000.0
+    t_min = min(scales)
+    return float(min(max(1000.0, 60.0 / t_min), x_cap)) if t_min > 0 else x_cap
 
 
 # ----------------------------------------------------------------------------------------------
@@ -315,8 +264,39 @@ def _positive(name, v, unit_name="", unit=1.0, hi=None):
     return float(v)
 
 
+#: the dark sector's defaults where neither the caller nor the model's [dark] gives a value
+#: (seed 001: g_χ = 0.05, m_Z′ = 3m_χ; δ = 0.1 for pseudo-Dirac, docs/relic.md)
+DARK_DEFAULTS = {"g_chi": 0.05, "mass_ratio": 3.0, "splitting": 0.1}
+
+
+def resolve_dark(model, dm=None, g_chi=None, mass_ratio=None, splitting=None):
+    """The dark-sector parameters of a relic computation, one meaning per model (issue 17 §3):
+    what the caller gives, else the model's [dark] values (kind, g_chi, m_X/m_chi, splitting),
+    else :data:`DARK_DEFAULTS`. Returns (values, sources): dicts over dm, g_chi, mass_ratio,
+    splitting with the source "argument", "model file" or "default" of each."""
+    model = get_model(model)
+    dark = model.dark
+    given = {"dm": dm, "g_chi": g_chi, "mass_ratio": mass_ratio, "splitting": splitting}
+    from_file = {}
+    if dark is not None:
+        from_file = {"dm": dark.kind, "g_chi": dark.coupling, "mass_ratio": dark.mass_ratio,
+                     "splitting": dark.splitting if dark.kind == "pseudo-dirac" else None}
+    values, sources = {}, {}
+    for k, v in given.items():
+        if v is not None:
+            values[k], sources[k] = v, "argument"
+        elif from_file.get(k) is not None:
+            values[k], sources[k] = from_file[k], "model file"
+        elif k in DARK_DEFAULTS:
+            values[k], sources[k] = DARK_DEFAULTS[k], "default"
+        else:
+            values[k], sources[k] = None, None
+    return values, sources
+
+
 def _setup(model, dm, m_chi, mass_ratio, g_chi, splitting):
-    """(model, Annihilation, m_X) after checking every argument."""
+    """(model, Annihilation, m_X, values) after resolving (:func:`resolve_dark`) and checking
+    every argument."""
     model = get_model(model)
     if model.mass is not None:
         raise InputError(f"model {model.name}: its mediator has a fixed mass (the photon); the"
@@ -324,17 +304,21 @@ def _setup(model, dm, m_chi, mass_ratio, g_chi, splitting):
     if model.parameter != "sm":
         raise InputError(f"model {model.name}: its coupling scales the dark sector; not supported"
                          " by the relic solver")
+    if getattr(model, "photon_coupling", 0.0):
+        raise InputError(f"model {model.name}: its photon coupling (chi chi -> X* -> gamma gamma)"
+                         " is not among the relic solver's annihilation channels (leptons only)")
+    values, _ = resolve_dark(model, dm, g_chi, mass_ratio, splitting)
+    dm, g_chi = values["dm"], values["g_chi"]
+    mass_ratio, splitting = values["mass_ratio"], values["splitting"]
     if dm is None:
-        if model.dark is None:
-            raise InputError(f"model {model.name} has no dark-matter particle: give dm (--dm)")
-        dm = model.dark.kind
+        raise InputError(f"model {model.name} has no dark-matter particle: give dm (--dm)")
     if dm not in DM_TYPES:
         raise UnknownNameError(f"dm must be one of {', '.join(DM_TYPES)}, got {dm!r}")
     m_chi = _positive("m_chi", m_chi, "GeV", GeV)
     mass_ratio = _positive("mass_ratio (m_X/m_chi)", mass_ratio)
     g_chi = _positive("g_chi", g_chi, hi=SQRT4PI)
-    if not (isinstance(splitting, (int, float)) and math.isfinite(splitting)
-            and 0.0 <= splitting < 1.0):
+    if not (isinstance(splitting, (int, float)) and not isinstance(splitting, bool)
+            and math.isfinite(splitting) and 0.0 <= splitting < 1.0):
         raise InputError(f"splitting must be in [0, 1) (m2 = m1 (1 + splitting)), got {splitting!r}")
     ann = _ann.annihilation(model, dm, m_chi, g_chi, splitting)
     if ann.hadronic_threshold is not None and ann.threshold >= ann.hadronic_threshold:
@@ -343,35 +327,85 @@ def _setup(model, dm, m_chi, mass_ratio, g_chi, splitting):
     if mass_ratio < 1.0 and not (dm == "dirac" and model.spin == "vector"):
         raise InputError(f"mass_ratio = {mass_ratio:g} < 1 opens chi chi -> X X, implemented only"
                          " for Dirac dark matter with a vector mediator; use mass_ratio >= 1")
-    return model, ann, mass_ratio * m_chi
+    values.update(dm=dm, g_chi=float(g_chi), mass_ratio=float(mass_ratio),
+                  splitting=float(splitting) if dm == "pseudo-dirac" else 0.0)
+    return model, ann, mass_ratio * m_chi, values
 
 
-def omega_h2(model, m_chi, coupling, dm=None, g_chi=0.05, mass_ratio=3.0, splitting=0.1,
+def omega_h2(model, m_chi, coupling, dm=None, g_chi=None, mass_ratio=None, splitting=None,
              extra_width=0.0, keep_curve=False, n_grid=240) -> FreezeOut:
     """Relic abundance Ωh² of dark matter ``dm`` of mass ``m_chi`` [energy] for the model's
-    coupling ``coupling`` (m_X = mass_ratio·m_χ; ``splitting`` δ for pseudo-Dirac only).
+    coupling ``coupling`` (m_X = mass_ratio·m_χ; ``splitting`` δ for pseudo-Dirac only), with
+    the ``warnings`` of the solver's domain (:func:`domain_warnings`).
 
     >>> from mucast.units import GeV
     >>> r = omega_h2("lmu-ltau", 0.01 * GeV, 4.0e-4, dm="scalar")
     >>> 0.11 < r.omega_h2 < 0.13
     True
     """
-    model, ann, mX = _setup(model, dm, m_chi, mass_ratio, g_chi, splitting)
+    model, ann, mX, par = _setup(model, dm, m_chi, mass_ratio, g_chi, splitting)
     g = _positive("coupling", coupling)
-    gmap = _gamma_map(ann, mX, g, extra_width)
-    x_end = _x_end_for(ann.m1, ann.m2, mX)
-    sv = _averager(ann, mX, float(extra_width), x_end, n_grid, gmap)(g)
-    species, _ = _species(ann.dm, ann.m1, ann.m2)
-    return solve_boltzmann(ann.m1, lambda xs: sv, species, x_end=x_end, keep_curve=keep_curve,
-                           n_grid=n_grid)
+    extra_width = float(extra_width)
+    res = _omega(ann, mX, g, extra_width, keep_curve, n_grid)
+    return _with_domain(model, ann, mX, g, res, extra_width, n_grid)
 
 
-def sigmav_eff(model, m_chi, coupling, x, dm=None, g_chi=0.05, mass_ratio=3.0, splitting=0.1):
+def _with_domain(model, ann, mX, g, res, extra_width, n_grid=240) -> FreezeOut:
+    """``res`` with the warnings of :mod:`mucast.cosmology.domain` (or its refusal)."""
+    check = (_omega(ann, mX, g, extra_width, n_grid=n_grid,
+                    bath_ratio=t_nu_over_t_gamma).omega_h2
+             if needs_bath_check(ann, res) else None)
+    res.warnings = domain_warnings(model, ann, mX, g, res, extra_width, check)
+    extra = xx_extra(ann, mX)                  # χχ → XX beyond what is modelled, to size it
+    if extra is not None:
+        xs, sv = _sv_grid(ann, mX, g, extra_width, n_grid)
+        if np.max(extra(xs) / np.maximum(sv, 1e-300)) > 1e-7:     # else: Ωh² moves < 1e-7
+            alt = _omega(ann, mX, g, extra_width, n_grid=n_grid, sv_extra=extra).omega_h2
+            res.warnings += xx_channel(ann, mX, res, alt)
+    return res
+
+
+def _sv_grid(ann, mX, g, extra_width=0.0, n_grid=240):
+    """(x grid, ⟨σv⟩_eff on it) as :func:`_omega` uses them (cached node arrays)."""
+    gn = g_nodes(g)
+    x_end, _ = _x_end_cached(ann, mX, gn, extra_width)
+    n = _n_grid_for(x_end, n_grid)
+    return _x_grid(1.0, x_end, n), _averager(ann, mX, extra_width, x_end, n, gn)(g)
+
+
+def _omega(ann, mX, g, extra_width=0.0, keep_curve=False, n_grid=240,
+           bath_ratio=None, sv_extra=None) -> FreezeOut:
+    """Ωh² on the cached nodes; ``bath_ratio`` T_b/T_γ(T) and ``sv_extra(x)`` (added to
+    ⟨σv⟩_eff) only for the domain checks."""
+    x_end, capped = _x_end_cached(ann, mX, g_nodes(g), extra_width)
+    xs, sv = _sv_grid(ann, mX, g, extra_width, n_grid)
+    n = xs.size
+    if bath_ratio is None:
+        bath_ratio = 1.0
+    else:                          # ⟨σv⟩ at x_b = x/r, cubic in ln x (a doubt's size: 1e-5 ok)
+        lx = np.log(_x_grid(1.0, x_end, n))
+        ln_sv = CubicSpline(lx, np.log(np.maximum(sv, 1e-300)))
+        sv = np.exp(ln_sv(lx - np.log(bath_ratio(ann.m1 / np.exp(lx)))))
+    if sv_extra is not None:
+        sv = sv + sv_extra(_x_grid(1.0, x_end, n))
+    sp, _ = species(ann.dm, ann.m1, ann.m2)
+    return solve_boltzmann(ann.m1, lambda xs: sv, sp, x_end=x_end, keep_curve=keep_curve,
+                           n_grid=n, tail=not capped, bath_ratio=bath_ratio)
+
+
+@functools.lru_cache(maxsize=256)
+def _x_end_cached(ann, mX, g_nodes, extra_width):
+    """(x_end, capped at matter–radiation equality) for the node layout's coupling."""
+    x_end = _x_end_for(ann, mX, g_nodes, extra_width)
+    return x_end, x_end >= max(float(ann.m1 / T_EQ), 1000.0) and x_end > 1000.0
+
+
+def sigmav_eff(model, m_chi, coupling, x, dm=None, g_chi=None, mass_ratio=None, splitting=None):
     """⟨σv⟩_eff(x) [1/energy²] (``sigmav_to_cm3_s`` to read) for x = m_χ/T (array)."""
-    model, ann, mX = _setup(model, dm, m_chi, mass_ratio, g_chi, splitting)
+    model, ann, mX, par = _setup(model, dm, m_chi, mass_ratio, g_chi, splitting)
     g = _positive("coupling", coupling)
     x = np.atleast_1d(np.asarray(x, float))
-    return ThermalAverage(ann, mX, x, float(_ann.total_width(mX, ann, g)))(g)
+    return ThermalAverage(ann, mX, x, g)(g)
 
 
 @dataclass
@@ -390,6 +424,7 @@ class RelicTarget:
     omega_target: float
     x_freeze_out: float
     n_eval: int
+    warnings: list = field(default_factory=list)
     version: str = field(default=__version__)
 
     @property
@@ -402,11 +437,13 @@ class RelicTarget:
         d["m_chi_GeV"] = d.pop("m_chi") / GeV
         d["m_X_GeV"] = d["m_chi_GeV"] * self.mass_ratio
         d["y_alpha"] = self.y_alpha
+        if not math.isfinite(self.x_freeze_out):
+            d["x_freeze_out"] = None            # JSON has no NaN; the warnings say why
         d["mucast_version"] = d.pop("version")
         return d
 
 
-def thermal_target(model, m_chi, dm=None, g_chi=0.05, mass_ratio=3.0, splitting=0.1,
+def thermal_target(model, m_chi, dm=None, g_chi=None, mass_ratio=None, splitting=None,
                    omega_target=OMEGA_DM_H2_PLANCK2018, g_max=SQRT4PI, rtol=1e-4,
                    extra_width=0.0) -> RelicTarget:
     """The model coupling g with Ωh²(g) = ``omega_target`` (secant in ln g, 4–6 Ωh²
@@ -418,24 +455,28 @@ def thermal_target(model, m_chi, dm=None, g_chi=0.05, mass_ratio=3.0, splitting=
     >>> round(t.coupling * 1e4, 2), round(t.omega_h2, 3)
     (4.0, 0.12)
     """
-    model, ann, mX = _setup(model, dm, m_chi, mass_ratio, g_chi, splitting)
+    model, ann, mX, par = _setup(model, dm, m_chi, mass_ratio, g_chi, splitting)
+    g_chi, mass_ratio, splitting = par["g_chi"], par["mass_ratio"], par["splitting"]
     omega_target = _positive("omega_h2", omega_target)
     g_max = _positive("g_max", g_max, hi=SQRT4PI)
     ln_t = math.log(omega_target)
     cache = {}
 
+    extra_width = float(extra_width)
+
+    solved = {}
+
     def f(lng):
         if lng not in cache:
-            cache[lng] = math.log(omega_h2(model, m_chi, math.exp(lng), ann.dm, g_chi, mass_ratio,
-                                           splitting, extra_width).omega_h2) - ln_t
+            solved[lng] = _omega(ann, mX, math.exp(lng), extra_width)
+            cache[lng] = math.log(max(solved[lng].omega_h2, 1e-300)) - ln_t
         return cache[lng]
 
     lg_max = math.log(g_max)
     lg_min = math.log(1e-12)
     # first guess: ⟨σv⟩ ∝ g² away from the pole, ⟨σv⟩ ≈ 2·2.2e-26 cm³/s needed at x ≈ 20
     g0 = 1e-3
-    sv0 = float(ThermalAverage(ann, mX, np.array([20.0]),
-                               float(_ann.total_width(mX, ann, g0)))(g0)[0])
+    sv0 = float(ThermalAverage(ann, mX, np.array([20.0]), g0)(g0)[0])
     need = _from_cm3_s(4.4e-26) * (OMEGA_DM_H2_PLANCK2018 / omega_target)
     lg = min(math.log(g0) + 0.5 * math.log(max(need / max(sv0, 1e-300), 1e-60)), lg_max)
     pts = [(lg, f(lg))]
@@ -465,28 +506,47 @@ def thermal_target(model, m_chi, dm=None, g_chi=0.05, mass_ratio=3.0, splitting=
                 raise KinematicsError(
                     f"no coupling g <= g_max = {g_max:.4g} gives omega_h2 = {omega_target} for"
                     f" m_chi = {m_chi / GeV:g} GeV ({ann.dm}, {model.name}): Omega h^2(g_max) ="
-                    f" {math.exp(f(lg_max) + ln_t):.3g}")
+                    f" {math.exp(f(lg_max) + ln_t):.3g}" + _closed_channels_note(ann))
             c = lg_max
         pts.append((c, f(c)))
     else:
         raise KinematicsError("the relic coupling search did not converge")
     g = math.exp(pts[-1][0])
-    res = omega_h2(model, m_chi, g, ann.dm, g_chi, mass_ratio, splitting, extra_width)
+    res = _with_domain(model, ann, mX, g, solved[pts[-1][0]], extra_width)
     y = (g_chi * g) ** 2 / mass_ratio**4
     return RelicTarget(model.name, ann.dm, float(m_chi), float(mass_ratio), float(g_chi),
-                       float(splitting) if ann.dm == "pseudo-dirac" else 0.0, g, y,
-                       float(res.omega_h2), float(omega_target), float(res.x_f), len(cache) + 1)
+                       splitting, g, y, float(res.omega_h2), float(omega_target),
+                       float(res.x_f), len(cache), list(res.warnings))
+
+
+def _closed_channels_note(ann):
+    """Why no coupling works when every lepton channel is closed at threshold."""
+    thr = [(2.0 * ch.mass, ch.name) for ch in ann.channels]
+    if not thr or min(t for t, _ in thr) <= ann.m1 + ann.m2:
+        return ""
+    t, name = min(thr)
+    return (f": every final state is closed at threshold (the lightest, {name} pairs, opens at"
+            f" sqrt(s) = {t / GeV:.4g} GeV, {t / (ann.m1 + ann.m2):.3g} x (m1 + m2)), reached"
+            " only in the Boltzmann tail")
 
 
 def target_curve(model, masses, **kw) -> list:
     """:func:`thermal_target` for each mass [energy] (None where no coupling ≤ g_max works)."""
-    out = []
+    return target_curve_detailed(model, masses, **kw)[0]
+
+
+def target_curve_detailed(model, masses, **kw) -> tuple:
+    """(targets, reasons): :func:`target_curve` and, for each None, the one-line reason."""
+    out: list[RelicTarget | None] = []
+    why: list[str | None] = []
     for m in np.atleast_1d(np.asarray(masses, float)):
         try:
             out.append(thermal_target(model, float(m), **kw))
-        except KinematicsError:
+            why.append(None)
+        except KinematicsError as e:
             out.append(None)
-    return out
+            why.append(str(e))
+    return out, why
 
 
 def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=True,
@@ -521,5 +581,3 @@ def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=T
         c = b - fb * (b - a) / (fb - fa) if fb != fa else b + fb
         a, fa, b, fb = b, fb, c, f(c)
     raise KinematicsError("sigmav_for_abundance did not converge")
-
-

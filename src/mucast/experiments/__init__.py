@@ -110,8 +110,8 @@ class Experiment:
         shares, so that EFT bounds and mediator limits see the same muons on target."""
         if "mot" in changes and "mediator" not in changes and self.mediator.get("trigger"):
             new = changes["mot"]
-            if not isinstance(new, bool) and isinstance(new, numbers.Real) and math.isfinite(new) \
-                    and new > 0:
+            if not isinstance(new, bool) and isinstance(new, numbers.Real) and \
+                    math.isfinite(float(new)) and float(new) > 0:
                 f = float(new) / self.mot
                 trig = [{**t, "mot": t["mot"] * f} if isinstance(t, dict) and isinstance(
                     t.get("mot"), (int, float)) else t for t in self.mediator["trigger"]]

@@ -46,7 +46,7 @@ def edge_warning(edge_fraction: float, experiment) -> list[str]:
             "depends on where the simulated acceptance range ends, not on physics"]
 
 
-def pair_threshold(operator: str, m_N) -> float:
+def pair_threshold(operator: str, m_N) -> np.ndarray:
     """The lightest invisible final state of an operator [energy]: 2 m_N for eN_22/LN_22 (N N̄),
     m_N for LNLe_2222 (N ν̄), 0 for the SM-neutrino operators (vectorised in m_N)."""
     if operator in ("eN_22", "LN_22"):
@@ -214,13 +214,13 @@ def smeft_plane(alpha: str = "tau", dataset="future", conventions=None, method="
     lim = events_limit(exp, method, cl)
     n_up = lim.upper
     phis = np.linspace(0, math.pi, n_fit, endpoint=False)
-    N = []
+    yields = []
     for p in phis:
         c1, c2 = math.cos(p), math.sin(p)
         coeffs = {ops[0]: c1 / GeV**2, ops[1]: c2 / GeV**2}
         coeffs = {k: v for k, v in coeffs.items() if v != 0.0}
-        N.append(signal_yield(eft.EFTModel(coeffs), exp, conv).value)
-    N = np.array(N)
+        yields.append(signal_yield(eft.EFTModel(coeffs), exp, conv).value)
+    N = np.array(yields)
     M = np.stack([np.cos(phis) ** 2, np.sin(phis) ** 2, np.cos(phis) * np.sin(phis)], axis=1)
     sol, *_ = np.linalg.lstsq(M, N, rcond=None)
     resid = float(np.max(np.abs(M @ sol - N)) / np.max(N))

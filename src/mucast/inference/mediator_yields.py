@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -54,11 +54,13 @@ from mucast import __version__
 from mucast.constants import ALPHA
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import setup
+from mucast.inference import decays as _dec
 from mucast.inference import stats
 from mucast.models.mediator import get_model
 from mucast.processes.mediators import offshell as _off
 from mucast.processes.mediators import policy as _pol
 from mucast.processes.mediators import production as _prod
+from mucast.processes.mediators import ww_domain as _wd
 from mucast.processes.mediators.policy import NARROW, OFFSHELL_FAIL
 from mucast.units import GeV
 
@@ -96,31 +98,69 @@ def efficiency(masses, dataset="2022"):
     return s.mot_efficiency(_masses(masses, s)) / s.mot
 
 
-def _sigma_signal(spin, m, s, approx, theta_max, t_max, alpha, etl_rtol=0.005, seed=0):
-    """σ_X(x ≥ x_min; m, g_μ = 1) [area] and its error for an array of masses."""
-    if approx == "etl":
-        from mucast.processes.mediators import exact
-        vals, errs = [], []
-        for i, mi in enumerate(m):
-            r = exact.cross_section(spin, float(mi), 1.0, s.energy, s.target, x_min=s.x_min,
-                                    theta_max=theta_max, rtol=etl_rtol, seed=seed + i,
-                                    alpha=alpha)
-            vals.append(r.value)
-            errs.append(r.uncertainty)
-        return np.array(vals), np.array(errs)
-    return _prod.cross_section_per_g2(m, s.energy, s.target, approx, s.x_min, theta_max, t_max,
-                                      alpha, spin=spin)
+def _sigma_signal(spin, m, s, approx, theta_max, t_max, alpha, etl_rtol=0.005, seed=0,
+                  notes=None, mechanism="bremsstrahlung"):
+    """σ_X(x ≥ x_min; m, g = 1) [area, or area × energy² for photon fusion] and its error for an
+    array of masses in the data set's signal region, by the production mechanism:
+
+    * "bremsstrahlung" (X off the muon line):
+      :func:`mucast.processes.mediators.ww_domain.cross_section_per_g2` ("auto": WW where it
+      holds within 2%, corrected or exact where not; "ww"; "etl");
+    * "photon-fusion" (an ALP's γγ → a on the nucleus): :func:`_fusion_sigma`.
+
+    ``notes``: one list per mass, to which what was done is appended."""
+    if mechanism == "photon-fusion":
+        return _fusion_sigma(m, s, approx, t_max, alpha, etl_rtol, seed, notes)[:2]
+    return _wd.cross_section_per_g2(m, s.energy, s.target, approx, s.x_min, theta_max, t_max,
+                                    alpha, spin, etl_rtol, seed, notes)
 
 
-def yield_per_g2(masses, dataset="2022", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
-                 spin="vector", seed=0, etl_rtol=0.005):
+def _fusion_sigma(m, s, approx, t_max, alpha, etl_rtol, seed, notes):
+    """Photon fusion: (σ/g², error, x nodes, weights) [area·energy²] of the direct process
+    (:func:`mucast.processes.alp.production.production`: WW inside its measured domain, exact
+    outside; no cut on the ALP's angle — an invisible ALP is missed at any angle) times
+    (1 + R), R the thick target's real photons converting by Primakoff
+    (:func:`mucast.processes.alp.secondary.secondary_ratio`: 0.6–1.4% at NA64μ, stated ±7%),
+    its uncertainty added. The spectrum is the direct one's (the secondary ALPs' is taken to have
+    its shape: both are E_a ≥ x_min E, from photons of that energy)."""
+    from mucast.processes.alp import production as _alp
+    from mucast.processes.alp import secondary as _sec
+    r = _alp.production(m, s.energy, s.target, s.x_min, t_max=t_max, alpha=alpha,
+                        approx="auto" if approx == "auto" else approx, rtol=etl_rtol, seed=seed)
+    thickness = s.nuclei_per_area / s.target.nuclei_per_volume()
+    sec = _sec.secondary_ratio(m, s.energy, s.target, thickness, s.x_min, rtol=etl_rtol,
+                               seed=seed)
+    v = r.sigma_per_g2 * (1.0 + sec.ratio)
+    e = r.error * (1.0 + sec.ratio) + r.sigma_per_g2 * sec.uncertainty
+    w = r.weights * (1.0 + sec.ratio)[:, None]
+    if notes is not None:
+        for i in range(len(m)):
+            notes[i].append(("fusion-secondary", float(sec.ratio[i])))
+            if r.method[i] == "etl":
+                notes[i].append(("exact-used", None))
+        if r.warnings:
+            for i in range(len(m)):
+                notes[i].append(("fusion-ww-outside", None))
+    return v, e, r.x, w
+
+
+def yield_per_g2(masses, dataset="2022", approx="auto", theta_max=0.1, t_max="E2",
+                 alpha=ALPHA, spin="vector", seed=0, etl_rtol=0.005, notes=None,
+                 mechanism="bremsstrahlung"):
     """On-shell N/(g_μ² Br_inv) for an array of masses, and its integration error: event counts
     per unit squared muon coupling, before the branching fraction; zero where the efficiency
-    tables are zero."""
+    tables are zero. ``approx``: "auto" (default; WW where it holds, corrected or exact where
+    not: :func:`_sigma_signal`), "ww" or "etl"; ``notes``: a list of one list per mass, to which
+    the calculation's notes are appended (mucast.inference.notes); ``mechanism``:
+    "bremsstrahlung" or "photon-fusion" (an ALP coupled to photons: per g_aγγ², with the
+    pseudoscalar's efficiency column, an ASSUMPTION said in the notes)."""
     s = setup(dataset)
     m = _masses(masses, s)
     sig, err = _sigma_signal(_prod.check_spin(spin), m, s, approx, theta_max, t_max, alpha,
-                             etl_rtol, seed)
+                             etl_rtol, seed, notes, mechanism)
+    if mechanism == "photon-fusion" and notes is not None:
+        for n in notes:
+            n.append(("fusion-efficiency", None))
     lum = s.mot_efficiency(m, _prod.check_spin(spin)) * (1.0 - s.pileup_loss) * s.nuclei_per_area
     shape = np.shape(masses)
     return (lum * sig).reshape(shape), (lum * err).reshape(shape)
@@ -150,16 +190,19 @@ def _weight(s, model):
     return lambda k: s.mot_efficiency(k, spin)
 
 
-def _pair_yield(model, m, g, s, theta_max, t_max, alpha, with_error=True, flat_beyond=False):
+def _pair_yield(model, m, g, s, theta_max, t_max, alpha, with_error=True, flat_beyond=False,
+                approx="auto"):
     """Off-shell N(m, g) [events] as (value, relative doubt). The value counts the signal
     where the efficiency is known (the tables' range); the doubt is the pair integral's stated
     error plus the part of it beyond the tables' end with the efficiency held at its last value,
     relative (:func:`mucast.processes.mediators.offshell.pair_integral`; 0 with
     ``with_error=False``). ``flat_beyond=True`` adds that part to the value: what the
-    narrow-width form, which takes ε at the pole for the whole resonance, is compared with."""
+    narrow-width form, which takes ε at the pole for the whole resonance, is compared with.
+    ``approx`` "auto": σ_X(k) with the exact/WW correction where WW is off (else WW as is)."""
     mdl, mx = point_model(model, float(m))
     r = _off.pair_integral(mdl, mx, float(g), s.energy, s.target, _weight(s, model), s.mass_max,
-                           s.x_min, theta_max, t_max, alpha, with_error=with_error)
+                           s.x_min, theta_max, t_max, alpha, with_error=with_error,
+                           correct=approx == "auto")
     beyond = r.parts["beyond"]
     value = _lum(s) * (r.value + (beyond if flat_beyond else 0.0))
     doubt = (r.error + beyond) / r.value if r.value > 0 else math.inf
@@ -210,7 +253,10 @@ def _onshell_possible(model, m, g):
 
 @dataclass(frozen=True)
 class MediatorYield:
-    """Expected signal events N for one (m, g) with its ingredients."""
+    """Expected signal events N for one (m, g) with its ingredients: ``value`` = the invisible
+    part (``invisible``) + the visible decays beyond the last veto (``escaping``, decays in
+    flight: 0 with decays "invisible"); ``decays_by_region``: every selected X's decay point,
+    per region of the set-up (decays "computed")."""
 
     value: float
     error: float
@@ -221,19 +267,26 @@ class MediatorYield:
     dataset: str
     model: str
     version: str = field(default=__version__)
+    invisible: float | None = None
+    escaping: float = 0.0
+    decays: str = "invisible"
+    decays_by_region: dict | None = None
 
     def to_dict(self) -> dict:
         return {"yield": self.value, "yield_error": self.error, "mass_GeV": self.mass / GeV,
                 "coupling": self.coupling, "branching_invisible": self.branching_invisible,
                 "production": self.production, "dataset": self.dataset, "model": self.model,
+                "yield_invisible": self.value - self.escaping, "yield_escaping": self.escaping,
+                "decays": self.decays, "decays_by_region": self.decays_by_region,
                 "mucast_version": self.version}
 
 
-def signal_yield(model, mass, coupling, dataset="2022", production="auto", approx="ww",
-                 theta_max=0.1, t_max="E2", alpha=ALPHA) -> MediatorYield:
+def signal_yield(model, mass, coupling, dataset="2022", production="auto", approx="auto",
+                 theta_max=0.1, t_max="E2", alpha=ALPHA, decays=None) -> MediatorYield:
     """Expected signal events for one (m, g) point (module doc), with the same choice of
     calculation as the limits: ``auto`` takes the pair integral where the narrow-width form is
-    off by more than NARROW at this coupling.
+    off by more than NARROW at this coupling; ``decays`` as in the limits (None: the model's
+    default, :func:`default_decays`) — "computed" adds the visible decays beyond the last veto.
 
     >>> from mucast.units import MeV
     >>> signal_yield("lmu-ltau", 100 * MeV, 1e-3).value > 1
@@ -244,26 +297,54 @@ def signal_yield(model, mass, coupling, dataset="2022", production="auto", appro
     s = setup(dataset)
     m = float(_masses([mass], s)[0])
     _check_reach(model, [m], s)
+    decays = resolve_decays(model, decays, s)
+    if decays == "computed" and model.invisible:
+        model = replace(model, invisible=False)
     kin = (theta_max, t_max, alpha)
-    prod = _choose_production(model, np.array([m]), np.array([g]), production)[0]
+    if decays == "invisible" and not _declared(model) and not _has_invisible_channel(model):
+        n_inv, err, br, prod = 0.0, 0.0, 0.0, "on-shell"
+    else:
+        n_inv, err, br, prod = _invisible_yield(model, m, g, s, production, approx, kin,
+                                                decays == "computed")
+    esc, by_region = 0.0, None
+    if decays == "computed":
+        y1, _ = yield_per_g2(np.array([m]), s, approx, theta_max, t_max, alpha, model.spin,
+                             mechanism=model.production)
+        if y1[0] > 0:
+            C = float(model.invisible_width(m, 0.0))
+            inv1 = float(model.invisible_width(m, 1.0))
+            V1 = float(model.total_width(m, 1.0)) - inv1
+            if V1 > 0 or C + inv1 == 0:
+                e = _escape_yields(model, np.array([m]), s, y1, (np.array([C]),
+                                   np.array([inv1 - C]), np.array([V1])), kin, approx)[0]
+                esc = float(e(np.array([g]))[0])
+                by_region = e.region_yields(g)
+    return MediatorYield(n_inv + esc, err, m, g, br, prod, s.name, model.name,
+                         invisible=n_inv, escaping=esc, decays=decays,
+                         decays_by_region=by_region)
+
+
+def _invisible_yield(model, m, g, s, production, approx, kin, computed):
+    """(events, error, Br_inv, production) of the invisible part at one (m, g)."""
+    theta_max, t_max, alpha = kin
+    prod = _choose_production(model, np.array([m]), np.array([g]), production, computed)[0]
     if prod == "on-shell":
-        y1, e1 = yield_per_g2(np.array([m]), s, approx, theta_max, t_max, alpha, model.spin)
+        y1, e1 = yield_per_g2(np.array([m]), s, approx, theta_max, t_max, alpha, model.spin,
+                              mechanism=model.production)
         br = float(model.branching_invisible(m, g))
-        gmu2 = float(model.g_mu(g)) ** 2
-        n_on = float(y1[0]) * gmu2 * br
+        q2g2 = (model.production_charge * g) ** 2
+        n_on = float(y1[0]) * q2g2 * br
         wide = False
         if production == "auto" and not _declared(model) and n_on > 0:
             wide = bool(_check_narrow(model, np.array([m]), np.array([g]), np.array([True]),
                                       production, approx, s, n_on, [[]], kin)[0][0])
         if not wide:
-            return MediatorYield(n_on, float(e1[0]) * gmu2 * br, m, g, br, prod, s.name,
-                                 model.name)
+            return n_on, float(e1[0]) * q2g2 * br, br, prod
         prod = "off-shell"
-    if approx != "ww":
-        raise InputError("off-shell production is computed in the WW approximation only")
-    n, doubt = _pair_yield(model, m, g, s, *kin)
-    return MediatorYield(n, n * doubt if math.isfinite(doubt) else 0.0, m, g, None, prod, s.name,
-                         model.name)
+    if approx == "etl":
+        raise InputError("off-shell production is computed from WW (approx 'auto' or 'ww')")
+    n, doubt = _pair_yield(model, m, g, s, *kin, approx=approx)
+    return n, n * doubt if math.isfinite(doubt) else 0.0, None, prod
 
 
 def _has_invisible_channel(model) -> bool:
@@ -335,10 +416,10 @@ def _check_narrow(model, m, g, solved, production, approx, s, n_up, notes, kin):
     mi, gi = m[idx], g[idx]
     gam = np.asarray(model.total_width(mi, gi), float) / mi
     est = _pol.narrow_width_doubt(model, mi, gi, s.energy, s.target, _weight(s, model),
-                                  s.mass_max, s.x_min, *kin)
+                                  s.mass_max, s.x_min, *kin, correct=approx == "auto")
     for j, i in enumerate(idx):
         doubt = est[j]
-        if production != "auto" or approx != "ww":
+        if production != "auto" or approx == "etl":
             if not np.isfinite(doubt):
                 notes[i].append(("narrow-unchecked", None))
             elif doubt > NARROW or gam[j] > NARROW:
@@ -349,7 +430,8 @@ def _check_narrow(model, m, g, solved, production, approx, s, n_up, notes, kin):
             continue
         if doubt <= NARROW / _pol.SCREEN_SAFETY:
             continue
-        n_pair, pair_doubt = _pair_yield(model, m[i], g[i], s, *kin, flat_beyond=True)
+        n_pair, pair_doubt = _pair_yield(model, m[i], g[i], s, *kin, flat_beyond=True,
+                                         approx=approx)
         if pair_doubt <= OFFSHELL_FAIL:
             wide[i] = abs(n_pair / n_up - 1.0) > NARROW
         elif doubt <= OFFSHELL_FAIL:     # the pair integral cannot decide; the estimate can
@@ -368,3 +450,50 @@ def sigma_signal_region(model, mass, coupling, dataset="2022", theta_max=0.1):
     v, _ = _prod.cross_section_per_g2(np.array([float(mass)]), s.energy, s.target, "ww", s.x_min,
                                       theta_max, spin=model.spin)
     return float(v[0]) * float(model.g_mu(coupling)) ** 2
+
+
+# ----------------------------------------------------------------------------------------------
+# decays in flight
+# ----------------------------------------------------------------------------------------------
+#: what "decays" may be (coupling_limit_scan)
+DECAYS = ("computed", "invisible")
+
+def default_decays(model) -> str:
+    """The default of ``decays`` for a model (docs/models.md): "invisible" for a model whose
+    preset says so and that has no dark sector (the dark photon: NA64's invisible-mode
+    convention, A′ → dark sector with Br = 1), "computed" otherwise (every other preset: its
+    widths decide, and visible decays beyond the set-up count)."""
+    return "invisible" if model.decays_default == "invisible" and model.dark is None \
+        else "computed"
+
+
+def resolve_decays(model, decays, s) -> str:
+    """``decays`` checked (None: the model's default); "computed" needs the data set's geometry
+    and a mediator of its own (not the millicharge's photon)."""
+    d = default_decays(model) if decays is None else decays
+    if d not in DECAYS:
+        raise UnknownNameError(f"decays must be one of {', '.join(DECAYS)}, got {decays!r}")
+    if d == "computed" and (model.mass is not None or model.parameter == "dark"):
+        return "invisible"            # a stable pair through a fixed mediator: nothing decays
+    if d == "computed" and s.geometry is None:
+        raise InputError(f"decays 'computed' needs the set-up along the beam, but data set"
+                         f" {s.name} has no [geometry] table (docs/models.md); add one or use"
+                         " decays 'invisible'")
+    return d
+
+
+def _escape_yields(model, masses, s, y1, widths1, kin, approx="auto", etl_rtol=0.005, seed=0):
+    """The :class:`~mucast.inference.decays.EscapeYield` of each mass: the signal-region
+    spectrum of the model's production (bremsstrahlung: the WW spectrum of its spin, one
+    vectorised pass; photon fusion: the ALP's), scaled to the on-shell yield per unit coupling
+    ``y1`` (so an exact normalisation keeps the spectrum's shape), and the widths at g = 1, 0."""
+    theta_max, t_max, alpha = kin
+    if model.production == "photon-fusion":
+        _, _, x, w = _fusion_sigma(masses, s, approx, t_max, alpha, etl_rtol, seed, None)
+    else:
+        x, w = _prod.x_spectrum(masses, s.energy, s.target, s.x_min, theta_max, t_max, alpha,
+                                model.spin)
+    q2 = model.production_charge ** 2
+    return [_dec.EscapeYield(x[j], w[j] * (y1[j] / np.sum(w[j])), float(mi), s.energy, q2,
+                             [float(v[j]) for v in widths1], s.geometry)
+            for j, mi in enumerate(masses)]

@@ -18,6 +18,9 @@ the result's warnings name each mass without a limit and why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import math
 from dataclasses import dataclass, field, replace
 
@@ -29,14 +32,17 @@ from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import SignalSetup, setup
 from mucast.inference import stats
 from mucast.inference.mediator_yields import (  # noqa: F401  (re-exported: one API for both)
-    DEFAULT_METHOD, PRODUCTIONS, MediatorYield, efficiency, events_limit, events_upper_limit,
-    final_efficiency, point_model, sigma_signal_region, signal_yield, yield_per_g2)
+    DECAYS, DEFAULT_METHOD, PRODUCTIONS, MediatorYield, default_decays, efficiency, events_limit,
+    events_upper_limit, final_efficiency, point_model, resolve_decays, sigma_signal_region,
+    signal_yield, yield_per_g2)
 from mucast.inference.mediator_yields import (_check_narrow, _check_reach, _choose_production,
-                                              _declared, _has_invisible_channel, _masses,
+                                              _declared, _escape_yields,
+                                              _has_invisible_channel, _masses,
                                               _onshell_possible, _pair_yield, _weight)
 from mucast.inference import decays as _dec
 from mucast.inference.notes import warnings_for
 from mucast.models.mediator import MediatorModel, get_model
+from mucast.processes.mediators import offshell as _off
 from mucast.processes.mediators import policy as _pol
 from mucast.processes.mediators import production as _prod
 from mucast.processes.mediators.policy import OFFSHELL_FAIL, OFFSHELL_RTOL
@@ -95,7 +101,7 @@ def _solve_onshell(model, n_up, y1, masses):
     g → ∞: below n_up no coupling is excluded. Returns (g, Br at g, n_max): g = inf and n_max
     the saturated yield where no limit exists (n_max = nan elsewhere). Checked against 0.2's
     fixed-point iteration (tests/regression) and brute-force root finding (tests)."""
-    q2 = float(model.charges["mu"]) ** 2
+    q2 = model.production_charge ** 2
     m = np.asarray(masses, float)
     y = q2 * np.asarray(y1, float)
     n_max = np.full(m.shape, np.nan)
@@ -136,7 +142,7 @@ def _solve_onshell(model, n_up, y1, masses):
     return g, br, n_max
 
 
-def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha):
+def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha, approx="auto"):
     """Off shell, one mass: (g, relative doubt of the yield at g, status, note value).
 
     N(g) rises with g (the resonance's area is g² Br(g) and the continuum ∝ g² Γ_inv), so g is
@@ -149,11 +155,12 @@ def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha):
     def yld(lng):
         if lng not in cache:
             cache[lng] = _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha,
-                                     with_error=False)[0]
+                                     with_error=False, approx=approx)[0]
         return cache[lng]
 
     def doubt(lng):
-        return _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha)[1]
+        return _pair_yield(model, m, math.exp(lng), s, theta_max, t_max, alpha,
+                           approx=approx)[1]
 
     n1 = yld(0.0)
     if not n1 > 0:
@@ -220,14 +227,14 @@ class MediatorLimit:
         return float(thermal_y(self.coupling, self.g_chi, self.m_chi, self.mass))
 
     def to_dict(self) -> dict:
-        d = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
+        d: dict[str, Any] = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
              "mass_GeV": self.mass / GeV, "n_up": self.n_up, "decays": self.decays,
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "production": self.production,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
              "status": self.status, "mucast_version": self.version,
              "warnings": list(self.warnings)}
-        if self.g_chi is not None:
+        if self.g_chi is not None and self.m_chi is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
         if self.decays_by_region is not None:
             d["decays_by_region"] = self.decays_by_region
@@ -287,20 +294,24 @@ class MediatorLimitScan:
              "mucast_version": self.version, "warnings": list(self.warnings)}
         if self.production is not None:
             d["production"] = [str(p) for p in self.production[ok]]
-        if self.g_chi is not None and self.m_chi is not None:
+        y = self.y
+        if self.g_chi is not None and self.m_chi is not None and y is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": (self.m_chi[ok] / GeV).tolist(),
-                      "y": self.y[ok].tolist()})
+                      "y": y[ok].tolist()})
         return d
 
 
 def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
-                        production="auto", approx="ww", theta_max=0.1, t_max="E2",
+                        production="auto", approx="auto", theta_max=0.1, t_max="E2",
                         alpha=ALPHA, label=None, seed=0, etl_rtol=0.005,
                         decays=None) -> MediatorLimitScan:
     """Upper limits on the model's coupling for an array of masses (module doc): one vectorised
     cross-section pass for the on-shell masses, one k² integral per off-shell mass.
-    ``approx="etl"``: the exact σ (vegas, requested relative error ``etl_rtol``, mass i seeded
-    with ``seed + i``) for the on-shell masses.
+    ``approx``: "auto" (default: WW where it holds within its stated 2% of the exact tree
+    level, the shipped exact/WW correction or the exact engine where not — NA64μ's data sets are
+    inside the 2% everywhere; :func:`mucast.inference.mediator_yields._sigma_signal`), "ww" (WW as
+    is) or "etl" (the exact σ for the on-shell masses: vegas, requested relative error
+    ``etl_rtol``, mass i seeded with ``seed + i``).
 
     Every mass ends with a status (:data:`mucast.inference.notes.STATUSES`) and notes that
     become the result's warnings (:func:`mucast.inference.notes.warnings_for`): where the
@@ -335,7 +346,7 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     y1 = np.zeros(m.shape)
     y1e = np.zeros(m.shape)
     status = np.full(m.shape, "ok", dtype=object)
-    notes = [[] for _ in range(n)]
+    notes: list[list[tuple]] = [[] for _ in range(n)]
     kin = (theta_max, t_max, alpha)
     # production decided at a representative coupling (g = 1e-3; refined below for "auto")
     prod = _choose_production(model, m, np.full(m.shape, 1e-3), production,
@@ -343,12 +354,16 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     if decays == "invisible" and not _declared(model) and not _has_invisible_channel(model):
         prod[:] = "on-shell"                   # nothing to compute: no invisible final state
         status[:] = "no-limit"
-        for i in range(n):
-            notes[i].append(("no-invisible", None))
+        for point in notes:
+            point.append(("no-invisible", None))
     on = (prod == "on-shell") & (status == "ok")
     if np.any(on):
+        idx = np.flatnonzero(on)
+        sub: list[list] = [[] for _ in idx]
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
-                                       seed, etl_rtol)
+                                       seed, etl_rtol, notes=sub, mechanism=model.production)
+        for i, nts in zip(idx, sub, strict=True):
+            notes[i].extend(nts)
         ok = on & (y1 > 0)
         if np.any(ok):
             g[ok], br[ok], n_max = _solve_onshell(model, n_up, y1[ok], m[ok])
@@ -368,11 +383,19 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
                 for i in np.flatnonzero(wide):
                     notes[i] = []
     off = prod == "off-shell"
-    if np.any(off) and approx != "ww":
-        raise InputError("off-shell production is computed in the WW approximation only;"
-                         " use approx='ww' (or production='on-shell' where it applies)")
+    if np.any(off) and approx == "etl":
+        raise InputError("off-shell production is computed from WW (approx 'auto', with the"
+                         " exact/WW correction, or 'ww'); use production='on-shell' where it"
+                         " applies")
+    if np.any(off) and approx == "auto":
+        sx = _off.sigma_table(model.spin, s.energy, s.target, s.x_min, *kin, correct=True)
+        for i in np.flatnonzero(off):
+            if sx.correction == "applied":
+                notes[i].append(("ww-corrected-pair", None))
+            elif sx.correction == "unavailable":
+                notes[i].append(("ww-unchecked", None))
     for i in np.flatnonzero(off):
-        gi, doubt, st, value = _solve_offshell_point(model, n_up, float(m[i]), s, *kin)
+        gi, doubt, st, value = _solve_offshell_point(model, n_up, float(m[i]), s, *kin, approx)
         if st != "ok":
             status[i] = st
             if st == "no-limit":
@@ -407,12 +430,12 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
             notes[i].append(("no-efficiency", None))
     g_chi = None if model.dark is None or model.parameter == "dark" else model.dark.coupling
     m_chi = None if g_chi is None else np.broadcast_to(model.dark.masses(m)[0], m.shape)
-    notes = tuple(tuple(p) for p in notes)
-    warnings = tuple(lim.warnings) + tuple(limit_warnings(model, s, m, notes, n_up))
+    frozen = tuple(tuple(p) for p in notes)
+    warnings = tuple(lim.warnings) + tuple(limit_warnings(model, s, m, frozen, n_up))
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
                              warnings=warnings, model_spec=model.to_dict(), yield_error=y1e,
-                             status=status, notes=notes, coupling_upper=g_up, decays=decays,
+                             status=status, notes=frozen, coupling_upper=g_up, decays=decays,
                              decays_by_region=tuple(by_region))
 
 
@@ -448,14 +471,15 @@ def _narrow_fallback(model, m, s, n_up, approx, seed, etl_rtol, kin):
     if not np.isfinite(g[0]):
         return None
     est = float(_pol.narrow_width_doubt(model, np.array([m]), g, s.energy, s.target,
-                                        _weight(s, model), s.mass_max, s.x_min, *kin)[0])
+                                        _weight(s, model), s.mass_max, s.x_min, *kin,
+                                        correct=approx == "auto")[0])
     if not est <= OFFSHELL_FAIL:
         return None
     return float(g[0]), float(br[0]), float(y1[0]), float(y1e[0]), est
 
 
 def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
-                   production="auto", approx="ww", theta_max=0.1, t_max="E2", alpha=ALPHA,
+                   production="auto", approx="auto", theta_max=0.1, t_max="E2", alpha=ALPHA,
                    label=None, seed=0, etl_rtol=0.005, decays=None) -> MediatorLimit:
     """Upper limit on the coupling at one mass [energy] (module doc). KinematicsError where the
     data set has no efficiency (outside its tables); where no coupling is excluded the result
@@ -470,6 +494,8 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     m = float(_masses([mass], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
                             t_max, alpha, label, seed, etl_rtol, decays)
+    # every scan records its production, status and upper edge per mass
+    assert r.production is not None and r.status is not None and r.coupling_upper is not None
     status = str(r.status[0])
     if status == "no-efficiency":
         tables = ", ".join(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g} GeV"
@@ -497,47 +523,8 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
 # ----------------------------------------------------------------------------------------------
 # decays in flight
 # ----------------------------------------------------------------------------------------------
-#: what "decays" may be (coupling_limit_scan)
-DECAYS = ("computed", "invisible")
 #: the smallest coupling an exclusion region is searched from
 G_MIN = 1e-12
-
-
-def default_decays(model) -> str:
-    """The default of ``decays`` for a model (docs/models.md): "invisible" for a model whose
-    preset says so and that has no dark sector (the dark photon: NA64's invisible-mode
-    convention, A′ → dark sector with Br = 1), "computed" otherwise (every other preset: its
-    widths decide, and visible decays beyond the set-up count)."""
-    return "invisible" if model.decays_default == "invisible" and model.dark is None \
-        else "computed"
-
-
-def resolve_decays(model, decays, s) -> str:
-    """``decays`` checked (None: the model's default); "computed" needs the data set's geometry
-    and a mediator of its own (not the millicharge's photon)."""
-    d = default_decays(model) if decays is None else decays
-    if d not in DECAYS:
-        raise UnknownNameError(f"decays must be one of {', '.join(DECAYS)}, got {decays!r}")
-    if d == "computed" and (model.mass is not None or model.parameter == "dark"):
-        return "invisible"            # a stable pair through a fixed mediator: nothing decays
-    if d == "computed" and s.geometry is None:
-        raise InputError(f"decays 'computed' needs the set-up along the beam, but data set"
-                         f" {s.name} has no [geometry] table (docs/models.md); add one or use"
-                         " decays 'invisible'")
-    return d
-
-
-def _escape_yields(model, masses, s, y1, widths1, kin):
-    """The :class:`~mucast.inference.decays.EscapeYield` of each mass: the WW signal-region
-    spectrum of the model's spin (one vectorised pass), scaled to the on-shell yield per g_μ²
-    ``y1`` (so an exact normalisation keeps the WW shape), and the widths at g = 1 and 0."""
-    theta_max, t_max, alpha = kin
-    x, w = _prod.x_spectrum(masses, s.energy, s.target, s.x_min, theta_max, t_max, alpha,
-                            model.spin)
-    q2 = float(model.charges["mu"]) ** 2
-    return [_dec.EscapeYield(x[j], w[j] * (y1[j] / np.sum(w[j])), float(mi), s.energy, q2,
-                             [float(v[j]) for v in widths1], s.geometry)
-            for j, mi in enumerate(masses)]
 
 
 def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_region, approx,
@@ -559,11 +546,11 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
     if need:
         idx = np.array(need)
         y1[idx], y1e[idx] = yield_per_g2(m[idx], s, approx, *kin[:1], kin[1], kin[2], model.spin,
-                                         seed, etl_rtol)
+                                         seed, etl_rtol, mechanism=model.production)
     todo = np.array([i for i in todo if y1[i] > 0], dtype=int)   # the rest: no efficiency
     if todo.size == 0:
         return
-    q2 = float(model.charges["mu"]) ** 2
+    q2 = model.production_charge ** 2
     grid = np.geomspace(G_MIN, G_MAX, 13 * _dec.G_GRID + 1)
     # the bound of EscapeYield.bound for all masses at once: every X as fast as the fastest
     mt = m[todo][:, None]
@@ -581,29 +568,32 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
     if todo.size == 0:
         return
     escs = _escape_yields(model, m[todo], s, y1[todo], (C[todo], (inv1 - C)[todo], vis1[todo]),
-                          kin)
+                          kin, approx, etl_rtol, seed)
     for i, esc in zip(todo, escs, strict=True):
         mi = float(m[i])
         C_i, N1, V1 = esc.C, esc.N1, esc.V1
         g_inv = g[i] if np.isfinite(g[i]) else None
+        n_inv: Callable[[Any], Any]
+        approx_inv: Callable[[Any], Any]
         if prod[i] == "on-shell" or not _has_invisible_channel(model):
-            def n_inv(gg, yi=float(y1[i]), C=C_i, N1=N1, V1=V1):
+            def inv_on_shell(gg, yi=float(y1[i]), C=C_i, N1=N1, V1=V1):
                 gg = np.asarray(gg, float)
                 den = C + gg * gg * (N1 + V1)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     return np.where(den > 0, q2 * gg * gg * yi * (C + gg * gg * N1)
                                     / np.where(den > 0, den, 1.0), 0.0)
-            approx_inv = n_inv
+            n_inv = approx_inv = inv_on_shell
         else:                                     # the invisible part is a pair integral
             g_ref = g_inv if g_inv is not None else 1e-3
-            n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False)[0]
+            n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False, approx=approx)[0]
 
-            def n_inv(gg, mi=mi):
+            def inv_pair(gg, mi=mi):
                 return np.asarray(_pair_yield(model, mi, float(gg), s, *kin,
-                                              with_error=False)[0])
+                                              with_error=False, approx=approx)[0])
 
-            def approx_inv(gg, n_ref=n_ref, g_ref=g_ref):
+            def inv_scaled(gg, n_ref=n_ref, g_ref=g_ref):
                 return n_ref * (np.asarray(gg, float) / g_ref) ** 2
+            n_inv, approx_inv = inv_pair, inv_scaled
         intervals, n_max = _dec.exclusion_region(
             lambda gg, f=n_inv, e=esc: float(f(gg)) + float(e(np.array([gg]))[0]), n_up, G_MIN,
             G_MAX, approx=lambda ga, f=approx_inv, e=esc: f(ga) + e(ga))
@@ -622,6 +612,8 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
         g[i] = lo
         g_up[i] = np.inf if intervals[-1][1] is None else intervals[-1][1]
         status[i] = "ok"
+        if intervals[-1][1] is not None:
+            notes[i].append(("region-upper", None))
         if len(intervals) > 1:
             notes[i].append(("region-gap", float(intervals[0][1])))
         n_esc = float(esc(np.array([lo]))[0])

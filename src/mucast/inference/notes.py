@@ -32,11 +32,33 @@ NOTES = {
                        " (invisible decays, and visible decays beyond the last veto) stays below"
                        " N_up = {n_up:.3g} events at every {coupling} (at most {v:.3g}: where"
                        " enough X are made, they decay inside the set-up)",
+    "region-upper": "at m = {m} GeV the upper edge of the excluded region is set by decays"
+                    " inside the set-up: it moves about as L^-1/2 with the distance L from the"
+                    " target to the last vetoing detector (the shipped geometries' lengths are"
+                    " ASSUMPTIONS; a 30% change of L moves the edge by -13%/+22%, docs/decays.md)",
     "region-gap": "at m = {m} GeV the excluded couplings have a gap (the first region ends at"
                   " {coupling} = {v:.3g}; coupling and coupling_upper give the outer edges)",
     "no-invisible": "no limit at m = {m} GeV: {model} has no invisible decay (no dark sector,"
                     " no neutrinos) and decays are counted as invisible only (decays 'computed'"
                     " counts visible decays beyond the set-up)",
+    "ww-corrected": "at m = {m} GeV the WW cross section is corrected to the exact tree level,"
+                    " by up to {v:.2g}% (WW holds within 2% only on heavy nuclei at high energy;"
+                    " the shipped exact/WW table, docs/models.md §2)",
+    "ww-corrected-pair": "at m = {m} GeV the pair integral's sigma_X(k) is corrected to the exact"
+                         " tree level where WW is off by more than 2% (docs/models.md §2)",
+    "exact-used": "at m = {m} GeV the exact tree-level cross section (vegas) is used: the exact/WW"
+                  " table does not cover this beam, target or mass",
+    "ww-unchecked": "at m = {m} GeV the WW cross section is used as is: the exact/WW table does"
+                    " not cover this set-up (beams of 10-300 GeV on C, Fe, Cu, W or Pb, x_min <="
+                    " 0.8, theta_max = 0.1 rad, t_max = E^2), so WW's error there is not known"
+                    " (docs/models.md §2)",
+    "fusion-secondary": "at m = {m} GeV the ALP yield includes the thick target's real"
+                        " photons converting by Primakoff (+{v:.2g}% at most; docs/alps.md §5)",
+    "fusion-ww-outside": "at m = {m} GeV the photon-fusion WW form is used outside its measured"
+                         " domain (docs/alps.md §3)",
+    "fusion-efficiency": "at m = {m} GeV the signal efficiency of a photon-fusion ALP is the"
+                         " pseudoscalar column, made for emission from the muon line (ASSUMPTION:"
+                         " the muon's angles differ; docs/alps.md)",
     "large-coupling": "the {coupling} limit exceeds 1 at m = {m} GeV: no meaningful constraint"
                       " there (the tree-level formulas assume a small coupling)",
     "narrow-doubt": "at m = {m} GeV the narrow-width (on-shell) form differs from the full pair"
@@ -54,7 +76,8 @@ NOTES = {
               " holds there (doubt {v:.2g}%)",
 }
 #: notes whose value is a fraction, shown in percent
-_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed"}
+_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected",
+            "fusion-secondary"}
 
 
 def _runs(indices, masses_GeV):
@@ -75,7 +98,7 @@ def warnings_for(masses_GeV, notes, **context) -> list:
     """The warning lines of a curve: ``notes[i]`` is the list of (code, value) of mass i (in the
     curve's order, so that neighbours form runs). ``context``: dataset, tables, n_up, coupling
     (the coupling's name). Codes in the order of :data:`NOTES`."""
-    by_code = {}
+    by_code: dict[str, list] = {}
     for i, point in enumerate(notes):
         for code, value in point:
             by_code.setdefault(code, []).append((i, value))

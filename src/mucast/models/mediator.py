@@ -49,11 +49,13 @@ from mucast._io import read_toml
 from mucast.constants import ALPHA, M_E, M_MU, M_PI_CHARGED, M_TAU
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.models import gm2 as _gm2
+from mucast.models import hadrons as _had
 from mucast.models import widths as _w
+from mucast.models.decays import Decays
 from mucast.units import GeV
 
-__all__ = ["SPINS", "SM_FERMIONS", "DM_TYPES", "ALLOWED_DM", "PRESETS", "DarkSector",
-           "MediatorModel", "get_model"]
+__all__ = ["SPINS", "SM_FERMIONS", "DM_TYPES", "ALLOWED_DM", "PRESETS", "CHANNELS",
+           "HADRON_CURRENTS", "DarkSector", "MediatorModel", "get_model"]
 
 SPINS = ("vector", "axial", "scalar", "pseudoscalar")
 #: short names accepted for the spins (TOML files, Python)
@@ -68,10 +70,19 @@ ALLOWED_DM = {"vector": DM_TYPES, "axial": ("dirac", "majorana"),
               "scalar": ("dirac", "majorana", "scalar"), "pseudoscalar": ("dirac", "majorana")}
 #: electric charge unit e = √(4πα)
 E_CHARGE = math.sqrt(4.0 * math.pi * ALPHA)
+#: every decay channel of :meth:`MediatorModel.widths`, and how NA64μ's missing-energy signature
+#: sees it — the one place where a channel is classified (Br(invisible), the invisible width,
+#: the off-shell ρ(k²) and the decays all use it)
+CHANNELS = {"e": "visible", "mu": "visible", "tau": "visible", "hadrons": "visible",
+            "gamma_gamma": "visible", "nu_e": "invisible", "nu_mu": "invisible",
+            "nu_tau": "invisible", "chi": "invisible"}
+#: quark currents a vector may couple to (mucast.models.hadrons): "em", Σ_q Q_q q̄γq
+HADRON_CURRENTS = ("em",)
 
 # -- what a model file may hold (MediatorModel.from_dict) -----------------------------------
 _FILE_TABLES = ("model", "dark", "provenance")
-_MODEL_KEYS = ("name", "spin", "charges", "invisible", "decays", "description", "coupling_name")
+_MODEL_KEYS = ("name", "spin", "charges", "invisible", "decays", "description", "coupling_name",
+               "hadrons", "hadron_coupling", "loop_mixing")
 _DARK_KEYS = ("type", "g_chi", "m_chi_GeV", "m_X_over_m_chi", "m_chi_over_m_X", "splitting")
 #: |charge| ≤ 1e3: charges are a fermion's coupling in units of the model's g (the presets use
 #: 1 and e = 0.30); the size is carried by g, and 1e308 overflowed the widths (issue 17)
@@ -169,9 +180,25 @@ class MediatorModel:
     dark coupling, g_χ = g·``dark_charge``; SM couplings = the charges); ``mass``: fixed mediator
     mass [energy] (the photon of the millicharge model: 0) or None (set per computation);
     ``invisible``: declare Br(X → invisible) = 1 when there is no dark sector;
-    ``hadronic_threshold``: for a model that in reality couples to quarks too (the dark photon),
-    the energy [energy] above which its hadronic channels — not included — open (2m_π±); the
-    relic solver refuses annihilation above it (None: no quark couplings).
+    ``hadrons``: the quark current X couples to — "em" (a vector only: L ⊃ g κ X_μ Σ_q Q_q q̄γ^μq,
+    the dark photon's kinetic mixing) or None; its width is measured, from the R ratio
+    (mucast.models.hadrons); ``hadron_coupling``: κ, the coupling to that current per unit of g
+    (the dark photon: e, so that g_q = εeQ_q as g_ℓ = εeQ_ℓ);
+    ``hadronic_threshold``: the energy [energy] above which the hadronic channels open (2m_π±;
+    set automatically for ``hadrons = "em"``); the relic solver, which has no hadronic
+    annihilation, refuses annihilation above it (None: no quark couplings);
+    ``loop_mixing``: add the e⁺e⁻ and hadronic widths of the loop-induced kinetic mixing ε(q²)
+    (mucast.models.widths.loop_mixing; a vector with Σ_ℓ q_ℓ = 0 and no tree-level electron
+    or quark coupling, e.g. L_μ−L_τ; off by default);
+    ``photon_coupling``: κ_γ [1/energy], an axion-like pseudoscalar's coupling to photons per unit
+    of g, L ⊃ −(g κ_γ/4) a F F̃ (the ``alp-photon`` preset: g = g_aγγ in GeV⁻¹, κ_γ = 1/GeV):
+    X is then made by photon fusion on the nucleus (mucast.processes.alp), not from the muon
+    line, and decays to γγ at tree level; a model has either muon or photon couplings;
+    ``coupling_form``: for a pseudoscalar's lepton couplings, "yukawa" (−i g_f P f̄γ⁵f) or
+    "derivative" (the ALP literature's (g_f/2m_f) ∂P f̄γγ⁵f, Bauer–Neubert–Thamm): the same
+    tree-level production and ℓℓ widths, different γγ loops (the anomaly term: 1 − τf(τ)
+    instead of τf(τ), mucast.models.widths.alp_loop_gamma_gamma); ``coupling_unit``: the unit of
+    g shown to the user ("" for dimensionless, "GeV^-1" for the ALPs).
     """
 
     name: str
@@ -185,10 +212,16 @@ class MediatorModel:
     coupling_name: str = "g"
     description: str = ""
     hadronic_threshold: float | None = None
+    hadrons: str | None = None
+    hadron_coupling: float = 0.0
+    loop_mixing: bool = False
     #: the default of ``decays`` (mucast.inference.mediators.default_decays): "computed" (the
     #: widths decide, visible decays in flight counted) or "invisible" (declared invisible
     #: while no dark sector is given: the dark photon's NA64 convention)
     decays_default: str = "computed"
+    photon_coupling: float = 0.0
+    coupling_form: str = "yukawa"
+    coupling_unit: str = ""
 
     def __post_init__(self):
         spin = _SPIN_ALIASES.get(str(self.spin).lower(), str(self.spin).lower())
@@ -206,9 +239,24 @@ class MediatorModel:
         if spin in ("scalar", "pseudoscalar") and any(self.charges.get(n, 0.0) for n in NEUTRINOS):
             raise InputError(f"{_article(spin)} {spin} mediator cannot couple to left-handed neutrinos (a scalar"
                              " bilinear needs a right-handed neutrino); remove the nu charges")
-        if not self.charges.get("mu", 0.0):
+        _finite("photon_coupling", self.photon_coupling)
+        if self.photon_coupling:
+            if spin != "pseudoscalar":
+                raise InputError(f"model {self.name}: a photon coupling a F F~ needs a"
+                                 f" pseudoscalar (an ALP), not {_article(spin)} {spin}")
+            if any(self.charges.values()):
+                raise InputError(f"model {self.name}: give either lepton or photon couplings;"
+                                 " production by both (bremsstrahlung and photon fusion, with"
+                                 " their interference) is not implemented")
+        elif not self.charges.get("mu", 0.0):
             raise InputError(f"model {self.name}: no muon coupling, so no production with a muon"
-                             " beam")
+                             " beam (or give an ALP's photon_coupling)")
+        if self.coupling_form not in ("yukawa", "derivative"):
+            raise InputError(f"coupling_form must be 'yukawa' or 'derivative', got"
+                             f" {self.coupling_form!r}")
+        if self.coupling_form == "derivative" and spin != "pseudoscalar":
+            raise InputError("coupling_form = 'derivative' is the ALP form of a pseudoscalar's"
+                             f" lepton couplings, not for {_article(spin)} {spin}")
         if self.dark is not None and self.dark.kind not in ALLOWED_DM[spin]:
             raise InputError(f"{_article(spin)} {spin} mediator cannot couple to {self.dark.kind} dark matter;"
                              f" allowed: {', '.join(ALLOWED_DM[spin])}")
@@ -221,6 +269,32 @@ class MediatorModel:
         if self.decays_default not in ("computed", "invisible"):
             raise InputError(f"decays must be 'computed' or 'invisible', got"
                              f" {self.decays_default!r}")
+        self._check_quarks_and_mixing()
+
+    def _check_quarks_and_mixing(self):
+        if self.hadrons is not None:
+            if self.hadrons not in HADRON_CURRENTS:
+                raise InputError(f"hadrons must be one of {', '.join(HADRON_CURRENTS)} (or absent),"
+                                 f" got {self.hadrons!r}")
+            if self.spin != "vector":
+                raise InputError(f"hadrons = 'em' couples X to the quarks' vector current: a vector"
+                                 f" mediator only, not {_article(self.spin)} {self.spin}")
+            if not _finite("hadron_coupling", self.hadron_coupling):
+                raise InputError("hadrons = 'em' needs a non-zero hadron_coupling (the coupling"
+                                 " to Σ_q Q_q q̄γq per unit of g; the dark photon: e = 0.30282)")
+            if self.hadronic_threshold is None:
+                object.__setattr__(self, "hadronic_threshold", 2.0 * M_PI_CHARGED)
+        elif _finite("hadron_coupling", self.hadron_coupling):
+            raise InputError("hadron_coupling needs hadrons = 'em' (the current it multiplies)")
+        if not isinstance(self.loop_mixing, bool):
+            raise InputError(f"loop_mixing must be true or false, got {self.loop_mixing!r}")
+        if self.loop_mixing:
+            q = [self.charges.get(f, 0.0) for f in CHARGED]
+            if (self.spin != "vector" or self.parameter != "sm" or self.hadrons is not None
+                    or q[0] or abs(sum(q)) > 1e-12 * max(abs(v) for v in q)):
+                raise InputError("loop_mixing needs a vector coupled to μ and τ with charges summing"
+                                 " to zero, no electron or quark coupling (e.g. L_mu - L_tau):"
+                                 " only then is the loop-induced kinetic mixing finite and new")
 
     # -- couplings ---------------------------------------------------------------------------
     def sm_coupling(self, fermion: str, g):
@@ -231,6 +305,19 @@ class MediatorModel:
 
     def g_mu(self, g):
         return self.sm_coupling("mu", g)
+
+    @property
+    def production(self) -> str:
+        """How the beam makes X: "bremsstrahlung" (off the muon line) or "photon-fusion" (an
+        ALP's γγ → a on the nucleus, mucast.processes.alp)."""
+        return "photon-fusion" if self.photon_coupling else "bremsstrahlung"
+
+    @property
+    def production_charge(self) -> float:
+        """The factor q of the production coupling q·g per unit of g: the muon charge, or κ_γ
+        [1/energy] for photon fusion (σ = (q g)² σ₁)."""
+        return float(self.photon_coupling) if self.photon_coupling else float(
+            self.charges["mu"])
 
     def g_chi(self, g):
         if self.dark is None:
@@ -246,7 +333,10 @@ class MediatorModel:
 
     # -- widths ------------------------------------------------------------------------------
     def widths(self, m, g, mediator_mass=None) -> dict:
-        """Partial widths [energy] of X of mass m at coupling g: keys e, mu, tau, nu_e, nu_mu,
+        """Partial widths [energy] of X of mass m at coupling g, one per channel of
+        :data:`CHANNELS`: e, mu, tau (tree level, + the loop-induced mixing's e⁺e⁻ with
+        ``loop_mixing``), hadrons (vector with ``hadrons = "em"``: from the R ratio,
+        mucast.models.hadrons), gamma_gamma (spin 0: the charged-lepton loops), nu_e, nu_mu,
         nu_tau, chi (0 where closed; vectorised in m). ``mediator_mass``: the mass that fixes a
         dark mass given as a ratio m_X/m_χ (default m; an off-shell pair of mass k = m through a
         mediator of mass M needs M here)."""
@@ -264,33 +354,88 @@ class MediatorModel:
                                       self.dark.splitting)
         else:
             out["chi"] = 0.0 * m
+        out["hadrons"] = (_had.hadronic_width(m, self.hadron_coupling * self._sm_scale(g))
+                          if self.hadrons == "em" else 0.0 * m)
+        if self.loop_mixing:
+            eps = np.abs(_w.loop_mixing(m * m, self._sm_scale(g),
+                                        [(self.charges.get(f, 0.0), _LEPTON_MASS[f])
+                                         for f in CHARGED]))
+            out["e"] = out["e"] + _w.fermion_pair("vector", m, eps * E_CHARGE, M_E)
+            out["hadrons"] = out["hadrons"] + _had.hadronic_width(m, eps * E_CHARGE)
+        if self.photon_coupling:                    # an ALP: a → γγ at tree level
+            out["gamma_gamma"] = _w.alp_gamma_gamma(m, self.photon_coupling * self._sm_scale(g))
+        elif self.coupling_form == "derivative":    # an ALP's lepton loops with the anomaly term
+            out["gamma_gamma"] = _w.alp_loop_gamma_gamma(
+                m, [(self.sm_coupling(f, g) / _LEPTON_MASS[f], _LEPTON_MASS[f])
+                    for f in CHARGED if self.charges.get(f, 0.0)], "derivative")
+        elif self.spin in ("scalar", "pseudoscalar"):
+            out["gamma_gamma"] = _w.spin0_gamma_gamma(
+                self.spin, m, [(self.sm_coupling(f, g), _LEPTON_MASS[f], 1.0, -1.0)
+                               for f in CHARGED])
+        else:
+            out["gamma_gamma"] = 0.0 * m            # Landau–Yang
         return out
 
+    def _sm_scale(self, g):
+        """The factor multiplying the SM charges: g (parameter "sm") or 1 ("dark")."""
+        g = np.asarray(g, float)
+        return g if self.parameter == "sm" else np.ones_like(g)
+
+    @property
+    def declared_invisible(self) -> bool:
+        """Br(X → invisible) = 1 by declaration (no dark sector given)."""
+        return self.invisible and self.dark is None
+
+    def split_widths(self, widths: dict):
+        """(visible, invisible) widths from a :meth:`widths` dict, by :data:`CHANNELS`; a model
+        declared invisible sends every decay to the hidden sector (all invisible)."""
+        vis = sum(w for k, w in widths.items() if CHANNELS[k] == "visible")
+        inv = sum(w for k, w in widths.items() if CHANNELS[k] == "invisible")
+        if self.declared_invisible:
+            return 0.0 * (vis + inv), vis + inv
+        return vis, inv
+
     def invisible_width(self, m, g, mediator_mass=None):
-        """Γ(X → invisible) [energy] (the ν pairs and the dark pair); ``mediator_mass`` as in
-        :meth:`widths`."""
+        """Γ(X → invisible) [energy]: the channels :data:`CHANNELS` calls invisible (the ν pairs
+        and the dark pair), whatever the declaration (a declared-invisible model's hidden width
+        is unknown); ``mediator_mass`` as in :meth:`widths`."""
         w = self.widths(m, g, mediator_mass)
-        return w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
+        return sum(v for k, v in w.items() if CHANNELS[k] == "invisible")
 
     def total_width(self, m, g):
         return sum(self.widths(m, g).values())
 
     def branching_invisible(self, m, g):
-        """Br(X → invisible) = (Γ_νν + Γ_χχ)/Γ_tot; 1 for a model declared invisible without a
-        dark sector; computed as 1 − Γ_vis/Γ_tot (no overflow at extreme couplings)."""
+        """Br(X → invisible) = Γ_inv/Γ_tot (:data:`CHANNELS`); 1 for a model declared invisible
+        without a dark sector; computed as 1 − Γ_vis/Γ_tot (no overflow at extreme couplings);
+        0 where no channel is open."""
         m, g = _check_mass_coupling(m, g)
-        if self.invisible and self.dark is None:
+        if self.declared_invisible:
             return np.ones_like(m)
-        w = self.widths(m, g)
-        vis = w["e"] + w["mu"] + w["tau"]
-        inv = w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
+        vis, inv = self.split_widths(self.widths(m, g))
         tot = vis + inv
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(tot > 0, 1.0 - vis / np.where(tot > 0, tot, 1.0), 0.0)
 
+    def decays(self, m, g, mediator_mass=None) -> Decays:
+        """Every partial width, the total width, Br(invisible), the proper lifetime and decay
+        length of X at one mass m [energy] and coupling g (:class:`mucast.models.decays.Decays`,
+        with its warnings)."""
+        m_arr, g_arr = _check_mass_coupling(m, g)
+        if m_arr.ndim or g_arr.ndim:
+            raise InputError("decays() takes one mass and one coupling")
+        w = {k: float(v) for k, v in self.widths(m_arr, g_arr, mediator_mass).items()}
+        warn = list(_had.domain_warnings(float(m_arr))) if (
+            self.hadrons == "em" or self.loop_mixing) else []
+        return Decays(self.name, float(m_arr), float(g_arr), w,
+                      {k: CHANNELS[k] for k in w}, self.declared_invisible, tuple(warn))
+
     # -- g − 2 -------------------------------------------------------------------------------
     def delta_a_mu(self, m, g):
-        """One-loop Δa_μ of X (mucast.models.gm2), g_μ = the model's muon coupling at g."""
+        """One-loop Δa_μ of X (mucast.models.gm2), g_μ = the model's muon coupling at g; 0 for an
+        ALP coupled to photons only (it enters at two loops, Barr–Zee type: not computed)."""
+        if self.production == "photon-fusion":
+            return np.zeros(np.broadcast(np.asarray(m, float), np.asarray(g, float)).shape)
         return _gm2.delta_a_mu(m, np.abs(self.g_mu(g)), self.spin) if self.parameter == "sm" \
             else _gm2.delta_a_mu(m, abs(self.charges["mu"]), self.spin) * np.ones_like(
                 np.asarray(g, float))
@@ -327,7 +472,8 @@ class MediatorModel:
     def from_dict(cls, d: dict, source: str = "model file") -> "MediatorModel":
         """A model from a TOML-like dict (schema in docs/models.md): a [model] table with name,
         spin, charges (table), optional invisible (true/false), decays ("computed" or
-        "invisible"), description, coupling_name;
+        "invisible"), description, coupling_name, hadrons ("em") with hadron_coupling (a
+        number), loop_mixing (true/false);
         optional [dark] table with type, g_chi, m_chi_GeV or m_X_over_m_chi (or its inverse
         m_chi_over_m_X), splitting; optional [provenance] (source, notes). Strict: unknown or
         missing keys, values of the wrong type (``invisible = "false"``, ``m_chi_GeV = true``)
@@ -348,6 +494,10 @@ class MediatorModel:
         coupling_name = S.string(m, "coupling_name", where, default="g")
         description = S.string(m, "description", where, default="")
         decays = S.string(m, "decays", where, default="computed")
+        hadrons = S.string(m, "hadrons", where)
+        hadron_coupling = S.number(m, "hadron_coupling", where, -MAX_CHARGE, MAX_CHARGE,
+                                   default=0.0)
+        loop_mixing = S.boolean(m, "loop_mixing", where, default=False)
         prov = S.table(d, "provenance", source, default={})
         S.check_keys(prov, ("source", "notes"), f"{source} [provenance]")
         for key in prov:
@@ -377,7 +527,8 @@ class MediatorModel:
         try:
             return cls(name=name, spin=spin, charges=dict(charges), dark=dark,
                        invisible=invisible, decays_default=decays, coupling_name=coupling_name,
-                       description=description)
+                       description=description, hadrons=hadrons,
+                       hadron_coupling=hadron_coupling, loop_mixing=loop_mixing)
         except InputError as exc:
             raise DataFileError(f"{source}: {exc}") from None
 
@@ -394,6 +545,11 @@ class MediatorModel:
             d["dark"] = self.dark.to_dict()
         if self.mass is not None:
             d["mass_GeV"] = self.mass / GeV
+        if self.hadrons is not None:       # only when set: other models' digests unchanged
+            d["hadrons"] = self.hadrons
+            d["hadron_coupling"] = self.hadron_coupling
+        if self.loop_mixing:
+            d["loop_mixing"] = True
         return d
 
 
@@ -407,30 +563,48 @@ def _presets() -> dict:
                         " left-handed nu_mu, nu_tau; invisible through the neutrinos"),
         "dark-photon": MediatorModel(
             "dark-photon", "vector", {"e": -e, "mu": -e, "tau": -e}, invisible=True,
-            coupling_name="epsilon", hadronic_threshold=2.0 * M_PI_CHARGED,
+            coupling_name="epsilon", hadrons="em", hadron_coupling=e,
             decays_default="invisible",
-            description="kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1),"
-                        " none to neutrinos; invisible through a dark sector (declared: Br = 1"
-                        " unless a dark sector is given)"),
+            description="kinetically mixed dark photon: couplings eps*e*Q to e, mu, tau (Q = -1)"
+                        " and to the quarks (hadronic width from the measured R ratio), none to"
+                        " neutrinos; invisible through a dark sector (declared: Br = 1 unless a"
+                        " dark sector is given)"),
         "muon-scalar": MediatorModel(
             "muon-scalar", "scalar", {"mu": 1.0}, invisible=True, coupling_name="g_mu",
-            description="scalar coupled to the muon only, g S mu-bar mu; declared invisible"
-                        " unless a dark sector is given"),
+            description="scalar coupled to the muon only, g S mu-bar mu; decays to gamma gamma"
+                        " (muon loop) and mu mu, in flight (--decays invisible: declared"
+                        " invisible, as in mucast 0.3)"),
         "muon-pseudoscalar": MediatorModel(
             "muon-pseudoscalar", "pseudoscalar", {"mu": 1.0}, invisible=True,
             coupling_name="g_mu",
-            description="pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; declared"
-                        " invisible unless a dark sector is given"),
+            description="pseudoscalar coupled to the muon only, g P mu-bar i gamma5 mu; decays to"
+                        " gamma gamma (muon loop) and mu mu, in flight (--decays invisible:"
+                        " declared invisible, as in mucast 0.3)"),
         "muon-axial": MediatorModel(
             "muon-axial", "axial", {"mu": 1.0}, invisible=True, coupling_name="g_mu",
             description="axial vector coupled to the muon only, g A_a mu-bar gamma^a gamma5 mu;"
-                        " declared invisible unless a dark sector is given"),
+                        " decays to mu mu, in flight (stable below 2 m_mu; --decays invisible:"
+                        " declared invisible)"),
         "millicharge": MediatorModel(
             "millicharge", "vector", {"e": -e, "mu": -e, "tau": -e},
             dark=DarkSector("dirac", e, mass=0.1 * GeV), parameter="dark", dark_charge=e,
             mass=0.0, coupling_name="epsilon",
             description="millicharged Dirac fermion chi of charge eps*e, pair-produced through"
                         " the photon (mediator mass 0)"),
+        "alp-photon": MediatorModel(
+            "alp-photon", "pseudoscalar", {}, photon_coupling=1.0 / GeV,
+            coupling_name="g_agammagamma", coupling_unit="GeV^-1",
+            description="axion-like particle coupled to photons, -(g/4) a F F~ with g = g_a gamma"
+                        " gamma in GeV^-1: made by photon fusion on the nucleus (Primakoff),"
+                        " decays to gamma gamma, in flight"),
+        "alp-muon": MediatorModel(
+            "alp-muon", "pseudoscalar", {"mu": M_MU / GeV}, coupling_form="derivative",
+            coupling_name="g_amumu", coupling_unit="GeV^-1",
+            description="axion-like particle coupled to the muon axial current, (g/2) d_mu a"
+                        " mu-bar gamma^mu gamma5 mu with g = g_a mu mu = c_mumu/Lambda in GeV^-1"
+                        " (Bauer-Neubert-Thamm): made and decaying to mu mu as muon-pseudoscalar"
+                        " with g_mu = g m_mu; gamma gamma through the muon loop with the anomaly"
+                        " term; decays in flight"),
     }
 
 

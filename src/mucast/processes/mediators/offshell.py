@@ -257,10 +257,9 @@ def rho(model, k, mass, g):
     invisible channels at coupling g; a massless mediator (the photon) has no width term."""
     k = np.asarray(k, dtype=float)
     w = model.widths(k, g, mediator_mass=mass)
-    inv = w["chi"] + w["nu_e"] + w["nu_mu"] + w["nu_tau"]
-    if model.invisible and model.dark is None:
-        inv = sum(w.values())        # declared invisible: every decay is invisible
-    tot = sum(w.values())
+    # visible/invisible by the model layer's one classification (declared invisible: all)
+    vis, inv = model.split_widths(w)
+    tot = vis + inv
     den = (k * k - mass * mass) ** 2 + (0.0 if mass == 0 else 1.0) * (k * tot) ** 2
     return k * inv / (math.pi * den)
 
@@ -380,7 +379,8 @@ def _pieces(model, mass, g, energy, target, k_lo, k_hi, thresholds, x_min, theta
 
 
 def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_min=None,
-                  theta_max=0.1, t_max="E2", alpha=ALPHA, n=48, with_error=True) -> QuadResult:
+                  theta_max=0.1, t_max="E2", alpha=ALPHA, n=48, with_error=True,
+                  correct=False) -> QuadResult:
     """∫ dk² w(k) dσ/dk² [area] over the invisible pair mass, from the pair threshold (0 for
     neutrinos, m₁ + m₂ for the dark pair) to ``k_max`` (default: the end of the σ_X table,
     :meth:`SigmaTable._cut`), ``weight_fn`` the signal efficiency ε(k) (None: 1).
@@ -401,7 +401,9 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
     did not vanish there, i.e. the doubt that the end of the weight's table brings;
     ``parts["k_lo"]``, ``parts["k_hi"]``: the range [energy]. ``with_error=False`` skips the
     error estimate and the part beyond (error and beyond 0: for root finding, where only the
-    value is needed until the root is found).
+    value is needed until the root is found). ``correct``: σ_X corrected to the exact tree level
+    where WW is off by more than its tolerance (:func:`sigma_table`); ``parts["correction"]``
+    says whether it could be ("unavailable": the set-up is outside the correction table).
     """
     nu_open = model.spin in ("vector", "axial") and any(
         model.charges.get(f, 0) for f in ("nu_e", "nu_mu", "nu_tau"))
@@ -417,19 +419,24 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
         thr = min(thresholds) if thresholds else 0.0
     else:
         thr = float(model.dark.threshold(mass)) if model.dark is not None else math.inf
-    sx = sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha)
+    sx = sigma_table(model.spin, energy, target, x_min, theta_max, t_max, alpha, correct=correct)
     k_end = sx.k_hi
     k_hi = k_end if k_max is None else min(float(k_max), k_end)
     floor = TABLE_K_LO if mass <= 0 else min(TABLE_K_LO, K_BELOW_POLE * float(mass))
     k_lo = max(thr, floor)
     if not k_hi > k_lo:
-        return QuadResult(0.0, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi})
+        return QuadResult(0.0, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi,
+                                           "correction": sx.correction})
     tables = {model.spin: sx}
+    if model.spin == "axial" and model.dark is not None:
+        tables["pseudoscalar"] = sigma_table("pseudoscalar", energy, target, x_min, theta_max,
+                                             t_max, alpha, correct=correct)
     args = (model, mass, g, energy, target)
     kin = (x_min, theta_max, t_max, alpha)
     value, table_err = _pieces(*args, k_lo, k_hi, thresholds, *kin, weight_fn, n, tables)
     if not with_error:
-        return QuadResult(value, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi})
+        return QuadResult(value, 0.0, (n,), {"beyond": 0.0, "k_lo": k_lo, "k_hi": k_hi,
+                                             "correction": sx.correction})
     n_c = max(8, 2 * n // 3)
     coarse, _ = _pieces(*args, k_lo, k_hi, thresholds, *kin, weight_fn, n_c, tables)
     # refine where the two orders disagree (wide resonances, a threshold inside one: Γ/M ~ 0.2
@@ -447,4 +454,5 @@ def pair_integral(model, mass, g, energy, target, weight_fn=None, k_max=None, x_
             beyond = last * _pieces(*args, k_hi, k_end, thresholds, *kin, None, N_BEYOND,
                                     tables)[0]
     return QuadResult(value, error, (n, n_c),
-                      {"beyond": beyond, "k_lo": k_lo, "k_hi": k_hi})
+                      {"beyond": beyond, "k_lo": k_lo, "k_hi": k_hi,
+                       "correction": sx.correction})

@@ -72,12 +72,13 @@ __all__ = [
     "SPINS",
     "CrossSection",
     "cross_section",
+    "mean_boost",
     "cross_section_per_g2",
     "dsigma_dx",
     "ww_coefficients",
 ]
 
-APPROXIMATIONS = ("ww", "iww", "etl")
+APPROXIMATIONS = ("ww", "iww", "etl", "auto")
 SPINS = ("vector", "axial", "scalar", "pseudoscalar")
 _SPIN_ALIASES = {"v": "vector", "a": "axial", "s": "scalar", "p": "pseudoscalar"}
 T_MAX_CHOICES = ("E2", "mmu2_plus_k2")
@@ -311,7 +312,7 @@ def dsigma_dx(x, mass, coupling, energy=160 * GeV, target="Pb", approx="ww", the
     energy = _check_energy(energy)
     m = float(_check_mass(mass, energy))
     g = float(_coupling(coupling))
-    approx, spin = _check_approx(approx, spin)
+    approx, spin = _check_approx(approx, spin, ("ww", "iww", "etl"))
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
     x = np.asarray(x, dtype=float)
@@ -346,8 +347,9 @@ class CrossSection:
     """σ(μN → μN X; x ≥ x_min) with its numerical error.
 
     ``value``, ``error``: areas (hepunits; ``value / picobarn``). ``inputs``: the arguments
-    (energies in GeV). ``approx``: "ww", "iww" or "etl" (``error`` is the vegas 1σ for etl,
-    the difference to a coarser Gauss–Legendre rule otherwise).
+    (energies in GeV). ``approx``: "ww", "iww", "etl" or "auto" (``error`` is the vegas 1σ for
+    etl, the difference to a coarser Gauss–Legendre rule otherwise, plus the exact/WW
+    correction's doubt for auto); ``warnings``: what "auto" did, where it did something.
     """
 
     value: float
@@ -355,6 +357,7 @@ class CrossSection:
     approx: str
     inputs: dict
     version: str = field(default=__version__)
+    warnings: tuple = ()
 
     @property
     def value_pb(self) -> float:
@@ -362,7 +365,8 @@ class CrossSection:
 
     def to_dict(self) -> dict:
         return {"sigma_pb": self.value / picobarn, "sigma_error_pb": self.error / picobarn,
-                "approx": self.approx, **self.inputs, "mucast_version": self.version}
+                "approx": self.approx, **self.inputs, "mucast_version": self.version,
+                "warnings": list(self.warnings)}
 
 
 def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", approx="ww", x_min=None,
@@ -392,13 +396,43 @@ def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", approx="ww", x_m
     return (natural_to_area(v).reshape(shape), natural_to_area(err).reshape(shape))
 
 
+def mean_boost(mass, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1, t_max="E2",
+               alpha=ALPHA, spin="vector", orders=None):
+    """(⟨x⟩, ⟨βγ⟩) of X over its WW spectrum dσ/dx at x ≥ x_min (whole range if None), with
+    x = E_X/E and βγ = p_X/m = √(x²E² − m²)/m: ⟨βγ⟩cτ is the mean lab decay length of the
+    produced X (the decay length is linear in βγ). Same x rule as :func:`cross_section`.
+
+    >>> from mucast.units import GeV
+    >>> x, bg = mean_boost(0.1 * GeV, x_min=0.5)
+    >>> 0.5 < x < 1 and 800 < bg < 1600
+    True
+    """
+    energy = _check_energy(energy)
+    m = float(_check_mass(mass, energy))
+    _check_x_min(x_min)
+    spin = check_spin(spin)
+    tgt = _target(target)
+    conv = _conventions(theta_max, t_max, alpha)
+    orders = orders or ORDERS
+    x, wx = _x_rule(np.array([m]), energy, x_min, orders)
+    br = _ww_u_bracket(x, np.full(x.shape, m * m), energy, tgt, conv, orders.n_u, spin)
+    w = wx * br
+    norm = np.sum(w)
+    if not norm > 0:
+        raise KinematicsError(f"no phase space at x >= {x_min} for m = {m / GeV:g} GeV")
+    bg = np.sqrt(np.clip((x * energy) ** 2 - m * m, 0.0, None)) / m
+    return float(np.sum(w * x) / norm), float(np.sum(w * bg) / norm)
+
+
 def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_min=None,
                   theta_max=0.1, t_max="E2", alpha=ALPHA, orders=None, spin="vector",
                   **etl_options) -> CrossSection:
     """Total σ(μN → μN X) with x = E_X/E ≥ x_min (default: the whole range m/E … 1 − m_μ/E).
 
     Parameters as :func:`dsigma_dx`; ``x_min`` in [0, 1) (seed 001's signal region
-    p_out ≤ 80 GeV of a 160 GeV beam is x_min = 0.5). For ``approx="etl"`` the keywords
+    p_out ≤ 80 GeV of a 160 GeV beam is x_min = 0.5). ``approx="auto"``: WW where it holds within
+    2% of the exact tree level, corrected or exact where not
+    (:func:`mucast.processes.mediators.ww_domain.cross_section_per_g2`). For ``approx="etl"`` the keywords
     ``rtol`` (requested relative error, default 0.005), ``seed`` (0) and ``method`` ("fast" or
     "reference") are passed to :func:`mucast.processes.mediators.exact.cross_section`; ``error`` is then
     the vegas 1σ.
@@ -437,6 +471,22 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
         return CrossSection(r.value, r.uncertainty, "etl",
                             {**inputs, "rtol": rtol, "n_eval": r.n_eval_total,
                              "q_value": None if math.isnan(r.q_value) else r.q_value})
+    if approx == "auto":
+        from mucast.processes.mediators import ww_domain
+        notes: list[list] = [[]]
+        v, e = ww_domain.cross_section_per_g2(np.array([m]), energy, tgt, "auto", x_min,
+                                              theta_max, t_max, alpha, spin,
+                                              etl_options.get("rtol", 0.005),
+                                              etl_options.get("seed", 0), notes)
+        texts = {"ww-corrected": "WW corrected to the exact tree level by {v:.2g}% (outside its"
+                                 " 2% domain; docs/models.md §2)",
+                 "exact-used": "the exact tree level (vegas) is used: the exact/WW table does"
+                               " not cover this beam, target or mass",
+                 "ww-unchecked": "WW used as is: the exact/WW table does not cover these"
+                                 " conventions, so WW's error here is not known"}
+        warns = tuple(texts[c].format(v=100 * (val or 0.0)) for c, val in notes[0])
+        return CrossSection(float(v[0]) * g * g, float(e[0]) * g * g, "auto", inputs,
+                            warnings=warns)
     v, e = cross_section_per_g2(np.array([m]), energy, tgt, approx, x_min, theta_max, t_max,
                                 alpha, orders, spin)
     return CrossSection(float(v[0]) * g * g, float(e[0]) * g * g, approx, inputs)

@@ -62,7 +62,7 @@ from mucast.processes.mediators.production import check_spin
 from mucast.units import GeV
 
 __all__ = ["TOLERANCE", "STATUSES", "TABLE", "WWCorrection", "coherence_parameter",
-           "correction_factor", "ww_correction"]
+           "correction_factor", "cross_section_per_g2", "ww_correction"]
 
 #: the stated tolerance of the WW approximation (docs/models.md): |σ_exact/σ_WW − 1| ≤ 2%
 TOLERANCE = 0.02
@@ -140,10 +140,10 @@ def _curvature(r, ok, axis_values):
 def _grid() -> _Grid:
     text = read_text(data_path(TABLE))
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    rtol = [ln for ln in lines if ln.startswith("# rtol:")]
+    rtol_lines = [ln for ln in lines if ln.startswith("# rtol:")]
     rows = [ln.split(",") for ln in lines if not ln.startswith("#")]
     try:
-        rtol = float(rtol[0].split(":")[1].split()[0])
+        rtol = float(rtol_lines[0].split(":")[1].split()[0])
         head = rows[0]
         if head[:4] != ["spin", "target", "x_min", "energy_GeV"]:
             raise ValueError(f"header {','.join(head[:4])}")
@@ -219,10 +219,10 @@ def ww_correction(spin, mass, energy, target, x_min=None) -> WWCorrection:
     if not np.all(np.isfinite(m)) or not np.all(m > 0):
         raise InputError(f"mass must be finite and > 0 GeV, got {m / GeV!r}")
     if isinstance(energy, bool) or not isinstance(energy, numbers.Real) or not (
-            math.isfinite(energy) and energy > 0):
+            math.isfinite(energy) and float(energy) > 0):
         raise InputError(f"energy must be finite and > 0 GeV, got {energy!r}")
     xm = 0.0 if x_min is None else x_min
-    if isinstance(xm, bool) or not isinstance(xm, numbers.Real) or not 0 <= xm < 1:
+    if isinstance(xm, bool) or not isinstance(xm, numbers.Real) or not 0 <= float(xm) < 1:
         raise InputError(f"x_min must be in [0, 1) (energy fraction of X), got {x_min!r}")
     grid = _grid()
     shape = m.shape
@@ -247,6 +247,7 @@ def ww_correction(spin, mass, energy, target, x_min=None) -> WWCorrection:
     if not grid.log_e[0] - 1e-12 <= le <= grid.log_e[-1] + 1e-12:
         return done(f"WW correction table covers beam energies {math.exp(grid.log_e[0]):g}–"
                     f"{math.exp(grid.log_e[-1]):g} GeV, not {e_gev:g} GeV")
+    xm = float(xm)
     if xm > _X_MIN_MAX:
         return done(f"WW correction table covers x_min <= {_X_MIN_MAX}, not {xm:g}")
     c = grid.cube[(spin, name)]
@@ -337,3 +338,68 @@ def correction_factor(ratio, uncertainty, status):
     factor = np.where(out, 1.0, 1.0 + (r - 1.0) * blend)
     doubt = np.where(out, np.nan, u * blend + np.abs(factor - r) * (blend > 0))
     return factor, doubt
+
+
+def _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed, index):
+    """σ(x ≥ x_min)/g² [area] and its error for masses ``m`` by the exact engine (vegas, mass
+    ``index[i]`` seeded with ``seed + index[i]``); 0 where the process is closed."""
+    from mucast.exceptions import KinematicsError
+    from mucast.processes.mediators import exact
+    vals, errs = [], []
+    for i, mi in zip(index, m, strict=True):
+        try:
+            r = exact.cross_section(spin, float(mi), 1.0, energy, target, x_min=x_min,
+                                    theta_max=theta_max, rtol=etl_rtol, seed=seed + int(i),
+                                    alpha=alpha)
+            vals.append(r.value)
+            errs.append(r.uncertainty)
+        except KinematicsError:
+            vals.append(0.0)
+            errs.append(0.0)
+    return np.array(vals), np.array(errs)
+
+
+def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, theta_max=0.1,
+                         t_max="E2", alpha=None, spin="vector", etl_rtol=0.005, seed=0,
+                         notes=None):
+    """σ(μN → μN X; x ≥ x_min)/g² [area] and its error for an array of masses, by ``approx``:
+
+    * "auto": WW (:func:`mucast.processes.mediators.production.cross_section_per_g2`) where it
+      is within its stated 2% of the exact tree level; WW × :func:`correction_factor` where the
+      table has the point and WW is off by more; the exact engine (vegas, ``etl_rtol``) where
+      the table cannot say ("outside": a beam, target or mass it does not have). Conventions other
+      than θ ≤ 0.1 rad, t_max = E², α(0) leave WW unchecked (the table was made with those);
+    * "ww" (or "iww"): WW as is;  "etl": the exact engine for every mass.
+
+    ``notes``: one list per mass, to which ("ww-corrected", |factor − 1|), ("exact-used", None)
+    or ("ww-unchecked", None) is appended (mucast.inference.notes)."""
+    from mucast.constants import ALPHA
+    from mucast.processes.mediators import production as _prod
+    alpha = ALPHA if alpha is None else alpha
+    m = np.atleast_1d(np.asarray(masses, dtype=float))
+    if approx == "etl":
+        return _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed,
+                            range(len(m)))
+    v, e = _prod.cross_section_per_g2(m, energy, target, "ww" if approx == "auto" else approx,
+                                      x_min, theta_max, t_max, alpha, spin=spin)
+    if approx != "auto":
+        return v, e
+    if (float(theta_max), t_max, float(alpha)) != (0.1, "E2", float(ALPHA)):
+        for i in range(len(m)):
+            if notes is not None:
+                notes[i].append(("ww-unchecked", None))
+        return v, e
+    corr = ww_correction(spin, m, energy, target, x_min)
+    factor, doubt = correction_factor(*corr)
+    out = np.flatnonzero(corr.status == "outside")
+    v = v * factor
+    e = e * factor + v * np.nan_to_num(doubt)
+    if notes is not None:
+        for i in np.flatnonzero(factor != 1.0):
+            notes[i].append(("ww-corrected", float(abs(factor[i] - 1.0))))
+        for i in out:
+            notes[i].append(("exact-used", None))
+    if out.size:
+        v[out], e[out] = _exact_sigma(spin, m[out], energy, target, x_min, theta_max, alpha,
+                                      etl_rtol, seed, out)
+    return v, e
