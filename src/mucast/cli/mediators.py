@@ -388,7 +388,7 @@ def _kin_options(p, energy=True):
 
 def _approx_options(p, choices=("auto", "ww", "etl")):
     p.add_argument("--approx", default="auto", choices=choices,
-                   help="auto (default: WW corrected where it fails), ww or etl (exact, vegas)")
+                   help="auto (default; docs/models.md §2), ww or etl (exact, vegas)")
     p.add_argument("--rtol", type=number("--rtol", 0, 0.5, lo_open=True), default=0.005,
                    help="etl: relative error in (0, 0.5] (default 0.005)")
 
@@ -484,8 +484,7 @@ def register(subparsers):
         p.add_argument("--points", type=integer("--points", 2, 100_000), default=50,
                        metavar="N", help="masses, log-spaced, in [2, 100000] (default 50)")
         p.add_argument("--workers", type=integer("--workers", 0, 1024), default=None,
-                       metavar="N", help="Dask LocalCluster of N processes where it pays"
-                                         " (docs/files.md); 0: here")
+                       metavar="N", help="N Dask processes where it pays (0: here)")
         p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="an existing Dask cluster (tcp://host:port)")
         p.add_argument("--checkpoint", metavar="FILE", default=None,
