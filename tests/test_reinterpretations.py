@@ -131,6 +131,8 @@ def test_normalisations_and_recast_setup():
         rt.recast_setup("2022", efficiency_level=0.0)
     with pytest.raises(InputError, match="normalisation"):
         rt.leptophilic_model("quarter")
+    with pytest.raises(InputError, match="2022"):
+        rt.comparison_rows({"dataset": "2023-24"})
 
 
 def test_closing_mass_brackets_the_transition():

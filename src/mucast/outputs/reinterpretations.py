@@ -239,6 +239,9 @@ def comparison_rows(numbers=None, dataset="2022") -> list[dict]:
     reproduces it (``mucast_paper_conventions``), tolerance and verdict. ``numbers``: the
     output of :func:`compute` (computed here if None)."""
     n = compute(dataset) if numbers is None else numbers
+    if n["dataset"] != "2022":
+        raise InputError("the published reinterpretations are of the 2022 data set, not"
+                         f" {n['dataset']!r}")
     pub = published.reinterpretations()
     ls, lfc = n["li_liu_song"], n["lfc"]
     f = ls["factors"]
