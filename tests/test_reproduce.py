@@ -233,3 +233,23 @@ def test_hepdata_cm_energy_and_validator(reproduced):
     p = subprocess.run([sys.executable, "-W", "ignore", "-c", code,
                         str(reproduced.out / "hepdata")], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_report_names_its_data_in_md_and_html(reproduced):
+    """Issue 17 §5: report.html had no "Data:" line; both reports name the same files, and each
+    of them was written."""
+    from mucast.outputs.reproduce import DATA_FILES
+    md = (reproduced.out / "report.md").read_text()
+    html = (reproduced.out / "report.html").read_text()
+    assert "Data: " + ", ".join(DATA_FILES) + "." in md
+    assert "<p>Data: " in html
+    for f in DATA_FILES:
+        assert (reproduced.out / f).is_file(), f
+        assert f'<a href="{f}">{f}</a>' in html, f
+
+
+def test_absolute_tolerance_reads_as_absolute(reproduced):
+    rows = json.loads((reproduced.out / "comparison.json").read_text())["rows"]
+    nup = next(r for r in rows if r["quantity"].startswith("N_up"))
+    assert nup["tolerance"] == "±0.005 (absolute)" and nup["verdict"] == "agrees"
+    assert not any(r["tolerance"] == "±0%" for r in rows)

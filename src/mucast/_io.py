@@ -51,7 +51,7 @@ else:  # pragma: no cover
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no locking
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the module or None, tested where used
 
 from mucast.exceptions import DataFileError, RuntimeFault
 

@@ -38,19 +38,29 @@ V2 = 1.0 / (math.sqrt(2.0) * G_F)
 #: weak mixing angle sin^2(theta_W), CODATA (on-shell definition 1 - m_W^2/m_Z^2)
 SIN2_THETA_W = _sc.physical_constants["weak mixing angle"][0]
 
+
+def _pdg_mass(pdgid: int) -> float:
+    """The PDG mass of a particle [energy] from the particle package (which gives None for a
+    particle without a measured mass: refused here rather than passed on)."""
+    mass = _Particle.from_pdgid(pdgid).mass
+    if mass is None:
+        raise RuntimeError(f"the particle package has no mass for PDG id {pdgid}")
+    return mass * MeV
+
+
 #: lepton masses [energy], PDG via the particle package
-M_E = _Particle.from_pdgid(11).mass * MeV
-M_MU = _Particle.from_pdgid(13).mass * MeV
-M_TAU = _Particle.from_pdgid(15).mass * MeV
+M_E = _pdg_mass(11)
+M_MU = _pdg_mass(13)
+M_TAU = _pdg_mass(15)
 #: proton mass [energy], PDG via the particle package (per-nucleon √s of fixed-target beams)
-M_PROTON = _Particle.from_pdgid(2212).mass * MeV
+M_PROTON = _pdg_mass(2212)
 #: charged-pion mass [energy], PDG via the particle package (the hadronic threshold 2m_π±)
-M_PI_CHARGED = _Particle.from_pdgid(211).mass * MeV
+M_PI_CHARGED = _pdg_mass(211)
 #: ρ(770)⁰ mass [energy], PDG via the particle package (the pion form factor's pole, used only
 #: between 2m_π± and the first R-ratio point; mucast.models.hadrons)
-M_RHO = _Particle.from_pdgid(113).mass * MeV
+M_RHO = _pdg_mass(113)
 #: Z mass [energy], PDG via the particle package (where α_s is given)
-M_Z = _Particle.from_pdgid(23).mass * MeV
+M_Z = _pdg_mass(23)
 #: strong coupling α_s(M_Z) in the MS-bar scheme, 5 flavours: 0.1180 ± 0.0009 (PDG 2024, RPP
 #: "Quantum chromodynamics", world average); the perturbative R ratio above the data
 #: (mucast.models.hadrons)

@@ -328,14 +328,16 @@ def cmd_reproduce(args):
 def cmd_cite(args):
     """`mucast cite`: BibTeX of the papers a command uses."""
     from mucast.citations import for_command
-    print(for_command(args.for_command), end="")
+    print(for_command(" ".join(args.for_command) or None), end="")
 
 
 # ---------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of the `mucast` command (all subcommands)."""
-    from mucast.experiments import DATASETS, available_datasets
-    from mucast.models.eft import ALL_OPERATORS, NUSMEFT_ALIASES, NUSMEFT_OPERATORS, OPERATORS
+    # names listed in mucast.cli.choices (checked against the library by the tests): building
+    # the parser imports no physics, so --help and --version stay cheap (issue 17 §6)
+    from mucast.cli.choices import (ALL_OPERATORS, DATASETS, NUSMEFT_ALIASES, NUSMEFT_OPERATORS,
+                                    OPERATORS, SEED_DATASETS)
 
     p = Parser(
         prog="mucast",
@@ -355,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
                         help="upper limit of the photon virtuality in the flux (default m_mu^2 + k^2, seed 000)")
         if dataset:
-            sp.add_argument("--dataset", default="2022", choices=available_datasets(),
+            sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
                             help="shipped data set (default 2022): NA64mu 2022, 2023-24, future;"
                                  " an M3-like set-up m3-phase1, m3-phase2 (assumed efficiencies,"
                                  " docs/models.md)")
@@ -401,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("conventions", help="the factor each convention choice (seed 000 literal vs"
                                            " verified) makes on yields and bounds, measured")
-    s.add_argument("--dataset", default="2023-24", choices=list(DATASETS),
+    s.add_argument("--dataset", default="2023-24", choices=list(SEED_DATASETS),
                    help="data set (default 2023-24, the Table I column)")
     s.add_argument("--mN", type=mass_nu, default=0.0, help="HNL mass in GeV for the νSMEFT rows")
     s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -483,8 +485,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_reproduce)
 
     s = sub.add_parser("cite", help="BibTeX of the papers a computation uses")
-    s.add_argument("for_command", nargs="?", default=None, metavar="COMMAND",
-                   help="the command whose sources to print (default: all)")
+    s.add_argument("for_command", nargs="*", default=[], metavar="COMMAND",
+                   help="the command (and sub-command, e.g. 'relic target', 'limit"
+                        " dark-photon') whose sources to print (default: all)")
     s.set_defaults(func=cmd_cite)
     return p
 
@@ -550,8 +553,11 @@ def main(argv=None) -> int:
 
 
 def _main(argv=None) -> int:
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:       # answered before the parser is built (issue 17 §6)
+        print(f"mucast {__version__}")
+        return 0
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
         args.argv = argv

@@ -118,9 +118,9 @@ def with_acceptance(experiment, acceptance: str):
 
 def add_acceptance_option(parser, what="acceptance tables"):
     """The --acceptance switch shared by the computing commands."""
-    from mucast.experiments import TABLE_SETS
+    from mucast.cli.choices import TABLE_SETS
     parser.add_argument("--acceptance", default="shipped", choices=list(TABLE_SETS),
-                        help=literal_help(f"{what}: " + "; ".join(f"'{k}' = {v[1]}"
+                        help=literal_help(f"{what}: " + "; ".join(f"'{k}' = {v}"
                                                               for k, v in TABLE_SETS.items())))
 
 
@@ -128,9 +128,9 @@ def add_method_option(parser, default="fc", legacy_cls="cls-exact"):
     """--method: one name per upper-limit method in every command (mucast.inference.stats.METHODS). The
     names of mucast <= 0.2 ('cls', 'cls_exact') are still accepted, with a warning in the
     result; ``legacy_cls`` is what 'cls' meant in this command."""
-    from mucast.inference.stats import METHOD_DESCRIPTIONS, METHODS, RENAMED
+    from mucast.cli.choices import METHOD_DESCRIPTIONS, METHODS, RENAMED_METHODS
     parser.add_argument(
-        "--method", default=default, choices=list(METHODS) + list(RENAMED), metavar="METHOD",
+        "--method", default=default, choices=list(METHODS) + list(RENAMED_METHODS), metavar="METHOD",
         help=literal_help(f"upper-limit method (default {default}): " + "; ".join(
             f"{k} = {v}" for k, v in METHOD_DESCRIPTIONS.items())
             + f". Deprecated: 'cls' (read as {legacy_cls} here), 'cls_exact'"))

@@ -26,7 +26,6 @@ import argparse
 from pathlib import Path
 
 from mucast._io import check_output_path
-from mucast.events import files as event_io
 from mucast.cli.common import emit, integer, number
 from mucast.exceptions import DataFileError, UnknownNameError
 from mucast.units import GeV
@@ -97,8 +96,9 @@ def cmd_acceptance(args):
 
 def register(subparsers):
     """Add ``generate`` and ``acceptance`` to the main parser's subcommands."""
-    from mucast.models.eft import OPERATORS
-    from mucast.events.acceptance_model import DATASETS
+    from mucast.cli.choices import DETECTOR_DATASETS as DATASETS
+    from mucast.cli.choices import EVENT_FORMATS
+    from mucast.cli.choices import OPERATORS
 
     g = subparsers.add_parser("generate", help="unweighted signal events (LHE, LHE.gz, CSV, Parquet)")
     gs = g.add_subparsers(dest="process", required=True)
@@ -110,8 +110,8 @@ def register(subparsers):
                         help="random seed, an integer >= 0 (same seed, same events)")
     common.add_argument("--out", required=True,
                         help="output file; the format follows the name: " + ", ".join(
-                            event_io.FORMATS) + " (.parquet needs pyarrow); folders are created")
-    common.add_argument("--format", default=None, choices=sorted(set(event_io.FORMATS.values())),
+                            EVENT_FORMATS) + " (.parquet needs pyarrow); folders are created")
+    common.add_argument("--format", default=None, choices=sorted(set(EVENT_FORMATS.values())),
                         help="optional; must agree with the file name")
     common.add_argument("--quiet", action="store_true",
                         help="no progress bar (shown on stderr only when it is a terminal)")

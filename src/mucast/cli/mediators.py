@@ -282,7 +282,8 @@ def cmd_plot_limits(args):
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_limits(model, datasets, _masses_from(args), args.out, overlays=overlays,
                               method=args.method, acceptance=args.acceptance)
-    emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
+    emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
+         "wrote " + ", ".join(str(f) for f in files))
 
 
 def cmd_plot_zprime(args):
@@ -290,7 +291,8 @@ def cmd_plot_zprime(args):
     from mucast.outputs import plots
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_zprime(out=args.out, points=args.points, overlays=overlays)
-    emit(args, {"files": [str(f) for f in files]}, "wrote " + ", ".join(str(f) for f in files))
+    emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
+         "wrote " + ", ".join(str(f) for f in files))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -298,10 +300,10 @@ def cmd_plot_zprime(args):
 # ----------------------------------------------------------------------------------------------
 def _model_parsers(group, what, add_options):
     """One sub-parser per preset (and 'model FILE.toml'), each with ``add_options``."""
-    from mucast.models.mediator import get_model
+    from mucast.cli.choices import MODEL_DESCRIPTIONS
     for name in MODEL_COMMANDS:
-        m = get_model(name)
-        desc = m.description + (" (alias of lmu-ltau)" if name == "zprime" else "")
+        desc = (MODEL_DESCRIPTIONS["lmu-ltau"] + " (alias of lmu-ltau)" if name == "zprime"
+                else MODEL_DESCRIPTIONS[name])
         p = group.add_parser(name, help=literal_help(f"{what}: {desc}"),
                              description=literal_help(desc))
         p.set_defaults(model_name=name, model_file=None)
@@ -319,7 +321,7 @@ def _coupling_help(name):
 
 
 def _dark_options(p, name):
-    from mucast.models.mediator import DM_TYPES
+    from mucast.cli.choices import DM_TYPES
     p.add_argument("--dm", choices=DM_TYPES, default=None,
                    help="dark-matter particle the mediator decays into (adds or changes the dark"
                         " sector; dirac or scalar for millicharge)")
@@ -356,9 +358,8 @@ def _approx_options(p, choices=("auto", "ww", "etl")):
 
 
 def _limit_options(p, name):
-    from mucast.experiments import available_datasets
-    from mucast.inference.mediators import DEFAULT_METHOD, PRODUCTIONS
-    p.add_argument("--dataset", default="2022", choices=available_datasets(),
+    from mucast.cli.choices import DATASETS, DEFAULT_METHOD, PRODUCTIONS
+    p.add_argument("--dataset", default="2022", choices=list(DATASETS),
                    help="data set (default 2022)")
     p.add_argument("--experiment", metavar="FILE", help="a user experiment TOML file")
     add_acceptance_option(p, "efficiency tables")
@@ -422,7 +423,7 @@ def add_xsec(xsec_subparsers):
 
 def register(subparsers):
     """Add ``limit``, ``curve``, ``gm2`` and ``plot`` to mucast's sub-command parser."""
-    from mucast.models.mediator import PRESETS
+    from mucast.cli.choices import PRESETS
 
     s = subparsers.add_parser("limit", help="coupling limit of a mediator model at one mass")
     grp = s.add_subparsers(dest="model_family", metavar="MODEL", required=True)
@@ -497,9 +498,9 @@ def register(subparsers):
     plg = pl.add_subparsers(dest="model_family", metavar="MODEL", required=True)
 
     def plot_opts(q, name):
-        from mucast.experiments import available_datasets
+        from mucast.cli.choices import DATASETS, DEFAULT_METHOD
         q.add_argument("--dataset", dest="datasets", action="append",
-                       choices=available_datasets(),
+                       choices=list(DATASETS),
                        help="a data set to draw (repeatable; default 2022, 2023-24, future)")
         q.add_argument("--mass-min", type=_positive_gev, default=0.001, help="GeV")
         q.add_argument("--mass-max", type=_positive_gev, default=5.0, help="GeV")
@@ -508,7 +509,6 @@ def register(subparsers):
         q.add_argument("--overlay", action="append", metavar="FILE.csv",
                        help="a curve of your own: CSV with columns mass_GeV,coupling and an"
                             " optional '# label: ...' line (repeatable)")
-        from mucast.inference.mediators import DEFAULT_METHOD
         add_method_option(q, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
         add_acceptance_option(q, "efficiency tables")
         if name != "zprime":

@@ -32,8 +32,8 @@ _OPTION = {"dm": "--dm", "g_chi": "--g-chi", "mass_ratio": "--mass-ratio",
 
 
 def _model_opts(p):
-    from mucast.cosmology.relic import DM_TYPES
-    from mucast.models.mediator import PRESETS
+    from mucast.cli.choices import PRESETS
+    from mucast.cli.choices import RELIC_DM_TYPES as DM_TYPES
     p.add_argument("--model", default="lmu-ltau", metavar="MODEL",
                    help=literal_help(f"a preset ({', '.join(PRESETS)}; alias zprime) or a model"
                                      " TOML file, whose [dark] values are the defaults (default"

@@ -388,5 +388,7 @@ def _width_dm0(sqrt_s, ann, ds=None):
 def hadronic_limit_message(ann: Annihilation):
     """The refusal text when the annihilation threshold lies above the missing hadrons."""
     thr = ann.hadronic_threshold
+    if thr is None:
+        raise ValueError(f"{ann!r} has no hadronic threshold")
     return (f"the model's hadronic final states are not included: the annihilation threshold"
             f" m1 + m2 must be below {thr / GeV:.4f} GeV (m_chi < {thr / 2 / GeV:.4f} GeV)")

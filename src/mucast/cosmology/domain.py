@@ -81,7 +81,8 @@ def domain_warnings(model, ann, mX, g, res, extra_width=0.0, bath_check=None) ->
         out.append(msg)
     d = bath_check / res.omega_h2 - 1.0 if bath_check is not None and res.omega_h2 > 0 else 0.0
     if abs(d) > _STOP_WARN:
-        out.append(f"freeze-out at T = {t_f / MeV:.3g} MeV, after neutrino decoupling"
+        at = f"T = {t_f / MeV:.3g} MeV" if t_f is not None else "an undetermined T"
+        out.append(f"freeze-out at {at}, after neutrino decoupling"
                    f" (~{_T_NU_DEC / MeV:g} MeV), into neutrinos only: the dark matter's bath is"
                    " the neutrinos, colder than the photons once e+e- annihilate, while the"
                    " solver uses T_gamma; with T_nu/T_gamma from entropy conservation"

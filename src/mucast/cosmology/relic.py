@@ -117,9 +117,9 @@ class FreezeOut:
     tail: bool = True
     x_early: float = float("nan")
     warnings: list = field(default_factory=list)
-    x: np.ndarray = field(repr=False, default=None)
-    Y: np.ndarray = field(repr=False, default=None)
-    Yeq: np.ndarray = field(repr=False, default=None)
+    x: np.ndarray | None = field(repr=False, default=None)
+    Y: np.ndarray | None = field(repr=False, default=None)
+    Yeq: np.ndarray | None = field(repr=False, default=None)
 
 
 def _n_grid_for(x_end, n_grid=240):
@@ -537,7 +537,8 @@ def target_curve(model, masses, **kw) -> list:
 
 def target_curve_detailed(model, masses, **kw) -> tuple:
     """(targets, reasons): :func:`target_curve` and, for each None, the one-line reason."""
-    out, why = [], []
+    out: list[RelicTarget | None] = []
+    why: list[str | None] = []
     for m in np.atleast_1d(np.asarray(masses, float)):
         try:
             out.append(thermal_target(model, float(m), **kw))
@@ -580,5 +581,3 @@ def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=T
         c = b - fb * (b - a) / (fb - fa) if fb != fa else b + fb
         a, fa, b, fb = b, fb, c, f(c)
     raise KinematicsError("sigmav_for_abundance did not converge")
-
-

@@ -30,6 +30,8 @@ All numbers in hepunits; vectorised over events; randomness only from the Genera
 
 from __future__ import annotations
 
+from typing import Any
+
 import dataclasses
 import math
 import numbers
@@ -207,7 +209,7 @@ class DetectorConfig:
 
     def summary(self) -> dict:
         """Parameters in readable units with sources (for JSON output and table headers)."""
-        out = {}
+        out: dict[str, Any] = {}
         for keys in _SCHEMA.values():
             for k, unit in keys.items():
                 out[k] = {"value": self.p[k] / _UNITS[unit], "unit": unit, "source": self.sources[k]}
@@ -471,12 +473,12 @@ def fit_ecal_to_magnet(config: DetectorConfig | None = None, target_psi=1e-2, p_
         den = y0 - 2 * y1 + y2
         shift = 0.5 * h * (y0 - y2) / den if den < 0 else 0.0
         rows.append((d / m, float(psis[i] + np.clip(shift, -h, h))))
-    rows = np.array(rows)
-    pk = rows[:, 1]
+    table = np.array(rows)
+    pk = table[:, 1]
     d1 = float("nan")
     for i in range(len(pk) - 1):
         if (pk[i] - target_psi) * (pk[i + 1] - target_psi) <= 0 and pk[i] != pk[i + 1]:
             f = (target_psi - pk[i]) / (pk[i + 1] - pk[i])
-            d1 = (rows[i, 0] + f * (rows[i + 1, 0] - rows[i, 0])) * m
+            d1 = (table[i, 0] + f * (table[i + 1, 0] - table[i, 0])) * m
             break
-    return d1, rows
+    return d1, table

@@ -4,6 +4,8 @@ reproducible chunk seeds (mucast.events).
 
 from __future__ import annotations
 
+from typing import Any
+
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -62,7 +64,7 @@ class EventSample:
     def concatenate(chunks) -> "EventSample":
         chunks = list(chunks)
         c0 = chunks[0]
-        cat = {}
+        cat: dict[str, Any] = {}
         for name in ("mu", "system", "nucleus", "x", "k", "u", "t", "d1", "d2"):
             vals = [getattr(c, name) for c in chunks]
             cat[name] = None if vals[0] is None else np.concatenate(vals)

@@ -23,13 +23,13 @@ from mucast.units import GeV, cm
 
 _BEAMS = ("mu-", "mu+")
 
-_REQUIRED = {
+_REQUIRED: dict[str, type | tuple[type, ...]] = {
     "name": str,
     "beam_energy_GeV": (int, float),
     "effective_thickness_cm": (int, float),
     "mot": (int, float),
 }
-_OPTIONAL = {
+_OPTIONAL: dict[str, type | tuple[type, ...]] = {
     "target": str,              # a shipped material (Pb, W, ...) or a target TOML file;
                                 # alternatively a top-level [target] table (Z, A, density_g_cm3)
     "description": str,

@@ -167,10 +167,10 @@ def _parse_table(text: str, source: str, n_values=None):
                 raise DataFileError(f"{source}: {name} = {v} in data row {i} is outside [0, 1]")
         xs.append(vals[0])
         vs.append(vals[1:])
-    xs = np.array(xs)
-    if np.any(np.diff(xs) <= 0):
+    x = np.array(xs)
+    if np.any(np.diff(x) <= 0):
         raise DataFileError(f"{source}: column {header[0]} must be strictly increasing")
-    return comments, header, xs * GeV, np.array(vs).reshape(len(xs), ncol - 1)
+    return comments, header, x * GeV, np.array(vs).reshape(len(x), ncol - 1)
 
 
 def load_table(ref, base: Path | None = None, columns=None) -> AcceptanceTable:

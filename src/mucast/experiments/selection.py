@@ -18,6 +18,7 @@ from mucast._io import data_path
 from mucast.exceptions import DataFileError, UnknownNameError
 from mucast.units import GeV
 from mucast.experiments.acceptance import SPIN_COLUMNS, EfficiencyTable, load_efficiency
+from mucast.experiments.targets import Target
 
 __all__ = ["SignalSetup", "Trigger", "setup"]
 
@@ -43,7 +44,7 @@ class SignalSetup:
 
     name: str
     energy: float
-    target: object
+    target: Target
     nuclei_per_area: float
     triggers: tuple
     observed: int

@@ -40,6 +40,8 @@ Dask is an optional dependency: ``pip install "mucast[dask]"``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import json
 import logging
@@ -142,6 +144,7 @@ def _reachable(address: str) -> None:
     listener that is not a scheduler (a web server, a stuck process) is refused here after
     :data:`SCHEDULER_TIMEOUT_S`."""
     m = _ADDRESS_RE.match(address)
+    assert m is not None                     # check_scheduler_address accepted it
     if m["proto"] == "ucx":
         return
     host, port = m["host"].strip("[]"), int(m["port"])
@@ -376,6 +379,7 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
                      "approx": None, "prescription": probe.prescription,
                      "r95": _tri.r95(ccfr_prescription), "beam": probe.beam,
                      "notes": list(probe.notes)})
+    rows: list[Any]
     if workers is None and scheduler is None and checkpoint is None:
         if constraint == "ccfr":
             c = ccfr_coupling_limit(model, masses, ccfr_prescription)

@@ -189,13 +189,13 @@ def smeft_plane(alpha: str = "tau", dataset="future", conventions=None, method="
     lim = events_limit(exp, method, cl)
     n_up = lim.upper
     phis = np.linspace(0, math.pi, n_fit, endpoint=False)
-    N = []
+    yields = []
     for p in phis:
         c1, c2 = math.cos(p), math.sin(p)
         coeffs = {ops[0]: c1 / GeV**2, ops[1]: c2 / GeV**2}
         coeffs = {k: v for k, v in coeffs.items() if v != 0.0}
-        N.append(signal_yield(eft.EFTModel(coeffs), exp, conv).value)
-    N = np.array(N)
+        yields.append(signal_yield(eft.EFTModel(coeffs), exp, conv).value)
+    N = np.array(yields)
     M = np.stack([np.cos(phis) ** 2, np.sin(phis) ** 2, np.cos(phis) * np.sin(phis)], axis=1)
     sol, *_ = np.linalg.lstsq(M, N, rcond=None)
     resid = float(np.max(np.abs(M @ sol - N)) / np.max(N))

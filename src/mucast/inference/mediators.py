@@ -18,6 +18,9 @@ the result's warnings name each mass without a limit and why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import math
 from dataclasses import dataclass, field, replace
 
@@ -224,14 +227,14 @@ class MediatorLimit:
         return float(thermal_y(self.coupling, self.g_chi, self.m_chi, self.mass))
 
     def to_dict(self) -> dict:
-        d = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
+        d: dict[str, Any] = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
              "mass_GeV": self.mass / GeV, "n_up": self.n_up, "decays": self.decays,
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "production": self.production,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
              "status": self.status, "mucast_version": self.version,
              "warnings": list(self.warnings)}
-        if self.g_chi is not None:
+        if self.g_chi is not None and self.m_chi is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": self.m_chi / GeV, "y": self.y})
         if self.decays_by_region is not None:
             d["decays_by_region"] = self.decays_by_region
@@ -291,9 +294,10 @@ class MediatorLimitScan:
              "mucast_version": self.version, "warnings": list(self.warnings)}
         if self.production is not None:
             d["production"] = [str(p) for p in self.production[ok]]
-        if self.g_chi is not None and self.m_chi is not None:
+        y = self.y
+        if self.g_chi is not None and self.m_chi is not None and y is not None:
             d.update({"g_chi": self.g_chi, "m_chi_GeV": (self.m_chi[ok] / GeV).tolist(),
-                      "y": self.y[ok].tolist()})
+                      "y": y[ok].tolist()})
         return d
 
 
@@ -342,7 +346,7 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     y1 = np.zeros(m.shape)
     y1e = np.zeros(m.shape)
     status = np.full(m.shape, "ok", dtype=object)
-    notes = [[] for _ in range(n)]
+    notes: list[list[tuple]] = [[] for _ in range(n)]
     kin = (theta_max, t_max, alpha)
     # production decided at a representative coupling (g = 1e-3; refined below for "auto")
     prod = _choose_production(model, m, np.full(m.shape, 1e-3), production,
@@ -350,12 +354,12 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     if decays == "invisible" and not _declared(model) and not _has_invisible_channel(model):
         prod[:] = "on-shell"                   # nothing to compute: no invisible final state
         status[:] = "no-limit"
-        for i in range(n):
-            notes[i].append(("no-invisible", None))
+        for point in notes:
+            point.append(("no-invisible", None))
     on = (prod == "on-shell") & (status == "ok")
     if np.any(on):
         idx = np.flatnonzero(on)
-        sub = [[] for _ in idx]
+        sub: list[list] = [[] for _ in idx]
         y1[on], y1e[on] = yield_per_g2(m[on], s, approx, theta_max, t_max, alpha, model.spin,
                                        seed, etl_rtol, notes=sub, mechanism=model.production)
         for i, nts in zip(idx, sub, strict=True):
@@ -426,12 +430,12 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
             notes[i].append(("no-efficiency", None))
     g_chi = None if model.dark is None or model.parameter == "dark" else model.dark.coupling
     m_chi = None if g_chi is None else np.broadcast_to(model.dark.masses(m)[0], m.shape)
-    notes = tuple(tuple(p) for p in notes)
-    warnings = tuple(lim.warnings) + tuple(limit_warnings(model, s, m, notes, n_up))
+    frozen = tuple(tuple(p) for p in notes)
+    warnings = tuple(lim.warnings) + tuple(limit_warnings(model, s, m, frozen, n_up))
     return MediatorLimitScan(m, g, y1, br, n_up, s.name, label or model.name, method, float(cl),
                              prod, g_chi, None if m_chi is None else np.asarray(m_chi, float),
                              warnings=warnings, model_spec=model.to_dict(), yield_error=y1e,
-                             status=status, notes=notes, coupling_upper=g_up, decays=decays,
+                             status=status, notes=frozen, coupling_upper=g_up, decays=decays,
                              decays_by_region=tuple(by_region))
 
 
@@ -490,6 +494,8 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     m = float(_masses([mass], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
                             t_max, alpha, label, seed, etl_rtol, decays)
+    # every scan records its production, status and upper edge per mass
+    assert r.production is not None and r.status is not None and r.coupling_upper is not None
     status = str(r.status[0])
     if status == "no-efficiency":
         tables = ", ".join(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g} GeV"
@@ -567,24 +573,27 @@ def _regions(model, m, s, n_up, g, g_up, br, y1, y1e, status, prod, notes, by_re
         mi = float(m[i])
         C_i, N1, V1 = esc.C, esc.N1, esc.V1
         g_inv = g[i] if np.isfinite(g[i]) else None
+        n_inv: Callable[[Any], Any]
+        approx_inv: Callable[[Any], Any]
         if prod[i] == "on-shell" or not _has_invisible_channel(model):
-            def n_inv(gg, yi=float(y1[i]), C=C_i, N1=N1, V1=V1):
+            def inv_on_shell(gg, yi=float(y1[i]), C=C_i, N1=N1, V1=V1):
                 gg = np.asarray(gg, float)
                 den = C + gg * gg * (N1 + V1)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     return np.where(den > 0, q2 * gg * gg * yi * (C + gg * gg * N1)
                                     / np.where(den > 0, den, 1.0), 0.0)
-            approx_inv = n_inv
+            n_inv = approx_inv = inv_on_shell
         else:                                     # the invisible part is a pair integral
             g_ref = g_inv if g_inv is not None else 1e-3
             n_ref = _pair_yield(model, mi, g_ref, s, *kin, with_error=False, approx=approx)[0]
 
-            def n_inv(gg, mi=mi):
+            def inv_pair(gg, mi=mi):
                 return np.asarray(_pair_yield(model, mi, float(gg), s, *kin,
                                               with_error=False, approx=approx)[0])
 
-            def approx_inv(gg, n_ref=n_ref, g_ref=g_ref):
+            def inv_scaled(gg, n_ref=n_ref, g_ref=g_ref):
                 return n_ref * (np.asarray(gg, float) / g_ref) ** 2
+            n_inv, approx_inv = inv_pair, inv_scaled
         intervals, n_max = _dec.exclusion_region(
             lambda gg, f=n_inv, e=esc: float(f(gg)) + float(e(np.array([gg]))[0]), n_up, G_MIN,
             G_MAX, approx=lambda ga, f=approx_inv, e=esc: f(ga) + e(ga))

@@ -98,7 +98,7 @@ def warnings_for(masses_GeV, notes, **context) -> list:
     """The warning lines of a curve: ``notes[i]`` is the list of (code, value) of mass i (in the
     curve's order, so that neighbours form runs). ``context``: dataset, tables, n_up, coupling
     (the coupling's name). Codes in the order of :data:`NOTES`."""
-    by_code = {}
+    by_code: dict[str, list] = {}
     for i, point in enumerate(notes):
         for code, value in point:
             by_code.setdefault(code, []).append((i, value))

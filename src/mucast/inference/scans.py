@@ -168,11 +168,16 @@ def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0
 
     for i, m in enumerate(masses):
         thr = (2.0 * m) if operator in ("eN_22", "LN_22") else m
-        val = integral(*eft._k_panels(thr, k_hi, tuple(acc.nodes), n_k), m)
+        kk, wk = eft._k_panels(thr, k_hi, tuple(acc.nodes), n_k)
+        val = integral(kk, wk, m)
         yields[i] = lum * natural_to_area(val)
         # the part from the last table bin, integrated on its own (the panels above are not
         # changed by asking for it)
-        fracs[i] = 1.0 if thr >= edge else integral(*mapped_rule(edge, k_hi, n_k // 2), m) / val
+        if thr >= edge:
+            fracs[i] = 1.0
+        else:
+            kk, wk = mapped_rule(edge, k_hi, n_k // 2)
+            fracs[i] = integral(kk, wk, m) / val
     bounds = np.sqrt(n_up / yields) / GeV**2
     return MassScan(operator, exp.name, masses, bounds, yields, m_close, n_up, conv.name,
                     last_bin_fraction=fracs, method=lim.method,

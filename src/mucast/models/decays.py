@@ -114,7 +114,7 @@ class Decays:
         ``total_width_GeV``, ``branching`` per channel, ``branching_invisible``,
         ``branching_visible``, ``ctau_m``, ``lifetime_s`` (null if no channel is open), and with
         ``gamma_beta`` the lab ``decay_length_m`` = βγ cτ."""
-        ct = self.ctau
+        ct, tau = self.ctau, self.lifetime
         d = {"mass_GeV": self.mass / GeV, "coupling": self.coupling,
              "widths": {f"{k}_GeV": w / GeV for k, w in self.widths.items()},
              "visibility": dict(self.visibility),
@@ -123,7 +123,7 @@ class Decays:
              "branching_visible": self.branching_visible,
              "declared_invisible": self.declared_invisible,
              "ctau_m": None if ct is None else ct / metre,
-             "lifetime_s": None if ct is None else self.lifetime / second,
+             "lifetime_s": None if tau is None else tau / second,
              "hbarc_source": HBARC_SOURCE, "warnings": self.all_warnings(),
              "mucast_version": self.version}
         if gamma_beta is not None:

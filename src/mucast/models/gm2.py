@@ -169,7 +169,8 @@ def gm2_band(masses, n_sigma=2.0, a_exp=A_MU_EXP_SEED001, a_sm=A_MU_SM_SEED001,
     >>> 4e-4 < float(b.g_central[0]) < 6e-4
     True
     """
-    if not (isinstance(n_sigma, numbers.Real) and math.isfinite(n_sigma) and n_sigma >= 0):
+    if not (isinstance(n_sigma, numbers.Real) and math.isfinite(n_sigma)
+            and float(n_sigma) >= 0):
         raise InputError(f"n_sigma must be finite and >= 0, got {n_sigma!r}")
     d, s = delta_a_mu_target(a_exp, a_sm)
     if not d > 0:

@@ -417,7 +417,10 @@ class MediatorModel:
 
     # -- g − 2 -------------------------------------------------------------------------------
     def delta_a_mu(self, m, g):
-        """One-loop Δa_μ of X (mucast.models.gm2), g_μ = the model's muon coupling at g."""
+        """One-loop Δa_μ of X (mucast.models.gm2), g_μ = the model's muon coupling at g; 0 for an
+        ALP coupled to photons only (it enters at two loops, Barr–Zee type: not computed)."""
+        if self.production == "photon-fusion":
+            return np.zeros(np.broadcast(np.asarray(m, float), np.asarray(g, float)).shape)
         return _gm2.delta_a_mu(m, np.abs(self.g_mu(g)), self.spin) if self.parameter == "sm" \
             else _gm2.delta_a_mu(m, abs(self.charges["mu"]), self.spin) * np.ones_like(
                 np.asarray(g, float))

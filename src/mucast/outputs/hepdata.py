@@ -8,6 +8,8 @@ YAML file: a first document with the record's comment, then one document per tab
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +70,7 @@ def write_submission(directory, tables: list[HEPDataTable], comment: str) -> Pat
     # the first line is mucast's signature: a rerun recognises its own files and may replace
     # them (mucast._io.is_mucast_output); YAML readers skip it
     sig = f"# HEPData record written by mucast {__version__}\n"
-    docs = [{"comment": comment}]
+    docs: list[dict[str, Any]] = [{"comment": comment}]
     for t in tables:
         atomic_write_text(d / t.file_name, sig + yaml.safe_dump(t.to_dict(), sort_keys=False))
         entry = {"name": t.name, "description": t.description, "data_file": t.file_name,

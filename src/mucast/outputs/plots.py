@@ -4,12 +4,12 @@ applied inside a style context only.
 :func:`plot_zprime` draws Fig. 4 of seed 001: left, 90% CL limits on g_Z′ against m_Z′
 (vanilla L_μ−L_τ) for the 2022 data and the 2023-24 / future projections, with the ±2σ
 (g−2)_μ band; right, the thermal-DM plane (m_χ, y), y = (g_χ g)²(m_χ/m_Z′)⁴, m_Z′ = 3m_χ,
-g_χ = 5·10⁻² ("dark" model).
+g_χ = 5·10⁻² ("dark" model). Also Figs. 5-6 of seed 000 and the acceptance figure; the limit
+figures of any mediator model are in mucast.outputs.limit_plots, the shared machinery (styles,
+legends, footnotes, saving) in mucast.outputs.figures.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 
@@ -17,19 +17,11 @@ from mucast.experiments import published
 from mucast.exceptions import InputError
 from mucast.constants import M_MU
 from mucast.units import GeV, MeV
-
-_STYLE = {"2022": ("#d62728", "-", "NA64$\\mu$ 2022 (1.98$\\times10^{10}$ MOT)"),
-          "2023-24": ("#1f77b4", "--", "NA64$\\mu$ 2023-24 projection (3.5$\\times10^{11}$ MOT)"),
-          "future": ("#2ca02c", ":", "NA64$\\mu$ future projection ($10^{14}$ MOT)"),
-          "m3-phase1": ("#9467bd", "-.", "M$^3$-like phase 1 ($10^{10}$ MOT, assumed eff.)"),
-          "m3-phase2": ("#8c564b", (0, (5, 1, 1, 1)), "M$^3$-like phase 2 ($10^{13}$ MOT, assumed eff.)")}
-
-
-def _outputs(out):
-    p = Path(out)
-    if p.suffix.lower() in (".png", ".pdf"):
-        p = p.with_suffix("")
-    return p.with_suffix(".png"), p.with_suffix(".pdf")
+from mucast.outputs.figures import (_STYLE, FigureFiles, _finish, _legend,  # noqa: F401
+                                    _outputs, save_figure)
+# the limit figures of any mediator model live in limit_plots (re-exported here)
+from mucast.outputs.limit_plots import (limit_curves, plot_limit_panels,  # noqa: F401
+                                        plot_limits, read_overlay)
 
 
 def zprime_results(datasets=("2022", "2023-24", "future"), points=200, m_min=1 * MeV,
@@ -92,7 +84,8 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
     results = results or zprime_results(points=points)
     with matplotlib.style.context(mplhep.style.ROOT), \
             matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11.5}):
-        fig = Figure(figsize=(15, 6.4))
+        # constrained layout: it makes room for the legends below the panels
+        fig = Figure(figsize=(15, 8.6), layout="constrained")
         FigureCanvasAgg(fig)
         ax, ay = fig.subplots(1, 2)
         masses = next(iter(results.values()))["vanilla"].masses
@@ -101,7 +94,8 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
                         label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
         ax.plot(masses / GeV, band.g_central, color="0.35", lw=1)
         ax.axvline(2 * M_MU / GeV, color="0.6", lw=0.8, ls="-.")
-        ax.text(2.15 * M_MU / GeV, 2e-6, "$2m_\\mu$: Br(inv) $\\to$ 1/2", fontsize=10,
+        # between the future (~3e-6) and 2023-24 (~2e-4) curves: no curve crosses the text
+        ax.text(2.15 * M_MU / GeV, 1.2e-5, "$2m_\\mu$: Br(inv) $\\to$ 1/2", fontsize=10,
                 color="0.4", rotation=90, va="bottom")
         for name, r in results.items():
             c, ls, lab = _STYLE.get(name, ("k", "-", name))
@@ -112,14 +106,17 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
             ok = dk.valid
             ay.plot(dk.m_chi[ok] / GeV, dk.y[ok], color=c, ls=ls, lw=2.2, label=lab)
         _published_fig4(ax, ay)
+        extra_handles = []
         for ov in overlays:
             ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
                     label=f"{ov['label']} (user overlay)")
         for con in constraints:
-            ax.fill_between(con["mass_GeV"], con["coupling"], 1.0, color=con.get("color", "#e377c2"),
-                            alpha=0.18, lw=0)
-            ax.plot(con["mass_GeV"], con["coupling"], color=con.get("color", "#e377c2"), lw=1.8,
-                    label=con["label"])
+            # the shaded excluded region and the line share one legend entry
+            shade = ax.fill_between(con["mass_GeV"], con["coupling"], 1.0,
+                                    color=con.get("color", "#e377c2"), alpha=0.18, lw=0)
+            line, = ax.plot(con["mass_GeV"], con["coupling"], color=con.get("color", "#e377c2"),
+                            lw=1.8)
+            extra_handles.append(((shade, line), con["label"] + "; shaded: excluded"))
             if "y" in con:
                 ay.plot(con["m_chi_GeV"], con["y"], color=con.get("color", "#e377c2"), lw=1.8,
                         label=con["label"])
@@ -131,16 +128,22 @@ def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overl
         ax.set(xscale="log", yscale="log", xlim=(masses[0] / GeV, masses[-1] / GeV),
                ylim=(1e-6, 1e-1), xlabel="$m_{Z'}$ [GeV]", ylabel="$g_{Z'}$")
         ax.set_title("$L_\\mu-L_\\tau$ vanilla: 90% CL upper limits", fontsize=14)
-        ax.legend(loc="upper left", frameon=False)
+        # legends below the panels: inside, the thermal targets and the CCFR line crossed them
+        from matplotlib.legend_handler import HandlerTuple
+        handles, labels = ax.get_legend_handles_labels()
+        handles += [h for h, _ in extra_handles]
+        labels += [lab for _, lab in extra_handles]
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, -0.12),
+                  frameon=False, handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
         ay.set(xscale="log", yscale="log", xlabel="$m_\\chi$ [GeV]",
                xlim=(masses[0] / 3 / GeV, masses[-1] / 3 / GeV),
                ylabel="$y = (g_\\chi g_{Z'})^2 (m_\\chi/m_{Z'})^4$", ylim=(1e-17, 1e-6))
         ay.set_title("$m_{Z'} = 3m_\\chi$, $g_\\chi = 5\\times10^{-2}$: 90% CL upper limits",
                      fontsize=14)
-        ay.legend(loc="upper left", frameon=False)
+        ay.legend(loc="upper left", bbox_to_anchor=(0.0, -0.12), frameon=False)
         _finish(fig, png, pdf, "mucast: WW cross section, modelled efficiencies"
                 " (scripts/make_zprime_efficiencies.py); not the NA64 result")
-    return png, pdf
+    return FigureFiles(png, pdf, [w for ov in overlays for w in ov.get("warnings", ())])
 
 
 _PUBLISHED = dict(color="black", marker="D", ms=7, mfc="none", mew=1.8, ls="none", zorder=6)
@@ -198,7 +201,7 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
             ax.set(xlabel="√k² of the invisible pair [GeV]", yscale="log",
                    ylim=(5e-3, 1.5), xlim=(0, 3.05))
             ax.set_title(f"NA64$\\mu$ {ds}", fontsize=14)
-            ax.legend(loc="lower left", frameon=False, fontsize=9)
+            _legend(ax, loc="lower left", frameon=False, fontsize=9)
         np.atleast_1d(axes)[0].set_ylabel("$\\kappa(k)$")
         fig.suptitle("$\\kappa(k)$ = probability that a $\\mu N \\to \\mu N \\chi\\chi$ event whose"
                      " invisible pair has mass √k² passes the selection (Eq. 22 of seed"
@@ -207,32 +210,6 @@ def plot_acceptances(out="fig4_acceptance", datasets=("2022", "2023-24", "future
         _finish(fig, png, pdf, "mucast fast simulation (docs/detector_model.md); level 2022: seed"
                 " 001's 12% peak; 2023-24, future: seed 000 Table I", x=0.99, top=0.95)
     return png, pdf
-
-
-def _finish(fig, png, pdf, note, x=0.995, top=1.0):
-    """Footnote (where the numbers come from), layout leaving room for it, and save."""
-    fig.text(x, 0.005, note, ha="right", va="bottom", fontsize=9, color="0.35")
-    fig.tight_layout(rect=(0, 0.03, 1, top))
-    save_figure(fig, png, pdf)
-
-
-def save_figure(fig, png, pdf, dpi=130):
-    """Write PNG and PDF atomically and reproducibly (no creation date in the metadata, so the
-    same figure gives the same bytes). ``Software`` (PNG) and ``Creator`` (PDF) name mucast: the
-    signature by which a rerun recognises its own figure and may replace it
-    (:func:`mucast._io.is_mucast_output`)."""
-    import io
-
-    from mucast import __version__
-    from mucast._io import atomic_write_bytes
-
-    me = f"mucast {__version__}"
-    for path, kw in ((png, {"format": "png", "dpi": dpi, "metadata": {"Software": me}}),
-                     (pdf, {"format": "pdf", "metadata": {"CreationDate": None, "Creator": me,
-                                                          "Producer": None}})):
-        buf = io.BytesIO()
-        fig.savefig(buf, **kw)
-        atomic_write_bytes(path, buf.getvalue())
 
 
 _EFT_STYLE = {"2022": ("#c2185b", "-", "NA64$\\mu$ 2022 (1.98$\\times10^{10}$ MOT)"),
@@ -269,7 +246,8 @@ def plot_smeft_plane(forms: dict, out, forms_paper: dict | None = None):
             e = int(np.floor(np.log10(max(np.max(np.abs(x)), np.max(np.abs(y))))))
             unit = 10.0**e
             x, y = x / unit, y / unit
-            lim = 1.35 * max(np.max(np.abs(x)), np.max(np.abs(y)))
+            # room below the ellipse for the legend (at 1.35 the ellipse ran behind it)
+            lim = 1.6 * max(np.max(np.abs(x)), np.max(np.abs(y)))
             ax.fill(np.r_[x, x[0]], np.r_[y, y[0]], color="white", zorder=1)
             ax.set_facecolor(col + "30")
             ax.plot(x, y, color=col, lw=2.2, ls="-", zorder=2, label=lab + " (mucast)")
@@ -283,7 +261,7 @@ def plot_smeft_plane(forms: dict, out, forms_paper: dict | None = None):
                    xlabel=f"$[c_{{LL}}]_{{\\mu\\mu\\tau\\tau}}/v^2$ [$10^{{{e}}}$ GeV$^{{-2}}$]",
                    ylabel=f"$[c_{{L\\ell}}]_{{\\tau\\tau\\mu\\mu}}/v^2$ [$10^{{{e}}}$ GeV$^{{-2}}$]")
             ax.set_title(f"{name}: shaded = excluded at 90% CL", fontsize=12)
-            ax.legend(loc="lower left", frameon=True, fontsize=9)
+            _legend(ax, loc="lower left", frameon=True, fontsize=9)
         fig.tight_layout()
         save_figure(fig, png, pdf)
     return png, pdf
@@ -311,7 +289,7 @@ def plot_nusmeft(scans: dict, out):
     png, pdf = _outputs(out)
     c1, c2 = _eft_context()
     with c1, c2:
-        fig = Figure(figsize=(15, 5.4))
+        fig = Figure(figsize=(15, 6.2))
         FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(1, len(scans), sharey=True))
         table1 = published.seed000()["table1"]
@@ -336,149 +314,12 @@ def plot_nusmeft(scans: dict, out):
                    xlim=(-0.02, 1.05 * max(s.closing_mass for s in per_ds.values()) / GeV))
             ax.set_title(f"{op}: {LATEX[op]}", fontsize=13)
         axes[0].set_ylabel("90% CL upper limit on $|C|/\\Lambda^2$ [GeV$^{-2}$]")
-        axes[0].legend(loc="upper left", frameon=False, fontsize=9.5)
+        # below the panels: inside, the 2022 curve crossed the legend's text
+        legend = (*axes[0].get_legend_handles_labels(), {"ncol": 3, "fontsize": 10.5})
         _finish(fig, png, pdf, "mucast, verified amplitudes; acceptance: detector-model shape,"
                 " calibrated level (scripts/calibrate_derived.py). The curves end where the"
                 " acceptance tables end (sqrt(k^2) <= 3 GeV: m_N < 1.5 GeV for pairs, 3 GeV for"
                 " LNLe), not at a kinematic limit; dotted: > 50% of the yield from the tables'"
-                " last bin")
-    return png, pdf
-
-
-# ----------------------------------------------------------------------------------------------
-# any mediator model: limits of several data sets, the g−2 band, users' overlays
-# ----------------------------------------------------------------------------------------------
-def read_overlay(path) -> dict:
-    """A user's curve for a limit figure: a CSV file with the columns ``mass_GeV,coupling``
-    (header line required; '#' lines allowed, ``# label: TEXT`` names the curve, else the file
-    name). DataFileError (one line) for a missing file, wrong columns or non-positive values."""
-    import csv
-
-    from mucast._io import read_text
-    from mucast.exceptions import DataFileError
-
-    p = Path(path)
-    text = read_text(p)
-    label = p.stem
-    rows = []
-    for line in text.splitlines():
-        s = line.strip()
-        if s.startswith("#"):
-            if s[1:].strip().lower().startswith("label:"):
-                label = s[1:].strip()[6:].strip() or label
-            continue
-        if s:
-            rows.append(line)
-    reader = list(csv.reader(rows))
-    if not reader:
-        raise DataFileError(f"overlay {p}: no data (expected the columns mass_GeV,coupling)")
-    header = [h.strip() for h in reader[0]]
-    if header != ["mass_GeV", "coupling"]:
-        raise DataFileError(f"overlay {p}: the columns must be mass_GeV,coupling, got"
-                            f" {','.join(header)}")
-    try:
-        data = np.array([[float(a) for a in r] for r in reader[1:]], dtype=float)
-    except ValueError as exc:
-        raise DataFileError(f"overlay {p}: not a number ({exc})") from None
-    if data.ndim != 2 or data.shape[0] < 2 or data.shape[1] != 2:
-        raise DataFileError(f"overlay {p}: need at least two rows of two numbers")
-    if not (np.all(np.isfinite(data)) and np.all(data > 0)):
-        raise DataFileError(f"overlay {p}: masses and couplings must be finite and > 0")
-    return {"label": label, "mass_GeV": data[:, 0], "coupling": data[:, 1], "file": str(p)}
-
-
-def _coupling_label(model):
-    return {"epsilon": "$\\epsilon$", "g_Z'": "$g_{Z'}$", "g_mu": "$g_\\mu$"}.get(
-        model.coupling_name, f"${model.coupling_name}$")
-
-
-def limit_curves(model, datasets, masses, method=None, acceptance="shipped"):
-    """{data set: MediatorLimitScan} of ``model`` over ``masses`` (what the limit figures draw)."""
-    from mucast.experiments import DATASETS, with_tables
-    from mucast.inference import mediators as M
-    from mucast.models.mediator import get_model
-
-    model = get_model(model)
-    method = method or M.DEFAULT_METHOD
-    out = {}
-    for ds in datasets:
-        exp = with_tables(ds, acceptance) if ds in DATASETS and acceptance != "shipped" else ds
-        out[str(ds)] = M.coupling_limit_scan(model, np.asarray(masses, float), exp, method)
-    return out
-
-
-def _draw_limits(ax, model, curves, masses, overlays=(), legend_size=10):
-    from mucast.models import gm2
-
-    xs = np.asarray(masses, float) / GeV
-    if model.parameter == "sm" and model.spin in ("vector", "scalar"):
-        band = gm2.gm2_band(masses, spin=model.spin, muon_charge=model.charges["mu"])
-        ax.fill_between(xs, band.g_low, band.g_high, color="0.55", alpha=0.45, lw=0,
-                        label="$(g-2)_\\mu$ $\\pm2\\sigma$ (seed 001 inputs)")
-    for ds, r in curves.items():
-        ok = r.valid
-        c, ls, lab = _STYLE.get(ds, ("k", "-.", str(ds)))
-        ax.plot(xs[ok], r.coupling[ok], color=c, ls=ls, lw=2.2, label=lab)
-    for ov in overlays:
-        ax.plot(ov["mass_GeV"], ov["coupling"], lw=1.6, ls="-.",
-                label=f"{ov['label']} (user overlay)")
-    xlabel = "$m_\\chi$ [GeV]" if model.mass is not None else "$m_X$ [GeV]"
-    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=_coupling_label(model),
-           xlim=(xs[0], xs[-1]))
-    ax.legend(loc="upper left", frameon=False, fontsize=legend_size)
-
-
-def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptance="shipped"):
-    """The limit figure of any mediator model: the 90% CL curves of ``datasets``, the ±2σ g−2
-    band where the model raises a_μ, and user ``overlays`` (:func:`read_overlay`). Returns the
-    PNG and PDF paths."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    import mplhep
-
-    from mucast.inference import mediators as M
-    from mucast.models.mediator import get_model
-
-    model = get_model(model)
-    png, pdf = _outputs(out)
-    method = method or M.DEFAULT_METHOD
-    curves = limit_curves(model, datasets, masses, method, acceptance)
-    with matplotlib.style.context(mplhep.style.ROOT), \
-            matplotlib.rc_context({"font.size": 15, "legend.fontsize": 11}):
-        fig = Figure(figsize=(8.5, 6.6))
-        FigureCanvasAgg(fig)
-        ax = fig.subplots()
-        _draw_limits(ax, model, curves, masses, overlays)
-        ax.set_title(f"{model.name} ({model.spin}): 90% CL upper limits", fontsize=14)
-        _finish(fig, png, pdf, f"mucast {method}; WW cross sections; efficiencies of the data sets'"
-                " [mediator] tables")
-    return png, pdf
-
-
-def plot_limit_panels(panels, masses, out, method=None):
-    """Several models side by side: ``panels`` = [(model, {data set: MediatorLimitScan})] (from
-    :func:`limit_curves`). Returns the PNG and PDF paths (``mucast reproduce``: the scalar and
-    the dark photon for NA64μ 2022, 2023-24 and future)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    import mplhep
-
-    from mucast.inference import mediators as M
-    from mucast.models.mediator import get_model
-
-    png, pdf = _outputs(out)
-    method = method or M.DEFAULT_METHOD
-    with matplotlib.style.context(mplhep.style.ROOT), \
-            matplotlib.rc_context({"font.size": 14, "legend.fontsize": 9}):
-        fig = Figure(figsize=(7.0 * len(panels), 6.4))
-        FigureCanvasAgg(fig)
-        axes = np.atleast_1d(fig.subplots(1, len(panels)))
-        for ax, (model, curves) in zip(axes, panels, strict=True):
-            model = get_model(model)
-            _draw_limits(ax, model, curves, masses, legend_size=9)
-            ax.set_title(f"{model.name} ({model.spin}, Br(inv) = 1): 90% CL", fontsize=13)
-        _finish(fig, png, pdf, f"mucast {method}; WW cross sections; NA64mu efficiency tables of"
-                " seed 001 applied to every spin (docs/models.md)")
+                " last bin",
+                legend=legend)
     return png, pdf

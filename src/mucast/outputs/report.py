@@ -45,23 +45,31 @@ def table1(conventions=None, method="fc", cl=0.9, acceptance="shipped", with_war
     conv = _conv.get(conventions)
     pub = published.seed000()
     rows, notes = [], []
+    paper_conv = _conv.PAPER.replace(theta_max=conv.theta_max, t_max=conv.t_max)
     for ds_name, entries in pub["table1"].items():
         ds = _exp.with_tables(ds_name, acceptance)
+        # each (operator, conventions, method, CL) bound is computed once: with the default
+        # arguments the calibration set below is the seed-convention set (issue 17 §6: 30
+        # bound() calls for 20 different bounds)
+        cache = {}
+
+        def once(op, cv, meth, c, ds=ds, cache=cache):
+            key = (op, cv, meth, c)
+            if key not in cache:
+                cache[key] = bound(op, ds, conventions=cv, method=meth, cl=c)
+            return cache[key]
+
         # the calibration (scripts/calibrate_derived.py) put the level at the median entry, in
         # the seed's literal conventions with FC at 90% CL: the status is a property of that
         # calibration, whatever method, CL or angle the table is now shown with
-        calib = {op: bound(op, ds, conventions=_conv.PAPER, method="fc", cl=0.9).bound * GeV**2
-                 for op in entries}
+        calib = {op: once(op, _conv.PAPER, "fc", 0.9).bound * GeV**2 for op in entries}
         ratios_calib = {op: calib[op] / v for op, v in entries.items()}
         med = sorted(ratios_calib.values())[len(ratios_calib) // 2]
-        paper_conv = _conv.PAPER.replace(theta_max=conv.theta_max, t_max=conv.t_max)
-        paper_bounds = {op: bound(op, ds, conventions=paper_conv, method=method, cl=cl)
-                        for op in entries}
+        paper_bounds = {op: once(op, paper_conv, method, cl) for op in entries}
         paper = {op: b.bound * GeV**2 for op, b in paper_bounds.items()}
         ratios_paper = {op: paper[op] / v for op, v in entries.items()}
         for op, seed_value in entries.items():
-            b = paper_bounds[op] if conv == paper_conv else bound(op, ds, conventions=conv,
-                                                                   method=method, cl=cl)
+            b = once(op, conv, method, cl)
             ours = b.bound * GeV**2
             notes += [w for w in b.warnings if w not in notes]
             at_median = math.isclose(ratios_calib[op], med, rel_tol=1e-9)
@@ -152,6 +160,11 @@ class Tolerance:
     ratio_range: tuple | None = None
     reason: str = ""
 
+    def __post_init__(self):
+        given = [k for k in ("rel", "abs", "ratio_range") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a Tolerance needs exactly one of rel, abs, ratio_range; got {given}")
+
     def accepts(self, seed, ours) -> bool:
         if ours is None or seed is None:
             return False
@@ -160,14 +173,21 @@ class Tolerance:
             return lo <= ours / seed <= hi
         if self.abs is not None:
             return abs(ours - seed) <= self.abs * (1 + 1e-12)
+        assert self.rel is not None              # __post_init__: exactly one rule
         return abs(ours / seed - 1.0) <= self.rel * (1 + 1e-12)
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "") -> str:
+        """The rule as the report prints it: an absolute rule with its unit (or "absolute"), a
+        relative one in per cent with its significant digits ("±0.21%", never a rounded "±0%";
+        below 0.01% as a plain relative number)."""
         if self.ratio_range is not None:
             return f"ratio in [{self.ratio_range[0]:g}, {self.ratio_range[1]:g}]"
         if self.abs is not None:
-            return f"±{self.abs:g}"
-        return f"±{self.rel:.0%}"
+            return f"±{self.abs:g} " + (unit if unit else "(absolute)")
+        assert self.rel is not None              # __post_init__: exactly one rule
+        if self.rel >= 1e-4:
+            return f"±{100 * self.rel:.3g}%"
+        return f"±{self.rel:.2g} (relative)"
 
 
 #: explanations of the known deviations: key -> (document#anchor, summary). The anchors are
@@ -235,7 +255,7 @@ def comparison_row(source, quantity, seed, ours, ours_paper, status, tolerance: 
             "mucast_paper_conventions": ours_paper,
             "ratio_paper_conventions": (ours_paper / seed) if (seed and ours_paper is not None)
             else None,
-            "tolerance": tolerance.describe(), "tolerance_reason": tolerance.reason,
+            "tolerance": tolerance.describe(unit), "tolerance_reason": tolerance.reason,
             "verdict": v, "explanation": explain if ref else "", "explained_in": ref,
             "status": status, "note": note}
 
@@ -274,7 +294,7 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
     from mucast.units import MeV
 
     table_dir = Path(table_dir)
-    out = {"table1": {}, "zprime": {}}
+    out: dict[str, dict] = {"table1": {}, "zprime": {}}
     ops = ("ll_2233", "le_3322", "eN_22", "LN_22", "LNLe_2222")
     for ds in datasets:
         exp = _exp.get(ds)
@@ -282,7 +302,7 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
         if not path.is_file():
             continue
         new = exp.replace(acceptance=load_table(path.resolve(), columns=("k_GeV", "kappa")))
-        row = {}
+        row: dict[str, dict] = {}
         for op in ops:
             b0 = _lim.bound(op, exp).bound * GeV**2
             b1 = _lim.bound(op, new).bound * GeV**2
@@ -300,6 +320,8 @@ def before_after(table_dir, datasets=("2022", "2023-24", "future"), zprime_masse
         for mm in zprime_masses_MeV:
             g0 = _zl.coupling_limit("lmu-ltau", mm * MeV, exp).coupling
             g1 = _zl.coupling_limit("lmu-ltau", mm * MeV, new).coupling
-            row[f"{mm} MeV"] = {"before": g0, "after": g1, "ratio_after_before": g1 / g0}
+            # a coupling is None where there is no limit: no ratio then
+            row[f"{mm} MeV"] = {"before": g0, "after": g1, "ratio_after_before":
+                                g1 / g0 if g0 is not None and g1 is not None else None}
         out["zprime"][ds] = row
     return out

@@ -61,7 +61,7 @@ class Coefficients(NamedTuple):
     C2: np.ndarray
     C3: np.ndarray
 
-    def __add__(self, other):  # type: ignore[override]
+    def __add__(self, other):
         return Coefficients(*(a + b for a, b in zip(self, other, strict=True)))
 
     def scale(self, f) -> "Coefficients":
@@ -285,10 +285,12 @@ def coefficients(
     ``conjugate`` (LNLe only): count both mu nu Nbar and mu nubar N (O + h.c.).
     Multiply by :func:`phase_space_factor` and insert in Eq. (20).
     """
-    out = None
+    out: Coefficients | None = None
     for f, g in mass_factor_terms(operator, variant, n_type, conjugate):
         term = g(np.asarray(x, dtype=float), np.asarray(k2, dtype=float), m_mu).scale(f(k2, m_N))
         out = term if out is None else out + term
+    if out is None:
+        raise ValueError(f"no amplitude terms for operator {operator!r}")
     return out
 
 

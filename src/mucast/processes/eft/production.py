@@ -34,7 +34,7 @@ def check_energy(energy) -> float:
     """Beam energy [energy]: finite and > m_μ (issue 6: NaN, inf or E ≤ m_μ returned σ = 0 or
     NaN without a word)."""
     if isinstance(energy, bool) or not isinstance(energy, numbers.Real) or not (
-            math.isfinite(energy) and energy > M_MU):
+            math.isfinite(energy) and float(energy) > M_MU):
         shown = energy / GeV if isinstance(energy, numbers.Real) else energy
         raise InputError(f"beam energy must be finite and > m_mu = {M_MU / GeV:.4f} GeV, got {shown!r} GeV")
     return float(energy)

@@ -473,7 +473,7 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
                              "q_value": None if math.isnan(r.q_value) else r.q_value})
     if approx == "auto":
         from mucast.processes.mediators import ww_domain
-        notes = [[]]
+        notes: list[list] = [[]]
         v, e = ww_domain.cross_section_per_g2(np.array([m]), energy, tgt, "auto", x_min,
                                               theta_max, t_max, alpha, spin,
                                               etl_options.get("rtol", 0.005),

@@ -140,10 +140,10 @@ def _curvature(r, ok, axis_values):
 def _grid() -> _Grid:
     text = read_text(data_path(TABLE))
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    rtol = [ln for ln in lines if ln.startswith("# rtol:")]
+    rtol_lines = [ln for ln in lines if ln.startswith("# rtol:")]
     rows = [ln.split(",") for ln in lines if not ln.startswith("#")]
     try:
-        rtol = float(rtol[0].split(":")[1].split()[0])
+        rtol = float(rtol_lines[0].split(":")[1].split()[0])
         head = rows[0]
         if head[:4] != ["spin", "target", "x_min", "energy_GeV"]:
             raise ValueError(f"header {','.join(head[:4])}")
@@ -219,10 +219,10 @@ def ww_correction(spin, mass, energy, target, x_min=None) -> WWCorrection:
     if not np.all(np.isfinite(m)) or not np.all(m > 0):
         raise InputError(f"mass must be finite and > 0 GeV, got {m / GeV!r}")
     if isinstance(energy, bool) or not isinstance(energy, numbers.Real) or not (
-            math.isfinite(energy) and energy > 0):
+            math.isfinite(energy) and float(energy) > 0):
         raise InputError(f"energy must be finite and > 0 GeV, got {energy!r}")
     xm = 0.0 if x_min is None else x_min
-    if isinstance(xm, bool) or not isinstance(xm, numbers.Real) or not 0 <= xm < 1:
+    if isinstance(xm, bool) or not isinstance(xm, numbers.Real) or not 0 <= float(xm) < 1:
         raise InputError(f"x_min must be in [0, 1) (energy fraction of X), got {x_min!r}")
     grid = _grid()
     shape = m.shape
@@ -247,6 +247,7 @@ def ww_correction(spin, mass, energy, target, x_min=None) -> WWCorrection:
     if not grid.log_e[0] - 1e-12 <= le <= grid.log_e[-1] + 1e-12:
         return done(f"WW correction table covers beam energies {math.exp(grid.log_e[0]):g}–"
                     f"{math.exp(grid.log_e[-1]):g} GeV, not {e_gev:g} GeV")
+    xm = float(xm)
     if xm > _X_MIN_MAX:
         return done(f"WW correction table covers x_min <= {_X_MIN_MAX}, not {xm:g}")
     c = grid.cube[(spin, name)]
