@@ -103,6 +103,8 @@ def recast_setup(dataset="2022", efficiency_level=1.0, veto_end=None) -> SignalS
         raise InputError(f"efficiency_level must be in (0, 1] or None, got {efficiency_level!r}")
     geometry = s.geometry
     if veto_end is not None:
+        if geometry is None:
+            raise InputError(f"veto_end: the data set {dataset!r} has no [geometry] table")
         prod = geometry.production_region
         if not veto_end > prod.end:
             raise InputError(f"veto_end must lie beyond the production region (z > "
