@@ -1,5 +1,6 @@
 """mucast reproduce, WCxf input, user experiments and citations (issue 5)."""
 
+import csv
 import json
 
 import pytest
@@ -38,7 +39,7 @@ def test_reproduce_writes_everything(reproduced):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
     assert not list(out.glob("**/*.tmp"))                 # nothing half-written
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 5     # self-contained
+    assert html.count("data:image/png;base64,") == len(FIGURES) == 6  # self-contained
     rows = json.loads((out / "comparison.json").read_text())["rows"]
     assert {r["status"].split()[0] for r in rows} <= {"calibration", "capped", "prediction", "input"}
     assert {r["verdict"] for r in rows} <= set(VERDICTS)
@@ -47,6 +48,20 @@ def test_reproduce_writes_everything(reproduced):
     med = (out / "fig_mediators.csv").read_text().splitlines()
     assert {tuple(line.split(",")[:2]) for line in med[2:]} == {
         (m, d) for m in ("muon-scalar", "dark-photon") for d in ("2022", "2023-24", "future")}
+    # issue 18: the ALPs with decays in flight; the 2022 regions close above (an upper edge
+    # below G_MAX at some mass of each model), and the figure's warnings travel with the CSV
+    alps = [line for line in (out / "fig_alps.csv").read_text().splitlines()]
+    assert any(line.startswith("# warning:") and "closes above" in line for line in alps)
+    data = list(csv.DictReader(line for line in alps if not line.startswith("#")))
+    assert {(r["model"], r["dataset"]) for r in data} == {
+        (m, d) for m in ("alp-photon", "alp-muon") for d in ("2022", "2023-24", "future")}
+    for m in ("alp-photon", "alp-muon"):
+        closed = [r for r in data if r["model"] == m and r["dataset"] == "2022"
+                  and r["coupling_upper_GeV-1"]]
+        assert closed and all(float(r["coupling_upper_GeV-1"]) > float(r["coupling_lower_GeV-1"])
+                              for r in closed)
+    # the published reinterpretations join the comparison table
+    assert sum(r["source"].startswith("arXiv:25") for r in rows) >= 3
 
 
 def test_hepdata_submission_is_valid_yaml(reproduced):

@@ -22,3 +22,11 @@ def seed000() -> dict:
 def seed001() -> dict:
     """Statements of seed 001 (PRL 132 (2024) 211803)."""
     return read_toml(data_path("published/seed001.toml"))
+
+
+@lru_cache(maxsize=None)
+def reinterpretations() -> dict:
+    """Numbers of published reinterpretations of NA64μ data: arXiv:2501.06294 (abstract) and
+    arXiv:2504.05873 (digitised points of its NA64μ region) — comparison only
+    (mucast.outputs.reinterpretations)."""
+    return read_toml(data_path("published/reinterpretations.toml"))

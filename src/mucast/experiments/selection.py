@@ -9,6 +9,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from mucast import experiments as _exp
 from mucast._io import data_path
 from mucast.exceptions import DataFileError, UnknownNameError
 from mucast.units import GeV
+
+if TYPE_CHECKING:
+    from mucast.experiments.geometry import Geometry
 from mucast.experiments.acceptance import (SPIN_COLUMNS, AcceptanceTable, EfficiencyTable,
                                            load_efficiency)
 from mucast.experiments.targets import Target
@@ -55,7 +59,7 @@ class SignalSetup:
     pileup_loss: float
     x_min: float
     #: the set-up along the beam (decays in flight); None where the file has no [geometry]
-    geometry: object = None
+    geometry: Geometry | None = None
 
     @property
     def mot(self) -> float:

@@ -265,10 +265,12 @@ def plot_limits(model, datasets, masses, out, overlays=(), method=None, acceptan
     return FigureFiles(png, pdf, warnings)
 
 
-def plot_limit_panels(panels, masses, out, method=None):
+def plot_limit_panels(panels, masses, out, method=None, titles=None):
     """Several models side by side: ``panels`` = [(model, {data set: MediatorLimitScan})] (from
-    :func:`limit_curves`). Returns the PNG and PDF paths (``mucast reproduce``: the scalar and
-    the dark photon for NA64μ 2022, 2023-24 and future)."""
+    :func:`limit_curves`). ``masses`` is the common mass grid, or None to draw each panel on its
+    curves' own grid; ``titles`` one title per panel (default: the model, its spin and
+    Br(inv) = 1). Returns the PNG and PDF paths (``mucast reproduce``: the scalar and the dark
+    photon, and the ALPs with decays in flight, for NA64μ 2022, 2023-24 and future)."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -279,16 +281,20 @@ def plot_limit_panels(panels, masses, out, method=None):
 
     png, pdf = _outputs(out)
     method = method or M.DEFAULT_METHOD
+    if titles is not None and len(titles) != len(panels):
+        raise ValueError(f"titles: one per panel ({len(panels)}), got {len(titles)}")
     with matplotlib.style.context(mplhep.style.ROOT), \
             matplotlib.rc_context({"font.size": 14, "legend.fontsize": 9}):
         fig = Figure(figsize=(7.0 * len(panels), 6.4))
         FigureCanvasAgg(fig)
         axes = np.atleast_1d(fig.subplots(1, len(panels)))
         warnings = []
-        for ax, (model, curves) in zip(axes, panels, strict=True):
+        for i, (ax, (model, curves)) in enumerate(zip(axes, panels, strict=True)):
             model = get_model(model)
-            warnings += _draw_limits(ax, model, curves, masses, legend_size=9)
-            ax.set_title(f"{model.name} ({model.spin}, Br(inv) = 1): 90% CL", fontsize=13)
+            grid = masses if masses is not None else next(iter(curves.values())).masses
+            warnings += _draw_limits(ax, model, curves, grid, legend_size=9)
+            ax.set_title(titles[i] if titles is not None else
+                         f"{model.name} ({model.spin}, Br(inv) = 1): 90% CL", fontsize=13)
         _finish(fig, png, pdf, f"mucast {method}; cross sections WW where it holds (2%), else"
                 " corrected to the exact tree level (approx auto); NA64mu efficiency tables,"
                 " one column per spin (docs/models.md)")

@@ -12,6 +12,10 @@ Writes into one directory (default ``mucast-output``):
   mucast.processes.trident (issue 13);
 * ``fig_mediators.{png,pdf}`` + ``fig_mediators.csv`` — beyond the seeds (issue 11): a muon-philic
   scalar and a dark photon, both invisible, for NA64μ 2022, 2023-24 and future;
+* ``fig_alps.{png,pdf}`` + ``fig_alps.csv`` — the ALP presets (alp-photon, alp-muon) with decays
+  in flight (issue 18): excluded regions closed above where the ALP decays inside the set-up;
+  ``reinterpretations.json``: mucast beside the published recasts of the 2022 data, whose rows
+  join the comparison table (mucast.outputs.reinterpretations);
 * ``fig4_acceptance.{png,pdf}``, ``acceptance.{csv,json}`` — κ(k) of every data set for the
   default, detector-model and 0.1 table sets (seed 000 Fig. 4 analogue), their provenance, and the
   model's beam-muon trigger rate beside seed 001's measured one;
@@ -31,10 +35,8 @@ content is refused before any computation.
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime as _dt
-import html
 import io
 import json
 import math
@@ -47,11 +49,13 @@ from pathlib import Path
 import numpy as np
 
 from mucast import __version__
-from mucast.experiments import published
-from mucast.outputs.report import EXPLANATIONS, VERDICTS, Tolerance, comparison_row, verdict_counts
+from mucast.outputs.comparisons import comparison_rows
+from mucast.outputs.report import verdict_counts
+from mucast.outputs.report_pages import (DATA_FILES, FIGURES, report_html,  # noqa: F401
+                                         report_md, run_metadata)
 from mucast._io import atomic_write_text, ensure_directory, staged_directory
 from mucast.exceptions import InputError
-from mucast.units import GeV, MeV
+from mucast.units import GeV
 
 DATASETS = ("2022", "2023-24", "future")
 NU_OPERATORS = ("eN_22", "LN_22", "LNLe_2222")
@@ -273,6 +277,42 @@ def _step_mediators(w: _Writer, ctx: dict, points: int):
            + _csv(rows, ["model", "dataset", "mass_GeV", "coupling_limit", "production"]))
 
 
+def _step_alps(w: _Writer, ctx: dict, points: int):
+    """Issue 18: the ALPs coupled to photons and to muons, with decays in flight (closed
+    regions), for the NA64μ data sets; and mucast beside the published recasts of the 2022 data
+    (mucast.outputs.reinterpretations; their rows join the report's comparisons)."""
+    from mucast.outputs import reinterpretations
+    from mucast.outputs.plots import limit_curves, plot_limit_panels
+
+    ranges = {"alp-photon": (3e-4, 0.05), "alp-muon": (1e-3, 0.3)}
+    panels, rows = [], []
+    for name, (lo, hi) in ranges.items():
+        masses = np.geomspace(lo, hi, points) * GeV
+        curves = limit_curves(name, ("2022", "2023-24", "future"), masses, decays="computed")
+        panels.append((name, curves))
+        for ds, r in curves.items():
+            for i in np.flatnonzero(r.valid):
+                up = r.coupling_upper[i]
+                rows.append({"model": name, "dataset": ds, "mass_GeV": r.masses[i] / GeV,
+                             "coupling_lower_GeV-1": r.coupling[i],
+                             "coupling_upper_GeV-1": up if np.isfinite(up) else ""})
+    fig = plot_limit_panels(panels, None, w.out / "fig_alps",
+                            titles=[f"{n}: 90% CL excluded (decays in flight)" for n in ranges])
+    png, pdf = fig
+    w.add(png.name, pdf.name)
+    # the figure's warnings (regions that close, masses without a limit and why) travel with
+    # its numbers
+    notes = "".join(f"# warning: {x}\n" for x in fig.warnings)
+    w.text("fig_alps.csv", "# 90% CL excluded regions (asymptotic CLs) of the ALP presets with"
+           " decays in flight: coupling_lower < g < coupling_upper (GeV^-1; empty upper: the"
+           " region does not close below g = 10 GeV^-1); docs/decays.md, docs/alps.md\n"
+           + notes + _csv(rows, ["model", "dataset", "mass_GeV", "coupling_lower_GeV-1",
+                         "coupling_upper_GeV-1"]))
+    numbers = reinterpretations.compute("2022")
+    ctx["reinterpretations"] = numbers
+    w.text("reinterpretations.json", _json(numbers))
+
+
 def _step_acceptance(w: _Writer, ctx: dict):
     """κ(k) of every data set and table set (seed 000 Fig. 4 analogue), their provenance, and
     the beam-muon trigger rate of the detector model against seed 001's measured rates."""
@@ -368,286 +408,6 @@ def _mot(ds):
 
 
 # ------------------------------------------------------------------------------------------
-# comparison with the published numbers
-# ------------------------------------------------------------------------------------------
-#: tolerances of the comparisons (mucast.outputs.report.Tolerance), with where they come from
-_TOL_TABLE1 = Tolerance(rel=0.10, reason="two printed digits (±5%) plus the approximated"
-                        " acceptance shape (±5%; docs/validation.md, 'What is calibrated')")
-_TOL_R = Tolerance(rel=0.20, reason="R scales as the square of a Table-I-like bound (2 × 10%)")
-_TOL_H = Tolerance(abs=0.05, reason="one printed digit (-0.1 means -0.15 to -0.05)")
-_TOL_LAMBDA = Tolerance(rel=0.05, reason="Lambda ~ bound^(-1/2): half the Table I tolerance")
-_TOL_NUP = Tolerance(abs=0.005, reason="two printed decimals (2.44 ± 0.005)")
-_TOL_INPUT = Tolerance(rel=1e-9, reason="an input or a calibration target: equal by construction"
-                       " (1e-9: rounding)")
-_TOL_CALIB_GM2 = Tolerance(rel=0.03, reason="calibration target; the crossing is read off a"
-                           " 200-point curve (spacing 3.2% in mass)")
-_TOL_ONE_DIGIT = Tolerance(rel=0.10, reason="one printed digit (6·10⁻⁴ means 5.5–6.5·10⁻⁴) and"
-                           " the approximated efficiency shape")
-_TOL_LEVEL = Tolerance(rel=0.05, reason="'~12%': the level of the efficiency tables is set from"
-                       " it (scripts/make_zprime_efficiencies.py)")
-_TOL_LOWER_BOUND = Tolerance(ratio_range=(0.25, 1.0), reason="the model has radiative losses and"
-                             " scattering only (no δ-rays, halo): a lower bound of the measured"
-                             " rate, expected within a factor 4")
-
-
-def _comparison(ctx: dict) -> list[dict]:
-    pub0 = published.seed000()
-    pub1 = published.seed001()
-    rows = []
-
-    def add(*args, **kw):
-        rows.append(comparison_row(*args, **kw))
-
-    for r in ctx["table1"]:
-        op = r["operator"]
-        explain = ("table1-lnle" if op == "LNLe_2222" else "table1-2023-nusmeft"
-                   if (op in ("eN_22", "LN_22") and r["dataset"] == "2023-24") else None)
-        add("seed 000 Table I", f"{r['label']} ({r['dataset']})", r["seed"], r["ours"],
-            r["ours_paper_conventions"], r["status"], _TOL_TABLE1, "GeV^-2", explain=explain,
-            wcxf=op, quantity_html=f"{r['label_html']} ({r['dataset']})")
-    f_d = ctx["forms"][("default", "tau", "future")]
-    f_p = ctx["forms"][("paper", "tau", "future")]
-    add("seed 000 Eq. (23)", "cross-term coefficient h (future)", pub0["eq23"]["cross_term"],
-        f_d.h, f_p.h, "prediction", _TOL_H, wcxf="ll_2233, le_3322")
-    add("seed 000 Eq. (23)", "R (future)", pub0["eq23"]["R_GeV4"], f_d.R * GeV**4, f_p.R * GeV**4,
-        "prediction", _TOL_R, "GeV^-4", wcxf="ll_2233, le_3322")
-    e24 = ctx["eq24"]
-    add("seed 000 Eq. (24)", "|[c_LL]_μμμμ|/v² (future + trident)", pub0["eq24"]["c_LL_max"],
-        e24["default"]["c_LL_mumumumu_max_GeV-2"], e24["paper"]["c_LL_mumumumu_max_GeV-2"],
-        "prediction", _TOL_TABLE1, "GeV^-2", "trident band scaled 68%->90% by 1.645",
-        wcxf="ll_2222 (×2)", quantity_html="|[c<sub>LL</sub>]<sub>μμμμ</sub>|/v² (future + trident)")
-    add("seed 000 Eq. (24)", "|[c_Lℓ]_μμμμ|/v² (future + trident)", pub0["eq24"]["c_Le_max"],
-        e24["default"]["c_Le_mumumumu_max_GeV-2"], e24["paper"]["c_Le_mumumumu_max_GeV-2"],
-        "prediction", _TOL_TABLE1, "GeV^-2", wcxf="le_2222",
-        quantity_html="|[c<sub>Lℓ</sub>]<sub>μμμμ</sub>|/v² (future + trident)")
-    t1 = {(r["dataset"], r["operator"]): r for r in ctx["table1"]}
-    lam = lambda b: b ** -0.5  # noqa: E731
-    add("seed 000 Sec. VI", "Λ, SMEFT (future)", pub0["scales"]["smeft_future_GeV"],
-        lam(t1[("future", "ll_2233")]["ours"]), lam(t1[("future", "ll_2233")]["ours_paper_conventions"]),
-        "prediction", _TOL_LAMBDA, "GeV", "seed: 'Λ ≳ 83 GeV'", wcxf="ll_2233")
-    add("seed 000 Sec. VI", "Λ, νSMEFT C_LN (future)", pub0["scales"]["nusmeft_future_GeV"],
-        lam(t1[("future", "LN_22")]["ours"]), lam(t1[("future", "LN_22")]["ours_paper_conventions"]),
-        t1[("future", "LN_22")]["status"], _TOL_LAMBDA, "GeV", "seed: 'Λ ≳ 100 GeV'",
-        wcxf="LN_22")
-    sc = ctx["scans"]
-    add("seed 000 Sec. V", "end of the m_N range, pair operators (acceptance tables end at √k² = 3 GeV)",
-        pub0["closing"]["pair_GeV"], sc["LN_22"]["future"].closing_mass / GeV,
-        sc["LN_22"]["future"].closing_mass / GeV, "input (acceptance range)", _TOL_INPUT, "GeV",
-        wcxf="eN_22, LN_22")
-    add("seed 000 Sec. V", "end of the m_N range, O_LNLℓ (acceptance tables end at √k² = 3 GeV)",
-        pub0["closing"]["single_GeV"], sc["LNLe_2222"]["future"].closing_mass / GeV,
-        sc["LNLe_2222"]["future"].closing_mass / GeV, "input (acceptance range)", _TOL_INPUT,
-        "GeV", wcxf="LNLe_2222")
-    add("seed 000 Sec. V", "N_up (FC, n = 0, b = 0)", 2.44, sc["LN_22"]["future"].n_up,
-        sc["LN_22"]["future"].n_up, "prediction", _TOL_NUP)
-    # seed 001
-    z = ctx["zprime"]["2022"]
-    v, dk = z["vanilla"], z["dark"]
-    band = ctx["band"]
-    cross = _first_crossing(v.masses, v.coupling, band.g_central)
-    st = pub1["statements"]
-    add("seed 001", "m_Z′ above which the g−2 band centre is excluded (2022)",
-        st["gm2_excluded_above_mass_GeV"], cross / GeV if cross else None, None, "calibration",
-        _TOL_CALIB_GM2, "GeV")
-    i40 = int(np.argmin(np.abs(v.masses - 40 * MeV)))
-    add("seed 001", "g_Z′ limit at m_Z′ = 40 MeV (2022; seed text: excluded for g ≳ 5·10⁻⁴)",
-        st["gm2_excluded_coupling_above"], float(v.coupling[i40]), None, "prediction",
-        _TOL_ONE_DIGIT, explain="zprime-g40")
-    win = (v.masses >= st["viable_window_GeV"][0] * GeV) & (v.masses <= st["viable_window_GeV"][1] * GeV)
-    add("seed 001", "largest g_Z′ limit for 7–40 MeV (2022; seed summary: g ≲ 6·10⁻⁴)",
-        st["viable_window_coupling_max"], float(np.max(v.coupling[win])), None, "prediction",
-        _TOL_ONE_DIGIT)
-    sel = dk.valid & (dk.m_chi <= st["thermal_m_chi_max_GeV"] * GeV)
-    add("seed 001", "max y for m_χ ≲ 40 MeV (2022)", st["thermal_y_max"], float(np.max(dk.y[sel])),
-        None, "prediction", _TOL_ONE_DIGIT, explain="zprime-y")
-    from mucast.inference.mediators import final_efficiency
-
-    mm = np.geomspace(0.1, 1.0, 30) * GeV
-    add("seed 001", "maximal signal efficiency, 0.1–1 GeV (2022)", st["max_signal_efficiency"],
-        float(np.max(final_efficiency(mm, "2022"))), None, "input (level)", _TOL_LEVEL)
-    rate = ctx.get("trigger_rate")
-    if rate:
-        for (t, name), meas in zip((("t1", "Sμ at −152 mm"), ("t2", "Sμ at −117 mm")),
-                                   pub1["dataset2022"]["trigger_rate"], strict=True):
-            add("seed 001", f"physics-trigger rate per beam muon, {name} (2022)", meas,
-                rate[t]["rate"], None, "prediction (lower bound)", _TOL_LOWER_BOUND, "",
-                "detector model: radiative losses and scattering only; no δ-rays, halo")
-    return rows
-
-
-def _first_crossing(m, g, band):
-    ok = np.isfinite(g)
-    below = ok & (g < band)
-    idx = np.flatnonzero(below)
-    if idx.size == 0 or idx[0] == 0:
-        return None
-    i = idx[0]
-    # log-linear interpolation of ln(g/band) between i-1 and i
-    a, b = math.log(g[i - 1] / band[i - 1]), math.log(g[i] / band[i])
-    t = a / (a - b)
-    return math.exp(math.log(m[i - 1]) + t * (math.log(m[i]) - math.log(m[i - 1])))
-
-
-#: the figures of the report, in order: (file stem, title)
-FIGURES = (
-    ("fig4_acceptance", "Acceptances κ(k) (the analogue of seed 000 Fig. 4; docs/detector_model.md)"),
-    ("fig5_smeft_plane", "Fig. 5 of seed 000: the SMEFT plane"),
-    ("fig6_nusmeft", "Fig. 6 of seed 000: νSMEFT bounds against m_N"),
-    ("fig4_zprime", "Fig. 4 of seed 001: the L_μ−L_τ Z′"),
-    ("fig_mediators", "Beyond the seeds: a muon-philic scalar and a dark photon (both invisible),"
-                      " NA64μ 2022 / 2023-24 / future (docs/models.md)"),
-)
-
-#: the data files of a run, named on the "Data:" line of report.md and report.html
-DATA_FILES = ("table1.csv", "eq23.csv", "eq24.json", "fig5_contours.csv", "fig6_nusmeft.csv",
-              "fig4_zprime.csv", "fig4_thermal_targets.csv", "fig4_ccfr.csv", "gm2_band.csv",
-              "fig_mediators.csv", "acceptance.csv", "comparison.csv", "hepdata/submission.yaml")
-
-_STATUS_TEXT = ("Status: *calibration* = used to fix an approximation (agrees by construction, not"
-                " a test); *capped calibration* = its target could not be reached with an acceptance"
-                " ≤ 1; *prediction* = computed; *input* = taken from the seed. Verdict: *agrees* ="
-                " within the stated tolerance; *deviates — explained* = outside it, for the reason"
-                " given below (and in the document named); *deviates — unexplained* = outside it,"
-                " reason unknown.")
-
-
-def run_metadata(command: str | None = None) -> dict:
-    """Date, version, git commit and command of a run (for the report header).
-
-    The date is ``SOURCE_DATE_EPOCH`` when set (reproducible builds convention: two runs with the
-    same value give byte-identical reports), else now (UTC). The git commit is that of the
-    checkout mucast is imported from, when it is one (``+dirty`` with uncommitted changes)."""
-    import os
-    import subprocess
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.isdigit()
-            else _dt.datetime.now(_dt.timezone.utc))
-    commit = None
-    src = Path(__file__).resolve().parent
-    try:
-        top = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5)
-        if top.returncode == 0:
-            commit = top.stdout.strip()[:12]
-            dirty = subprocess.run(["git", "-C", str(src), "status", "--porcelain", "--", "."],
-                                   capture_output=True, text=True, timeout=5).stdout.strip()
-            commit += "+dirty" if dirty else ""
-    except (OSError, subprocess.SubprocessError):
-        commit = None
-    return {"date_utc": when.strftime("%Y-%m-%d %H:%M UTC"), "mucast_version": __version__,
-            "git_commit": commit or "not a git checkout",
-            "command": command or "mucast.outputs.reproduce.run(...)"}
-
-
-def _fmt_num(x):
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
-
-
-_COLUMNS = ("source", "quantity", "WCxf", "seed", "mucast", "mucast/seed", "mucast (seed conv.)",
-            "ratio (seed conv.)", "tolerance", "verdict", "status")
-
-
-def _cells(r, html_mode=False):
-    q = r["quantity_html"] if html_mode else r["quantity"].replace("|", "\\|")
-    unit = f" [{r['unit']}]" if r["unit"] else ""
-    verdict = r["verdict"]
-    if r["explained_in"]:
-        verdict += (f' (<a href="#{r["explanation"]}">why</a>)' if html_mode
-                    else f" ([why](#{r['explanation']}))")
-    return [r["source"], q + unit, r["wcxf"] or "—", _fmt_num(r["seed"]), _fmt_num(r["mucast"]),
-            _fmt_num(r["ratio"]), _fmt_num(r["mucast_paper_conventions"]),
-            _fmt_num(r["ratio_paper_conventions"]), r["tolerance"], verdict, r["status"]]
-
-
-def _summary_line(rows) -> str:
-    c = verdict_counts(rows)
-    return (f"{c[VERDICTS[0]]} agree ({c['of which calibrations or inputs']} of them calibrations"
-            f" or inputs, equal by construction), {c[VERDICTS[1]]} deviate — explained,"
-            f" {c[VERDICTS[2]]} deviate — unexplained; {len(rows)} comparisons")
-
-
-def _explanations(rows):
-    used = []
-    for r in rows:
-        if r["explanation"] and r["explanation"] not in used:
-            used.append(r["explanation"])
-    return [(k, *EXPLANATIONS[k]) for k in used]
-
-
-def _report_md(rows: list[dict], meta: dict) -> str:
-    lines = [f"# mucast {__version__}: reproduction of seed 000 and seed 001", "",
-             f"**Verdicts: {_summary_line(rows)}.**", "",
-             f"Made {meta['date_utc']} by mucast {meta['mucast_version']} (git commit"
-             f" {meta['git_commit']}) with `{meta['command']}`.", "",
-             "Every published number beside mucast's. 'mucast' = verified physics (default"
-             " conventions); 'mucast (seed conv.)' = the seed's formulas taken literally. "
-             + _STATUS_TEXT, "",
-             "| " + " | ".join(_COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
-    lines += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
-    lines += ["", "Tolerances:", ""]
-    seen: dict[str, str] = {}
-    for r in rows:
-        seen.setdefault(r["tolerance_reason"], r["tolerance"])
-    lines += [f"- {t}: {reason}" for reason, t in seen.items()]
-    expl = _explanations(rows)
-    if expl:
-        lines += ["", "## Why these deviate", ""]
-        for key, ref, text in expl:
-            lines += [f'<a id="{key}"></a>', f"**{key}** ({ref}): {text}", ""]
-    lines += ["## Figures", ""]
-    for stem, title in FIGURES:
-        lines += [f"### {title}", "", f"![{title}]({stem}.png)", ""]
-    lines += ["Data: " + ", ".join(DATA_FILES) + ".", ""]
-    return "\n".join(lines)
-
-
-def _report_html(rows: list[dict], out: Path, meta: dict) -> str:
-    def img(name):
-        data = base64.b64encode((out / f"{name}.png").read_bytes()).decode("ascii")
-        return f'<img alt="{name}" src="data:image/png;base64,{data}" style="max-width:100%">'
-
-    def cls(r):
-        return {"agrees": "ok", "deviates — explained": "expl"}.get(r["verdict"], "bad")
-
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
-    trs = "\n".join(
-        "<tr>" + "".join(
-            f"<td class='{cls(r) if i == 9 else ''}'>{c if i in (1, 9) else html.escape(c)}</td>"
-            for i, c in enumerate(_cells(r, html_mode=True))) + "</tr>"
-        for r in rows)
-    tol: dict[str, str] = {}
-    for r in rows:
-        tol.setdefault(r["tolerance_reason"], r["tolerance"])
-    tol_html = "".join(f"<li>{html.escape(t)}: {html.escape(reason)}</li>" for reason, t in tol.items())
-    expl = "".join(f'<p id="{k}"><b>{html.escape(k)}</b> ({html.escape(ref)}): {html.escape(text)}</p>'
-                   for k, ref, text in _explanations(rows))
-    figs = "".join(f"<h2>{html.escape(title)}</h2>{img(stem)}" for stem, title in FIGURES)
-    data = ", ".join(f'<a href="{html.escape(f)}">{html.escape(f)}</a>' for f in DATA_FILES)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>mucast {__version__} reproduction</title>
-<style>body{{font-family:sans-serif;max-width:1250px;margin:auto;padding:1em}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:3px 6px;font-size:88%}}
-.ok{{background:#e8f5e9}}.expl{{background:#fff3cd}}.bad{{background:#f8d7da}}
-.summary{{font-size:110%;padding:.5em;border:1px solid #999;background:#f7f7f7}}</style>
-</head><body>
-<h1>mucast {__version__}: reproduction of seed 000 and seed 001</h1>
-<p class="summary"><b>Verdicts:</b> {html.escape(_summary_line(rows))}.</p>
-<p>Made {html.escape(meta['date_utc'])} by mucast {html.escape(meta['mucast_version'])} (git commit
-{html.escape(meta['git_commit'])}) with <code>{html.escape(meta['command'])}</code>.</p>
-<p>mucast = verified physics (default conventions); mucast (seed conv.) = the seed's formulas taken
-literally. {html.escape(_STATUS_TEXT).replace('*', '')}</p>
-<table><tr>{head}</tr>
-{trs}
-</table>
-<p>Tolerances:</p><ul>{tol_html}</ul>
-<h2>Why these deviate</h2>{expl or '<p>No deviations.</p>'}
-{figs}
-<p>Data: {data}.</p>
-</body></html>
-"""
-
-
-# ------------------------------------------------------------------------------------------
 def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
         progress: bool | None = None, command: str | None = None) -> ReproduceResult:
     """Regenerate every table and figure of both seeds into ``out`` (see the module docstring).
@@ -681,6 +441,7 @@ def _build(stage: Path, points: int, zprime_points: int, progress, command):
              ("Fig. 6 (m_N scans)", lambda: _step_fig6(w, ctx, points)),
              ("Fig. 4 (Z')", lambda: _step_fig4(w, ctx, zprime_points)),
              ("scalar and dark photon", lambda: _step_mediators(w, ctx, min(zprime_points, 120))),
+             ("ALPs and published recasts", lambda: _step_alps(w, ctx, min(zprime_points, 60))),
              ("acceptances", lambda: _step_acceptance(w, ctx)),
              ("HEPData", lambda: _step_hepdata(w, ctx))]
     timings = {}
@@ -692,7 +453,7 @@ def _build(stage: Path, points: int, zprime_points: int, progress, command):
         t0 = time.perf_counter()
         fn()
         timings[name] = round(time.perf_counter() - t0, 3)
-    rows = _comparison(ctx)
+    rows = comparison_rows(ctx)
     meta = run_metadata(command or f"mucast.outputs.reproduce.run(out, points={points},"
                                    f" zprime_points={zprime_points})")
     ccols = ["source", "quantity", "wcxf", "unit", "seed", "mucast", "ratio",
@@ -701,8 +462,8 @@ def _build(stage: Path, points: int, zprime_points: int, progress, command):
     w.text("comparison.csv", _csv(rows, ccols))
     w.text("comparison.json", _json({"verdicts": verdict_counts(rows), "rows": rows,
                                      "mucast_version": __version__}))
-    w.text("report.md", _report_md(rows, meta))
-    w.text("report.html", _report_html(rows, stage, meta))
+    w.text("report.md", report_md(rows, meta))
+    w.text("report.html", report_html(rows, stage, meta))
     timings["total"] = round(time.perf_counter() - t_all, 3)
     w.add("run_info.json")
     info = {"mucast_version": __version__, "python": platform.python_version(),
