@@ -79,13 +79,17 @@ class Geometry:
         """P(X decays in region i) [array (..., n_regions)] for decay lengths λ [length]
         (any shape), averaged over the production depth (module doc)."""
         lam = np.asarray(decay_length, dtype=float)[..., None]
+        return np.concatenate(self._probabilities(lam, self.regions), axis=-1)
+
+    def _probabilities(self, lam, regions):
+        """P(X decays in each of ``regions``) for decay lengths ``lam`` (shape (..., 1))."""
         prod = self.production_region
         T = prod.end - prod.start
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             # (λ/T)(1 − e^{−T/λ}), stable for λ ≪ T and λ ≫ T
             frac = np.where(lam > 0, -(lam / T) * np.expm1(-T / np.maximum(lam, 1e-300)), 0.0)
             out = []
-            for r in self.regions:
+            for r in regions:
                 if r.end <= prod.start:
                     out.append(np.zeros(lam.shape))
                 elif r is prod:
@@ -95,13 +99,15 @@ class Geometry:
                     eb = (frac * np.exp(-(r.end - prod.end) / lam) if math.isfinite(r.end)
                           else np.zeros(lam.shape))
                     out.append(np.where(lam > 0, ea - eb, 0.0))
-        return np.concatenate(out, axis=-1)
+        return out
 
     def unseen_probability(self, decay_length):
-        """P(X decays where nothing sees it) [same shape as ``decay_length``]."""
-        p = self.region_probabilities(decay_length)
-        mask = np.array([r.decay == "unseen" for r in self.regions])
-        return np.sum(p[..., mask], axis=-1)
+        """P(X decays where nothing sees it) [same shape as ``decay_length``]: the same terms
+        as :meth:`region_probabilities`, for the unseen regions only (the escape bound of a
+        curve evaluates it on a grid of couplings per mass)."""
+        lam = np.asarray(decay_length, dtype=float)[..., None]
+        unseen = [r for r in self.regions if r.decay == "unseen"]
+        return np.sum(np.concatenate(self._probabilities(lam, unseen), axis=-1), axis=-1)
 
     def to_dict(self) -> dict:
         return {"regions": [r.to_dict() for r in self.regions], "source": self.source}

@@ -85,6 +85,9 @@ def legacy_zprime_model(model="vanilla", g_chi=None, m_chi=None, chi_type="dirac
 # ----------------------------------------------------------------------------------------------
 #: the largest coupling the off-shell search considers (beyond it no formula here holds)
 G_MAX = 10.0
+#: an off-shell root is accepted from the Newton steps of _solve_offshell_point where
+#: |ln(N/N_up)| is below this (Brent's xtol of 1e-9 in ln g is ~2e-9 in ln N)
+_NEWTON_FTOL = 2e-10
 
 
 def _solve_onshell(model, n_up, y1, masses):
@@ -148,7 +151,13 @@ def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha, approx="au
     N(g) rises with g (the resonance's area is g² Br(g) and the continuum ∝ g² Γ_inv), so g is
     bracketed in ln g from the g = 1 yield's estimate and found by Brent's method (ln g to
     1e-10). status "ok"; "no-efficiency" where N(1) = 0; "no-limit" (value G_MAX) where
-    N(G_MAX) < n_up. For ``parameter = "dark"`` (the millicharge) N ∝ g² exactly."""
+    N(G_MAX) < n_up. For ``parameter = "dark"`` (the millicharge) N ∝ g² exactly.
+
+    ln N is nearly linear in ln g (∝ g² for a narrow resonance, a little steeper where the
+    width grows with g), so secant steps in (ln g, ln N) from g = 1 and the g² guess land on the
+    root in three or four yields; a step is accepted only where |ln(N/n_up)| < 2e-10 (the root
+    to Brent's precision; N rises with g, so that root is the only one); otherwise the
+    bracketing and Brent's method below start from where the steps stopped."""
     from scipy.optimize import brentq
     cache = {}
 
@@ -174,6 +183,22 @@ def _solve_offshell_point(model, n_up, m, s, theta_max, t_max, alpha, approx="au
     def f(lng):
         v = yld(lng)
         return math.log(v / n_up) if v > 0 else -math.inf
+
+    # secant steps in (ln g, ln N), from g = 1 and the g² guess
+    xp, fp, x = 0.0, math.log(n1 / n_up), lo
+    for _ in range(6):
+        fx = f(x)
+        if not math.isfinite(fx):
+            break
+        if abs(fx) < _NEWTON_FTOL:
+            return math.exp(x), doubt(x), "ok", None
+        slope = (fx - fp) / (x - xp) if x != xp else 2.0
+        if not slope > 0:
+            break
+        xp, fp, x = x, fx, x - fx / slope
+        if not x < top:
+            break
+    lo = hi = min(x, top)
 
     while f(lo) > 0:
         lo -= 2.0

@@ -53,17 +53,23 @@ def photon_flux(t_min, t_max, Z, t_a, t_d):
     dt = ta - td
     with np.errstate(divide="ignore", invalid="ignore"):
         term1 = dt * (ta + td + 2.0 * t_max) * (t_max - t_min) / ((ta + t_max) * (td + t_max))
+        # the t_max logarithms first (one value when t_max is one number, as on every WW
+        # path: t_max = E²), in the order the closed form adds them
+        logs_max = np.log1p(t_max / ta) - np.log1p(t_max / td)
         term2 = (ta + td + 2.0 * t_min) * (
-            np.log1p(t_max / ta) - np.log1p(t_max / td) + np.log1p(t_min / td) - np.log1p(t_min / ta)
-        )
+            logs_max + np.log1p(t_min / td) - np.log1p(t_min / ta))
         chi = -(Z**2) * td**2 / dt**3 * (term1 + term2)
         # When t_max - t_min << t_min the two terms cancel to ~eps/(delta/t)^2 relative
         # precision; there the integrand is (t - t_min) g(t) with g smooth, and
-        # ∫ s g(t_min + s) ds = g(t_min + 2δ/3) δ²/2 + O(δ⁴) (midpoint-of-weight rule).
+        # ∫ s g(t_min + s) ds = g(t_min + 2δ/3) δ²/2 + O(δ⁴) (midpoint-of-weight rule),
+        # evaluated only where it is used
         delta = t_max - t_min
-        tc = t_min + 2.0 * delta / 3.0
-        chi_series = form_factor_squared(tc, Z, ta, td) / tc**2 * delta**2 / 2.0
-        chi = np.where(delta < 1e-4 * np.abs(t_min), chi_series, chi)
+        near = delta < 1e-4 * np.abs(t_min)
+        if np.any(near):
+            d_n = np.broadcast_to(delta, near.shape)[near]
+            tc = np.broadcast_to(t_min, near.shape)[near] + 2.0 * d_n / 3.0
+            chi = np.array(np.broadcast_to(chi, near.shape), dtype=float)
+            chi[near] = form_factor_squared(tc, Z, ta, td) / tc**2 * d_n**2 / 2.0
     return np.where(t_max > t_min, np.maximum(chi, 0.0), 0.0)
 
 
