@@ -53,9 +53,9 @@ def test_human_outputs(capsys):
 @pytest.mark.parametrize("args,msg", [
     # issue 10: the real reason (the end of the acceptance tables), not "phase space closes"
     (["bound", "LN_22", "--mN", "2"], "acceptance table of this data set ends at sqrt(k^2) = 3 GeV"),
-    (["bound", "LN_22", "--mN", "-1"], "--mN must be in [0, inf] GeV"),
+    (["bound", "LN_22", "--mN", "-1"], "--mN must be in [0, 100000] GeV"),
     (["upper-limit", "--observed", "-1"], "--observed must be an integer in [0, 1000]"),
-    (["upper-limit", "--observed", "0", "--cl", "1.5"], "--cl must be in (0, 1)"),
+    (["upper-limit", "--observed", "0", "--cl", "1.5"], "--cl must be in [0.5, 0.999]"),
     (["upper-limit", "--observed", "0", "--background", "-1"], "--background must be in [0, 1000]"),
     (["yield", "--coef", "ll_2233"], "NAME=VALUE"),
     (["yield", "--coef", "zz_2233=1"], "unknown operator"),

@@ -87,7 +87,7 @@ def test_user_experiment_file(tmp_path):
 @pytest.mark.parametrize("body,msg", [
     ('name = "x"\n', "required key"),
     ('name = "x"\nbeam_energy_GeV = 1.0\ntarget = "Pb"\neffective_thickness_cm = 1.0\nmot = -5.0\nacceptance = "acceptance/2022.csv"\n', "mot"),
-    ('name = "x"\nbeam_energy_GeV = "a"\ntarget = "Pb"\neffective_thickness_cm = 1.0\nmot = 5.0\nacceptance = "acceptance/2022.csv"\n', "wrong type"),
+    ('name = "x"\nbeam_energy_GeV = "a"\ntarget = "Pb"\neffective_thickness_cm = 1.0\nmot = 5.0\nacceptance = "acceptance/2022.csv"\n', "must be a number"),
     ('name = "x"\nbeam_energy_GeV = 1.0\ntarget = "Pb"\neffective_thickness_cm = 1.0\nmot = 5.0\nacceptance = "acceptance/2022.csv"\ncolour = 1\n', "unknown key"),
 ])
 def test_malformed_experiment(tmp_path, body, msg):

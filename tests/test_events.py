@@ -129,6 +129,10 @@ _PAIR_GROUPS = [            # (model coefficients, m_N [GeV], N type) → every 
     ({"eN_22": 1.0}, 0.3, "dirac"), ({"LN_22": 1.0}, 0.3, "dirac"),
     ({"LN_22": 1.0}, 0.3, "majorana"), ({"LN_22": 1.0}, 0.3, "dirac_R"),
     ({"LNLe_2222": 1.0}, 0.0, "dirac"), ({"LNLe_2222": 1.0}, 0.3, "dirac"),
+    # issue 17: the nu_e channel and the WET (JMS) names have the structure of their flavour
+    ({"ll_1122": 1.0}, 0.0, "dirac"), ({"VnueLL_3322": 1.0}, 0.0, "dirac"),
+    ({"VnueLR_2222": 1.0, "ll_2222": 0.4}, 0.0, "dirac"),
+    ({"VnueLL_1122": 0.3, "ll_2233": 1.0}, 0.0, "dirac"),
 ]
 
 
@@ -166,6 +170,58 @@ def test_quadratic_bound_is_an_upper_bound(coefs, mN, ntype):
             assert np.allclose(np.sum(EP._basis(d) * coef_fit, 1), f, rtol=1e-8)
             assert np.all(np.abs(quad - f) <= 1e-12 * bound)
             assert np.all(f <= bound)
+
+
+@pytest.mark.parametrize("coefs", [{"VnueLL_3322": 1.0}, {"ll_1122": 1.0}, {"le_1122": 0.5},
+                                   {"VnueLR_2222": 1.0}, {"VnueLL_2222": 0.7, "le_2222": -0.2},
+                                   {"VnueLL_1122": 1.0, "VnueLR_1122": 1.0}])
+def test_neutrino_pair_groups_integrate_to_their_channels(coefs):
+    """Issue 17: every operator with a nu_a nu_a-bar final state (SMEFT ll/le of any flavour, WET
+    VnueLL/LR) gets the pair structure (nu-bar g P_L nu)(mu-bar g (eps^V - eps^A g5) mu) of its
+    flavour. Check against the exact |M|^2 the cross section uses: the pair-integrated sum
+    over spins of the group's amplitude equals sum_channels |eps|^2 F_{V,A} of
+    traces.F_operator (V-A interference integrates to zero), to 1e-10 (same 6 x 8 angular rule,
+    rounding only; a wrong vertex, sign or factor 2 is an O(1) difference)."""
+    x, u, k2, m_mu = 0.7, -0.3, 0.25, M_MU / GeV
+    kin = traces.ww_kinematics(x, u, k2, m_mu)
+    k1, kk2, w = traces._pair_momenta(kin["k"], 0.0, 0.0, 6, 8)
+    n = len(w)
+    pqp = [np.broadcast_to(kin[a], (n, 4)) for a in ("p", "q", "pp")]
+    model = _group_model(coefs, 0.0, "dirac")
+    conv = eft._conv.get(None)
+    groups = ED._channel_groups(model, conv)
+    assert set(groups) <= {"e", "mu", "tau"} and groups
+    f_ref = {s: traces.F_operator(s, x, u, k2, m_mu) for s in ("V", "A")}
+    for g, chans in groups.items():
+        mv, pv, m1, m2, maj = EP._pair_structure(g, model, conv)
+        amp = EP._muon_line(mv * GeV**2, *pqp, m_mu)          # coefficients in GeV^-2
+        ours = float(np.sum(w * EP._amp2(amp, pv, k1, kk2, 0.0, 0.0, maj)))
+        ref = sum(ch.weight * GeV**4 * f_ref[ch.structure] for ch in chans)
+        assert ours == pytest.approx(ref, rel=1e-10)
+
+
+def test_wet_and_smeft_names_share_the_pair_structure():
+    """Names that mean the same coefficients give the same structure (tree level: V_LL = f C_ll +
+    C_VnueLL, V_LR = C_le + C_VnueLR, f_mu = 2), and the nu_e channel has the nu_tau one."""
+    conv = eft._conv.get(None)
+    same = [({"VnueLL_3322": 1.0}, {"ll_2233": 1.0}), ({"VnueLL_2222": 2.0}, {"ll_2222": 1.0}),
+            ({"VnueLR_2222": 1.0}, {"le_2222": 1.0}), ({"ll_1122": 1.0}, {"ll_2233": 1.0})]
+    for a, b in same:
+        ma, mb = _group_model(a, 0.0, "dirac"), _group_model(b, 0.0, "dirac")
+        (ga,), (gb,) = ED._channel_groups(ma, conv), ED._channel_groups(mb, conv)
+        sa, sb = EP._pair_structure(ga, ma, conv), EP._pair_structure(gb, mb, conv)
+        assert np.allclose(sa[0], sb[0], rtol=1e-15, atol=0)
+        assert np.array_equal(sa[1], sb[1]) and sa[2:] == sb[2:]
+
+
+@pytest.mark.parametrize("operator, pdg", [("VnueLL_3322", 16), ("ll_1122", 12),
+                                           ("VnueLR_2222", 14)])
+def test_generate_neutrino_operators(operator, pdg):
+    """Issue 17: these names crashed with "no pair-angle structure for group 'V'"."""
+    ev = E.generate_eft(operator, 200, seed=1)
+    assert len(ev) == 200 and ev.info["envelope_violations"] == 0
+    assert set(ev.pdg["d1_array"]) == {pdg} and set(ev.pdg["d2_array"]) == {-pdg}
+    assert list(ev.info["pair_angles"]) == [{12: "e", 14: "mu", 16: "tau"}[pdg]]
 
 
 def test_sym3_eigmax_matches_lapack():

@@ -205,14 +205,14 @@ def test_model_file_round_trip_and_bad_files(tmp_path):
     m = get_model(f)
     assert m.name == "B-L-like" and m.dark.kind == "majorana" and m.dark.mass_ratio == 4.0
     bad = {
-        '[model]\nname = "x"\nspin = "vector"\n': "missing key(s) charges",
+        '[model]\nname = "x"\nspin = "vector"\n': "missing the required key 'charges'",
         '[model]\nname = "x"\nspin = "vector"\ncolour = 3\n[model.charges]\nmu = 1\n':
-            "unknown key(s) colour",
+            "unknown key 'colour'",
         '[model]\nname = "x"\nspin = "tensor"\n[model.charges]\nmu = 1\n': "spin must be one of",
         '[model]\nname = "x"\nspin = "scalar"\n[model.charges]\nmu = 1\n[dark]\ntype = "dirac"\n':
-            "missing key(s) g_chi",
+            "missing the required key 'g_chi'",
         '[model]\nname = "x"\nspin = "vector"\n[model.charges]\nmu = 1\n[higgs]\nv = 1\n':
-            "unknown table(s) higgs",
+            "unknown table 'higgs'",
     }
     for text, msg in bad.items():
         f.write_text(text)

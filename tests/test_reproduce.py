@@ -129,7 +129,7 @@ def test_wcxf_yield_cli_matches_coef(tmp_path, capsys):
     ("eft: SMEFT\nbasis: Higgs\nscale: 5\nvalues: {}\n", "basis"),
     ("eft: SMEFT\nbasis: Warsaw\nscale: 91\nvalues:\n  zz_9999: 1.0\n", "do not exist"),
     ("eft: SMEFT\nbasis: Warsaw\nscale: 91\nvalues:\n  lq1_1111: 1.0\n", "nothing to compute"),
-    ("eft: SMEFT\nbasis: Warsaw\nscale: -3\nvalues:\n  ll_2233: 1.0\n", "scale must be > 0"),
+    ("eft: SMEFT\nbasis: Warsaw\nscale: -3\nvalues:\n  ll_2233: 1.0\n", "scale must be a finite number > 0"),
     ("this: [is not: wcxf\n", "line 2 column 1: YAML/JSON syntax error"),   # issue 10: the line
 ])
 def test_wcxf_bad_files(tmp_path, text, msg):

@@ -61,21 +61,57 @@ def data_path(relative: str):
     return resources.files("mucast").joinpath("data").joinpath(relative)
 
 
-def read_text(path) -> str:
-    """Read a text file given as a path or Traversable; DataFileError if unreadable."""
+#: the largest input file read as text (TOML, acceptance/efficiency CSV, overlay curves) [bytes].
+#: Generous for real use: the shipped experiment, target and model files are 1-3 kB, the
+#: acceptance tables below 2 kB, and a curve of 10^5 points in CSV about 4 MB; a 53 MB overlay
+#: took 1.2 GB of memory (issue 17), so larger files are refused before they are parsed.
+MAX_INPUT_BYTES = 8_000_000
+
+
+def _too_large(path, size, max_bytes, what):
+    return DataFileError(f"{path} is {'more than ' if size is None else ''}"
+                         f"{(max_bytes if size is None else size) / 1e6:.1f} MB; mucast reads"
+                         f" {what}s up to {max_bytes / 1e6:g} MB (is it the right file?)")
+
+
+def read_text(path, max_bytes: int = MAX_INPUT_BYTES, what: str = "input file") -> str:
+    """Read a UTF-8 text file given as a path or Traversable (package data); DataFileError if
+    it is unreadable, not a regular file, or larger than ``max_bytes`` (:data:`MAX_INPUT_BYTES`;
+    at most ``max_bytes + 1`` bytes are ever read, so a device or a growing file cannot exhaust
+    the memory)."""
+    if hasattr(path, "read_text") and not isinstance(path, Path):
+        try:                                   # package data (importlib.resources)
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(f"cannot read {path}: {exc}") from None
+    p = Path(path)
     try:
-        return path.read_text(encoding="utf-8") if hasattr(path, "read_text") else Path(path).read_text(encoding="utf-8")
+        st = os.stat(p)
+        if not stat.S_ISREG(st.st_mode):
+            raise DataFileError(f"cannot read {p}: not a regular file")
+        if st.st_size > max_bytes:
+            raise _too_large(p, st.st_size, max_bytes, what)
+        with open(p, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _too_large(p, None, max_bytes, what)
+        # universal newlines, as a text-mode read gives
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"cannot read {path}: {exc}") from None
+        raise DataFileError(f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def read_toml(path) -> dict:
-    """Parse a TOML file (path or Traversable); DataFileError if unreadable or invalid."""
-    text = read_text(path).lstrip("\ufeff")      # a UTF-8 byte-order mark is not TOML
+    """Parse a TOML file (path or Traversable); DataFileError if unreadable, too large, invalid
+    or nested too deeply for the parser (arrays nested 100000 deep crashed it, issue 17)."""
+    text = read_text(path, what="TOML file").lstrip("\ufeff")   # a UTF-8 byte-order mark is not TOML
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"{path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise DataFileError(f"{path}: tables or arrays nested too deeply to parse (mucast's"
+                            " files nest 2 deep)") from None
 
 
 def current_umask() -> int:

@@ -320,6 +320,8 @@ COMMANDS = {
     "generate eft": _EFT,
     "generate zprime": _ZP,
     "acceptance": ["NA64:2024nwj", "NA64:2024prd", "Crivelli:2025seed000"],
+    # mucast help TOPIC: the explanations of the seeds' methods
+    "help": ["Crivelli:2025seed000", "NA64:2024nwj"],
 }
 COMMANDS["reproduce"] = list(dict.fromkeys(
     COMMANDS["table1"] + COMMANDS["plane"] + COMMANDS["trident"] + COMMANDS["scan"]

@@ -7,12 +7,15 @@ on stdout. Errors in the input give a one-line message on stderr and exit code 2
 from __future__ import annotations
 
 import argparse
+import cmath
 import contextlib
 import math
 import sys
 
 from mucast import __version__
-from mucast.cli.common import Parser, UsageError, add_acceptance_option, add_method_option, dump_json, emit, integer, number, sig, with_acceptance
+from mucast.cli.common import (HELP_EPILOG, Parser, UsageError, add_acceptance_option, add_mass_option,
+                               add_method_option, dump_json, emit, integer, number, pct, sig,
+                               with_acceptance)
 from mucast.exceptions import MucastError
 from mucast.units import GeV
 
@@ -43,7 +46,7 @@ def cmd_upper_limit(args):
     from mucast.inference.stats import upper_limit
     r = upper_limit(args.observed, args.background, method=args.method, cl=args.cl,
                     background_uncertainty=args.background_uncertainty)
-    emit(args, r.to_dict(), f"{r.method} {args.cl:.0%} CL upper limit on the signal mean:"
+    emit(args, r.to_dict(), f"{r.method} {pct(args.cl)} CL upper limit on the signal mean:"
          f" {r.upper:.4f}  (n = {args.observed}, b = {args.background:g})")
 
 
@@ -76,7 +79,7 @@ def cmd_bound(args):
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
               method=args.method, cl=args.cl, n_type=args.n_type)
     emit(args, r.to_dict(),
-         f"{args.operator} ({exp.name}, m_N = {args.mN:g} GeV, {args.conventions} conventions):"
+         f"{args.operator} ({exp.name}, m_N = {args.mN:.7g} GeV, {args.conventions} conventions):"
          f" |C| < {r.bound * GeV**2:.4g} GeV^-2, Lambda > {sig(r.Lambda / GeV)} GeV"
          f"  (N_up = {r.n_up:.3f} from {r.method}, N(C=1/GeV^2) = {r.yield_unit:.4e})")
 
@@ -87,7 +90,7 @@ def cmd_table1(args):
     rows, notes = table1(_conventions(args), method=args.method, cl=args.cl,
                          acceptance=args.acceptance, with_warnings=True)
     lines = [f"Table I of seed 000 vs mucast ({args.conventions} conventions, {args.acceptance}"
-             f" acceptance tables), {args.cl:.0%} CL bounds in GeV^-2",
+             f" acceptance tables), {pct(args.cl)} CL bounds in GeV^-2",
              f"{'data set':8s} {'operator':10s} {'seed':>9s} {'mucast':>10s} {'ratio':>6s} "
              f"{'paper-conv':>10s} {'ratio(p)':>8s}  status"]
     lines += [f"{r['dataset']:8s} {r['operator']:10s} {r['seed']:9.2e} {r['ours']:10.3e} "
@@ -101,6 +104,17 @@ def cmd_conventions(args):
     """`mucast conventions`: the measured factor of each convention choice."""
     from mucast.outputs.report import convention_factors
     r = convention_factors(args.dataset, args.mN * GeV)
+    # the rule of `bound` and `export likelihood`: an m_N where no nuSMEFT row can be computed
+    # is refused, a row left out is said
+    from mucast.inference.yields import closing_mass, table_end_reason
+    from mucast.models.eft import NUSMEFT_OPERATORS
+    skipped = [op for op in r.get("skipped_beyond_table_end", []) if op in NUSMEFT_OPERATORS]
+    if args.mN > 0 and len(skipped) == len(NUSMEFT_OPERATORS):
+        raise MucastError(f"m_N = {args.mN:g} GeV: no nuSMEFT row can be computed; "
+                          f"{table_end_reason('LNLe_2222', args.dataset)}")
+    r["warnings"] = [f"{op} left out: m_N = {args.mN:g} GeV is beyond"
+                     f" {closing_mass(op, args.dataset) / GeV:g} GeV, where"
+                     f" {table_end_reason(op, args.dataset)}" for op in skipped]
     names = list(r["switches"])
     lines = [f"Bound ratio (yield ratio) with one convention switched to seed 000's literal choice,"
              f" data set {r['dataset']}, m_N = {args.mN:g} GeV:"]
@@ -118,8 +132,11 @@ def cmd_scan(args):
     from mucast.inference.scans import closing_mass, eft_mass_scan
     exp = _dataset(args)
     m_close = closing_mass(args.operator, exp)
-    top = min(args.max_mass * GeV if args.max_mass else m_close, m_close) * (1 - 1e-6)
-    masses = np.linspace(0.0, top, args.points)
+    # an even grid up to the end of the tables; its last point moved just below the end, where
+    # `bound` still computes (at the end itself it refuses)
+    masses = np.linspace(0.0, min(args.max_mass * GeV if args.max_mass else m_close, m_close),
+                         args.points)
+    masses[-1] = min(masses[-1], m_close * (1 - 1e-6))
     if args.checkpoint:
         # resumable: every finished mass is kept in the checkpoint file (mucast.inference.checkpoint)
         from mucast.inference.checkpoint import resumable_map
@@ -134,22 +151,31 @@ def cmd_scan(args):
         from mucast.inference.yields import EDGE_DOMINATED
         frac = np.array([r["last_bin_fraction"] for r in rows])
         lim = events_limit(exp, args.method, args.cl)
+        from mucast.inference.limits import pair_threshold
+        lam = np.array([r["Lambda"] for r in rows])
         out = {"operator": args.operator, "dataset": exp.name,
                "mN_GeV": [r["mN"] for r in rows], "bound_GeV-2": [r["bound"] for r in rows],
-               "Lambda_GeV": [r["Lambda"] for r in rows], "last_bin_fraction": frac.tolist(),
+               "Lambda_GeV": lam.tolist(), "last_bin_fraction": frac.tolist(),
                "edge_dominated": (frac > EDGE_DOMINATED).tolist(),
+               "below_threshold": (lam * GeV < pair_threshold(args.operator, masses)).tolist(),
                "closing_mass_GeV": m_close / GeV, "n_up": lim.upper, "method": lim.method,
                "conventions": conv.name,
-               "warnings": list(_scan_warnings(lim, frac, masses, exp)),
+               "warnings": list(_scan_warnings(lim, frac, masses, exp, args.operator,
+                                               np.array([r["bound"] for r in rows]) / GeV**2)),
                "mucast_version": __version__}
     else:
         out = eft_mass_scan(args.operator, exp, masses, _conventions(args), args.method,
                             args.cl).to_dict()
     lines = [f"# {args.operator}, {exp.name}: m_N [GeV], bound [GeV^-2], Lambda [GeV]; the"
-             f" acceptance table ends at m_N = {m_close / GeV:g} GeV for this operator;"
-             " '*' = more than half of the yield from the table's last bin"]
-    lines += [f"{m:10.5f} {b:12.4e} {lam:10.4g}{' *' if e else ''}" for m, b, lam, e in
-              zip(out["mN_GeV"], out["bound_GeV-2"], out["Lambda_GeV"], out["edge_dominated"], strict=True)]
+             f" acceptance table ends at m_N = {m_close / GeV:g} GeV for this operator (the last"
+             " mass is just below it); '*' = more than half of the yield from the table's last"
+             " bin; '!' = Lambda below the final state's mass, not a physical bound"]
+    # m_N with the digits it has: the last point, 1.4999985, printed as 1.50000 looked like
+    # the mass `bound` refuses
+    lines += [f"{m:10.7g} {b:12.4e} {lam:10.4g}{' *' if e else ''}{' !' if t else ''}"
+              for m, b, lam, e, t in zip(out["mN_GeV"], out["bound_GeV-2"], out["Lambda_GeV"],
+                                         out["edge_dominated"], out["below_threshold"],
+                                         strict=True)]
     emit(args, out, lines)
 
 
@@ -256,11 +282,26 @@ def cmd_yield(args):
     lines = []
     if wc is not None:
         out["wcxf"] = wc.to_dict()
-        out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v) for k, v in
-                                     ((k, v * GeV**2) for k, v in y.coefficients.items())}
+        coeffs = {k: v * GeV**2 for k, v in y.coefficients.items()}
+        # |C| under the 0.3 key; the phase beside it (a complex value was echoed as |C| alone)
+        out["coefficients_GeV-2"] = {k: (abs(v) if isinstance(v, complex) else v)
+                                     for k, v in coeffs.items()}
+        out["coefficients_phase_rad"] = {k: (cmath.phase(v) if isinstance(v, complex) else
+                                             (0.0 if v >= 0 else math.pi))
+                                         for k, v in coeffs.items()}
         lines.append(f"WCxf: {wc.note}")
+        lines.append("coefficients [GeV^-2]: " + ", ".join(
+            f"{k} = {_complex_text(v)}" for k, v in coeffs.items()))
     lines.append(f"expected signal events: {y.value:.4g} (+- {y.error:.1e}) in {y.experiment}")
     emit(args, out, lines)
+
+
+def _complex_text(v) -> str:
+    """A coefficient as text: real as is, complex as re + im i with |C| and its phase."""
+    if isinstance(v, complex) and v.imag:
+        return (f"{v.real:.4g} {'+' if v.imag >= 0 else '-'} {abs(v.imag):.4g}i"
+                f" (|C| = {abs(v):.4g}, phase {cmath.phase(v):+.4f} rad)")
+    return f"{(v.real if isinstance(v, complex) else v):.4g}"
 
 
 def _read_wcxf(args):
@@ -347,27 +388,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def common(sp, dataset=True, stat=True):
+        sp.epilog = HELP_EPILOG
         sp.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         sp.add_argument("--conventions", default="default", choices=["default", "paper"],
-                        help="'default' (verified) or 'paper' (seed 000 literal); see docs/conventions.md"
-                             " and `mucast conventions` for the factor of each choice")
-        sp.add_argument("--theta-max", type=number("--theta-max", 0, math.pi, lo_open=True, unit="rad"),
-                        default=None,
-                        help="largest emission angle of the invisible system, rad in (0, pi] (default 0.1, seed 000)")
+                        help="default (verified) or paper (seed 000 literal); mucast help"
+                             " conventions")
+        sp.add_argument("--theta-max", type=number("--theta-max", 1e-6, math.pi, unit="rad"),
+                        default=None, metavar="RAD",
+                        help="largest emission angle, rad in [1e-06, pi] (default 0.1, seed 000)")
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
-                        help="upper limit of the photon virtuality in the flux (default m_mu^2 + k^2, seed 000)")
+                        help="photon virtuality cut of the flux (default mmu2_plus_k2, seed 000)")
         if dataset:
             sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
-                            help="shipped data set (default 2022): NA64mu 2022, 2023-24, future;"
-                                 " an M3-like set-up m3-phase1, m3-phase2 (assumed efficiencies,"
-                                 " docs/models.md)")
+                            metavar="D", help="data set (default 2022; mucast help datasets)")
             sp.add_argument("--experiment", metavar="FILE",
                             help="a user experiment TOML file (overrides --dataset)")
             add_acceptance_option(sp)
         if stat:
             add_method_option(sp)
 
-    mass_nu = number("--mN", 0, None, unit="GeV")
+    def mass_n(sp, what="HNL mass m_N in GeV, >= 0 (nuSMEFT operators only)"):
+        # --m-N as --m-chi (one naming rule); --mN, the 0.2 spelling, is a hidden alias
+        add_mass_option(sp, "--m-N", alias="--mN", dest="mN", help=what)
 
     s = sub.add_parser("upper-limit", help="upper limit on a Poisson signal mean with known background")
     s.add_argument("--observed", type=integer("--observed", 0, 1000), required=True,
@@ -388,8 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
                         " ll_1122, le_1122; WET JMS VnueLL_ii22, VnueLR_ii22; provisional"
                         " nuSMEFT names ne_1122, ln_2211, lnle_2122)")
     _add_wcxf_options(s)
-    s.add_argument("--mN", type=mass_nu, default=0.0,
-                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
+    mass_n(s)
     s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
                    help="N for eN_22/LN_22: Dirac with vector current (seed 000, default), Dirac with"
                         " only N_R in the current, or Majorana (docs/conventions.md)")
@@ -405,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
                                            " verified) makes on yields and bounds, measured")
     s.add_argument("--dataset", default="2023-24", choices=list(SEED_DATASETS),
                    help="data set (default 2023-24, the Table I column)")
-    s.add_argument("--mN", type=mass_nu, default=0.0, help="HNL mass in GeV for the νSMEFT rows")
+    mass_n(s, "HNL mass m_N in GeV for the nuSMEFT rows, >= 0")
     s.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     s.set_defaults(func=cmd_conventions)
 
@@ -423,16 +464,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_scan)
 
     s = sub.add_parser("plane", help="fit of the SMEFT bound region to the quadratic form of Eq. (23)")
-    s.add_argument("--alpha", default="tau", choices=["mu", "tau"])
+    s.add_argument("--alpha", default="tau", choices=["mu", "tau"],
+                   help="neutrino flavour of the (ll, le) plane: tau (default) or mu")
     _add_wcxf_options(s, "a point to place in the plane")
     common(s)
     s.set_defaults(func=cmd_plane, dataset="future")
 
     s = sub.add_parser("trident", help="Eq. (24): NA64mu plane combined with the trident flat direction")
-    s.add_argument("--c-hat-max", type=number("--c-hat-max", 0, None, lo_open=True), default=0.21,
-                   help="trident bound on [c_hat_LL]_mumumumu (68%% CL; > 0)")
-    s.add_argument("--z-scale", type=number("--z-scale", 0, None, lo_open=True), default=1.645,
-                   help="68%% -> 90%% CL scaling of the band (> 0)")
+    s.add_argument("--c-hat-max", type=number("--c-hat-max", 0, 100, lo_open=True), default=0.21,
+                   help="trident bound on [c_hat_LL]_mumumumu, in (0, 100] (68%% CL)")
+    s.add_argument("--z-scale", type=number("--z-scale", 0, 10, lo_open=True), default=1.645,
+                   help="68%% -> 90%% CL scaling of the band, in (0, 10] (default 1.645)")
     common(s)
     s.set_defaults(func=cmd_trident, dataset="future")
 
@@ -442,8 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("operator", choices=list(OPERATORS))
     e.add_argument("--coefficient", type=number("--coefficient"), default=1.0,
                    help="coefficient in GeV^-2 (default 1)")
-    e.add_argument("--mN", type=mass_nu, default=0.0,
-                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
+    mass_n(e)
     e.add_argument("--energy", type=number("--energy", 0, None, lo_open=True, unit="GeV"),
                    default=160.0, help="beam energy in GeV (> m_mu)")
     e.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
@@ -456,16 +497,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--coef", action="append", metavar="NAME=VALUE",
                    help="operator coefficient in GeV^-2, e.g. ll_2233=1e-2 (repeatable)")
     _add_wcxf_options(s)
-    s.add_argument("--mN", type=mass_nu, default=0.0,
-                   help="HNL mass in GeV, >= 0 (νSMEFT operators only)")
+    mass_n(s)
     common(s, stat=False)
     s.set_defaults(func=cmd_yield)
     s = sub.add_parser("export", help="export NA64mu information for global fits")
     ex = s.add_subparsers(dest="export_what", metavar="WHAT", required=True)
     e = ex.add_parser("likelihood", help="the yield as a quadratic form in the WET (JMS)"
                                          " coefficients, with background and observed events")
-    e.add_argument("--mN", type=mass_nu, default=0.0,
-                   help="HNL mass in GeV for the nuSMEFT entries (default 0)")
+    mass_n(e, "HNL mass m_N in GeV for the nuSMEFT entries, >= 0 (default 0)")
     common(e)
     e.set_defaults(func=cmd_export_likelihood)
     mediators.register(sub)
@@ -483,6 +522,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--json", action="store_true", help="print a JSON summary (files, comparison)")
     s.set_defaults(func=cmd_reproduce)
+
+    from mucast.cli import topics
+    topics.register(sub)
 
     s = sub.add_parser("cite", help="BibTeX of the papers a computation uses")
     s.add_argument("for_command", nargs="*", default=[], metavar="COMMAND",

@@ -52,6 +52,10 @@ RENAMED_METHODS = ("cls", "cls_exact")
 PRESETS = ("lmu-ltau", "dark-photon", "muon-scalar", "muon-pseudoscalar", "muon-axial",
            "millicharge", "alp-photon", "alp-muon")
 DM_TYPES = ("scalar", "dirac", "majorana", "pseudo-dirac")
+#: ranges of the dark-sector options, as model files read them (mucast.models.mediator:
+#: MAX_G_CHI = sqrt(4 pi), MASS_RATIO_RANGE)
+MAX_G_CHI = 3.5449077018110318
+MASS_RATIO_RANGE = (1e-6, 1e6)
 #: the dark-matter types of the relic solver, in its order (mucast.cosmology.relic.DM_TYPES)
 RELIC_DM_TYPES = ("scalar", "majorana", "dirac", "pseudo-dirac")
 MODEL_DESCRIPTIONS = {

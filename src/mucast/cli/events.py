@@ -9,7 +9,7 @@ Commands (masses/energies in GeV)::
 
     mucast generate zprime --mass 0.1 --events 10000 --seed 1 --out z.lhe[.gz] [--quiet]
                            [--decay nu|chi] [--energy 160] [--target Pb]
-    mucast generate eft --operator ll_2233 [--mN 0.0] [--k 0.5] [--kmax 3] --events 10000
+    mucast generate eft --operator ll_2233 [--m-N 0.0] [--k 0.5] [--kmax 3] --events 10000
                         --seed 1 --out pairs.csv          (or .parquet with pyarrow)
     mucast acceptance --dataset 2022 [--config my_detector.toml] [--out DIR] [--events 40000] --json
 
@@ -26,7 +26,7 @@ import argparse
 from pathlib import Path
 
 from mucast._io import check_output_path
-from mucast.cli.common import emit, integer, number
+from mucast.cli.common import add_mass_option, emit, integer, number
 from mucast.exceptions import DataFileError, UnknownNameError
 from mucast.units import GeV
 
@@ -47,7 +47,7 @@ def cmd_generate(args):
     if args.process == "eft":
         from mucast.models.eft import EFTModel, check_operator
         check_operator(args.operator)
-        EFTModel({args.operator: 1.0 / GeV**2}, m_N=args.mN * GeV)    # the --mN rule
+        EFTModel({args.operator: 1.0 / GeV**2}, m_N=args.mN * GeV)    # the --m-N rule
         decayed = not args.no_decay
     else:
         decayed = args.decay is not None
@@ -120,16 +120,16 @@ def register(subparsers):
     common.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
     common.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     z = gs.add_parser("zprime", parents=[common], help="mu N -> mu N Z' (WW)")
-    z.add_argument("--mass", type=number("--mass", 0, None, lo_open=True, unit="GeV"),
-                   required=True, help="Z' mass [GeV] (> 0)")
+    z.add_argument("--mass", type=number("--mass", 1e-6, 1e5, unit="GeV"), required=True,
+                   help="Z' mass in GeV, in [1e-06, 1e+05]")
     z.add_argument("--decay", choices=("nu", "chi"), default=None, help="add the invisible decay products (isotropic)")
     z.add_argument("--spin", choices=("vector", "axial", "scalar", "pseudoscalar"), default="vector",
                    help="mediator spin: events from its own WW density (x and muon angle); default vector")
     z.set_defaults(func=cmd_generate)
     e = gs.add_parser("eft", parents=[common], help="mu N -> mu N chi1 chi2 (seed 000)")
     e.add_argument("--operator", required=True, help=", ".join(OPERATORS))
-    e.add_argument("--mN", type=number("--mN", 0, None, unit="GeV"), default=0.0,
-                   help="HNL mass [GeV], >= 0 (νSMEFT operators only)")
+    add_mass_option(e, "--m-N", alias="--mN", dest="mN",
+                    help="HNL mass m_N in GeV, >= 0 (nuSMEFT operators only)")
     e.add_argument("--k", type=number("--k", 0, None, lo_open=True, unit="GeV"), default=None,
                    help="fixed pair mass [GeV]")
     e.add_argument("--kmax", type=number("--kmax", 0, None, lo_open=True, unit="GeV"), default=3.0,

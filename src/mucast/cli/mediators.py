@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 
 from mucast import __version__
-from mucast.cli.common import (add_acceptance_option, add_method_option, emit, integer,
-                               literal_help, number, with_acceptance)
+from mucast.cli.common import (HELP_EPILOG, add_acceptance_option, add_method_option, emit, integer,
+                               literal_help, number, pct, with_acceptance)
 from mucast.exceptions import InputError
 from mucast.units import GeV
 
@@ -31,7 +31,33 @@ from mucast.units import GeV
 MODEL_COMMANDS = ("lmu-ltau", "zprime", "dark-photon", "muon-scalar", "muon-pseudoscalar",
                   "muon-axial", "millicharge", "alp-photon", "alp-muon")
 
-_positive_gev = number("--mass", 0, None, lo_open=True, unit="GeV")
+#: the mediator masses the CLI accepts [GeV]: from 1 keV (the WW quadrature's stated error
+#: grows from 0.1% at 1 MeV to ~1% there; 5e-324 divided by zero) to 10^5 GeV, beyond every
+#: beam's reach (1e308 overflowed the widths before the reach was checked)
+MASS_RANGE_GEV = (1e-6, 1e5)
+#: couplings: perturbative, g²/4π <= 1 (1e10 overflowed |M|²; epsilon and g alike)
+COUPLING_MAX = math.sqrt(4.0 * math.pi)
+
+
+def _positive_gev(option):
+    """A mass in GeV in :data:`MASS_RANGE_GEV`, for ``option`` (each option names itself in
+    its errors)."""
+    return number(option, *MASS_RANGE_GEV, unit="GeV")
+
+
+def _coupling():
+    return number("--coupling", 0, COUPLING_MAX, lo_open=True)
+
+
+#: what the legacy name zprime is in each command: lmu-ltau with mucast 0.2's interface
+_ZPRIME_IS = {
+    "xsec": "the lmu-ltau Z' (mucast 0.2's name; same options and numbers)",
+    "limit": "the lmu-ltau Z' in mucast 0.2's form: --model vanilla|dark (g_chi = 0.05, m_chi ="
+             " m/3), production narrow by default (lmu-ltau: auto, --dm ...)",
+    "curve": "the lmu-ltau Z' in mucast 0.2's form: no dark-sector options, production narrow by"
+             " default (lmu-ltau: auto)",
+    "plot": "the lmu-ltau Z' in mucast 0.2's form: no dark-sector options",
+}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -238,7 +264,7 @@ def cmd_limit(args):
     else:
         what = f"{model.coupling_name} < {r.coupling:.4e}"
     emit(args, r.to_dict(), f"{r.dataset} {r.model}: {what} at m = {args.mass:g} GeV"
-                            f" ({args.cl:.0%} CL, {r.method}, N_up = {r.n_up:.3f},"
+                            f" ({pct(args.cl)} CL, {r.method}, N_up = {r.n_up:.3f},"
                             f" {r.production}, decays {r.decays}{extra})")
 
 
@@ -262,7 +288,7 @@ def cmd_curve(args):
         head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit (CCFR trident computed"
                 f" by mucast, 95% CL {r['prescription']})")
     else:
-        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit ({args.cl:.0%} CL,"
+        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit ({pct(args.cl)} CL,"
                 f" {r['method']}, data set {r['dataset']})")
     ups = r.get("coupling_upper") or [None] * len(r["coupling"])
     lines = [head + ("; upper edge of the excluded region where decays in flight close it"
@@ -274,9 +300,19 @@ def cmd_curve(args):
     emit(args, r, lines)
 
 
+def _figure_out(out: str) -> str:
+    """--out of a figure: a file name (FILE.png and FILE.pdf are written next to it)."""
+    from pathlib import Path
+    p = Path(out)
+    if not out.strip() or p.name in ("", ".", "..") or p.is_dir():
+        raise InputError(f"--out must name a file (FILE.png and FILE.pdf are written), got {out!r}")
+    return out
+
+
 def cmd_plot_limits(args):
     """`mucast plot limits MODEL`: limit curves of data sets, g−2 band, overlays."""
     from mucast.outputs import plots
+    _figure_out(args.out)
     model = _model(args)
     datasets = args.datasets or ["2022", "2023-24", "future"]
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
@@ -290,6 +326,7 @@ def cmd_plot_limits(args):
 def cmd_plot_zprime(args):
     """`mucast plot zprime`: Fig. 4 of seed 001 (PNG, PDF)."""
     from mucast.outputs import plots
+    _figure_out(args.out)
     overlays = [plots.read_overlay(f) for f in args.overlay or []]
     files = plots.plot_zprime(out=args.out, points=args.points, overlays=overlays)
     emit(args, {"files": [str(f) for f in files], "warnings": files.warnings},
@@ -299,18 +336,17 @@ def cmd_plot_zprime(args):
 # ----------------------------------------------------------------------------------------------
 # parsers
 # ----------------------------------------------------------------------------------------------
-def _model_parsers(group, what, add_options):
+def _model_parsers(group, what, add_options, command):
     """One sub-parser per preset (and 'model FILE.toml'), each with ``add_options``."""
     from mucast.cli.choices import MODEL_DESCRIPTIONS
     for name in MODEL_COMMANDS:
-        desc = (MODEL_DESCRIPTIONS["lmu-ltau"] + " (alias of lmu-ltau)" if name == "zprime"
-                else MODEL_DESCRIPTIONS[name])
+        desc = _ZPRIME_IS[command] if name == "zprime" else MODEL_DESCRIPTIONS[name]
         p = group.add_parser(name, help=literal_help(f"{what}: {desc}"),
-                             description=literal_help(desc))
+                             description=literal_help(desc), epilog=HELP_EPILOG)
         p.set_defaults(model_name=name, model_file=None)
         add_options(p, name)
     p = group.add_parser("model", help=literal_help(f"{what}: a user's model file (TOML;"
-                                                    " docs/models.md)"))
+                                                    " mucast help models)"), epilog=HELP_EPILOG)
     p.add_argument("model_file", metavar="FILE.toml", help="model file ([model], [dark])")
     p.set_defaults(model_name="model")
     add_options(p, "model")
@@ -322,71 +358,60 @@ def _coupling_help(name):
 
 
 def _dark_options(p, name):
-    from mucast.cli.choices import DM_TYPES
-    p.add_argument("--dm", choices=DM_TYPES, default=None,
-                   help="dark-matter particle the mediator decays into (adds or changes the dark"
-                        " sector; dirac or scalar for millicharge)")
+    from mucast.cli.choices import DM_TYPES, MASS_RATIO_RANGE, MAX_G_CHI
+    p.add_argument("--dm", choices=DM_TYPES, default=None, metavar="TYPE",
+                   help=f"dark particle: {', '.join(DM_TYPES)}"
+                        + (" (dirac or scalar here)" if name == "millicharge" else ""))
     if name == "millicharge":
         return
-    p.add_argument("--g-chi", type=number("--g-chi", 0, None), default=None,
-                   help="dark coupling g_chi >= 0 (y uses g_chi^2, as seed 001)")
-    p.add_argument("--m-chi", type=number("--m-chi", 0, None, unit="GeV"), default=None,
-                   help="dark-matter mass in GeV (lighter state), or use --mass-ratio")
-    p.add_argument("--mass-ratio", type=number("--mass-ratio", 0, None, lo_open=True),
-                   default=None, help="m_X / m_chi (seed 001: 3, m_Z' = 3 m_chi)")
+    p.add_argument("--g-chi", type=number("--g-chi", 0, MAX_G_CHI, lo_open=True), default=None,
+                   metavar="G", help="g_chi in (0, sqrt(4 pi)] (default 0.05)")
+    p.add_argument("--m-chi", type=number("--m-chi", 0, None, lo_open=True, unit="GeV"),
+                   default=None, metavar="GEV", help="dark-matter mass in GeV, > 0")
+    p.add_argument("--mass-ratio", type=number("--mass-ratio", *MASS_RATIO_RANGE),
+                   default=None, metavar="R", help="m_X/m_chi in [1e-06, 1e+06] (default 3)")
     p.add_argument("--splitting", type=number("--splitting", 0, 1, hi_open=True), default=None,
-                   help="pseudo-Dirac mass splitting delta in [0, 1): m2 = m1 (1 + delta)")
+                   metavar="D", help="pseudo-Dirac splitting in [0, 1): m2 = m1 (1 + D)")
 
 
 def _kin_options(p, energy=True):
-    p.add_argument("--theta-max", type=number("--theta-max", 0, math.pi, lo_open=True, unit="rad"),
-                   default=0.1, help="largest emission angle in rad, in (0, pi] (default 0.1)")
+    p.add_argument("--theta-max", type=number("--theta-max", 1e-6, math.pi, unit="rad"),
+                   default=0.1, metavar="RAD",
+                   help="emission angle cut, rad in [1e-06, pi] (default 0.1)")
     if energy:
-        p.add_argument("--energy", type=number("--energy", 1.06, None, unit="GeV"), default=160.0,
-                       help="beam energy in GeV (default 160)")
-        p.add_argument("--target", default="Pb", help="target material (Pb, W, Cu, Fe, C)")
+        p.add_argument("--energy", type=number("--energy", 1.06, 1e5, unit="GeV"), default=160.0,
+                       metavar="GEV", help="beam energy in GeV, in [1.06, 1e+05] (default 160)")
+        p.add_argument("--target", default="Pb", help="target material: Pb, W, Cu, Fe, C")
         p.add_argument("--t-max", default="E2", choices=["E2", "mmu2_plus_k2"],
                        help="upper photon virtuality of the flux (default E2, DMG4)")
 
 
 def _approx_options(p, choices=("auto", "ww", "etl")):
     p.add_argument("--approx", default="auto", choices=choices,
-                   help="auto (default: WW where it holds within 2%%, corrected to or replaced"
-                        " by the exact tree level where not), ww (Weizsaecker-Williams as is) or"
-                        " etl (exact tree level, vegas); docs/models.md §2")
+                   help="auto (default; docs/models.md §2), ww or etl (exact, vegas)")
     p.add_argument("--rtol", type=number("--rtol", 0, 0.5, lo_open=True), default=0.005,
-                   help="etl: requested relative error of the exact cross section (default 0.005)")
+                   help="etl: relative error in (0, 0.5] (default 0.005)")
 
 
 def _limit_options(p, name):
     from mucast.cli.choices import DATASETS, DEFAULT_METHOD, PRODUCTIONS
-    p.add_argument("--dataset", default="2022", choices=list(DATASETS),
-                   help="data set (default 2022)")
+    p.add_argument("--dataset", default="2022", choices=list(DATASETS), metavar="D",
+                   help="data set (default 2022; mucast help datasets)")
     p.add_argument("--experiment", metavar="FILE", help="a user experiment TOML file")
     add_acceptance_option(p, "efficiency tables")
     add_method_option(p, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
     default = "narrow" if name == "zprime" else "auto"
-    p.add_argument("--constraint", default="na64", choices=["na64", "ccfr"],
-                   help="na64 (default): the data set's missing-energy limit; ccfr: the CCFR"
-                        " neutrino-trident bound computed by mucast for vector mediators coupled"
-                        " to mu and nu_mu (95%% CL; docs/ccfr.md)")
+    p.add_argument("--constraint", default="na64", choices=["na64", "ccfr"], metavar="C",
+                   help="na64 (default) or ccfr (trident; docs/ccfr.md)")
     p.add_argument("--ccfr-prescription", default="two-sided", choices=["two-sided", "one-sided"],
-                   help="CCFR 0.82 +- 0.28 at 95%% CL: two-sided 1.96 sigma (default; reproduces"
-                        " Altmannshofer et al. 2014) or one-sided 1.645 sigma")
+                   metavar="P", help="ccfr: two-sided (default) or one-sided 95%% CL")
     if name != "zprime":
         p.add_argument("--decays", default=None, choices=["computed", "invisible"],
-                       help="computed: the model's widths, visible decays beyond the set-up"
-                            " count (closed regions); invisible: X decays invisibly (declared, or"
-                            " Br from the widths with visible decays vetoed). Default: invisible"
-                            " for dark-photon without --dm, computed otherwise (docs/models.md)")
+                       metavar="WHICH", help="computed or invisible (default by model)")
     else:
         p.set_defaults(decays="invisible")
-    p.add_argument("--production", default=default, choices=PRODUCTIONS,
-                   help="on-shell (X -> invisible, narrow width), off-shell (the invisible pair"
-                        " through X of any mass), auto (on shell where an invisible decay is"
-                        " open, the width narrow and the pair integral within 1%% of it) or"
-                        " narrow (mucast 0.2: on shell wherever an invisible decay is open);"
-                        f" default {default}")
+    p.add_argument("--production", default=default, choices=PRODUCTIONS, metavar="P",
+                   help=f"{', '.join(PRODUCTIONS)} (default {default})")
     _kin_options(p, energy=False)
     _approx_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -395,14 +420,13 @@ def _limit_options(p, name):
 def add_xsec(xsec_subparsers):
     """``xsec MODEL`` and ``xsec model FILE`` in the existing "xsec" group."""
     def opts(p, name):
-        p.add_argument("--mass", type=_positive_gev, required=True,
-                       help="mass in GeV: the mediator's (the millicharged particle's for"
-                            " millicharge)")
-        p.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True),
-                       required=True, help=_coupling_help(name))
+        p.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
+                       help="mass in GeV, in [1e-06, 1e+05] (millicharge: the particle's)")
+        p.add_argument("--coupling", type=_coupling(), required=True,
+                       help=_coupling_help(name) + " in (0, sqrt(4 pi)]")
         p.add_argument("--xmin", type=number("--xmin", 0, 1, hi_open=True), default=None,
-                       help="smallest energy fraction x = E_X/E, in [0, 1) (seed 001 signal"
-                            " region: 0.5)")
+                       metavar="X", help="smallest energy fraction x = E_X/E, in [0, 1) (seed"
+                                         " 001 signal region: 0.5)")
         _kin_options(p)
         _approx_options(p, ("auto", "ww", "iww", "etl"))
         p.add_argument("--seed", type=integer("--seed", 0), default=0, help="etl: vegas seed")
@@ -419,7 +443,7 @@ def add_xsec(xsec_subparsers):
         p.add_argument("--json", action="store_true",
                        help='print {"sigma_pb": ..., "widths": ..., "ctau_m": ..., ...}')
         p.set_defaults(func=cmd_xsec)
-    _model_parsers(xsec_subparsers, "sigma(mu N -> mu N X)", opts)
+    _model_parsers(xsec_subparsers, "sigma(mu N -> mu N X)", opts, "xsec")
 
 
 def register(subparsers):
@@ -430,55 +454,56 @@ def register(subparsers):
     grp = s.add_subparsers(dest="model_family", metavar="MODEL", required=True)
 
     def limit_opts(p, name):
-        p.add_argument("--mass", type=_positive_gev, required=True,
-                       help="mass in GeV (the millicharged particle's for millicharge)")
+        p.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
+                       help="mass in GeV, in [1e-06, 1e+05] (millicharge: the particle's)")
         if name == "zprime":
+            from mucast.cli.choices import MAX_G_CHI
             p.add_argument("--model", default="vanilla", choices=["vanilla", "dark"],
-                           help="vanilla L_mu-L_tau, or dark (Z' -> chi chi-bar, g_chi = 0.05,"
-                                " m_chi = m/3 by default; mucast 0.2 interface)")
+                           help="vanilla L_mu-L_tau, or dark (Z' -> chi chi-bar)")
             p.add_argument("--dm", choices=["dirac", "scalar"], default=None,
-                           help="dark model: the dark particle (default dirac)")
-            p.add_argument("--g-chi", type=number("--g-chi", 0, None), default=None,
-                           help="dark model: g_chi (default 0.05)")
-            p.add_argument("--m-chi", type=number("--m-chi", 0, None, unit="GeV"), default=None,
-                           help="dark model: m_chi in GeV (default m/3)")
+                           help="dark: the dark particle (default dirac)")
+            p.add_argument("--g-chi", type=number("--g-chi", 0, MAX_G_CHI, lo_open=True),
+                           default=None, metavar="G", help="dark: g_chi in (0, sqrt(4 pi)]"
+                                                           " (default 0.05)")
+            p.add_argument("--m-chi", type=number("--m-chi", 0, None, lo_open=True, unit="GeV"),
+                           default=None, metavar="GEV", help="dark: m_chi in GeV, > 0 (default m/3)")
         else:
             _dark_options(p, name)
         _limit_options(p, name)
         p.set_defaults(func=cmd_limit)
-    _model_parsers(grp, "90% CL limit", limit_opts)
+    _model_parsers(grp, f"{pct(0.9)} CL limit", limit_opts, "limit")
 
     c = subparsers.add_parser("curve", help="limit curve of a mediator model over a mass range")
     cg = c.add_subparsers(dest="model_family", metavar="MODEL", required=True)
 
     def curve_opts(p, name):
-        p.add_argument("--mass-min", type=_positive_gev, default=0.001,
-                       help="smallest mass in GeV (default 0.001)")
-        p.add_argument("--mass-max", type=_positive_gev, default=5.0,
-                       help="largest mass in GeV (default 5)")
+        p.add_argument("--mass-min", type=_positive_gev("--mass-min"), default=0.001,
+                       metavar="GEV", help="smallest mass in GeV (default 0.001)")
+        p.add_argument("--mass-max", type=_positive_gev("--mass-max"), default=5.0,
+                       metavar="GEV", help="largest mass in GeV (default 5)")
         p.add_argument("--points", type=integer("--points", 2, 100_000), default=50,
-                       help="number of masses, log-spaced, in [2, 100000] (default 50)")
+                       metavar="N", help="masses, log-spaced, in [2, 100000] (default 50)")
         p.add_argument("--workers", type=integer("--workers", 0, 1024), default=None,
-                       help="compute the points on a Dask LocalCluster of N worker processes"
-                            " where it pays (exact engine, many points; docs/files.md), else"
-                            " here (0: point by point); same result for any N")
+                       metavar="N", help="N Dask processes where it pays (0: here)")
         p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="compute the points on an existing Dask cluster (tcp://host:port)")
+                       help="an existing Dask cluster (tcp://host:port)")
         p.add_argument("--checkpoint", metavar="FILE", default=None,
-                       help="resumable: finished masses are stored in FILE and not recomputed")
+                       help="resumable: finished masses are kept in FILE")
         if name != "zprime":
             _dark_options(p, name)
         _limit_options(p, name)
         p.set_defaults(func=cmd_curve)
-    _model_parsers(cg, "limit curve", curve_opts)
+    _model_parsers(cg, "limit curve", curve_opts, "curve")
 
     g = subparsers.add_parser("gm2", help="Delta a_mu of a mediator and the g-2 band")
-    g.add_argument("--model", default="lmu-ltau",
-                   help="preset (" + ", ".join(PRESETS) + ") or a model TOML file (default"
-                        " lmu-ltau)")
-    g.add_argument("--mass", type=_positive_gev, required=True, help="mediator mass in GeV")
-    g.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True), required=True,
-                   help="the model's coupling (g_mu; epsilon for dark-photon)")
+    with_gm2 = [n for n in PRESETS if n != "millicharge"]
+    g.add_argument("--model", default="lmu-ltau", metavar="MODEL",
+                   help=f"a preset ({', '.join(with_gm2)}) or a model TOML file (default"
+                        " lmu-ltau; not millicharge: its mediator is the photon)")
+    g.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
+                   help="mediator mass in GeV, in [1e-06, 1e+05]")
+    g.add_argument("--coupling", type=_coupling(), required=True,
+                   help="the model's coupling in (0, sqrt(4 pi)] (g_mu; epsilon for dark-photon)")
     g.add_argument("--json", action="store_true", help='print {"delta_a_mu": ...}')
     g.set_defaults(func=cmd_gm2)
 
@@ -488,11 +513,11 @@ def register(subparsers):
     pz.add_argument("--out", required=True,
                     help="output file; FILE.png and FILE.pdf are written (a .png/.pdf suffix is"
                          " replaced); folders are created")
-    pz.add_argument("--points", type=integer("--points", 10, 10_000), default=200,
+    pz.add_argument("--points", type=integer("--points", 10, 10_000), default=200, metavar="N",
                     help="masses per curve, in [10, 10000] (default 200)")
     pz.add_argument("--overlay", action="append", metavar="FILE.csv",
-                    help="a user's curve on the left panel (m_Z' [GeV], g): CSV columns"
-                         " mass_GeV,coupling, optional first line '# label: TEXT' (repeatable)")
+                    help="your own curve on the left panel: CSV mass_GeV,coupling, optional"
+                         " '# label: ...' (repeatable)")
     pz.add_argument("--json", action="store_true", help='print {"files": [...]}')
     pz.set_defaults(func=cmd_plot_zprime)
     pl = pg.add_parser("limits", help="limit curves of a model: data sets, g-2 band, overlays")
@@ -501,26 +526,27 @@ def register(subparsers):
     def plot_opts(q, name):
         from mucast.cli.choices import DATASETS, DEFAULT_METHOD
         q.add_argument("--dataset", dest="datasets", action="append",
-                       choices=list(DATASETS),
-                       help="a data set to draw (repeatable; default 2022, 2023-24, future)")
-        q.add_argument("--mass-min", type=_positive_gev, default=0.001, help="GeV")
-        q.add_argument("--mass-max", type=_positive_gev, default=5.0, help="GeV")
+                       choices=list(DATASETS), metavar="D",
+                       help="a data set to draw, repeatable (default 2022, 2023-24, future)")
+        q.add_argument("--mass-min", type=_positive_gev("--mass-min"), default=0.001,
+                       metavar="GEV", help="smallest mass in GeV (default 0.001)")
+        q.add_argument("--mass-max", type=_positive_gev("--mass-max"), default=5.0,
+                       metavar="GEV", help="largest mass in GeV (default 5)")
         q.add_argument("--points", type=integer("--points", 10, 10_000), default=100,
-                       help="masses per curve (default 100)")
+                       metavar="N", help="masses per curve, in [10, 10000] (default 100)")
         q.add_argument("--overlay", action="append", metavar="FILE.csv",
-                       help="a curve of your own: CSV with columns mass_GeV,coupling and an"
-                            " optional '# label: ...' line (repeatable)")
+                       help="your own curve: CSV mass_GeV,coupling, optional '# label: ...'"
+                            " (repeatable)")
         add_method_option(q, DEFAULT_METHOD, legacy_cls="cls-asymptotic")
         add_acceptance_option(q, "efficiency tables")
         if name != "zprime":
             _dark_options(q, name)
             q.add_argument("--decays", default=None, choices=["computed", "invisible"],
-                           help="computed (closed regions from decays in flight) or invisible;"
-                                " default as in limit (docs/decays.md)")
+                           metavar="WHICH", help="computed or invisible (default as in limit)")
         q.add_argument("--out", required=True, help="output file (FILE.png and FILE.pdf)")
         q.add_argument("--json", action="store_true", help='print {"files": [...]}')
         q.set_defaults(func=cmd_plot_limits)
-    _model_parsers(plg, "plot", plot_opts)
+    _model_parsers(plg, "plot", plot_opts, "plot")
     return subparsers
 
 

@@ -27,6 +27,12 @@ from mucast.cli.common import emit, integer, literal_help, number
 from mucast.exceptions import InputError
 from mucast.units import GeV
 
+#: dark-matter masses the relic commands accept [GeV] (5e-324 overflowed; below ~1 MeV the
+#: solver states its own domain)
+M_CHI_RANGE = (1e-6, 1e5)
+#: target abundances: from a 1e-5 fraction of the dark matter to 80 times all of it (1e-300
+#: overflowed <sigma v>)
+OMEGA_RANGE = (1e-6, 10.0)
 _OPTION = {"dm": "--dm", "g_chi": "--g-chi", "mass_ratio": "--mass-ratio",
            "splitting": "--splitting", "m_chi": "--m-chi"}
 
@@ -40,8 +46,10 @@ def _model_opts(p):
                                      " lmu-ltau)"))
     p.add_argument("--dm", choices=DM_TYPES, default=None,
                    help="dark-matter type (default: the model file's [dark] type)")
-    p.add_argument("--mass-ratio", type=number("--mass-ratio", 0, None, lo_open=True),
-                   default=None, help="m_X/m_chi (default: the model file's, else 3, seed 001)")
+    from mucast.cli.choices import MASS_RATIO_RANGE
+    p.add_argument("--mass-ratio", type=number("--mass-ratio", *MASS_RATIO_RANGE),
+                   default=None, help="m_X/m_chi in [1e-06, 1e+06] (default: the model file's,"
+                                      " else 3, seed 001)")
     p.add_argument("--g-chi", type=number("--g-chi", 0, math.sqrt(4 * math.pi), lo_open=True),
                    default=None, help="dark coupling g_chi in (0, sqrt(4 pi)] (default: the model"
                                       " file's, else 0.05, seed 001; alpha_chi = 0.5 is 2.507)")
@@ -52,8 +60,8 @@ def _model_opts(p):
 
 
 def _omega_opt(p):
-    p.add_argument("--omega-h2", type=number("--omega-h2", 0, None, lo_open=True), default=0.120,
-                   help="target Omega h^2 (default 0.120, Planck 2018)")
+    p.add_argument("--omega-h2", type=number("--omega-h2", *OMEGA_RANGE), default=0.120,
+                   help="target Omega h^2 in [1e-06, 10] (default 0.120, Planck 2018)")
 
 
 def _resolve(args, need_m_chi=True):
@@ -169,11 +177,11 @@ def register(subparsers):
     r = subparsers.add_parser("relic", help="thermal-relic targets of a mediator model: the"
                                             " coupling giving Omega h^2 (docs/relic.md)")
     rs = r.add_subparsers(dest="relic_command", metavar="WHAT", required=True)
-    mass = number("--m-chi", 0, None, lo_open=True, unit="GeV")
+    mass = number("--m-chi", *M_CHI_RANGE, unit="GeV")
 
     p = rs.add_parser("target", help="the coupling (and y) giving the relic density at one m_chi")
     p.add_argument("--m-chi", type=mass, default=None,
-                   help="dark-matter mass in GeV (> 0; default: the model file's m_chi)")
+                   help="dark-matter mass in GeV, in [1e-06, 1e+05] (default: the model file's)")
     _model_opts(p)
     _omega_opt(p)
     p.set_defaults(func=cmd_target)
@@ -181,16 +189,17 @@ def register(subparsers):
     p = rs.add_parser("omega", help="Omega h^2 for a given coupling (compare with micrOMEGAs,"
                                     " hazma: docs/relic.md)")
     p.add_argument("--m-chi", type=mass, default=None,
-                   help="dark-matter mass in GeV (> 0; default: the model file's m_chi)")
-    p.add_argument("--coupling", type=number("--coupling", 0, None, lo_open=True), required=True,
-                   help="the model's coupling g (epsilon for dark-photon)")
+                   help="dark-matter mass in GeV, in [1e-06, 1e+05] (default: the model file's)")
+    p.add_argument("--coupling", type=number("--coupling", 0, math.sqrt(4 * math.pi), lo_open=True),
+                   required=True,
+                   help="the model's coupling g in (0, sqrt(4 pi)] (epsilon for dark-photon)")
     _model_opts(p)
     p.set_defaults(func=cmd_omega)
 
     p = rs.add_parser("curve", help="the thermal target over a range of m_chi")
-    p.add_argument("--m-chi-min", type=number("--m-chi-min", 0, None, lo_open=True, unit="GeV"),
+    p.add_argument("--m-chi-min", type=number("--m-chi-min", *M_CHI_RANGE, unit="GeV"),
                    default=0.001, help="GeV (default 0.001)")
-    p.add_argument("--m-chi-max", type=number("--m-chi-max", 0, None, lo_open=True, unit="GeV"),
+    p.add_argument("--m-chi-max", type=number("--m-chi-max", *M_CHI_RANGE, unit="GeV"),
                    default=1.0, help="GeV (default 1)")
     p.add_argument("--points", type=integer("--points", 2, 2000), default=30,
                    help="masses, log-spaced (default 30)")
@@ -201,12 +210,12 @@ def register(subparsers):
     p = rs.add_parser("sigmav", help="the constant s-wave <sigma v> (cm^3/s) giving Omega h^2"
                                      " (Steigman, Dasgupta, Beacom 2012)")
     p.add_argument("--m-chi", type=mass, default=None, help="dark-matter mass in GeV")
-    p.add_argument("--mass", type=number("--mass", 0, None, lo_open=True, unit="GeV"),
+    p.add_argument("--mass", type=number("--mass", *M_CHI_RANGE, unit="GeV"),
                    default=None, help=argparse.SUPPRESS)          # deprecated spelling
     _omega_opt(p)
     p.add_argument("--self-conjugate", action="store_true",
                    help="Majorana-like (n counts one species); default: particle + antiparticle")
-    p.add_argument("--g-dof", type=number("--g-dof", 0, None, lo_open=True), default=2.0,
-                   help="internal states per species (default 2)")
+    p.add_argument("--g-dof", type=number("--g-dof", 1, 1000), default=2.0,
+                   help="internal states per species, in [1, 1000] (default 2)")
     p.add_argument("--json", action="store_true", help='print {"sigmav_cm3_s": ...}')
     p.set_defaults(func=cmd_sigmav)

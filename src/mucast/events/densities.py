@@ -91,28 +91,28 @@ def _eft_group_densities(model, conv, x, k, s, energy, target):
 
 
 def _channel_groups(model, conv):
-    """Channels grouped by final state: SMEFT V and A of one neutrino flavour interfere in the
-    angles and share a final state (key 'mu' or 'tau'); a νSMEFT operator is its own group."""
+    """Channels grouped by final state: per neutrino flavour α = e, μ, τ the V and A channels of
+    (ν̄_α γ P_L ν_α)(μ̄ γ (ε^V − ε^A γ⁵) μ) interfere in the angles and share a final state (key
+    'e', 'mu' or 'tau'), whatever names carry them (SMEFT ll/le, WET VnueLL/VnueLR: they add in
+    :meth:`mucast.models.eft.EFTModel.wet`); a νSMEFT operator is its own group. The order is
+    that of :meth:`~mucast.models.eft.EFTModel.channels`."""
     groups: dict = {}
-    c = model.coefficients
     chans = model.channels(conv)
     i = 0
-    for alpha, ll, le in (("mu", "ll_2222", "le_2222"), ("tau", "ll_2233", "le_3322")):
-        if c.get(ll, 0.0) == 0.0 and c.get(le, 0.0) == 0.0:
-            continue
-        f = conv.ll_identical_factor if alpha == "mu" else 1.0
-        n = int(bool(-0.5 * (f * c.get(ll, 0.0) + c.get(le, 0.0)))) + int(
-            bool(-0.5 * (f * c.get(ll, 0.0) - c.get(le, 0.0))))
-        groups[alpha] = chans[i:i + n]
-        i += n
+    for alpha in ("e", "mu", "tau"):
+        eps_v, eps_a = _smeft_eps(model, conv, alpha)
+        n = int(bool(eps_v)) + int(bool(eps_a))
+        if n:
+            groups[alpha] = chans[i:i + n]
+            i += n
     for ch in chans[i:]:
         groups[ch.structure] = [ch]
     return groups
 
 
 def _smeft_eps(model, conv, alpha):
-    c = model.coefficients
-    ll, le = ("ll_2222", "le_2222") if alpha == "mu" else ("ll_2233", "le_3322")
-    f = conv.ll_identical_factor if alpha == "mu" else 1.0
-    cll, cle = c.get(ll, 0.0), c.get(le, 0.0)
-    return -0.5 * (f * cll + cle), -0.5 * (f * cll - cle)
+    """(ε^V, ε^A) [1/energy²] of the flavour ``alpha`` (e, mu, tau): seed 000 Eq. (3) with
+    ε^V = −(V_LL + V_LR)/2, ε^A = −(V_LL − V_LR)/2 from the tree-level JMS coefficients (the
+    channels of EFTModel.channels; SMEFT Eq. (8) when only ll/le are given)."""
+    vll, vlr = model.wet(alpha, conv)
+    return -0.5 * (vll + vlr), -0.5 * (vll - vlr)

@@ -58,7 +58,7 @@ FORMATS = {".lhe.gz": "lhe.gz", ".lhe": "lhe", ".csv": "csv", ".parquet": "parqu
 
 #: PDG Monte-Carlo numbering used in the files (Z′ = 32; heavy neutral lepton 9900012 as in
 #: MadGraph's SM_HeavyN models; dark fermion χ = 9000005 — a private code)
-PDG_IDS = {"mu-": 13, "mu+": -13, "numu": 14, "nutau": 16, "N": 9900012, "zprime": 32,
+PDG_IDS = {"mu-": 13, "mu+": -13, "nue": 12, "numu": 14, "nutau": 16, "N": 9900012, "zprime": 32,
            "chi": 9000005}
 _NUCLEUS_PDG = {("Pb", 82): 1000822080, ("W", 74): 1000741840, ("Cu", 29): 1000290630,
                 ("Fe", 26): 1000260560, ("C", 6): 1000060120}

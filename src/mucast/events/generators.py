@@ -264,6 +264,8 @@ def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=
 
 
 def _daughter_pdg(group):
+    if group == "e":
+        return PDG_IDS["nue"], -PDG_IDS["nue"]
     if group == "mu":
         return PDG_IDS["numu"], -PDG_IDS["numu"]
     if group == "tau":

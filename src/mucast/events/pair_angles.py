@@ -219,10 +219,12 @@ def _sym3_eigmax(a00, a11, a22, a01, a02, a12, sweeps=4):
 
 
 def _pair_structure(group, model, conv):
-    """The |M|² structure of a group: for ll/le/eN/LN the tuple (muon vertices [4,4,4], pair
+    """The |M|² structure of a group (:func:`mucast.events.densities._channel_groups`): for the
+    neutrino flavours e/mu/tau (ll, le, VnueLL, VnueLR) and eN/LN the tuple (muon vertices [4,4,4], pair
     vertices, m1, m2, majorana); for LNLe_2222 an :class:`_LNLeStructure`."""
     G = _D.GAMMA
-    if group in ("mu", "tau"):
+    if group in ("e", "mu", "tau"):
+        # (ν̄_α γ^ρ P_L ν_α)(μ̄ γ_ρ (ε^V − ε^A γ⁵) μ): SMEFT ll/le and WET VnueLL/LR alike
         ev, ea = _smeft_eps(model, conv, group)
         mv = np.einsum("mij,jk->mik", G, ev * _D.ONE4 - ea * _D.GAMMA5)
         return mv, np.einsum("mij,jk->mik", G, _D.PL), 0.0, 0.0, False

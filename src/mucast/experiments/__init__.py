@@ -23,21 +23,25 @@ from mucast.units import GeV, cm
 
 _BEAMS = ("mu-", "mu+")
 
-_REQUIRED: dict[str, type | tuple[type, ...]] = {
-    "name": str,
-    "beam_energy_GeV": (int, float),
-    "effective_thickness_cm": (int, float),
-    "mot": (int, float),
-}
-_OPTIONAL: dict[str, type | tuple[type, ...]] = {
-    "target": str,              # a shipped material (Pb, W, ...) or a target TOML file;
-                                # alternatively a top-level [target] table (Z, A, density_g_cm3)
-    "description": str,
-    "beam_particle": str,
-    "observed": int,
-    "background": (int, float),
-    "acceptance": str,
-}
+#: the tables of an experiment file ([zprime] is the mediator table's name in mucast <= 0.2)
+_TABLES = ("experiment", "target", "mediator", "zprime", "geometry", "provenance")
+_REQUIRED = ("name", "beam_energy_GeV", "effective_thickness_cm", "mot", "acceptance")
+_OPTIONAL = ("target", "description", "beam_particle", "observed", "background")
+#: the [mediator] table (seed 001, Eq. (1)): every key is required; ranges as read
+_MEDIATOR_NUMBERS = {"background": (0.0, 1e3), "background_uncertainty": (0.0, 1e3),
+                     "signal_systematic": (0.0, 0.99), "mot_uncertainty": (0.0, 0.99),
+                     "pileup_loss": (0.0, 0.99), "signal_x_min": (0.0, 0.999)}
+_TRIGGER_KEYS = ("name", "mot", "efficiency")
+#: the largest MOT accepted: 10^6 times the largest planned data set (future: 10^14); beyond it
+#: N_MOT n_T L sigma overflows long before any physics question is asked (mot = 1e308 crashed)
+MAX_MOT = 1e20
+#: beam energies and effective thicknesses accepted (generous: a 10 TeV muon collider beam, a
+#: kilometre of material)
+MAX_BEAM_ENERGY_GEV = 1e5
+MAX_THICKNESS_CM = 1e5
+#: the trigger MOTs of [[mediator.trigger]] must add up to [experiment] mot to this relative
+#: precision (MOTs are quoted to 3 digits: 11.7e9 + 8.1e9 = 1.98e10 for the 2022 run)
+MOT_SUM_RTOL = 1e-3
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,9 @@ class Experiment:
             v = getattr(self, key)
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise InputError(f"experiment {self.name}: {key} must be a number, got {v!r}")
-        if not (math.isfinite(self.mot) and self.mot > 0):
-            raise InputError(f"experiment {self.name}: mot (muons on target) must be > 0, got {self.mot}")
+        if not (math.isfinite(self.mot) and 0 < self.mot <= MAX_MOT):
+            raise InputError(f"experiment {self.name}: mot (muons on target) must be in (0,"
+                             f" {MAX_MOT:g}], got {self.mot}")
         if not (math.isfinite(self.beam_energy) and self.beam_energy > 0):
             raise InputError(f"experiment {self.name}: beam energy must be > 0, got {self.beam_energy}")
         if not (math.isfinite(self.thickness) and self.thickness > 0):
@@ -98,7 +103,19 @@ class Experiment:
             raise InputError(f"experiment {self.name}: beam_particle must be one of {_BEAMS}, got {self.beam_particle!r}")
 
     def replace(self, **changes) -> "Experiment":
-        """A copy with some fields changed, e.g. ``exp.replace(mot=1e12)``."""
+        """A copy with some fields changed, e.g. ``exp.replace(mot=1e12)``.
+
+        ``mot`` is the one MOT of the data set: when it changes (and ``mediator`` is not given
+        too) the trigger MOTs of the [mediator] selection are scaled with it, keeping their
+        shares, so that EFT bounds and mediator limits see the same muons on target."""
+        if "mot" in changes and "mediator" not in changes and self.mediator.get("trigger"):
+            new = changes["mot"]
+            if not isinstance(new, bool) and isinstance(new, numbers.Real) and \
+                    math.isfinite(float(new)) and float(new) > 0:
+                f = float(new) / self.mot
+                trig = [{**t, "mot": t["mot"] * f} if isinstance(t, dict) and isinstance(
+                    t.get("mot"), (int, float)) else t for t in self.mediator["trigger"]]
+                changes["mediator"] = {**self.mediator, "trigger": trig}
         return dataclasses.replace(self, **changes)
 
     def luminosity_factor(self, nucleus_mass=None) -> float:
@@ -120,82 +137,129 @@ class Experiment:
 
     # -- constructors --------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, d: dict, base_dir=None, provenance="") -> "Experiment":
-        if "experiment" not in d:
-            raise DataFileError("experiment file lacks the [experiment] table")
+    def from_dict(cls, d: dict, base_dir=None, provenance="", source: str = "experiment file"
+                  ) -> "Experiment":
+        """An experiment from a TOML-like dict (schema: data/experiments/2022.toml). Strict:
+        unknown tables and keys are refused with the nearest known key, wrong types are refused
+        (never coerced), numbers must be finite and in range, and the trigger MOTs of
+        [[mediator.trigger]] must add up to [experiment] mot (one MOT: EFT bounds use ``mot``,
+        mediator limits the triggers). DataFileError names ``source`` and the key."""
+        from mucast import _schema as S
+        S.check_keys(d, _TABLES, source, required=("experiment",), what="table")
         e = d["experiment"]
-        unknown = set(e) - set(_REQUIRED) - set(_OPTIONAL)
-        if unknown:
-            raise DataFileError(f"unknown key(s) in [experiment]: {', '.join(sorted(unknown))}; "
-                                f"allowed: {', '.join(list(_REQUIRED) + list(_OPTIONAL))}")
-        for key in _REQUIRED:
-            if key not in e:
-                raise DataFileError(f"[experiment] lacks the required key {key!r}")
-        for key, typ in {**_REQUIRED, **_OPTIONAL}.items():
-            if key in e and (not isinstance(e[key], typ) or isinstance(e[key], bool)):
-                raise DataFileError(f"[experiment] {key} has the wrong type ({type(e[key]).__name__})")
-        if "target" in d and "target" in e:
-            raise DataFileError("give the target either as [experiment] target = NAME or as a"
-                                " [target] table, not both")
+        where = f"{source} [experiment]"
+        S.check_keys(e, _REQUIRED + _OPTIONAL, where, required=_REQUIRED)
+        name = S.string(e, "name", where)
+        energy = S.number(e, "beam_energy_GeV", where, 0.0, MAX_BEAM_ENERGY_GEV, lo_open=True,
+                          unit="GeV")
+        thickness = S.number(e, "effective_thickness_cm", where, 0.0, MAX_THICKNESS_CM,
+                             lo_open=True, unit="cm")
+        mot = S.number(e, "mot", where, 0.0, MAX_MOT, lo_open=True)
+        # the ranges of mucast.inference.stats (MAX_N_OBSERVED, MAX_BACKGROUND; a higher layer)
+        observed = S.integer(e, "observed", where, 0, 1000, default=0)
+        background = S.number(e, "background", where, 0.0, 1e3, default=0.0)
+        beam = S.string(e, "beam_particle", where, default="mu-")
+        description = S.string(e, "description", where, default="")
+        acc_ref = S.string(e, "acceptance", where)
+        target = S.string(e, "target", where)
+        prov = S.table(d, "provenance", source, default={})
+        S.check_keys(prov, ("source", "notes"), f"{source} [provenance]")
+        for key in prov:
+            S.string(prov, key, f"{source} [provenance]")
+        if "target" in d and target is not None:
+            raise DataFileError(f"{source}: give the target either as [experiment] target = NAME"
+                                " or as a [target] table, not both")
         if "target" in d:
-            if not isinstance(d["target"], dict):
-                raise DataFileError("[target] must be a table with name, Z, A, density_g_cm3")
-            tgt = Target.from_dict({"target": d["target"]}, provenance="inline in experiment file")
-        elif "target" in e:
-            target = e["target"]
+            tgt = Target.from_dict({"target": S.table(d, "target", source)},
+                                   provenance="inline in experiment file", source=source)
+        elif target is not None:
             if base_dir is not None and (Path(base_dir) / target).is_file():
                 tgt = Target.from_file(Path(base_dir) / target)
             else:
                 tgt = Target.from_name(target)
         else:
-            raise DataFileError("the experiment needs a target: [experiment] target = 'Pb' or a"
-                                " [target] table (name, Z, A, density_g_cm3)")
-        acc_ref = e.get("acceptance")
-        if acc_ref is None:
-            raise DataFileError("[experiment] lacks the key 'acceptance' (a k_GeV,kappa CSV table)")
+            raise DataFileError(f"{source}: the experiment needs a target: [experiment] target ="
+                                " 'Pb' or a [target] table (name, Z, A, density_g_cm3)")
+        mediator = _mediator_table(d, source, mot)
+        geometry = (Geometry.from_dict(S.table(d, "geometry", source), where=f"{source} [geometry]")
+                    if "geometry" in d else None)
         acceptance = load_table(acc_ref, base=base_dir, columns=("k_GeV", "kappa"))
         try:
             return cls(
-                name=e["name"],
-                beam_energy=float(e["beam_energy_GeV"]) * GeV,
+                name=name,
+                beam_energy=energy * GeV,
                 target=tgt,
-                thickness=float(e["effective_thickness_cm"]) * cm,
-                mot=float(e["mot"]),
+                thickness=thickness * cm,
+                mot=mot,
                 acceptance=acceptance,
-                observed=e.get("observed", 0),
-                background=float(e.get("background", 0.0)),
-                beam_particle=e.get("beam_particle", "mu-"),
-                description=e.get("description", ""),
-                mediator=_mediator_table(d),
-                geometry=Geometry.from_dict(d["geometry"]) if "geometry" in d else None,
-                provenance=provenance or str(d.get("provenance", {}).get("source", "")),
+                observed=observed,
+                background=background,
+                beam_particle=beam,
+                description=description,
+                mediator=mediator,
+                geometry=geometry,
+                provenance=provenance or str(prov.get("source", "")),
                 base_dir=str(base_dir) if base_dir else None,
             )
         except InputError as exc:
-            raise DataFileError(str(exc)) from None
+            raise DataFileError(f"{source}: {exc}") from None
 
     @classmethod
     def from_file(cls, path) -> "Experiment":
         """Load a user's experiment TOML (schema: see data/experiments/2022.toml)."""
         path = Path(path)
-        return cls.from_dict(read_toml(path), base_dir=path.parent)
+        return cls.from_dict(read_toml(path), base_dir=path.parent, source=str(path))
 
     @classmethod
     def from_name(cls, name) -> "Experiment":
         """Load a shipped data set: ``2022``, ``2023-24`` or ``future``."""
         if isinstance(name, Experiment):
             return name
-        p = data_path(f"experiments/{name}.toml")
-        if not isinstance(name, str) or not p.is_file():
-            raise UnknownNameError(f"unknown data set {name!r}; known: {', '.join(available_datasets())}")
-        return cls.from_dict(read_toml(p))
+        known = available_datasets()
+        if not isinstance(name, str) or name not in known:
+            from mucast._schema import nearest
+            near = nearest(name, known) if isinstance(name, str) else None
+            raise UnknownNameError(f"unknown data set {name!r}"
+                                   f"{f' (did you mean {near!r}?)' if near else ''}; known:"
+                                   f" {', '.join(known)}")
+        return cls.from_dict(read_toml(data_path(f"experiments/{name}.toml")),
+                             source=f"experiments/{name}.toml")
 
 
-def _mediator_table(d: dict) -> dict:
+def _mediator_table(d: dict, source: str, mot: float) -> dict:
+    """The [mediator] table (or [zprime], its mucast <= 0.2 name) checked: keys, types, ranges,
+    and the trigger MOTs adding up to ``mot``. The efficiency tables are read when a mediator
+    computation asks for them (mucast.experiments.selection)."""
+    from mucast import _schema as S
     if "mediator" in d and "zprime" in d:
-        raise DataFileError("give the mediator selection as [mediator] (or, as in mucast <= 0.2,"
-                            " [zprime]), not both")
-    return dict(d.get("mediator", d.get("zprime", {})))
+        raise DataFileError(f"{source}: give the mediator selection as [mediator] (or, as in"
+                            " mucast <= 0.2, [zprime]), not both")
+    key = "mediator" if "mediator" in d else "zprime"
+    z = S.table(d, key, source)
+    if z is None:
+        return {}
+    where = f"{source} [{key}]"
+    S.check_keys(z, tuple(_MEDIATOR_NUMBERS) + ("trigger",), where,
+                 required=tuple(_MEDIATOR_NUMBERS) + ("trigger",))
+    for k, (lo, hi) in _MEDIATOR_NUMBERS.items():
+        S.number(z, k, where, lo, hi)
+    trig = z["trigger"]
+    if not isinstance(trig, list) or not trig or not all(isinstance(t, dict) for t in trig):
+        raise DataFileError(f"{where}: trigger must be one or more [[{key}.trigger]] tables"
+                            " (name, mot, efficiency)")
+    total = 0.0
+    for i, t in enumerate(trig, start=1):
+        tw = f"{source} [[{key}.trigger]] #{i}"
+        S.check_keys(t, _TRIGGER_KEYS, tw, required=("mot", "efficiency"))
+        S.string(t, "name", tw)
+        total += S.number(t, "mot", tw, 0.0, MAX_MOT, lo_open=True)
+        S.string(t, "efficiency", tw)
+    if not abs(total - mot) <= MOT_SUM_RTOL * mot:
+        raise DataFileError(
+            f"{source}: the trigger MOTs of [[{key}.trigger]] add up to {total:.6g}, but"
+            f" [experiment] mot = {mot:.6g}; they must agree (to {MOT_SUM_RTOL:.1%}): EFT bounds"
+            " use mot, mediator limits the trigger MOTs")
+    return dict(z)
 
 
 DATASETS = ("2022", "2023-24", "future")

@@ -6,7 +6,6 @@ systematic uncertainties. :func:`setup` reads it once per data set (cached by na
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +20,8 @@ from mucast.units import GeV
 
 if TYPE_CHECKING:
     from mucast.experiments.geometry import Geometry
-from mucast.experiments.acceptance import SPIN_COLUMNS, EfficiencyTable, load_efficiency
+from mucast.experiments.acceptance import (SPIN_COLUMNS, AcceptanceTable, EfficiencyTable,
+                                           load_efficiency)
 from mucast.experiments.targets import Target
 
 __all__ = ["SignalSetup", "Trigger", "setup"]
@@ -178,13 +178,22 @@ def _setup_from_experiment(exp) -> SignalSetup:
         raise DataFileError(f"data set {exp.name}: [mediator] needs at least one"
                             " [[mediator.trigger]]")
     triggers = []
+    if not isinstance(trig, (list, tuple)):
+        raise DataFileError(f"data set {exp.name}: [mediator] trigger must be a list of tables")
     for t in trig:
-        if "efficiency" not in t or "mot" not in t:
+        # files are checked when read (mucast.experiments._mediator_table); this guards the
+        # Python API (Experiment.replace(mediator=...))
+        if not isinstance(t, dict) or "efficiency" not in t or "mot" not in t:
             raise DataFileError(f"data set {exp.name}: each [[mediator.trigger]] needs mot and"
                                 " efficiency")
-        mot = _num(t, "mot", 0.0, math.inf, exp.name)
-        table = load_efficiency(t["efficiency"], base=exp.base_dir)
-        triggers.append(Trigger(str(t.get("name", t["efficiency"])), mot, table))
+        mot = _num(t, "mot", 0.0, _exp.MAX_MOT, exp.name)
+        eff, name = t["efficiency"], t.get("name", t["efficiency"])
+        tables = (str, AcceptanceTable, EfficiencyTable)
+        if not isinstance(eff, tables) or not isinstance(name, tables):
+            raise DataFileError(f"data set {exp.name}: [[mediator.trigger]] efficiency (a CSV"
+                                f" file name) and name must be strings, got {eff!r}, {name!r}")
+        table = load_efficiency(eff, base=exp.base_dir)
+        triggers.append(Trigger(str(name), mot, table))
     return SignalSetup(
         name=exp.name, energy=exp.beam_energy, target=exp.target,
         nuclei_per_area=exp.target.nuclei_per_volume() * exp.thickness,

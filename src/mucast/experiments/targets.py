@@ -35,6 +35,13 @@ def nuclear_size_scale(A):
     return NUCLEAR_SIZE_COEFFICIENT * np.power(A, -2.0 / 3.0)
 
 
+#: the keys of a [target] table and of a [provenance] table (experiment, target and model files)
+_TARGET_KEYS = ("name", "Z", "A", "density_g_cm3")
+_PROVENANCE_KEYS = ("source", "notes")
+#: the densest element (osmium) is 22.6 g/cm^3: 100 is generous and keeps N_MOT n_T L finite
+MAX_DENSITY_G_CM3 = 100.0
+
+
 @dataclass(frozen=True)
 class Target:
     """A target material.
@@ -99,34 +106,47 @@ class Target:
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, d: dict, provenance: str = "") -> "Target":
-        try:
-            t = d["target"]
-            return cls(
-                name=str(t["name"]),
-                Z=t["Z"],
-                A=float(t["A"]),
-                density=float(t["density_g_cm3"]) * g / cm3,
-                provenance=provenance or str(d.get("provenance", {}).get("source", "")),
-            )
-        except KeyError as exc:
-            raise DataFileError(f"target definition lacks the key {exc}") from None
-        except (TypeError, ValueError) as exc:
-            raise DataFileError(f"malformed target definition: {exc}") from None
+    def from_dict(cls, d: dict, provenance: str = "", source: str = "target file") -> "Target":
+        """A target from a TOML-like dict: a [target] table with name, Z (integer), A [g/mol]
+        and density_g_cm3, and an optional [provenance] table (source, notes). Unknown keys and
+        wrong types are refused (DataFileError naming ``source``, the key and the nearest known
+        one), never coerced."""
+        from mucast import _schema as S
+        S.check_keys(d, ("target", "provenance"), source, required=("target",), what="table")
+        t = d["target"]
+        where = f"{source} [target]"
+        S.check_keys(t, _TARGET_KEYS, where, required=_TARGET_KEYS)
+        prov = S.table(d, "provenance", source, default={})
+        S.check_keys(prov, _PROVENANCE_KEYS, f"{source} [provenance]")
+        for key in prov:
+            S.string(prov, key, f"{source} [provenance]")
+        name = S.string(t, "name", where)
+        return cls(
+            name=name,
+            Z=S.integer(t, "Z", where, 1, 118),
+            A=S.number(t, "A", where, 1.0, 300.0, unit="g/mol"),
+            density=S.number(t, "density_g_cm3", where, 0.0, MAX_DENSITY_G_CM3, lo_open=True,
+                             unit="g/cm^3") * g / cm3,
+            provenance=provenance or str(prov.get("source", "")),
+        )
 
     @classmethod
     def from_file(cls, path) -> "Target":
-        return cls.from_dict(read_toml(Path(path)))
+        return cls.from_dict(read_toml(Path(path)), source=str(path))
 
     @classmethod
     def from_name(cls, name: str) -> "Target":
         """Load a shipped target (``Pb``, ``W``, ``Cu``, ``Fe``, ``C``)."""
         if isinstance(name, Target):
             return name
-        p = data_path(f"targets/{name}.toml")
-        if not p.is_file():
-            raise UnknownNameError(f"unknown target {name!r}; known: {', '.join(available_targets())}")
-        return cls.from_dict(read_toml(p))
+        known = available_targets()
+        if name not in known:
+            from mucast._schema import nearest
+            near = nearest(name, known)
+            raise UnknownNameError(f"unknown target {name!r}{f' (did you mean {near!r}?)' if near else ''};"
+                                   f" known: {', '.join(known)}")
+        return cls.from_dict(read_toml(data_path(f"targets/{name}.toml")),
+                             source=f"targets/{name}.toml")
 
 
 def available_targets() -> list[str]:

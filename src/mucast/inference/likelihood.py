@@ -29,9 +29,9 @@ import numpy as np
 
 from mucast import __version__
 from mucast import experiments as _exp
-from mucast.exceptions import InputError
+from mucast.exceptions import InputError, KinematicsError
 from mucast.inference.limits import events_limit
-from mucast.inference.yields import signal_yield
+from mucast.inference.yields import closing_mass, signal_yield, table_end_reason
 from mucast.models.eft import NUSMEFT_ALIASES, WET_OPERATORS, EFTModel
 from mucast.processes import conventions as _conv
 from mucast.units import GeV
@@ -59,6 +59,8 @@ class QuadraticForm:
     conventions: str
     notes: tuple = ()
     version: str = field(default=__version__)
+    #: what a user must see: entries not computed at this m_N, the method's coverage
+    warnings: tuple = ()
 
     def events(self, coefficients: dict) -> float:
         """N for {name: value [GeV⁻²]} (missing names: 0)."""
@@ -79,7 +81,8 @@ class QuadraticForm:
                 "conventions": self.conventions,
                 "likelihood": "-2 ln L = 2 [s + b - n + n ln(n/(s + b))], s = C^T M C"
                               " (Poisson; + ((b - b0)/sigma_b)^2 if the background floats)",
-                "notes": list(self.notes), "mucast_version": self.version}
+                "notes": list(self.notes), "warnings": list(self.warnings),
+                "mucast_version": self.version}
 
 
 def quadratic_form(dataset="2022", m_N=0.0, conventions=None, method="fc", cl=0.9,
@@ -100,14 +103,25 @@ def quadratic_form(dataset="2022", m_N=0.0, conventions=None, method="fc", cl=0.
         M[2 * k:2 * k + 2, 2 * k:2 * k + 2] = block
     notes = ["block diagonal in the neutrino flavour; the nu_e and nu_mu blocks equal the nu_tau"
              " one (massless neutrinos)"]
+    warns = []
     if nusmeft:
-        diag = []
+        diag, beyond = [], []
         for op in ("eN_22", "LN_22", "LNLe_2222"):
             try:
                 diag.append(signal_yield(EFTModel({op: unit}, m_N=m_N), exp, conv).value)
-            except InputError:          # beyond the acceptance tables at this m_N
+            except KinematicsError as exc:    # beyond the acceptance tables at this m_N
+                beyond.append((op, exc))
                 diag.append(0.0)
             names.append(_ALIAS_OF[op])
+        if len(beyond) == 3:
+            # the rule of `bound`: no entry can be computed at this m_N, so nothing is exported
+            raise KinematicsError(f"m_N = {m_N / GeV:g} GeV: no nuSMEFT entry can be computed"
+                                  f" ({beyond[-1][1]}); give m_N below"
+                                  f" {closing_mass('LNLe_2222', exp) / GeV:g} GeV, or 0") from None
+        for op, _exc in beyond:
+            warns.append(f"{_ALIAS_OF[op]} ({op}) is 0 in the matrix: m_N = {m_N / GeV:g} GeV is"
+                         f" beyond {closing_mass(op, exp) / GeV:g} GeV, where {table_end_reason(op, exp)}"
+                         " (`bound` refuses it); 0 means not computed, not no sensitivity")
         M = np.pad(M, ((0, 3), (0, 3)))
         M[n:, n:] = np.diag(diag)
         notes.append("nuSMEFT entries (provisional names ne_1122 = eN_22, ln_2211 = LN_22,"
@@ -116,7 +130,7 @@ def quadratic_form(dataset="2022", m_N=0.0, conventions=None, method="fc", cl=0.
     lim = events_limit(exp, method, cl)
     return QuadraticForm(tuple(names), M, exp.name, exp.observed, float(exp.background),
                          0.0, m_N / GeV, lim.upper, lim.method, float(cl), conv.name,
-                         tuple(notes))
+                         tuple(notes), warnings=tuple(lim.warnings) + tuple(warns))
 
 
 def direction_bound(model: EFTModel, dataset="2022", conventions=None, method="fc", cl=0.9):

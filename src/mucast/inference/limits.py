@@ -46,6 +46,30 @@ def edge_warning(edge_fraction: float, experiment) -> list[str]:
             "depends on where the simulated acceptance range ends, not on physics"]
 
 
+def pair_threshold(operator: str, m_N) -> np.ndarray:
+    """The lightest invisible final state of an operator [energy]: 2 m_N for eN_22/LN_22 (N N̄),
+    m_N for LNLe_2222 (N ν̄), 0 for the SM-neutrino operators (vectorised in m_N)."""
+    if operator in ("eN_22", "LN_22"):
+        return 2.0 * np.asarray(m_N, float)
+    if operator == "LNLe_2222":
+        return np.asarray(m_N, float)
+    return 0.0 * np.asarray(m_N, float)
+
+
+def threshold_warning(operator: str, Lambda: float, m_N: float) -> list[str]:
+    """The warning of a bound whose scale Λ = |C|^(-1/2) is below the mass of the lightest final
+    state the operator makes (:func:`pair_threshold`): a contact interaction of scale Λ cannot
+    describe the production of a state heavier than Λ (the momentum through the operator is at
+    least that mass), so the number is not a physical bound. One rule for `bound` and `scan`
+    (issue 17: scan printed Λ = 47 MeV at m_N = 1.5 GeV)."""
+    thr = float(pair_threshold(operator, m_N))
+    if not (thr > 0 and Lambda < thr):
+        return []
+    return [f"Lambda = {Lambda / GeV:.4g} GeV is below the mass of the invisible final state"
+            f" ({thr / GeV:g} GeV): a contact operator cannot describe its production, so this"
+            " is not a physical bound (the EFT does not hold here)"]
+
+
 @dataclass(frozen=True)
 class BoundResult:
     """A 90% CL bound on one operator coefficient.
@@ -125,7 +149,8 @@ def bound(operator: str, dataset="2022", m_N: float = 0.0, conventions=None, met
     if not y.value > 0:
         raise InputError(f"zero signal yield for {operator} in {exp.name}: no bound")
     c = math.sqrt(lim.upper / y.value) / GeV**2
-    notes = tuple(lim.warnings) + tuple(edge_warning(y.edge_fraction, exp))
+    notes = (tuple(lim.warnings) + tuple(edge_warning(y.edge_fraction, exp))
+             + tuple(threshold_warning(eft.check_operator(operator), c ** -0.5, m_N)))
     return BoundResult(operator, c, c ** -0.5, lim.upper, y.value, y.error, exp.name, m_N,
                        lim.method, cl, conv.name, n_type, inputs=y.inputs,
                        last_bin_fraction=y.edge_fraction, warnings=notes)

@@ -94,6 +94,13 @@ class MassScan:
     warnings: tuple = ()
 
     @property
+    def below_threshold(self) -> np.ndarray:
+        """Masses where Λ = |C|^(-1/2) is below the invisible final state's mass: not a
+        physical bound (:func:`mucast.inference.limits.threshold_warning`, the rule of `bound`)."""
+        from mucast.inference.limits import pair_threshold
+        return self.bounds ** -0.5 < pair_threshold(self.operator, self.masses)
+
+    @property
     def edge_dominated(self) -> np.ndarray:
         from mucast.inference.yields import EDGE_DOMINATED
         if self.last_bin_fraction is None:
@@ -108,6 +115,7 @@ class MassScan:
                 "last_bin_fraction": (np.zeros(self.masses.shape) if self.last_bin_fraction is None
                                       else self.last_bin_fraction).tolist(),
                 "edge_dominated": self.edge_dominated.tolist(),
+                "below_threshold": self.below_threshold.tolist(),
                 "closing_mass_GeV": self.closing_mass / GeV, "n_up": self.n_up,
                 "method": self.method, "conventions": self.conventions,
                 "warnings": list(self.warnings), "mucast_version": self.version}
@@ -156,7 +164,7 @@ def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0
         bounds = np.sqrt(n_up / yields) / GeV**2
         return MassScan(operator, exp.name, masses, bounds, yields, m_close, n_up, conv.name,
                         last_bin_fraction=fracs, method=lim.method,
-                        warnings=_scan_warnings(lim, fracs, masses, exp))
+                        warnings=_scan_warnings(lim, fracs, masses, exp, operator, bounds))
     pref = conv.alpha**2 / (48.0 * math.pi**3) / GeV**4     # |C|² = 1 GeV^-4
     def integral(kk, wk, m):
         G = tab(kk)
@@ -181,11 +189,11 @@ def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0
     bounds = np.sqrt(n_up / yields) / GeV**2
     return MassScan(operator, exp.name, masses, bounds, yields, m_close, n_up, conv.name,
                     last_bin_fraction=fracs, method=lim.method,
-                    warnings=_scan_warnings(lim, fracs, masses, exp))
+                    warnings=_scan_warnings(lim, fracs, masses, exp, operator, bounds))
 
 
-def _scan_warnings(lim, fracs, masses, exp) -> tuple:
-    from mucast.inference.limits import edge_warning
+def _scan_warnings(lim, fracs, masses, exp, operator=None, bounds=None) -> tuple:
+    from mucast.inference.limits import edge_warning, pair_threshold
     from mucast.inference.yields import EDGE_DOMINATED
     notes = list(lim.warnings)
     dom = fracs > EDGE_DOMINATED
@@ -193,4 +201,12 @@ def _scan_warnings(lim, fracs, masses, exp) -> tuple:
         first = float(np.min(masses[dom]))
         notes.append(f"edge_dominated marks m_N >= {first / GeV:.4g} GeV: " +
                      edge_warning(float(np.max(fracs)), exp)[0].split(": ", 1)[1])
+    if operator is not None and bounds is not None:
+        masses = np.asarray(masses, float)
+        low = np.asarray(bounds, float) ** -0.5 < pair_threshold(operator, masses)
+        if np.any(low):
+            notes.append(f"below_threshold marks m_N >= {float(np.min(masses[low])) / GeV:.7g}"
+                         " GeV: there Lambda is below the mass of the invisible final state, so"
+                         " a contact operator cannot describe its production; not a physical"
+                         " bound (the rule of `bound`)")
     return tuple(notes)

@@ -145,7 +145,7 @@ class EFTModel:
             # one rule for every entry point (bound, xsec, yield, generate, API): a mass for a
             # particle the model does not have is an error, never silently ignored
             raise InputError(
-                f"m_N (--mN) applies to the νSMEFT operators {', '.join(NUSMEFT_OPERATORS)} only;"
+                f"m_N (--m-N) applies to the νSMEFT operators {', '.join(NUSMEFT_OPERATORS)} only;"
                 f" {', '.join(self.coefficients)} produce(s) no N, so m_N must be 0, got"
                 f" {self.m_N / GeV:g} GeV")
         if len(nu) > 1:

@@ -79,6 +79,21 @@ CHANNELS = {"e": "visible", "mu": "visible", "tau": "visible", "hadrons": "visib
 #: quark currents a vector may couple to (mucast.models.hadrons): "em", Σ_q Q_q q̄γq
 HADRON_CURRENTS = ("em",)
 
+# -- what a model file may hold (MediatorModel.from_dict) -----------------------------------
+_FILE_TABLES = ("model", "dark", "provenance")
+_MODEL_KEYS = ("name", "spin", "charges", "invisible", "decays", "description", "coupling_name",
+               "hadrons", "hadron_coupling", "loop_mixing")
+_DARK_KEYS = ("type", "g_chi", "m_chi_GeV", "m_X_over_m_chi", "m_chi_over_m_X", "splitting")
+#: |charge| ≤ 1e3: charges are a fermion's coupling in units of the model's g (the presets use
+#: 1 and e = 0.30); the size is carried by g, and 1e308 overflowed the widths (issue 17)
+MAX_CHARGE = 1e3
+#: g_χ ≤ √(4π) (α_χ ≤ 1, perturbative; the CLI's --g-chi has the same range)
+MAX_G_CHI = math.sqrt(4.0 * math.pi)
+#: m_χ ≤ 10^5 GeV (far beyond any beam's reach: there the dark channel is simply closed)
+MAX_M_CHI_GEV = 1e5
+#: m_X/m_χ in [1e-6, 1e6] (seed 001: 3); the CLI's --mass-ratio has the same range
+MASS_RATIO_RANGE = (1e-6, 1e6)
+
 
 def _article(word):
     return "an" if word[0] in "aeiou" else "a"
@@ -456,54 +471,64 @@ class MediatorModel:
     @classmethod
     def from_dict(cls, d: dict, source: str = "model file") -> "MediatorModel":
         """A model from a TOML-like dict (schema in docs/models.md): a [model] table with name,
-        spin, charges (table), optional invisible, description, coupling_name, hadrons ("em")
-        with hadron_coupling (number), loop_mixing (bool); optional
-        [dark] table with type, g_chi, m_chi_GeV or m_X_over_m_chi (or its inverse
-        m_chi_over_m_X), splitting. Unknown or missing
-        keys raise DataFileError naming them."""
-        if not isinstance(d, dict) or "model" not in d:
-            raise DataFileError(f"{source}: lacks the [model] table")
-        extra_top = set(d) - {"model", "dark", "provenance"}
-        if extra_top:
-            raise DataFileError(f"{source}: unknown table(s) {', '.join(sorted(extra_top))};"
-                                " allowed: model, dark, provenance")
+        spin, charges (table), optional invisible (true/false), decays ("computed" or
+        "invisible"), description, coupling_name, hadrons ("em") with hadron_coupling (a
+        number), loop_mixing (true/false);
+        optional [dark] table with type, g_chi, m_chi_GeV or m_X_over_m_chi (or its inverse
+        m_chi_over_m_X), splitting; optional [provenance] (source, notes). Strict: unknown or
+        missing keys, values of the wrong type (``invisible = "false"``, ``m_chi_GeV = true``)
+        and numbers outside their range raise DataFileError naming ``source``, the key and the
+        nearest known key; nothing is coerced."""
+        from mucast import _schema as S
+        S.check_keys(d, _FILE_TABLES, source, required=("model",), what="table")
         m = d["model"]
-        allowed = {"name", "spin", "charges", "invisible", "description", "coupling_name",
-                   "hadrons", "hadron_coupling", "loop_mixing", "decays"}
-        _keys(m, {"name", "spin", "charges"}, allowed, f"{source} [model]")
-        charges = m["charges"]
-        if not isinstance(charges, dict):
-            raise DataFileError(f"{source}: [model] charges must be a table fermion = charge")
+        where = f"{source} [model]"
+        S.check_keys(m, _MODEL_KEYS, where, required=("name", "spin", "charges"))
+        name = S.string(m, "name", where)
+        spin = S.string(m, "spin", where)
+        charges = S.table(m, "charges", where)
+        S.check_keys(charges, SM_FERMIONS, f"{where} charges", what="fermion")
+        for f in charges:
+            S.number(charges, f, f"{where} charges", -MAX_CHARGE, MAX_CHARGE)
+        invisible = S.boolean(m, "invisible", where, default=False)
+        coupling_name = S.string(m, "coupling_name", where, default="g")
+        description = S.string(m, "description", where, default="")
+        decays = S.string(m, "decays", where, default="computed")
+        hadrons = S.string(m, "hadrons", where)
+        hadron_coupling = S.number(m, "hadron_coupling", where, -MAX_CHARGE, MAX_CHARGE,
+                                   default=0.0)
+        loop_mixing = S.boolean(m, "loop_mixing", where, default=False)
+        prov = S.table(d, "provenance", source, default={})
+        S.check_keys(prov, ("source", "notes"), f"{source} [provenance]")
+        for key in prov:
+            S.string(prov, key, f"{source} [provenance]")
         dark = None
         if "dark" in d:
-            k = d["dark"]
-            _keys(k, {"type", "g_chi"}, {"type", "g_chi", "m_chi_GeV", "m_X_over_m_chi",
-                                         "m_chi_over_m_X", "splitting"}, f"{source} [dark]")
-            if sum(key in k for key in ("m_chi_GeV", "m_X_over_m_chi", "m_chi_over_m_X")) > 1:
-                raise DataFileError(f"{source} [dark]: give one of m_chi_GeV, m_X_over_m_chi,"
+            k = S.table(d, "dark", source)
+            dw = f"{source} [dark]"
+            S.check_keys(k, _DARK_KEYS, dw, required=("type", "g_chi"))
+            if sum(key in k for key in ("m_chi_GeV", "m_X_over_m_chi", "m_chi_over_m_X")) != 1:
+                raise DataFileError(f"{dw}: give one of m_chi_GeV, m_X_over_m_chi,"
                                     " m_chi_over_m_X")
-            ratio = k.get("m_X_over_m_chi")
-            if "m_chi_over_m_X" in k:
-                inv = k["m_chi_over_m_X"]
-                if isinstance(inv, bool) or not isinstance(inv, (int, float)) or not inv > 0:
-                    raise DataFileError(f"{source} [dark]: m_chi_over_m_X must be a number > 0,"
-                                        f" got {inv!r}")
+            kind = S.string(k, "type", dw)
+            g_chi = S.number(k, "g_chi", dw, 0.0, MAX_G_CHI)
+            m_chi = S.number(k, "m_chi_GeV", dw, 0.0, MAX_M_CHI_GEV, lo_open=True, unit="GeV")
+            ratio = S.number(k, "m_X_over_m_chi", dw, *MASS_RATIO_RANGE)
+            inv = S.number(k, "m_chi_over_m_X", dw, 1.0 / MASS_RATIO_RANGE[1],
+                           1.0 / MASS_RATIO_RANGE[0])
+            if inv is not None:
                 ratio = 1.0 / inv
+            splitting = S.number(k, "splitting", dw, 0.0, 1.0, hi_open=True, default=0.0)
             try:
-                dark = DarkSector(k["type"], k["g_chi"],
-                                  mass=k["m_chi_GeV"] * GeV if "m_chi_GeV" in k else None,
-                                  mass_ratio=ratio,
-                                  splitting=k.get("splitting", 0.0))
-            except (InputError, TypeError) as exc:
-                raise DataFileError(f"{source} [dark]: {exc}") from None
+                dark = DarkSector(kind, g_chi, mass=None if m_chi is None else m_chi * GeV,
+                                  mass_ratio=ratio, splitting=splitting)
+            except InputError as exc:
+                raise DataFileError(f"{dw}: {exc}") from None
         try:
-            return cls(name=str(m["name"]), spin=m["spin"], charges=dict(charges), dark=dark,
-                       invisible=bool(m.get("invisible", False)),
-                       decays_default=m.get("decays", "computed"),
-                       coupling_name=str(m.get("coupling_name", "g")),
-                       description=str(m.get("description", "")),
-                       hadrons=m.get("hadrons"), hadron_coupling=m.get("hadron_coupling", 0.0),
-                       loop_mixing=m.get("loop_mixing", False))
+            return cls(name=name, spin=spin, charges=dict(charges), dark=dark,
+                       invisible=invisible, decays_default=decays, coupling_name=coupling_name,
+                       description=description, hadrons=hadrons,
+                       hadron_coupling=hadron_coupling, loop_mixing=loop_mixing)
         except InputError as exc:
             raise DataFileError(f"{source}: {exc}") from None
 
@@ -526,18 +551,6 @@ class MediatorModel:
         if self.loop_mixing:
             d["loop_mixing"] = True
         return d
-
-
-def _keys(table, required, allowed, where):
-    if not isinstance(table, dict):
-        raise DataFileError(f"{where} must be a table")
-    missing = sorted(set(required) - set(table))
-    extra = sorted(set(table) - set(allowed))
-    if missing:
-        raise DataFileError(f"{where}: missing key(s) {', '.join(missing)}")
-    if extra:
-        raise DataFileError(f"{where}: unknown key(s) {', '.join(extra)}; allowed:"
-                            f" {', '.join(sorted(allowed))}")
 
 
 def _presets() -> dict:

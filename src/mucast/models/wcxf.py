@@ -25,6 +25,7 @@ Coefficients are in GeV⁻² (WCxf: L = Σ C_i O_i over the non-redundant operat
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,27 +79,102 @@ class WCxfInput:
 
 #: the keys of a WCxf coefficient file (Aebischer et al., CPC 232 (2018) 71, Sec. 3)
 _WCXF_KEYS = ("eft", "basis", "scale", "values")
+#: optional keys (free-form metadata)
+_WCXF_OPTIONAL = ("metadata",)
+#: the largest WCxf file read [bytes] and the most coefficients: the largest basis mucast reads
+#: (WET JMS) has 2257 names, a file with all of them complex ({Re: ..., Im: ...}) is ~0.2 MB;
+#: a 45 MB file ran for > 300 s at 1.3 GB (issue 17), so larger ones are refused before parsing
+MAX_WCXF_BYTES = 2_000_000
+MAX_WCXF_VALUES = 10_000
 
 
 def _one_line(exc) -> str:
     return " ".join(str(exc).split())
 
 
+def _strict_yaml_loader():
+    """yaml.SafeLoader that refuses a key given twice in one mapping (YAML and JSON would keep
+    the last value silently; TOML refuses it too)."""
+    import yaml
+
+    class StrictSafeLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                seen = {}
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    key = self.construct_object(key_node, deep=deep)
+                    try:
+                        first = seen.get(key)
+                    except TypeError:           # unhashable: SafeLoader says so itself
+                        continue
+                    if first is not None:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key!r} (first given on line {first + 1})",
+                            key_node.start_mark)
+                    seen[key] = key_node.start_mark.line
+            return super().construct_mapping(node, deep)
+
+    return StrictSafeLoader
+
+
+def _number(v):
+    """A finite float from a YAML/JSON scalar, else None. Strings that read as numbers are
+    accepted: YAML 1.1 (PyYAML) reads ``1e-3`` as a string, and the wcxf package converts it."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, str):
+        try:
+            v = float(v.strip())
+        except ValueError:
+            return None
+    if not isinstance(v, (int, float)):
+        return None
+    try:
+        x = float(v)
+    except OverflowError:           # an integer beyond the range of a double
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _check_values(p: Path, values: dict) -> None:
+    """Every coefficient is named by a string and is a finite number or {Re: x, Im: y}."""
+    if len(values) > MAX_WCXF_VALUES:
+        raise DataFileError(f"{p}: {len(values)} coefficients; mucast reads WCxf files with up to"
+                            f" {MAX_WCXF_VALUES} (the largest basis it reads has 2257)")
+    for name, v in values.items():
+        if not isinstance(name, str):
+            raise DataFileError(f"{p}: coefficient names must be strings, got {name!r}")
+        if isinstance(v, dict):
+            bad = [k for k in v if k not in ("Re", "Im")]
+            if bad or not v or any(_number(x) is None for x in v.values()):
+                raise DataFileError(f"{p}: {name} must be a finite number or {{Re: x, Im: y}} with"
+                                    f" finite numbers, got {v!r}"[:300])
+        elif _number(v) is None:
+            raise DataFileError(f"{p}: {name} must be a finite number (GeV^-2) or {{Re: x, Im: y}},"
+                                f" got {v!r}"[:300])
+
+
 def _load_document(p: Path) -> dict:
     """The file's YAML/JSON document as a dict, or DataFileError with one line: the file, the
-    line (for a syntax error) and what is wrong."""
+    line (for a syntax error or a duplicate key) and what is wrong. Refused before any physics:
+    files above :data:`MAX_WCXF_BYTES`, nesting too deep to parse, duplicate keys, unknown
+    top-level keys, a scale that is not a finite number > 0, coefficients that are not finite
+    numbers."""
     import yaml
+
+    from mucast._io import read_text
+    text = read_text(p, MAX_WCXF_BYTES, "WCxf file")
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"cannot read WCxf file {p}: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_strict_yaml_loader())  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
         what = getattr(exc, "problem", None) or _one_line(exc)
         raise DataFileError(f"{p}{where}: YAML/JSON syntax error: {what}") from None
+    except RecursionError:
+        raise DataFileError(f"{p}: nested too deeply to parse (a WCxf file nests 2 deep)") from None
     if doc is None:
         raise DataFileError(f"{p}: the file is empty (a WCxf file needs {', '.join(_WCXF_KEYS)})")
     if not isinstance(doc, dict):
@@ -108,9 +184,19 @@ def _load_document(p: Path) -> dict:
     if missing:
         raise DataFileError(f"{p}: missing WCxf key(s) {', '.join(missing)} (required:"
                             f" {', '.join(_WCXF_KEYS)})")
+    from mucast._schema import check_keys
+    check_keys(doc, _WCXF_KEYS + _WCXF_OPTIONAL, str(p))
+    for key in ("eft", "basis"):
+        if not isinstance(doc[key], str):
+            raise DataFileError(f"{p}: '{key}' must be a name (a string), got {doc[key]!r}"[:300])
+    scale = _number(doc["scale"])
+    if scale is None or not scale > 0:
+        raise DataFileError(f"{p}: scale must be a finite number > 0 (GeV), got"
+                            f" {doc['scale']!r}"[:300])
     if not isinstance(doc["values"], dict):
         raise DataFileError(f"{p}: 'values' must be a mapping name: value, got"
                             f" {type(doc['values']).__name__}")
+    _check_values(p, doc["values"])
     return doc
 
 
@@ -180,12 +266,7 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
     if wc.basis not in ACCEPTED[eft]:
         raise DataFileError(f"{p}: for eft {eft} the basis must be one of {ACCEPTED[eft]}, got"
                             f" {wc.basis!r}")
-    try:
-        file_scale = float(wc.scale)
-    except (TypeError, ValueError):
-        raise DataFileError(f"{p}: scale must be a number (GeV), got {wc.scale!r}") from None
-    if not file_scale > 0:
-        raise DataFileError(f"{p}: scale must be > 0 GeV, got {file_scale}")
+    file_scale = float(wc.scale)              # a finite number > 0 (_load_document)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -210,8 +291,9 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
                      " no running applied")
     else:
         used = {k: v for k, v in values.items() if k in SMEFT_TREE and v != 0}
-        ignored = sorted(k for k in values if k not in SMEFT_TREE)
         dropped = sorted(k for k in values if values[k] != 0 and k.startswith(FEEDERS))
+        # a dropped feeder gets one message (the warning below), not also "not used"
+        ignored = sorted(k for k in values if k not in SMEFT_TREE and k not in dropped)
         out_scale = file_scale
         notes.append(f"SMEFT coefficients mapped at tree level at the scale of the file,"
                      f" {file_scale:g} GeV; no running applied")
