@@ -181,6 +181,20 @@ def test_target_option_takes_shipped_names(capsys):
     assert code == 2 and "unknown target" in err
 
 
+@pytest.mark.parametrize("cmd", [["limit", "zprime", "--mass", "0.1"], ["bound", "LN_22"]])
+@pytest.mark.parametrize("what", ["device", "folder", "not-toml"])
+def test_experiment_option_always_reads_a_file(tmp_path, capsys, cmd, what):
+    """--experiment names a file whatever its name: a device, a folder or a file not ending in
+    .toml gave 'unknown data set' (it was looked up as a shipped name). One line, exit 2."""
+    path = {"device": "/dev/zero", "folder": str(tmp_path),
+            "not-toml": str(tmp_path / "exp.txt")}[what]
+    if what == "not-toml":
+        (tmp_path / "exp.txt").write_text("[experiment]\nname = 1\n")
+    code, out, err = _cli(capsys, cmd + ["--experiment", path])
+    assert code == 2 and out == "" and "unknown data set" not in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
 # ---- one MOT per data set ------------------------------------------------------------------------
 def test_trigger_mots_must_add_up_to_mot(tmp_path, capsys):
     """[experiment] mot is used by EFT bounds, the trigger MOTs by mediator limits: a file where

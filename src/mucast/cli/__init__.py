@@ -36,7 +36,8 @@ def _conventions(args):
 
 def _dataset(args):
     from mucast import experiments
-    exp = experiments.get(args.experiment) if getattr(args, "experiment", None) else experiments.get(args.dataset)
+    exp = (experiments.Experiment.from_file(args.experiment) if getattr(args, "experiment", None)
+           else experiments.get(args.dataset))
     return with_acceptance(exp, getattr(args, "acceptance", "shipped"))
 
 

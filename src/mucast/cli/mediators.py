@@ -98,7 +98,9 @@ def _model(args):
 
 def _dataset(args):
     from mucast import experiments
-    exp = experiments.get(args.experiment) if getattr(args, "experiment", None) else args.dataset
+    # --experiment names a file, whatever its name ends with
+    exp = (experiments.Experiment.from_file(args.experiment) if getattr(args, "experiment", None)
+           else args.dataset)
     return with_acceptance(exp, getattr(args, "acceptance", "shipped"))
 
 

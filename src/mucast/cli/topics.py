@@ -65,7 +65,8 @@ def _production() -> str:
 
 def _decays() -> str:
     return "\n".join([
-        "What happens to X after production (--decays of limit, curve; docs/models.md):",
+        "What happens to X after production (--decays of limit, curve, plot limits, xsec;"
+        " docs/decays.md):",
         _wrap("computed: the model's complete widths decide; a visible decay counts as signal"
               " where it happens beyond the last vetoing detector (the [geometry] table of the"
               " data set), so the excluded couplings become a region [coupling, coupling_upper]."),
