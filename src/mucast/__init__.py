@@ -5,4 +5,4 @@ what was measured) → processes/ (cross sections: WW, exact, off shell) → inf
 statistics, limits, curves) → events/ → outputs/ → cli/.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
