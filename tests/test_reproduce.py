@@ -45,8 +45,9 @@ def test_reproduce_writes_everything(reproduced):
     assert {r["verdict"] for r in rows} <= set(VERDICTS)
     assert sum(r["source"] == "seed 000 Table I" for r in rows) == 10
     # issue 11: the scalar and the dark photon for the three NA64mu data sets
-    med = (out / "fig_mediators.csv").read_text().splitlines()
-    assert {tuple(line.split(",")[:2]) for line in med[2:]} == {
+    med = [line for line in (out / "fig_mediators.csv").read_text().splitlines()
+           if not line.startswith("#")]
+    assert {tuple(line.split(",")[:2]) for line in med[1:]} == {
         (m, d) for m in ("muon-scalar", "dark-photon") for d in ("2022", "2023-24", "future")}
     # issue 18: the ALPs with decays in flight; the 2022 regions close above (an upper edge
     # below G_MAX at some mass of each model), and the figure's warnings travel with the CSV
@@ -62,6 +63,38 @@ def test_reproduce_writes_everything(reproduced):
                               for r in closed)
     # the published reinterpretations join the comparison table
     assert sum(r["source"].startswith("arXiv:25") for r in rows) >= 3
+
+
+def test_reproduce_passes_on_every_warning(reproduced):
+    """reproduce dropped the thermal targets' warnings (a neutrino bath: up to +40% in the
+    coupling; m_chi < 1 MeV: excluded by BBN) and fig_mediators' (the scalar's efficiency
+    doubt), and its summary had no warnings list. Each file carries its own; the run's list is
+    in the result, run_info.json and the report, each entry naming its file."""
+    out, ws = reproduced.out, reproduced.warnings
+    info = json.loads((out / "run_info.json").read_text())
+    assert info["warnings"] == ws and all(w.split(": ")[0] in reproduced.files for w in ws)
+    targets = list(csv.DictReader(line for line in (out / "fig4_thermal_targets.csv")
+                                  .read_text().splitlines() if not line.startswith("#")))
+    lightest = [r for r in targets if float(r["m_chi_GeV"]) < 1e-3]
+    assert lightest and all("BBN" in r["warnings"] for r in lightest)
+    assert any("neutrino decoupling" in r["warnings"] for r in targets)
+    assert any(w.startswith("fig4_thermal_targets.csv: scalar, m_chi = ") and "BBN" in w
+               for w in ws)
+    med = (out / "fig_mediators.csv").read_text()
+    assert "# warning: " in med
+    assert any(w.startswith("fig_mediators.csv: muon-scalar, ") for w in ws)
+    # the ALP panels' warnings name their model
+    assert any(w.startswith("fig_alps.csv: alp-muon, ") for w in ws)
+    report = (out / "report.md").read_text()
+    assert f"## Warnings ({len(ws)})" in report and "BBN" in report
+    assert f"Warnings ({len(ws)})" in (out / "report.html").read_text()
+
+
+def test_report_groups_warnings_that_differ_only_in_numbers():
+    from mucast.outputs.report_pages import grouped_warnings
+    ws = ["f.csv: at m = 0.1 GeV the doubt is 5%", "f.csv: at m = 0.2 GeV the doubt is 7.5e-3%",
+          "f.csv: another warning", "g.csv: at m = 0.1 GeV the doubt is 5%"]
+    assert grouped_warnings(ws) == [(ws[0], 2), (ws[2], 1), (ws[3], 1)]
 
 
 def test_hepdata_submission_is_valid_yaml(reproduced):
@@ -209,8 +242,10 @@ def test_report_labels_and_headers_are_readable(reproduced):
     cols = [c.strip() for c in header.strip("|").split("|")]
     assert len(cols) == len(set(cols)), cols                 # no two columns share a header
     assert "WCxf" in cols
+    # the labels (the warnings section quotes the computations' own ASCII text, as in the JSON)
+    labels = md.split("## Warnings")[0]
     for raw in ("mumu", "alpha alpha", "_{", "^{"):
-        assert raw not in md, raw
+        assert raw not in labels, raw
     rows = json.loads((reproduced.out / "comparison.json").read_text())["rows"]
     for r in rows:
         if r["source"] == "seed 000 Table I":

@@ -360,10 +360,13 @@ def cmd_reproduce(args):
         from mucast.outputs.reproduce import _clean
         dump_json(_clean({"out": str(r.out), "files": r.files, "timings_s": r.timings,
                           "verdicts": counts, "comparison": r.comparison,
-                          "mucast_version": __version__}))
+                          "warnings": r.warnings, "mucast_version": __version__}))
     else:
         print(f"wrote {len(r.files)} files to {r.out} in {r.timings['total']:.1f} s;"
               f" open {r.out / 'report.html'}")
+        if r.warnings:
+            print(f"{len(r.warnings)} warnings about the numbers (the size of a doubt, where a"
+                  " result does not exist): listed in the report and run_info.json")
         print("verdicts: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 

@@ -292,7 +292,9 @@ def plot_limit_panels(panels, masses, out, method=None, titles=None):
         for i, (ax, (model, curves)) in enumerate(zip(axes, panels, strict=True)):
             model = get_model(model)
             grid = masses if masses is not None else next(iter(curves.values())).masses
-            warnings += _draw_limits(ax, model, curves, grid, legend_size=9)
+            # several panels: each warning names its panel's model
+            drawn = _draw_limits(ax, model, curves, grid, legend_size=9)
+            warnings += [f"{model.name}, {x}" for x in drawn] if len(panels) > 1 else drawn
             ax.set_title(titles[i] if titles is not None else
                          f"{model.name} ({model.spin}, Br(inv) = 1): 90% CL", fontsize=13)
         _finish(fig, png, pdf, f"mucast {method}; cross sections WW where it holds (2%), else"

@@ -54,16 +54,27 @@ def zprime_targets(m_min=1 * MeV / 3, m_max=5 * GeV / 3, points=40, g_chi=0.05,
                    mass_ratio=3.0, splitting=TARGET_SPLITTING):
     """Thermal targets y(m_χ) of the L_μ−L_τ Z′ for the three dark-matter types of seed 001's
     Fig. 4 (right), computed by mucast.cosmology.relic at the seed's g_χ and m_Z′ = 3m_χ:
-    {dm: (m_chi [energy] array, y array)} (NaN where no coupling ≤ √4π works)."""
-    from mucast.cosmology.relic import target_curve
+    {dm: (m_chi [energy] array, y array)} (NaN where no coupling ≤ √4π works). Their warnings:
+    :func:`zprime_targets_detailed`."""
+    return zprime_targets_detailed(m_min, m_max, points, g_chi, mass_ratio, splitting)[0]
+
+
+def zprime_targets_detailed(m_min=1 * MeV / 3, m_max=5 * GeV / 3, points=40, g_chi=0.05,
+                            mass_ratio=3.0, splitting=TARGET_SPLITTING) -> tuple:
+    """(:func:`zprime_targets`, notes): notes[dm][i] is the list of the i-th target's warnings
+    (the size of its doubt: a neutrino bath, m_χ below 1 MeV, a broad mediator, ...) or, where
+    there is no target, the one-line reason."""
+    from mucast.cosmology.relic import target_curve_detailed
 
     masses = np.geomspace(m_min, m_max, points)
-    out = {}
+    out, notes = {}, {}
     for dm in TARGET_TYPES:
-        rows = target_curve("lmu-ltau", masses, dm=dm, g_chi=g_chi, mass_ratio=mass_ratio,
-                            splitting=splitting)
+        rows, why = target_curve_detailed("lmu-ltau", masses, dm=dm, g_chi=g_chi,
+                                          mass_ratio=mass_ratio, splitting=splitting)
         out[dm] = (masses, np.array([r.y if r else np.nan for r in rows]))
-    return out
+        notes[dm] = [list(r.warnings) if r else [f"no target: {w}"]
+                     for r, w in zip(rows, why, strict=True)]
+    return out, notes
 
 
 def plot_zprime(results=None, out="zprime_fig4", points=200, targets=None, overlays=(),

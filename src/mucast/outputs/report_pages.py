@@ -8,6 +8,7 @@ import base64
 import datetime as _dt
 import html
 import math
+import re
 from pathlib import Path
 
 from mucast import __version__
@@ -101,7 +102,23 @@ def _explanations(rows):
     return [(k, *EXPLANATIONS[k]) for k in used]
 
 
-def report_md(rows: list[dict], meta: dict) -> str:
+def grouped_warnings(warnings) -> list[tuple[str, int]]:
+    """The run's warnings for the report: those that differ only in their numbers (the same
+    warning at other masses) are one entry, (the first of them, how many); the full list is
+    run_info.json's ``warnings``."""
+    groups: dict[str, list] = {}
+    for x in warnings:
+        key = re.sub(r"[-+]?\d[\d.]*(?:e[-+]?\d+)?", "#", x)
+        groups.setdefault(key, [x, 0])[1] += 1
+    return [(first, n) for first, n in groups.values()]
+
+
+def _warning_lines(warnings) -> list[str]:
+    return [first + (f" (and {n - 1} more like it at other points: run_info.json)" if n > 1
+                     else "") for first, n in grouped_warnings(warnings)]
+
+
+def report_md(rows: list[dict], meta: dict, warnings=()) -> str:
     lines = [f"# mucast {__version__}: reproduction of seed 000 and seed 001", "",
              f"**Verdicts: {_summary_line(rows)}.**", "",
              f"Made {meta['date_utc']} by mucast {meta['mucast_version']} (git commit"
@@ -121,6 +138,11 @@ def report_md(rows: list[dict], meta: dict) -> str:
         lines += ["", "## Why these deviate", ""]
         for key, ref, text in expl:
             lines += [f'<a id="{key}"></a>', f"**{key}** ({ref}): {text}", ""]
+    lines += [f"## Warnings ({len(warnings)})", "",
+              "What the computations behind the files said about their own numbers (the size"
+              " of a doubt, where a result does not exist and why), by file:", ""]
+    lines += [f"- {x}" for x in _warning_lines(warnings)] or ["None."]
+    lines += [""]
     lines += ["## Figures", ""]
     for stem, title in FIGURES:
         lines += [f"### {title}", "", f"![{title}]({stem}.png)", ""]
@@ -128,7 +150,7 @@ def report_md(rows: list[dict], meta: dict) -> str:
     return "\n".join(lines)
 
 
-def report_html(rows: list[dict], out: Path, meta: dict) -> str:
+def report_html(rows: list[dict], out: Path, meta: dict, warnings=()) -> str:
     def img(name):
         data = base64.b64encode((out / f"{name}.png").read_bytes()).decode("ascii")
         return f'<img alt="{name}" src="data:image/png;base64,{data}" style="max-width:100%">'
@@ -149,6 +171,7 @@ def report_html(rows: list[dict], out: Path, meta: dict) -> str:
     expl = "".join(f'<p id="{k}"><b>{html.escape(k)}</b> ({html.escape(ref)}): {html.escape(text)}</p>'
                    for k, ref, text in _explanations(rows))
     figs = "".join(f"<h2>{html.escape(title)}</h2>{img(stem)}" for stem, title in FIGURES)
+    warn = "".join(f"<li>{html.escape(x)}</li>" for x in _warning_lines(warnings))
     data = ", ".join(f'<a href="{html.escape(f)}">{html.escape(f)}</a>' for f in DATA_FILES)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>mucast {__version__} reproduction</title>
@@ -168,6 +191,9 @@ literally. {html.escape(_STATUS_TEXT).replace('*', '')}</p>
 </table>
 <p>Tolerances:</p><ul>{tol_html}</ul>
 <h2>Why these deviate</h2>{expl or '<p>No deviations.</p>'}
+<h2>Warnings ({len(warnings)})</h2>
+<p>What the computations behind the files said about their own numbers (the size of a doubt,
+where a result does not exist and why), by file:</p><ul>{warn or '<li>None.</li>'}</ul>
 {figs}
 <p>Data: {data}.</p>
 </body></html>

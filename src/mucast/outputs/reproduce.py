@@ -22,8 +22,10 @@ Writes into one directory (default ``mucast-output``):
 * ``hepdata/`` — a HEPData submission (submission.yaml + one YAML per table);
 * ``comparison.{csv,json}``, ``report.md``, ``report.html`` (figures embedded) — every published
   number beside ours, the ratio, and whether it was calibrated or predicted;
-* ``run_info.json`` — timestamp, timings, Python and package versions. Everything else is
-  byte-identical between runs with the same inputs (no dates inside the other files).
+* ``run_info.json`` — timestamp, timings, Python and package versions, and ``warnings``: every
+  warning of every computation, "FILE: what" (each file carries its own as well; the report
+  lists them grouped). Everything else is byte-identical between runs with the same inputs (no
+  dates inside the other files).
 
 The folder is built in a staging folder of mucast's own and put in place at the end
 (:func:`mucast._io.staged_directory`): a new folder appears complete or not at all, and Ctrl-C,
@@ -105,12 +107,23 @@ class ReproduceResult:
     files: list = field(default_factory=list)
     comparison: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    #: every warning of every computation of the run, "FILE: what", in the order of the steps
+    #: (the same text the file itself carries: a `# warning:` line, a column or its JSON)
+    warnings: list = field(default_factory=list)
 
 
 class _Writer:
     def __init__(self, out: Path):
         self.out = out
         self.files: list[str] = []
+        self.warnings: list[str] = []
+
+    def warn(self, source: str, messages):
+        """Collect the warnings of the computation behind output file ``source``."""
+        for m in messages:
+            line = f"{source}: {m}"
+            if line not in self.warnings:
+                self.warnings.append(line)
 
     def text(self, name: str, text: str):
         atomic_write_text(self.out / name, text, lock=False)    # the folder is locked
@@ -192,6 +205,9 @@ def _step_fig6(w: _Writer, ctx: dict, points: int):
             rows += [{"operator": op, "dataset": ds, "mN_GeV": m / GeV, "bound_GeV-2": b * GeV**2,
                       "Lambda_GeV": b ** -0.5 / GeV} for m, b in zip(sc.masses, sc.bounds, strict=True)]
     ctx["scans"] = scans
+    for op, per in scans.items():
+        w.warn("fig6_nusmeft.json", [f"{op} ({ds}): {x}" for ds, sc in per.items()
+                                     for x in sc.warnings])
     png, pdf = plot_nusmeft(scans, w.out / "fig6_nusmeft")
     w.add(png.name, pdf.name)
     w.text("fig6_nusmeft.csv", "# Fig. 6 of seed 000: 90% CL bounds (GeV^-2) against m_N (GeV), "
@@ -202,11 +218,14 @@ def _step_fig6(w: _Writer, ctx: dict, points: int):
 
 def _step_fig4(w: _Writer, ctx: dict, points: int):
     from mucast.models import gm2
-    from mucast.outputs.plots import plot_zprime, zprime_results, zprime_targets
+    from mucast.outputs.plots import plot_zprime, zprime_results, zprime_targets_detailed
 
     res = zprime_results(points=points)
     ctx["zprime"] = res
-    targets = zprime_targets(points=max(20, points // 5))
+    for ds, r in res.items():
+        for model in ("vanilla", "dark"):
+            w.warn("fig4_zprime.json", [f"{ds} {model}: {x}" for x in r[model].warnings])
+    targets, target_notes = zprime_targets_detailed(points=max(20, points // 5))
     from mucast.inference.constraints import ccfr_coupling_limit
     ms = next(iter(res.values()))["vanilla"].masses
     cc = ccfr_coupling_limit("lmu-ltau", ms)
@@ -221,11 +240,18 @@ def _step_fig4(w: _Writer, ctx: dict, points: int):
            + _csv([{"m_Zprime_GeV": m / GeV, "g_Zprime_limit": g, "y_limit": (0.05 * g) ** 2 / 81}
                    for m, g in zip(ms, cc.coupling, strict=True)],
                   ["m_Zprime_GeV", "g_Zprime_limit", "y_limit"]))
-    trows = [{"dm": dm, "m_chi_GeV": m / GeV, "y_target": y}
-             for dm, (ms, ys) in targets.items() for m, y in zip(ms, ys, strict=True)]
+    # each target's warnings (the size of its doubt) or the reason it has none, beside it
+    trows = [{"dm": dm, "m_chi_GeV": m / GeV, "y_target": y, "warnings": " | ".join(n)}
+             for dm, (ms, ys) in targets.items()
+             for m, y, n in zip(ms, ys, target_notes[dm], strict=True)]
+    for dm, (ms, _) in targets.items():
+        w.warn("fig4_thermal_targets.csv", [f"{dm}, m_chi = {m / GeV:.4g} GeV: {x}"
+                                            for m, n in zip(ms, target_notes[dm], strict=True)
+                                            for x in n])
     w.text("fig4_thermal_targets.csv", "# thermal targets of the L_mu-L_tau Z' (mucast.cosmology"
            ".relic): Omega h^2 = 0.120, m_Z' = 3 m_chi, g_chi = 0.05, pseudo-Dirac splitting 0.1;"
-           " y = (g_chi g)^2 (m_chi/m_Z')^4\n" + _csv(trows, ["dm", "m_chi_GeV", "y_target"]))
+           " y = (g_chi g)^2 (m_chi/m_Z')^4; 'warnings': the target's own (the size of its doubt)"
+           " or why it has none\n" + _csv(trows, ["dm", "m_chi_GeV", "y_target", "warnings"]))
     w.add(png.name, pdf.name)
     rows = []
     for ds, r in res.items():
@@ -262,8 +288,10 @@ def _step_mediators(w: _Writer, ctx: dict, points: int):
                                   decays="invisible"))
               for name in ("muon-scalar", "dark-photon")]
     ctx["mediators"] = dict(panels)
-    png, pdf = plot_limit_panels(panels, masses, w.out / "fig_mediators")
+    fig = plot_limit_panels(panels, masses, w.out / "fig_mediators")
+    png, pdf = fig
     w.add(png.name, pdf.name)
+    w.warn("fig_mediators.csv", fig.warnings)
     rows = []
     for name, curves in panels:
         for ds, r in curves.items():
@@ -273,7 +301,7 @@ def _step_mediators(w: _Writer, ctx: dict, points: int):
     w.text("fig_mediators.csv", "# 90% CL limits (asymptotic CLs, as seed 001) on g_mu"
            " (muon-scalar) and epsilon (dark-photon), both declared invisible (Br = 1); WW"
            " cross sections (approx auto: WW holds at these masses); NA64mu efficiency tables,"
-           " one column per spin\n"
+           " one column per spin\n" + "".join(f"# warning: {x}\n" for x in fig.warnings)
            + _csv(rows, ["model", "dataset", "mass_GeV", "coupling_limit", "production"]))
 
 
@@ -303,6 +331,7 @@ def _step_alps(w: _Writer, ctx: dict, points: int):
     # the figure's warnings (regions that close, masses without a limit and why) travel with
     # its numbers
     notes = "".join(f"# warning: {x}\n" for x in fig.warnings)
+    w.warn("fig_alps.csv", fig.warnings)
     w.text("fig_alps.csv", "# 90% CL excluded regions (asymptotic CLs) of the ALP presets with"
            " decays in flight: coupling_lower < g < coupling_upper (GeV^-1; empty upper: the"
            " region does not close below g = 10 GeV^-1); docs/decays.md, docs/alps.md\n"
@@ -424,13 +453,13 @@ def run(out="mucast-output", points: int = 100, zprime_points: int = 200,
     outp = Path(out)
     ensure_directory(outp.parent)
     with staged_directory(outp, "run_info.json") as stage:
-        files, rows, timings = _build(stage, points, zprime_points, progress, command)
-    return ReproduceResult(outp, files, rows, timings)
+        files, rows, timings, warnings = _build(stage, points, zprime_points, progress, command)
+    return ReproduceResult(outp, files, rows, timings, warnings)
 
 
 def _build(stage: Path, points: int, zprime_points: int, progress, command):
     """Every step of :func:`run`, written into ``stage``; returns (files, comparison rows,
-    timings). ``run_info.json`` comes last."""
+    timings, warnings). ``run_info.json`` comes last."""
     from tqdm import tqdm
 
     w = _Writer(stage)
@@ -462,12 +491,12 @@ def _build(stage: Path, points: int, zprime_points: int, progress, command):
     w.text("comparison.csv", _csv(rows, ccols))
     w.text("comparison.json", _json({"verdicts": verdict_counts(rows), "rows": rows,
                                      "mucast_version": __version__}))
-    w.text("report.md", report_md(rows, meta))
-    w.text("report.html", report_html(rows, stage, meta))
+    w.text("report.md", report_md(rows, meta, w.warnings))
+    w.text("report.html", report_html(rows, stage, meta, w.warnings))
     timings["total"] = round(time.perf_counter() - t_all, 3)
     w.add("run_info.json")
     info = {"mucast_version": __version__, "python": platform.python_version(),
             "numpy": np.__version__, "finished_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(),
-            "timings_s": timings, "files": sorted(w.files), "run": meta}
+            "timings_s": timings, "files": sorted(w.files), "run": meta, "warnings": w.warnings}
     atomic_write_text(stage / "run_info.json", _json(info), lock=False)
-    return sorted(w.files), rows, timings
+    return sorted(w.files), rows, timings, w.warnings
