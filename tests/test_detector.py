@@ -82,10 +82,18 @@ def _doc():
     (lambda d: d["beam"]["sigma_x"].pop("source"), "source"),
     (lambda d: d["beam"]["sigma_x"].update(unit="cm"), "unit"),
     (lambda d: d["beam"].update(colour={"value": 1, "unit": "", "source": "x"}), "unknown key"),
-    (lambda d: d["spectrometer"].pop("bending_power"), "lacks"),
+    (lambda d: d["spectrometer"].pop("bending_power"), "missing the required key 'bending_power'"),
     (lambda d: d["selection"]["pileup_loss"].update(value=1.5), "< 1"),
     (lambda d: d["target"]["dedx"].update(value=-1.0), "> 0"),
     (lambda d: d.pop("trigger"), "trigger"),
+    # strict as every input file (issue 17 §3): these were silently ignored or coerced
+    (lambda d: d.update(calibraton={}), "unknown table 'calibraton' .*'calibration'"),
+    (lambda d: d["trigger"][0].update(smu_y={"value": 1, "unit": "mm", "source": "x"}),
+     r"\[\[trigger\]\] t1: unknown key 'smu_y'"),
+    (lambda d: d["setup"].update(nmae="x"), "unknown key 'nmae' .*'name'"),
+    (lambda d: d["setup"].update(name={"a": 1}), "name must be a string"),
+    (lambda d: d["beam"]["sigma_x"].update(soruce="y"), "unknown key 'soruce'"),
+    (lambda d: d["beam"]["sigma_x"].update(value=True), "finite number"),
 ])
 def test_malformed_config(edit, match):
     d = copy.deepcopy(_doc())

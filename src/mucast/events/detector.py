@@ -122,20 +122,25 @@ class DetectorConfig:
     # -- loading ------------------------------------------------------------------------
     @classmethod
     def from_dict(cls, d: dict, source: str = "<dict>") -> "DetectorConfig":
+        # strict as every input file (mucast._schema, issue 17 §3): unknown tables and keys
+        # are refused with the nearest known one; types are never coerced
+        from mucast import _schema
         if not isinstance(d, dict) or "setup" not in d:
             raise DataFileError(f"{source}: lacks the [setup] table")
+        _schema.check_keys(d, ("setup", *_SCHEMA, "trigger"), source, what="table")
+        _schema.check_keys(d["setup"], ("name", "description"), f"{source} [setup]")
+        _schema.string(d["setup"], "name", f"{source} [setup]")
+        _schema.string(d["setup"], "description", f"{source} [setup]")
         p, src = {}, {}
         for section, keys in _SCHEMA.items():
             sec = d.get(section)
             if not isinstance(sec, dict):
                 raise DataFileError(f"{source}: lacks the [{section}] table")
-            unknown = set(sec) - set(keys)
-            if unknown:
-                raise DataFileError(f"{source}: unknown key(s) in [{section}]: "
-                                    f"{', '.join(sorted(unknown))}; allowed: {', '.join(keys)}")
+            _schema.check_keys(sec, keys, f"{source} [{section}]", required=keys)
             for key, unit in keys.items():
-                if key not in sec:
-                    raise DataFileError(f"{source}: [{section}] lacks the key {key!r}")
+                if isinstance(sec[key], dict):
+                    _schema.check_keys(sec[key], ("value", "unit", "source"),
+                                       f"{source} [{section}] {key}")
                 p[key], src[key] = _parse_number(section, key, sec[key], unit, source)
         trig = d.get("trigger")
         if not isinstance(trig, list) or not trig:
@@ -143,11 +148,14 @@ class DetectorConfig:
         triggers = []
         for i, t in enumerate(trig):
             if not isinstance(t, dict) or not isinstance(t.get("name"), str):
-                raise DataFileError(f"{source}: [[trigger]] #{i + 1} needs a name")
+                raise DataFileError(f"{source}: [[trigger]] #{i + 1} needs a name (a string)")
+            _schema.check_keys(t, ("name", *_TRIGGER_KEYS), f"{source} [[trigger]] {t['name']}",
+                               required=tuple(_TRIGGER_KEYS))
             vals = {}
             for key, unit in _TRIGGER_KEYS.items():
-                if key not in t:
-                    raise DataFileError(f"{source}: [[trigger]] {t['name']} lacks {key!r}")
+                if isinstance(t[key], dict):
+                    _schema.check_keys(t[key], ("value", "unit", "source"),
+                                       f"{source} [[trigger]] {t['name']} {key}")
                 vals[key], src[f"{t['name']}.{key}"] = _parse_number(
                     f"trigger {t['name']}", key, t[key], unit, source)
             triggers.append(Trigger(t["name"], vals["smu_x"], vals["mot"]))
@@ -156,8 +164,8 @@ class DetectorConfig:
         if p["gem_before_magnet"] >= p["ecal_to_magnet"]:
             raise DataFileError(f"{source}: gem_before_magnet must be < ecal_to_magnet")
         setup = d["setup"]
-        return cls(str(setup.get("name", "custom")), p, src, tuple(triggers),
-                   str(setup.get("description", "")), source)
+        return cls(setup.get("name", "custom"), p, src, tuple(triggers),
+                   setup.get("description", ""), source)
 
     @classmethod
     def from_file(cls, path) -> "DetectorConfig":
