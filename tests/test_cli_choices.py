@@ -34,6 +34,14 @@ def test_methods_agree_with_the_library():
     assert choices.PRODUCTIONS == mediators.PRODUCTIONS
 
 
+def test_confidence_levels_agree_with_the_library():
+    """--cl and the Python API accept the same range (the API took cl = 1e-300 and failed in
+    the asymptotic CLs root finder; the CLI refused it)."""
+    from mucast.cli.common import CL_RANGE
+    from mucast.inference import stats
+    assert CL_RANGE == stats.CL_RANGE
+
+
 def test_models_agree_with_the_library():
     from mucast.cli.mediators import MODEL_COMMANDS
     from mucast.cosmology import relic

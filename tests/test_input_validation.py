@@ -13,7 +13,7 @@ import pytest
 
 from mucast import experiments
 from mucast.models import gm2
-from mucast.inference import scans, yields
+from mucast.inference import scans, stats, yields
 from mucast.inference import mediators as zl
 from mucast.experiments.acceptance import AcceptanceTable
 from mucast.cli import main
@@ -35,6 +35,8 @@ API_CASES = {
     "bound: m_N = nan": (lambda: bound("LN_22", "2022", m_N=NAN), InputError, "m_N"),
     "bound: cl = 0": (lambda: bound("LN_22", "2022", cl=0.0), InputError, "cl"),
     "bound: cl = 1": (lambda: bound("LN_22", "2022", cl=1.0), InputError, "cl"),
+    "bound: cl = 1e-300": (lambda: bound("LN_22", "2022", cl=1e-300), InputError, r"cl must be in \[0.5, 0.999\]"),
+    "upper limit: cl = 0.3": (lambda: stats.upper_limit(0, 0.07, cl=0.3), InputError, "cl"),
     "bound: method = bayes": (lambda: bound("LN_22", "2022", method="bayes"), UnknownNameError, "method"),
     "bound: unknown conventions": (lambda: bound("LN_22", conventions="fancy"), UnknownNameError, "conventions"),
     "yield: |C|^2 overflows": (lambda: yields.signal_yield(eft.EFTModel({"ll_2233": 1e200 / GeV**2}), "2022"),
@@ -284,7 +286,7 @@ def test_number_of_malformed_inputs():
     n = (len(API_CASES) + len(TARGET_CASES) + len(EXP_CASES) + 2 + len(CSV_CASES) + 2
          + len(CLI_CASES) + 3)
     assert n >= 30
-    assert n == 107
+    assert n == 109
 
 
 def test_errors_are_value_errors():

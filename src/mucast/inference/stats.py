@@ -134,12 +134,20 @@ def _check_b(background) -> float:
     return b
 
 
+#: the confidence levels accepted (the CLI's --cl too: mucast.cli.common.CL_RANGE, checked equal
+#: by the tests): upper limits are quoted at 68-99.9% CL; below 0.5 an "upper limit" lies below
+#: the median expectation, and the methods' root finders are bracketed for this range (cl =
+#: 1e-300 failed inside the asymptotic CLs solver)
+CL_RANGE = (0.5, 0.999)
+
+
 def _check_cl(cl) -> float:
+    lo, hi = CL_RANGE
     if isinstance(cl, (bool, np.bool_)) or not isinstance(cl, numbers.Real):
-        raise InputError(f"cl must be a real number in the open interval (0, 1), got {cl!r}")
+        raise InputError(f"cl must be a real number in [{lo}, {hi}], got {cl!r}")
     c = float(cl)
-    if not (math.isfinite(c) and 0.0 < c < 1.0):
-        raise InputError(f"cl must be in the open interval (0, 1), got {cl!r}")
+    if not (math.isfinite(c) and lo <= c <= hi):
+        raise InputError(f"cl must be in [{lo}, {hi}], got {cl!r}")
     return c
 
 
