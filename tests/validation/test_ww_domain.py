@@ -178,6 +178,31 @@ def test_auto_keeps_na64mu_numbers_and_corrects_the_m3_like_set_up():
     assert r[0] == 1.0
     np.testing.assert_allclose(r[1:], [0.825, 0.480], atol=0.03)
     assert any("corrected to the exact tree level, by up to 52%" in w for w in a.warnings)
+    # approx "ww" as asked keeps WW's number but says how far off it is (it was silent)
+    off = [w for w in b.warnings if "(approx 'ww', as asked) is off" in w]
+    assert len(off) == 1 and off[0].startswith("at m = 3-4.8 GeV") and "by up to 53%" in off[0]     # auto: 52% + the table's error
+
+
+def test_ww_as_asked_states_its_doubt_where_the_table_knows_it():
+    """approx "ww": no note where WW holds (NA64mu), "ww-off" with |r - 1| + u where it does
+    not (15 GeV on W), "ww-unchecked" where the table has no say (an 8 GeV beam)."""
+    notes = [[], [], []]
+    m = np.array([0.1, 3.0, 4.8]) * GeV
+    v, _ = ww_domain.cross_section_per_g2(m, 15 * GeV, "W", "ww", 0.5, spin="scalar",
+                                          notes=notes)
+    r, u, status = ww_correction("scalar", m, 15 * GeV, "W", 0.5)
+    assert notes[0] == [] and [n[0][0] for n in notes[1:]] == ["ww-off", "ww-off"]
+    np.testing.assert_allclose([n[0][1] for n in notes[1:]], np.abs(r[1:] - 1) + u[1:],
+                               rtol=1e-12)
+    ref, _ = production.cross_section_per_g2(m, 15 * GeV, "W", "ww", 0.5, spin="scalar")
+    np.testing.assert_array_equal(v, ref)                 # the number stays WW's
+    notes = [[]]
+    ww_domain.cross_section_per_g2(np.array([0.5 * GeV]), 8 * GeV, "W", "ww", 0.5, notes=notes)
+    assert notes == [[("ww-unchecked", None)]]
+    notes = [[] for _ in range(6)]
+    ww_domain.cross_section_per_g2(np.geomspace(0.001, 4.9, 6) * GeV, 160 * GeV, "Pb", "ww", 0.5,
+                                   spin="scalar", notes=notes)
+    assert notes == [[]] * 6
 
 
 def test_auto_uses_the_exact_engine_outside_the_table():

@@ -46,6 +46,9 @@ NOTES = {
                     " the shipped exact/WW table, docs/models.md §2)",
     "ww-corrected-pair": "at m = {m} GeV the pair integral's sigma_X(k) is corrected to the exact"
                          " tree level where WW is off by more than 2% (docs/models.md §2)",
+    "ww-off": "at m = {m} GeV the WW cross section (approx 'ww', as asked) is off from the exact"
+              " tree level by up to {v:.2g}%, beyond its stated 2% (the shipped exact/WW table;"
+              " approx 'auto' corrects it, docs/models.md §2)",
     "exact-used": "at m = {m} GeV the exact tree-level cross section (vegas) is used: the exact/WW"
                   " table does not cover this beam, target or mass",
     "ww-unchecked": "at m = {m} GeV the WW cross section is used as is: the exact/WW table does"
@@ -76,7 +79,7 @@ NOTES = {
               " holds there (doubt {v:.2g}%)",
 }
 #: notes whose value is a fraction, shown in percent
-_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected",
+_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected", "ww-off",
             "fusion-secondary"}
 
 

@@ -369,7 +369,9 @@ def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, thet
       table has the point and WW is off by more; the exact engine (vegas, ``etl_rtol``) where
       the table cannot say ("outside": a beam, target or mass it does not have). Conventions other
       than θ ≤ 0.1 rad, t_max = E², α(0) leave WW unchecked (the table was made with those);
-    * "ww" (or "iww"): WW as is;  "etl": the exact engine for every mass.
+    * "ww" (or "iww"): WW as is (with "ww" and the table's conventions, a ("ww-off", |WW/exact
+      − 1| + its error) note where that exceeds the stated 2%, ("ww-unchecked", None) where the
+      table cannot say);  "etl": the exact engine for every mass.
 
     ``notes``: one list per mass, to which ("ww-corrected", |factor − 1|), ("exact-used", None)
     or ("ww-unchecked", None) is appended (mucast.inference.notes)."""
@@ -382,9 +384,20 @@ def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, thet
                             range(len(m)))
     v, e = _prod.cross_section_per_g2(m, energy, target, "ww" if approx == "auto" else approx,
                                       x_min, theta_max, t_max, alpha, spin=spin)
+    table_conventions = (float(theta_max), t_max, float(alpha)) == (0.1, "E2", float(ALPHA))
+    if approx == "ww" and notes is not None and table_conventions:
+        # WW as asked: the number stays WW's, but where the table knows it is off by more than
+        # its stated 2%, the user is told by how much (never a silent doubt)
+        corr = ww_correction(spin, m, energy, target, x_min)
+        off = np.abs(np.nan_to_num(corr.ratio, nan=1.0) - 1.0) + np.nan_to_num(corr.uncertainty)
+        for i in range(len(m)):
+            if corr.status[i] == "outside":
+                notes[i].append(("ww-unchecked", None))
+            elif off[i] > TOLERANCE:
+                notes[i].append(("ww-off", float(off[i])))
     if approx != "auto":
         return v, e
-    if (float(theta_max), t_max, float(alpha)) != (0.1, "E2", float(ALPHA)):
+    if not table_conventions:
         for i in range(len(m)):
             if notes is not None:
                 notes[i].append(("ww-unchecked", None))
