@@ -291,13 +291,21 @@ def _wait_for_temp(proc, folder: Path, timeout=60.0):
 @pytest.mark.parametrize("sig,code,line", [(signal.SIGTERM, 143, "mucast: terminated"),
                                            (signal.SIGINT, 130, "mucast: interrupted")])
 def test_a_signal_during_a_write_leaves_nothing(tmp_path, sig, code, line):
-    proc = _start_generate(tmp_path)
-    _wait_for_temp(proc, tmp_path)
-    proc.send_signal(sig)
-    out, err = proc.communicate(timeout=60)
+    # on a loaded machine this process can be descheduled between seeing the temporary file
+    # and sending the signal, long enough for the child to finish the file (exit 0, the output
+    # in place): then the signal came after the write, not during it, and the case is retried
+    for attempt in range(3):
+        folder = tmp_path / str(attempt)
+        folder.mkdir()
+        proc = _start_generate(folder)
+        _wait_for_temp(proc, folder)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+        if not (proc.returncode == 0 and os.listdir(folder) == ["z.lhe.gz"]):
+            break
     assert proc.returncode == code, err
     assert err == line + "\n"
-    assert os.listdir(tmp_path) == []                # no temporary file, no lock, no output
+    assert os.listdir(folder) == []                  # no temporary file, no lock, no output
 
 
 def test_sigkill_leftovers_are_swept_by_the_next_run(tmp_path, capsys):
