@@ -349,7 +349,7 @@ def fake_build(files=("table1.csv", "hepdata/submission.yaml"), fail=None):
                 raise fail
         _io.atomic_write_text(stage / "run_info.json", json.dumps(
             {"mucast_version": "t", "files": sorted([*files, "run_info.json"])}))
-        return sorted([*files, "run_info.json"]), [], {"total": 0.0}
+        return sorted([*files, "run_info.json"]), [], {"total": 0.0}, []
     return build
 
 
