@@ -93,6 +93,9 @@ def _model(args):
         model = model.with_dark(dark_opts["dm"], dark_opts["g_chi"],
                                 None if dark_opts["m_chi"] is None else dark_opts["m_chi"] * GeV,
                                 dark_opts["mass_ratio"], dark_opts["splitting"])
+    if model.production == "photon-fusion" and getattr(args, "theta_max", 0.1) != 0.1:
+        raise InputError(f"--theta-max does not apply to {model.name}: photon fusion on the"
+                         " nucleus is integrated over every ALP angle (docs/alps.md)")
     return model
 
 
@@ -107,6 +110,22 @@ def _dataset(args):
 # ----------------------------------------------------------------------------------------------
 # commands
 # ----------------------------------------------------------------------------------------------
+def _coupling_warnings(model, mass, coupling) -> list[str]:
+    """A warning where X's effective coupling at this point exceeds 1
+    (MediatorModel.perturbative_coupling: |g_f|, |g_chi|, and for an axial vector its
+    longitudinal mode's 2 g m_f/m_X): the tree-level numbers printed do not hold there."""
+    import numpy as np
+    y = float(model.perturbative_coupling(mass, coupling))
+    if not y > 1.0:
+        return []
+    how = ("its longitudinal mode's coupling 2 g m_f/m_X: the axial current is not conserved"
+           if model.spin == "axial" and y > float(np.max(np.abs(
+               [model.sm_coupling(f, coupling) for f in ("e", "mu", "tau")]
+               + [model.g_chi(coupling)]))) else "the coupling itself")
+    return [f"X's effective coupling is {y:.3g} > 1 at m = {mass / GeV:g} GeV ({how}):"
+            " perturbation theory, and so these numbers, do not hold there"]
+
+
 def cmd_xsec(args):
     """`mucast xsec MODEL`: σ(μN → μN X) (or the millicharged pair) in pb."""
     from mucast.processes.mediators import offshell
@@ -119,6 +138,11 @@ def cmd_xsec(args):
     if args.approx == "iww" and model.spin != "vector":
         raise InputError("--approx iww exists for vector mediators only")
     energy = args.energy * GeV
+    from mucast.constants import M_MU
+    x_top = 1.0 - M_MU / energy       # E_X <= E - m_mu: the muon keeps at least its mass
+    if args.xmin is not None and not args.xmin < x_top:
+        raise InputError(f"--xmin must be below 1 - m_mu/E = {x_top:.6g} at E = {args.energy:g}"
+                         f" GeV (X cannot take more than E - m_mu), got {args.xmin:g}")
     if model.name == "millicharge":
         if args.approx not in ("ww", "auto"):
             raise InputError("millicharge: the pair cross section is computed from WW (--approx"
@@ -166,6 +190,9 @@ def cmd_xsec(args):
                                        t_max=args.t_max, approx="ww")
         x, w = sp.x[0], sp.weights[0]
         m = args.mass * GeV
+        if not np.sum(w) > 0:             # no ALP made above x_min: no spectrum, no boost
+            raise InputError(f"no {model.name} is made with x >= {args.xmin:g} at m ="
+                             f" {args.mass:g} GeV (sigma = 0): lower --xmin")
         x_mean = float(np.sum(w * x) / np.sum(w))
         gamma_beta = float(np.sum(w * np.sqrt(np.maximum((x * energy) ** 2 - m * m, 0.0)) / m)
                            / np.sum(w))
@@ -186,7 +213,8 @@ def cmd_xsec(args):
            "visibility": d["visibility"], "ctau_m": d["ctau_m"], "lifetime_s": d["lifetime_s"],
            "decay_length_m": d["decay_length_m"], "boost": boost,
            "hbarc_source": d["hbarc_source"], "model": model.to_dict(), "decays": decays,
-           "warnings": list(r.warnings) + list(d["warnings"])}
+           "warnings": list(r.warnings) + list(d["warnings"])
+           + _coupling_warnings(model, args.mass * GeV, args.coupling)}
     open_ = ", ".join(f"{k} {v:.3g}" for k, v in d["branching"].items() if v > 0) or "none"
     life = ("no open channel" if d["ctau_m"] is None else
             f"c tau = {d['ctau_m']:.4g} m, decay length {d['decay_length_m']:.4g} m at"
@@ -216,6 +244,7 @@ def cmd_gm2(args):
     qmu = float(model.charges["mu"])
     out = {"delta_a_mu": d, "mass_GeV": args.mass, "coupling": args.coupling,
            "model": model.name, "spin": model.spin, "g_mu": abs(qmu * args.coupling),
+           "warnings": _coupling_warnings(model, m, args.coupling),
            "mucast_version": __version__}
     try:
         band = gm2.gm2_band([m], spin=model.spin, muon_charge=qmu)
@@ -232,6 +261,25 @@ def cmd_gm2(args):
     emit(args, out, line)
 
 
+def _ccfr_options(args):
+    """--constraint ccfr is CCFR's measurement (95% CL, its own data and statistics): options of
+    the NA64 limit that it cannot honour are refused, not ignored."""
+    from mucast.cli.choices import DEFAULT_METHOD
+    given = [o for o, bad in (("--cl", args.cl != 0.9 and args.cl != 0.95),
+                              ("--method", args.method != DEFAULT_METHOD),
+                              ("--dataset", getattr(args, "dataset", "2022") != "2022"),
+                              ("--experiment", getattr(args, "experiment", None) is not None),
+                              ("--acceptance", getattr(args, "acceptance", "shipped") != "shipped"),
+                              ("--decays", getattr(args, "decays", None) is not None
+                               and getattr(args, "model_name", "") != "zprime"),  # its default
+                              ("--approx", getattr(args, "approx", "auto") != "auto"))
+             if bad]
+    if given:
+        raise InputError(f"--constraint ccfr is CCFR's measurement (95% CL, its own data and"
+                         f" statistics): {', '.join(given)}"
+                         f" {'does' if len(given) == 1 else 'do'} not apply to it")
+
+
 def cmd_limit(args):
     """`mucast limit MODEL` (and the 0.2 form `limit zprime --model vanilla|dark`)."""
     from mucast.inference import mediators as M
@@ -245,10 +293,12 @@ def cmd_limit(args):
         model, label = _model(args), None
     if args.constraint == "ccfr":
         from mucast.inference.constraints import ccfr_coupling_limit
+        _ccfr_options(args)
         c = ccfr_coupling_limit(model, [args.mass * GeV], args.ccfr_prescription)
         d = {"coupling": float(c.coupling[0]), "mass_GeV": args.mass, "constraint": "ccfr",
              "model": model.name, "prescription": c.prescription, "r95": c.r95, "cl": 0.95,
-             "beam": c.beam, "notes": list(c.notes), "mucast_version": __version__}
+             "beam": c.beam, "notes": list(c.notes), "warnings": c.warnings,
+             "mucast_version": __version__}
         emit(args, d, f"CCFR trident (computed by mucast, 95% CL {c.prescription}, R < {c.r95:.3f}):"
                       f" {model.coupling_name} < {d['coupling']:.4e} at m = {args.mass:g} GeV")
         return
@@ -263,6 +313,10 @@ def cmd_limit(args):
     if r.coupling_upper is not None:
         what = (f"{r.coupling:.4e} < {model.coupling_name} < {r.coupling_upper:.4e} excluded"
                 f" (decays in flight close the region)")
+    elif r.decays == "computed" and not (r.branching_invisible or 0.0) > 0.999:
+        # an open region: excluded from the limit up to where the search stops, not to infinity
+        what = (f"{model.coupling_name} < {r.coupling:.4e} (the excluded region does not close"
+                f" below {model.coupling_name} = {M.G_MAX:g}, where the search ends)")
     else:
         what = f"{model.coupling_name} < {r.coupling:.4e}"
     emit(args, r.to_dict(), f"{r.dataset} {r.model}: {what} at m = {args.mass:g} GeV"
@@ -281,6 +335,8 @@ def cmd_curve(args):
     """`mucast curve MODEL`: limits over a mass range (optionally on Dask, resumable)."""
     from mucast.inference.curves import limit_curve
     model = _model(args)
+    if args.constraint == "ccfr":
+        _ccfr_options(args)
     r = limit_curve(model, _masses_from(args), _dataset(args), args.method, args.cl,
                     args.production, args.approx, args.theta_max, workers=args.workers,
                     scheduler=args.scheduler, checkpoint=args.checkpoint, etl_rtol=args.rtol,
@@ -355,7 +411,9 @@ def _model_parsers(group, what, add_options, command):
 
 
 def _coupling_help(name):
-    return {"dark-photon": "kinetic mixing epsilon", "millicharge": "charge epsilon (units of e)"
+    return {"dark-photon": "kinetic mixing epsilon", "millicharge": "charge epsilon (units of e)",
+            "alp-photon": "g_agammagamma in GeV^-1",
+            "alp-muon": "g_amumu in GeV^-1 (the pseudoscalar's g_mu = g_amumu m_mu; docs/alps.md)",
             }.get(name, "coupling g_mu of the muon (g_Z' for lmu-ltau)")
 
 
@@ -390,7 +448,9 @@ def _kin_options(p, energy=True):
 
 def _approx_options(p, choices=("auto", "ww", "etl")):
     p.add_argument("--approx", default="auto", choices=choices,
-                   help="auto (default; docs/models.md §2), ww or etl (exact, vegas)")
+                   help="auto (default; docs/models.md §2), ww or etl (exact, vegas)"
+                        + ("; iww: the vector's improved WW, for comparison (x1.1-4.9 above the"
+                           " exact tree level, docs/zprime_etl.md)" if "iww" in choices else ""))
     p.add_argument("--rtol", type=number("--rtol", 0, 0.5, lo_open=True), default=0.005,
                    help="etl: relative error in (0, 0.5] (default 0.005)")
 
@@ -498,14 +558,16 @@ def register(subparsers):
     _model_parsers(cg, "limit curve", curve_opts, "curve")
 
     g = subparsers.add_parser("gm2", help="Delta a_mu of a mediator and the g-2 band")
-    with_gm2 = [n for n in PRESETS if n != "millicharge"]
+    with_gm2 = [n for n in PRESETS if n not in ("millicharge", "alp-photon")]
     g.add_argument("--model", default="lmu-ltau", metavar="MODEL",
                    help=f"a preset ({', '.join(with_gm2)}) or a model TOML file (default"
-                        " lmu-ltau; not millicharge: its mediator is the photon)")
+                        " lmu-ltau; not millicharge: its mediator is the photon; not alp-photon:"
+                        " no muon coupling, its g-2 is two-loop)")
     g.add_argument("--mass", type=_positive_gev("--mass"), required=True, metavar="GEV",
                    help="mediator mass in GeV, in [1e-06, 1e+05]")
     g.add_argument("--coupling", type=_coupling(), required=True,
-                   help="the model's coupling in (0, sqrt(4 pi)] (g_mu; epsilon for dark-photon)")
+                   help="the model's coupling in (0, sqrt(4 pi)] (g_mu; epsilon for dark-photon;"
+                        " g_amumu in GeV^-1 for alp-muon)")
     g.add_argument("--json", action="store_true", help='print {"delta_a_mu": ...}')
     g.set_defaults(func=cmd_gm2)
 

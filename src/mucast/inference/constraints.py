@@ -36,11 +36,23 @@ class ConstraintCurve:
     notes: tuple = ()
     version: str = field(default=__version__)
 
+    @property
+    def warnings(self) -> list[str]:
+        """The doubt of the computed bound (every CCFR result states it): the coherent EPA on
+        iron and the assumed beam spectrum, about ±10% on g (docs/ccfr.md)."""
+        return [CCFR_DOUBT]
+
     def to_dict(self) -> dict:
         return {"constraint": self.constraint, "model": self.model,
                 "mass_GeV": (self.masses / GeV).tolist(), "coupling": self.coupling.tolist(),
                 "prescription": self.prescription, "r95": self.r95, "beam": self.beam,
-                "notes": list(self.notes), "mucast_version": self.version}
+                "notes": list(self.notes), "warnings": self.warnings,
+                "mucast_version": self.version}
+
+
+#: the stated doubt of the CCFR bound computed by mucast (docs/ccfr.md)
+CCFR_DOUBT = ("the CCFR bound is computed by mucast (coherent EPA on Fe, an assumed beam"
+              " spectrum; docs/ccfr.md): about +-10% on g")
 
 
 def ccfr_coupling_limit(model, masses, prescription="two-sided", beam="broad160") -> ConstraintCurve:

@@ -369,7 +369,8 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
         decays = _med.resolve_decays(model, decays, _med.setup(dataset))
     base = {"model": model.to_dict(), "dataset": str(getattr(dataset, "name", dataset)),
             "method": method, "cl": cl, "production": production, "approx": approx,
-            "theta_max": theta_max, "constraint": constraint, "decays": decays,
+            "theta_max": None if model.production == "photon-fusion" else theta_max,
+            "constraint": constraint, "decays": decays,
             "mucast_version": __version__}
     if constraint == "ccfr":
         from mucast.inference.constraints import ccfr_coupling_limit
@@ -422,8 +423,10 @@ def _assemble(base, model, dataset, method, cl, constraint, masses_GeV, rows) ->
            "production": [r["production"] for r in rows], "status": [r["status"] for r in rows]}
     notes = [[tuple(n) for n in r["notes"]] for r in rows]
     if constraint == "ccfr":
-        out["warnings"] = [f"no CCFR bound at m = {m:.4g} GeV" for m, r in
-                           zip(masses_GeV, rows, strict=True) if r["coupling"] is None]
+        from mucast.inference.constraints import CCFR_DOUBT
+        out["warnings"] = [CCFR_DOUBT] + [f"no CCFR bound at m = {m:.4g} GeV" for m, r in
+                                          zip(masses_GeV, rows, strict=True)
+                                          if r["coupling"] is None]
         return out
     lim = _med.events_limit(dataset, method, cl)
     out.update({"n_up": lim.upper, "method": lim.method,

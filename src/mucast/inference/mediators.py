@@ -360,6 +360,9 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     s = setup(dataset)
     m = _masses(masses, s)
     _check_reach(model, m, s)
+    if model.production == "photon-fusion" and float(theta_max) != 0.1:
+        raise InputError(f"theta_max does not apply to {model.name}: photon fusion on the"
+                         " nucleus is integrated over every ALP angle (docs/alps.md)")
     decays = resolve_decays(model, decays, s)
     if decays == "computed" and model.invisible:
         model = replace(model, invisible=False)        # the widths decide, not a declaration
@@ -449,6 +452,17 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
                  approx, seed, etl_rtol, kin)
     for i in np.flatnonzero(np.isfinite(g) & (g > 1.0)):
         notes[i].append(("large-coupling", float(g[i])))
+    # where the coupling itself is small but X's effective coupling is not (a light axial
+    # vector's longitudinal mode: 2 g m_f/m_X), and where the upper edge lies beyond where the
+    # tree-level formulas hold (models.mediator.MediatorModel.perturbative_coupling)
+    small = np.isfinite(g) & (g <= 1.0)
+    y_lo = model.perturbative_coupling(m, np.where(small, g, 0.0))
+    for i in np.flatnonzero(small & (y_lo > 1.0)):
+        notes[i].append(("large-coupling-axial", float(y_lo[i])))
+    closed = np.isfinite(g_up)
+    y_up = model.perturbative_coupling(m, np.where(closed, g_up, 0.0))
+    for i in np.flatnonzero(closed & (y_up > 1.0)):
+        notes[i].append(("large-coupling-upper", float(y_up[i])))
     status[~np.isfinite(g) & (status == "ok")] = "no-efficiency"
     for i in np.flatnonzero(status == "no-efficiency"):
         if not any(c == "no-efficiency" for c, _ in notes[i]):
@@ -464,13 +478,24 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
                              decays_by_region=tuple(by_region))
 
 
+def _tables_text(model, s) -> str:
+    """Where the data set's efficiency tables reach, in the variable the model's mass is: for
+    the millicharge the tables are in the pair's mass 2 m_chi, so --mass (m_chi) reaches half."""
+    lo = min(t.efficiency.x_min for t in s.triggers)
+    hi = min(t.efficiency.x_max for t in s.triggers)
+    tables = ", ".join(dict.fromkeys(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g}"
+                                     " GeV" for t in s.triggers))
+    if model.parameter == "dark":
+        return (f"efficiency tables cover the invisible pair's mass 2 m_chi = {tables}, so m_chi"
+                f" in {lo / 2 / GeV:g}-{hi / 2 / GeV:g} GeV")
+    return "efficiency tables cover " + tables
+
+
 def limit_warnings(model, dataset, masses, notes, n_up) -> list:
     """The warnings of a set of masses [energy] from their notes (mucast.inference.notes)."""
     s = setup(dataset)
-    tables = ", ".join(dict.fromkeys(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g}"
-                                     " GeV" for t in s.triggers))
     return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
-                        tables="efficiency tables cover " + tables, n_up=n_up,
+                        tables=_tables_text(model, s), n_up=n_up,
                         coupling=model.coupling_name, model=model.name) + list(
         s.efficiency_warnings(model.spin, np.asarray(masses, float)[_has_limit(notes)]))
 
@@ -523,10 +548,8 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     assert r.production is not None and r.status is not None and r.coupling_upper is not None
     status = str(r.status[0])
     if status == "no-efficiency":
-        tables = ", ".join(f"{t.efficiency.x_min / GeV:g}-{t.efficiency.x_max / GeV:g} GeV"
-                           for t in s.triggers)
         raise KinematicsError(f"no signal efficiency for mass = {m / GeV:g} GeV in data set "
-                              f"{s.name} (efficiency tables cover {tables})")
+                              f"{s.name} ({_tables_text(model, s)})")
     on = r.production[0] == "on-shell" and status == "ok"
     ye = None
     if on:
@@ -536,7 +559,9 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
                          ye, float(r.branching_invisible[0]) if on else None, s.name, r.model,
                          r.method, float(cl), str(r.production[0]), r.g_chi,
                          None if r.m_chi is None else float(r.m_chi[0]),
-                         inputs={"approx": approx, "theta_max": float(theta_max),
+                         # photon fusion integrates every ALP angle: no cut to echo
+                         inputs={"approx": approx, "theta_max": None
+                                 if model.production == "photon-fusion" else float(theta_max),
                                  "energy_GeV": s.energy / GeV, "target": s.target.name,
                                  "x_min": s.x_min, "model": model.to_dict()},
                          warnings=r.warnings, status=status,

@@ -30,8 +30,10 @@ NOTES = {
                          " {n_up:.3g} events for every {coupling} <= {v:.3g}",
     "no-limit-decays": "no limit at m = {m} GeV: no coupling is excluded; the expected signal"
                        " (invisible decays, and visible decays beyond the last veto) stays below"
-                       " N_up = {n_up:.3g} events at every {coupling} (at most {v:.3g}: where"
-                       " enough X are made, they decay inside the set-up)",
+                       " N_up = {n_up:.3g} events at every {coupling} (at most {v:.3g}: the"
+                       " larger {coupling}, the more X are made but the more of them decay"
+                       " visibly inside the set-up: a shorter lifetime and, with a dark sector,"
+                       " a smaller Br(X -> invisible) as the visible widths take over)",
     "region-upper": "at m = {m} GeV the upper edge of the excluded region is set by decays"
                     " inside the set-up: it moves about as L^-1/2 with the distance L from the"
                     " target to the last vetoing detector (the shipped geometries' lengths are"
@@ -49,6 +51,9 @@ NOTES = {
     "ww-off": "at m = {m} GeV the WW cross section (approx 'ww', as asked) is off from the exact"
               " tree level by up to {v:.2g}%, beyond its stated 2% (the shipped exact/WW table;"
               " approx 'auto' corrects it, docs/models.md §2)",
+    "etl-rtol": "at m = {m} GeV the exact engine stopped at a relative error of up to {v:.2g}%,"
+                " above the requested rtol (its iteration limit): the error quoted is the one"
+                " reached",
     "exact-used": "at m = {m} GeV the exact tree-level cross section (vegas) is used: the exact/WW"
                   " table does not cover this beam, target or mass",
     "ww-unchecked": "at m = {m} GeV the WW cross section is used as is: the exact/WW table does"
@@ -64,6 +69,13 @@ NOTES = {
                          " the muon's angles differ; docs/alps.md)",
     "large-coupling": "the {coupling} limit exceeds 1 at m = {m} GeV: no meaningful constraint"
                       " there (the tree-level formulas assume a small coupling)",
+    "large-coupling-axial": "at m = {m} GeV the axial vector's longitudinal mode couples with"
+                            " 2 g m_f/m_X = {v:.3g} > 1 at the limit (the axial current is not"
+                            " conserved): perturbation theory, and so the tree-level formulas,"
+                            " do not hold there; no meaningful constraint",
+    "large-coupling-upper": "at m = {m} GeV the upper edge of the excluded region lies where X's"
+                            " effective coupling exceeds 1 (up to {v:.3g}): beyond the tree-level"
+                            " formulas, so the upper edge there is not a meaningful number",
     "narrow-doubt": "at m = {m} GeV the narrow-width (on-shell) form differs from the full pair"
                     " integral by up to {v:.2g}% (estimated); production 'auto' computes the"
                     " pair integral where this exceeds 1%",
@@ -79,7 +91,7 @@ NOTES = {
               " holds there (doubt {v:.2g}%)",
 }
 #: notes whose value is a fraction, shown in percent
-_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected", "ww-off",
+_PERCENT = {"narrow-doubt", "offshell-doubt", "narrow-fallback", "failed", "ww-corrected", "ww-off", "etl-rtol",
             "fusion-secondary"}
 
 

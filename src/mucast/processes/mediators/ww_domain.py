@@ -380,8 +380,10 @@ def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, thet
     alpha = ALPHA if alpha is None else alpha
     m = np.atleast_1d(np.asarray(masses, dtype=float))
     if approx == "etl":
-        return _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed,
+        v, e = _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed,
                             range(len(m)))
+        _rtol_notes(v, e, etl_rtol, range(len(m)), notes)
+        return v, e
     v, e = _prod.cross_section_per_g2(m, energy, target, "ww" if approx == "auto" else approx,
                                       x_min, theta_max, t_max, alpha, spin=spin)
     table_conventions = (float(theta_max), t_max, float(alpha)) == (0.1, "E2", float(ALPHA))
@@ -415,4 +417,15 @@ def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, thet
     if out.size:
         v[out], e[out] = _exact_sigma(spin, m[out], energy, target, x_min, theta_max, alpha,
                                       etl_rtol, seed, out)
+        _rtol_notes(v[out], e[out], etl_rtol, out, notes)
     return v, e
+
+
+def _rtol_notes(v, e, rtol, index, notes):
+    """("etl-rtol", reached relative error) where the exact engine stopped above the requested
+    ``rtol`` (its iteration limit): the error quoted is the one reached, and the user is told."""
+    if notes is None:
+        return
+    for vi, ei, i in zip(v, e, index, strict=True):
+        if vi > 0 and ei / vi > rtol * (1 + 1e-4):
+            notes[int(i)].append(("etl-rtol", float(ei / vi)))

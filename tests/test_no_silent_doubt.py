@@ -1,0 +1,156 @@
+"""Cases a new-user audit of 0.4 found printed without a word (each pinned where it was found):
+an effective coupling beyond perturbation theory, an upper edge at g ~ 8, options a calculation
+ignores, an exact integral that missed its requested error, WW or IWW asked for outside their
+domain, CCFR's result without its doubt, a --xmin without phase space, messages that named the
+wrong cause."""
+
+import json
+
+import numpy as np
+import pytest
+
+from mucast.cli import main
+from mucast.models.mediator import get_model
+from mucast.units import GeV, MeV
+
+
+def run(capsys, *argv):
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def js(capsys, *argv):
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert isinstance(d["warnings"], list)
+    return d
+
+
+# ---- effective couplings ------------------------------------------------------------------------
+def test_perturbative_coupling_of_each_spin():
+    """|g_f| for every spin; a light axial vector's longitudinal mode 2 g m_f/m_X (the
+    Goldstone equivalence: k_mu psi-bar gamma^mu gamma5 psi = 2 m_f psi-bar i gamma5 psi)."""
+    from mucast.constants import M_MU
+    ax = get_model("muon-axial")
+    # at 1 keV and g = 1e-3: 2 * 1e-3 * m_mu / 1e-6 GeV = 211 (exact arithmetic)
+    assert float(ax.perturbative_coupling(1e-6 * GeV, 1e-3)) == pytest.approx(
+        2e-3 * M_MU / (1e-6 * GeV), rel=1e-12)
+    assert float(ax.perturbative_coupling(1 * GeV, 1e-3)) == pytest.approx(1e-3, rel=1e-12)
+    for name in ("lmu-ltau", "muon-scalar", "muon-pseudoscalar"):
+        assert float(get_model(name).perturbative_coupling(1e-6 * GeV, 1e-3)) == pytest.approx(
+            1e-3, rel=1e-12)
+    dark = get_model("lmu-ltau").with_dark("dirac", g_chi=0.5, mass_ratio=3.0)
+    assert float(dark.perturbative_coupling(0.1 * GeV, 1e-3)) == 0.5
+
+
+def test_gm2_and_xsec_warn_beyond_perturbation_theory(capsys):
+    """gm2 --model muon-axial --mass 1e-6 --coupling 1e-3 printed Delta a_mu = -283 and xsec
+    200 barn, without a word; gm2's JSON had no warnings list."""
+    d = js(capsys, "gm2", "--model", "muon-axial", "--mass", "1e-6", "--coupling", "1e-3")
+    assert len(d["warnings"]) == 1 and "211 > 1" in d["warnings"][0]
+    assert "longitudinal" in d["warnings"][0]
+    d = js(capsys, "xsec", "muon-axial", "--mass", "1e-6", "--coupling", "1e-3")
+    assert any("211 > 1" in w for w in d["warnings"])
+    assert js(capsys, "gm2", "--model", "muon-scalar", "--mass", "0.1", "--coupling",
+              "1e-3")["warnings"] == []
+
+
+def test_upper_edge_beyond_perturbation_theory_is_said(capsys):
+    """limit muon-scalar --mass 0.0047: '9.1e-4 < g_mu < 8.33 excluded' with only the geometry
+    warning; at 0.001 GeV 'g_mu < 9.1e-4' read as excluded to infinity."""
+    d = js(capsys, "limit", "muon-scalar", "--mass", "0.0047")
+    assert d["coupling_upper"] > 1
+    assert any("upper edge of the excluded region lies where X's effective coupling exceeds 1"
+               in w for w in d["warnings"])
+    code, out, _ = run(capsys, "limit", "muon-scalar", "--mass", "0.001")
+    assert code == 0 and "does not close below g_mu = 10, where the search ends" in out
+    # a Z' decaying only to neutrinos has an open region by physics: no such clause
+    code, out, _ = run(capsys, "limit", "lmu-ltau", "--mass", "0.1")
+    assert code == 0 and "does not close" not in out
+
+
+# ---- options a calculation cannot honour ----------------------------------------------------------
+@pytest.mark.parametrize("argv", [
+    ["xsec", "alp-photon", "--mass", "0.01", "--coupling", "1e-3", "--theta-max", "0.001"],
+    ["limit", "alp-photon", "--mass", "0.003", "--theta-max", "0.001"],
+    ["limit", "lmu-ltau", "--mass", "0.1", "--constraint", "ccfr", "--cl", "0.68"],
+    ["limit", "lmu-ltau", "--mass", "0.1", "--constraint", "ccfr", "--method", "fc"],
+    ["curve", "lmu-ltau", "--mass-min", "0.1", "--mass-max", "1", "--points", "2",
+     "--constraint", "ccfr", "--dataset", "future"],
+    ["xsec", "dark-photon", "--mass", "0.1", "--coupling", "1e-3", "--xmin", "0.999999"],
+])
+def test_options_that_do_not_apply_are_refused(capsys, argv):
+    """alp-photon ignored --theta-max (and echoed it), CCFR ignored --cl/--method/--dataset and
+    printed cl 0.95, --xmin beyond 1 - m_mu/E raised a ValueError."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_alp_photon_echoes_no_angular_cut(capsys):
+    d = js(capsys, "limit", "alp-photon", "--mass", "0.003")
+    assert d["inputs"]["theta_max"] is None
+
+
+# ---- approximations asked for, and their domain -------------------------------------------------
+def test_ccfr_carries_its_doubt_on_every_path(capsys):
+    from mucast.inference.constraints import CCFR_DOUBT
+    d = js(capsys, "limit", "lmu-ltau", "--mass", "0.1", "--constraint", "ccfr")
+    assert d["warnings"] == [CCFR_DOUBT]
+    d = js(capsys, "curve", "lmu-ltau", "--mass-min", "0.1", "--mass-max", "1", "--points", "2",
+           "--constraint", "ccfr")
+    assert d["warnings"][0] == CCFR_DOUBT
+
+
+def test_approximations_asked_for_say_how_far_off_they_are(capsys):
+    """xsec --approx iww (x1.1-4.9 above the exact tree level, docs/zprime_etl.md) and --approx
+    ww on 15 GeV W (20% off at 3 GeV) printed warnings []."""
+    from mucast.processes.mediators.production import IWW_DOUBT
+    d = js(capsys, "xsec", "lmu-ltau", "--mass", "3", "--coupling", "1e-3", "--approx", "iww")
+    assert IWW_DOUBT in d["warnings"]
+    d = js(capsys, "xsec", "muon-scalar", "--mass", "3", "--coupling", "1e-3", "--approx", "ww",
+           "--energy", "15", "--target", "W")
+    assert any("(approx 'ww', as asked) is off" in w for w in d["warnings"])
+    # inside WW's domain: nothing to say
+    d = js(capsys, "xsec", "muon-scalar", "--mass", "0.1", "--coupling", "1e-3", "--approx",
+           "ww")
+    assert not any("as asked" in w for w in d["warnings"])
+
+
+def test_exact_engine_says_when_it_missed_the_requested_error():
+    """--approx etl --rtol 1e-9 quoted 2.9e-4 and echoed rtol 1e-9 without a word. rtol = 1e-6
+    lies far beyond what the engine's iteration limit reaches (2.7e-4 measured at this point),
+    so the miss is certain; rtol = 0.05 is reached in the first iterations."""
+    from mucast.processes.mediators import ww_domain
+    notes = [[]]
+    v, e = ww_domain.cross_section_per_g2(np.array([100 * MeV]), 160 * GeV, "Pb", "etl", 0.5,
+                                          etl_rtol=1e-6, notes=notes)
+    assert notes[0] and notes[0][0][0] == "etl-rtol"
+    assert notes[0][0][1] == pytest.approx(e[0] / v[0], rel=1e-12)
+    notes = [[]]
+    ww_domain.cross_section_per_g2(np.array([100 * MeV]), 160 * GeV, "Pb", "etl", 0.5,
+                                   etl_rtol=0.05, notes=notes)
+    assert notes == [[]]
+
+
+# ---- messages that name the true cause ------------------------------------------------------------
+def test_millicharge_beyond_the_tables_names_the_pair(capsys):
+    """'no signal efficiency for mass = 2.721 GeV (tables cover 0-5 GeV, 0-5 GeV)' contradicted
+    itself: the tables are in the pair's mass 2 m_chi."""
+    code, out, err = run(capsys, "limit", "millicharge", "--mass", "2.721")
+    assert code == 2 and "2 m_chi" in err and "m_chi in 0-2.5 GeV" in err
+    assert "0-5 GeV, 0-5 GeV" not in err
+
+
+def test_eft_cross_section_below_its_threshold_is_warned(capsys):
+    """xsec eft LN_22 --coefficient 100 --mN 0.3: Lambda = 0.1 GeV below the N N-bar mass
+    (0.6 GeV), the rule of bound and scan; xsec eft's JSON had no warnings list."""
+    d = js(capsys, "xsec", "eft", "LN_22", "--coefficient", "100", "--mN", "0.3")
+    assert len(d["warnings"]) == 1 and "below the mass of the invisible final state" in \
+        d["warnings"][0]
+    assert js(capsys, "xsec", "eft", "LN_22", "--mN", "0.3")["warnings"] == []
