@@ -27,6 +27,7 @@ or a single ``m_GeV,efficiency`` column, used for every spin (with a warning in 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,6 +268,18 @@ class EfficiencyTable:
     @property
     def provenance(self) -> str:
         return next(iter(self.tables.values())).provenance
+
+    @property
+    def assumed(self) -> tuple:
+        """Mass ranges where the table is an ASSUMPTION, not a model or a measurement: its
+        provenance lines ``assumed: LO-HI GeV: why`` → ((lo, hi [energy], why), ...); results at
+        these masses carry a warning (mucast.experiments.selection)."""
+        out = []
+        for line in self.provenance.splitlines():
+            m = re.match(r"\s*assumed:\s*([0-9.eE+-]+)\s*-\s*([0-9.eE+-]+)\s*GeV:\s*(.+)", line)
+            if m:
+                out.append((float(m.group(1)) * GeV, float(m.group(2)) * GeV, m.group(3).strip()))
+        return tuple(out)
 
     def scaled(self, factor: float) -> "EfficiencyTable":
         return EfficiencyTable({k: t.scaled(factor) for k, t in self.tables.items()}, self.source)

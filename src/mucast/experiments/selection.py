@@ -6,6 +6,7 @@ systematic uncertainties. :func:`setup` reads it once per data set (cached by na
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,7 +99,46 @@ class SignalSetup:
                     f" per spin ({', '.join(SPIN_COLUMNS)}) or name the column after the spin it"
                     " was made for",)
         spread = self._spin_model_spread(spin, masses)
-        return () if spread is None else (spread,)
+        return tuple(w for w in (self._assumed_range(spin, masses), spread) if w is not None)
+
+    def _assumed_range(self, spin, masses):
+        """The warning for masses where a trigger's table is an ASSUMPTION (its ``assumed:``
+        provenance lines), with the size of the doubt where the other shipped model exists:
+        the MOT-weighted ε of this spin in the two models, and the coupling (g ∝ ε^(−1/2))."""
+        if masses is None:
+            return None
+        m = np.atleast_1d(np.asarray(masses, dtype=float))
+        hit = np.zeros(m.shape, bool)
+        why = {}
+        for t in self.triggers:
+            for lo, hi, text in t.efficiency.assumed:
+                inside = (m > lo) & (m <= hi)
+                if np.any(inside):
+                    hit |= inside
+                    why.setdefault(text, t.efficiency.source or t.name)
+        if not np.any(hit):
+            return None
+        lo, hi = float(np.min(m[hit])) / GeV, float(np.max(m[hit])) / GeV
+        where = f"m = {lo:.3g} GeV" if lo == hi else \
+            f"{int(hit.sum())} of the {m.size} masses in {lo:.3g}-{hi:.3g} GeV"
+        texts = "; ".join(f"{text} ({src})" for text, src in why.items())
+        size = ""
+        others = [_other_model(t.efficiency.source) for t in self.triggers]
+        if others and all(o is not None for o in others):
+            mh = m[hit]
+            this = sum(t.mot * t.efficiency(mh, spin) for t in self.triggers)
+            other = sum(t.mot * o[2](mh, spin) for t, o in zip(self.triggers, others, strict=True))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = np.where(other > 0, this / other, np.inf)
+            i = int(np.argmax(np.abs(np.log(np.where(np.isfinite(r) & (r > 0), r, 1.0)))))
+            if np.isfinite(r[i]) and r[i] > 0:
+                word = "smaller" if r[i] > 1 else "larger"
+                k = max(r[i], 1 / r[i])
+                size = (f"; the {others[0][1]} (--acceptance derived) gives an efficiency x{k:.2g}"
+                        f" {word} at {mh[i] / GeV:.3g} GeV, a limit x{math.sqrt(k):.2g}"
+                        f" {'weaker' if r[i] > 1 else 'stronger'} in the coupling")
+        return (f"at {where} the signal efficiency rests on an assumption of its table: {texts}{size}"
+                " (docs/models.md §3)")
 
     def _spin_model_spread(self, spin, masses):
         if spin == "vector" or masses is None:
