@@ -234,6 +234,79 @@ def test_light_dark_matter_warns_with_what_applies():
     assert not any("BBN" in w or "T_nu" in w for w in heavy.warnings)
 
 
+def _bbn(warnings):
+    return [w for w in warnings if "BBN" in w]
+
+
+def test_bbn_statement_holds_at_its_mass():
+    """At m_chi = 0.5 MeV the warning said "< 1 MeV: excluded by BBN (m_chi > 0.4 MeV ...)":
+    0.5 > 0.4, a contradiction. Now each side of 0.4 MeV says what holds there (Sabti et al.,
+    JCAP 01 (2020) 004: BBN alone 0.4 MeV for any final state; BBN + CMB 3.7 MeV for purely
+    electro- or neutrinophilic species)."""
+    w = _bbn(relic.thermal_target("lmu-ltau", 0.5e-3 * GeV, dm="scalar").warnings)
+    assert len(w) == 1 and "1 MeV" not in w[0] and "excluded by BBN alone" not in w[0]
+    assert "0.5 MeV < 3.7 MeV" in w[0] and "neutrinos only" in w[0] and "neutrinophilic" in w[0]
+    w = _bbn(relic.thermal_target("dark-photon", 0.3e-3 * GeV, dm="scalar").warnings)
+    assert len(w) == 1 and "0.3 MeV < 0.4 MeV" in w[0] and "BBN alone" in w[0]
+    assert "any final state" in w[0] and "Sabti" in w[0]
+
+
+def test_bbn_cmb_bound_by_final_state():
+    """L_mu-L_tau at m_chi = 2 MeV annihilates into neutrinos only (2 m_chi < 2 m_mu) and had no
+    BBN warning (the rule was m_chi < 1 MeV for every model); the dark photon at 3 MeV into
+    electrons only; above 3.7 MeV nothing is said."""
+    for model, m, phil in (("lmu-ltau", 2e-3, "neutrinophilic"),
+                           ("dark-photon", 3e-3, "electrophilic")):
+        w = _bbn(relic.thermal_target(model, m * GeV, dm="scalar").warnings)
+        assert len(w) == 1 and phil in w[0] and "3.7 MeV" in w[0] and "Sabti" in w[0], w
+    assert not _bbn(relic.thermal_target("lmu-ltau", 4e-3 * GeV, dm="scalar").warnings)
+
+
+def test_final_state_rule():
+    """The rule of domain.final_state on the channels open at threshold: electrons and
+    neutrinos together are "mixed" (the 3.7 MeV bound is for purely electro- or neutrinophilic
+    species: said as not computed), and with no channel open the lightest one, reached in the
+    thermal tail."""
+    from types import SimpleNamespace as NS
+
+    from mucast.cosmology import domain
+    from mucast.units import MeV
+    e, nu, mu = NS(name="e", mass=0.511 * MeV), NS(name="nu_e", mass=0.0), NS(name="mu",
+                                                                             mass=105.7 * MeV)
+    def ann(m, *chans):
+        return NS(m1=m * MeV, m2=m * MeV, channels=list(chans))
+    assert domain.final_state(ann(2.0, e, nu, mu))[0] == "mixed"
+    assert domain.final_state(ann(2.0, nu, mu))[0] == "neutrinos"
+    assert domain.final_state(ann(2.0, e, mu))[0] == "electrons"
+    kind, text = domain.final_state(ann(0.3, e, mu))            # e closed at rest
+    assert kind == "electrons" and "thermal tail" in text
+    assert domain.final_state(ann(2.0, mu))[0] == "other"
+    w = domain.light_warnings(2.0 * MeV, domain.final_state(ann(2.0, e, nu)))
+    assert "not computed" in w[0] and "e+nu_e" in w[0]
+
+
+def test_sigmav_carries_the_light_mass_warnings():
+    """`relic sigmav --m-chi 1e-5` gave warnings [] while docs/relic.md says light freeze-out is
+    flagged: now BBN, the d.o.f. table's end and the measured neutrino-bath change."""
+    r = relic.sigmav_target(1e-5 * GeV)
+    text = " ".join(r.warnings)
+    assert "BBN alone" in text and "d.o.f. table" in text and "neutrinos only" in text
+    r = relic.sigmav_target(2e-3 * GeV)
+    assert "3.7 MeV" in r.warnings[0] and "no final state" in r.warnings[0]
+    assert relic.sigmav_target(10 * GeV).warnings == []
+    # the bath change is measured: Omega h^2 with T_nu/T_gamma at the <sigma v> found (the same
+    # solve as the target's, so it agrees to the solver's rtol 1e-8; 1e-6 leaves room)
+    import re
+
+    from mucast.cosmology.dof import t_nu_over_t_gamma
+    m = 2e-3 * GeV
+    sv = relic._from_cm3_s(r.sigmav_cm3_s)
+    alt = relic.solve_boltzmann(m, lambda xs: np.full_like(xs, sv), [(2.0, m)],
+                                bath_ratio=t_nu_over_t_gamma).omega_h2
+    said = float(re.search(r"changes by ([-+0-9.]+)%", r.warnings[1]).group(1)) / 100
+    assert said == pytest.approx(alt / r.omega_h2 - 1, abs=5e-4)     # printed to 0.1%
+
+
 def test_neutrino_bath_ratio():
     """T_ν/T_γ: 1 above decoupling, → (4/11)^{1/3} (to 0.15%: decoupling at 2 MeV, where e± are
     not quite massless) once e± have annihilated; h_e → 7/2 for massless e±."""

@@ -39,7 +39,8 @@ from scipy.interpolate import CubicSpline
 from mucast import __version__
 from mucast.constants import M_PLANCK, OMEGA_DM_H2_PLANCK2018, RHO_CRIT_OVER_H2_GEV_CM3, T_EQ
 from mucast.cosmology.dof import sm_dof, t_nu_over_t_gamma
-from mucast.cosmology.domain import domain_warnings, needs_bath_check, xx_channel, xx_extra
+from mucast.cosmology.domain import (_T_NU_DEC, bath_warning, domain_warnings, light_warnings,
+                                     needs_bath_check, xx_channel, xx_extra)
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.models.mediator import get_model
 from mucast.cosmology import annihilation as _ann
@@ -49,7 +50,7 @@ from mucast.units import GeV, c_light, cm3, natural_to_area, second
 
 __all__ = ["FreezeOut", "RelicTarget", "omega_h2", "thermal_target", "target_curve",
            "target_curve_detailed", "resolve_dark", "sigmav_eff", "sigmav_for_abundance",
-           "sigmav_to_cm3_s", "DM_TYPES", "DARK_DEFAULTS"]
+           "sigmav_target", "SigmavTarget", "sigmav_to_cm3_s", "DM_TYPES", "DARK_DEFAULTS"]
 
 DM_TYPES = _ann.DM_TYPES
 SQRT4PI = math.sqrt(4.0 * math.pi)
@@ -549,26 +550,52 @@ def target_curve_detailed(model, masses, **kw) -> tuple:
     return out, why
 
 
+@dataclass
+class SigmavTarget:
+    """The constant s-wave ⟨σv⟩ [cm³/s] giving Ωh² (:func:`sigmav_target`), its freeze-out
+    x_f = m/T_f (Y = 2Y_eq; NaN if not found) and the domain's ``warnings``."""
+
+    sigmav_cm3_s: float
+    omega_h2: float
+    x_freeze_out: float
+    warnings: list = field(default_factory=list)
+
+
 def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=True,
                          g_dof=2.0, rtol=1e-5) -> float:
     """The constant s-wave ⟨σv⟩ [cm³/s] that gives ``omega_h2`` for dark matter of mass
     ``mass`` [energy] — the canonical check of Steigman, Dasgupta & Beacom, PRD 86 (2012)
     023506 (their conventions: self-conjugate, g = 2; non-self-conjugate: n = n_χ + n_χ̄ with
     g_dof states each and ⟨σv⟩/2 in the equation, so ≈ 2.08× the self-conjugate value).
+    :func:`sigmav_target` gives it with the domain's warnings.
 
     >>> from mucast.units import GeV
     >>> 2.2e-26 < sigmav_for_abundance(100 * GeV, 0.11) < 2.4e-26
     True
     """
+    return sigmav_target(mass, omega_h2, self_conjugate, g_dof, rtol).sigmav_cm3_s
+
+
+def sigmav_target(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=True, g_dof=2.0,
+                  rtol=1e-5) -> SigmavTarget:
+    """:func:`sigmav_for_abundance` with x_f and the warnings of its domain
+    (:mod:`mucast.cosmology.domain`): light dark matter (BBN; BBN + CMB where it annihilates into
+    electrons or neutrinos only — a constant ⟨σv⟩ has no final state, so that is said as
+    undecided), freeze-out below the d.o.f. table, no freeze-out found, and a freeze-out after
+    ν decoupling, with the measured change of Ωh² were the bath the neutrinos (T_ν)."""
     m = _positive("mass", mass, "GeV", GeV)
     om = _positive("omega_h2", omega_h2)
     g_dof = _positive("g_dof", g_dof)
     species, kappa = ([(g_dof, m)], 1.0) if self_conjugate else ([(2 * g_dof, m)], 0.5)
     lt = math.log(om)
+    solved = {}
 
-    def f(lsv):
+    def f(lsv, bath=1.0):
         sv = _from_cm3_s(math.exp(lsv))
-        r = solve_boltzmann(m, lambda xs: np.full_like(xs, kappa * sv), species)
+        r = solve_boltzmann(m, lambda xs: np.full_like(xs, kappa * sv), species,
+                            bath_ratio=bath)
+        if bath == 1.0:
+            solved[lsv] = r
         return math.log(r.omega_h2) - lt
 
     a = math.log(2.2e-26 if self_conjugate else 4.4e-26)
@@ -577,7 +604,18 @@ def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=T
     fb = f(b)
     for _ in range(30):
         if abs(fb) < rtol:
-            return math.exp(b)
+            res = solved[b]
+            t_f = m / res.x_f if math.isfinite(res.x_f) else None
+            warns = light_warnings(m, None, t_f)
+            if not math.isfinite(res.x_f):
+                warns.append(f"no freeze-out found: Y stays within 2 Y_eq up to x ="
+                             f" {res.x_end:.3g}")
+            elif t_f is not None and t_f < _T_NU_DEC:
+                d = math.expm1(f(b, t_nu_over_t_gamma) - fb)
+                if abs(d) > 1e-3:
+                    warns.append(bath_warning(t_f, d, "if it annihilates into neutrinos only",
+                                              sigmav=True))
+            return SigmavTarget(math.exp(b), float(res.omega_h2), float(res.x_f), warns)
         c = b - fb * (b - a) / (fb - fa) if fb != fa else b + fb
         a, fa, b, fb = b, fb, c, f(c)
     raise KinematicsError("sigmav_for_abundance did not converge")
