@@ -307,6 +307,23 @@ def test_sigmav_carries_the_light_mass_warnings():
     assert said == pytest.approx(alt / r.omega_h2 - 1, abs=5e-4)     # printed to 0.1%
 
 
+def test_underflowing_tail_average_does_not_overflow_the_solver():
+    """muon-axial Dirac at 0.101 GeV (mu+mu- closed at rest): <sigma v> fell from 8e-46 to an
+    exact 0 at x = 817 and the spline of ln(lambda) over that jump overflowed (OverflowError,
+    a traceback from `relic target`). Now a target, and Omega h^2 smooth in g around it: the
+    neighbours at g(1 -+ 10%) bracket it and the power law through them gives the target's
+    Omega h^2 to 1% (measured 7e-4: curvature of ln Omega in ln g; a jump of the old kind
+    moved Omega h^2 by orders of magnitude)."""
+    t = relic.thermal_target("muon-axial", 0.101 * GeV, dm="dirac")
+    assert t.omega_h2 == pytest.approx(0.12, rel=1.5e-4)              # search rtol 1e-4
+    _, ann, mX, _ = relic._setup("muon-axial", "dirac", 0.101 * GeV, 3.0, 0.05, 0.0)
+    lo, hi = (relic._omega(ann, mX, t.coupling * f).omega_h2 for f in (0.9, 1.1))
+    assert lo > 0.12 > hi
+    w = math.log(1 / 0.9) / math.log(1.1 / 0.9)                       # ln g of the target
+    assert math.exp((1 - w) * math.log(lo) + w * math.log(hi)) == pytest.approx(t.omega_h2,
+                                                                               rel=0.01)
+
+
 def test_neutrino_bath_ratio():
     """T_ν/T_γ: 1 above decoupling, → (4/11)^{1/3} (to 0.15%: decoupling at 2 MeV, where e± are
     not quite massless) once e± have annihilated; h_e → 7/2 for massless e±."""

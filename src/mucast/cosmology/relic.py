@@ -123,6 +123,29 @@ class FreezeOut:
     Yeq: np.ndarray | None = field(repr=False, default=None)
 
 
+def _fill_underflow(xs, sv):
+    """⟨σv⟩ with its zeros (underflows of a Boltzmann-suppressed thermal average: a channel
+    closed at threshold, reached only in the tail, gave 8e-46 then exactly 0 at x = 817 for
+    muon-axial Dirac dark matter at 0.101 GeV) replaced by a continuation that is linear in x
+    in ln ⟨σv⟩ — the e^{−Δx} shape of the tail — from the last two positive points (interior
+    zeros: log-linear between neighbours; leading ones 1e-300). A jump from 1e-46 to the
+    1e-300 floor made the cubic spline of ln λ overshoot past e^709 (OverflowError in the ODE).
+    Every value concerned is far below any rate that matters (λ ≪ 1)."""
+    pos = sv > 0
+    if pos.all() or not pos.any():
+        return np.maximum(sv, 1e-300)
+    ip = np.flatnonzero(pos)
+    ln = np.log(sv[ip])
+    out = np.interp(xs, xs[ip], ln)
+    out[:ip[0]] = math.log(1e-300)
+    last = ip[-1]
+    if last < xs.size - 1:
+        slope = (min((ln[-1] - ln[-2]) / (xs[last] - xs[ip[-2]]), 0.0) if ip.size >= 2
+                 else 0.0)
+        out[last + 1:] = ln[-1] + slope * (xs[last + 1:] - xs[last])
+    return np.exp(np.maximum(out, math.log(1e-300)))
+
+
 def _n_grid_for(x_end, n_grid=240):
     """n_grid points up to x = 1000, and as densely in ln x beyond (35 per e-fold)."""
     return int(max(n_grid, math.ceil(n_grid * math.log(x_end) / math.log(1000.0))))
@@ -143,7 +166,7 @@ def solve_boltzmann(m, sigmav_fn, species, x0=1.0, x_end=1000.0, n_grid=240, rto
     sv = np.asarray(sigmav_fn(xs / r), dtype=float)
     if np.any(~np.isfinite(sv)) or np.any(sv < 0):
         raise FloatingPointError("non-finite or negative <sigma v>")
-    sv = np.maximum(sv, 1e-300)
+    sv = _fill_underflow(xs, sv)
     lam = math.sqrt(math.pi / 45.0) * M_PLANCK * m * dof.gstar_half(T) * sv / xs**2
     acc = np.zeros_like(xs)
     for gi, mi in species:
