@@ -324,6 +324,42 @@ def test_underflowing_tail_average_does_not_overflow_the_solver():
                                                                                rel=0.01)
 
 
+def test_forbidden_channel_target_says_so_with_its_sensitivity():
+    """docs/relic.md said the search refuses where every channel is closed at threshold, but
+    muon-scalar Dirac at 90 MeV (mu+mu- closed at rest, m_chi < m_mu) returned 0.528 with no
+    warning. Now the warning names the channel, its threshold factor and the measured change of
+    the target for m_chi -+ 1%; checked here against the searches at 0.99 and 1.01 m_chi made
+    independently (the same search: equal to the printed 0.1%)."""
+    import re
+    m = 0.09 * GeV
+    t = relic.thermal_target("muon-scalar", m, dm="dirac")
+    w = [x for x in t.warnings if "closed at rest" in x]
+    assert len(w) == 1 and "mu pairs" in w[0] and "Griest-Seckel" in w[0], t.warnings
+    lo, hi = (relic.thermal_target("muon-scalar", m * f, dm="dirac", _probe=False).coupling
+              for f in (0.99, 1.01))
+    said = [float(v) / 100 for v in re.findall(r"coupling by ([-+0-9.]+)% / ([-+0-9.]+)%",
+                                               w[0])[0]]
+    assert said[0] == pytest.approx(lo / t.coupling - 1, abs=5e-4)
+    assert said[1] == pytest.approx(hi / t.coupling - 1, abs=5e-4)
+    assert said[0] > 0.1 and said[1] < -0.1                # steep: exp(-x_f 0.35) at x_f = 21
+    factor = math.exp(-t.x_freeze_out * (2 * MMU * GeV - 2 * m) / m)
+    assert f"= {factor:.2g} at x_f" in w[0]
+    # an open channel (L_mu-L_tau: neutrinos) says nothing of the kind
+    assert not any("closed at rest" in x
+                   for x in relic.thermal_target("lmu-ltau", m, dm="dirac").warnings)
+
+
+def test_target_near_the_cap_says_so():
+    """The dark photon's scalar at 0.3 MeV gives eps = 0.4999: a genuine root (Omega h^2 falls
+    through 0.12 there, about as eps^-0.75), far from the default cap sqrt(4 pi), so no cap
+    warning; with a cap of 0.9 it lies within a factor 2 of it and says so."""
+    t = relic.thermal_target("dark-photon", 0.3e-3 * GeV, dm="scalar")
+    assert t.coupling == pytest.approx(0.5, rel=1e-3)       # the audit's 0.4999 (search rtol)
+    assert not any("cap" in w for w in t.warnings)
+    near = relic.thermal_target("dark-photon", 0.3e-3 * GeV, dm="scalar", g_max=0.9)
+    assert any("within a factor 2 of the search's cap g_max = 0.9" in w for w in near.warnings)
+
+
 def test_neutrino_bath_ratio():
     """T_ν/T_γ: 1 above decoupling, → (4/11)^{1/3} (to 0.15%: decoupling at 2 MeV, where e± are
     not quite massless) once e± have annihilated; h_e → 7/2 for massless e±."""

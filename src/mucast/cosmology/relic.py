@@ -467,12 +467,22 @@ class RelicTarget:
         return d
 
 
+#: the relative step of m_χ by which the sensitivity of a forbidden-channel target is measured
+_FORBIDDEN_STEP = 0.01
+#: a target coupling within this factor of the search's cap g_max is said to be near it
+_NEAR_CAP = 2.0
+
+
 def thermal_target(model, m_chi, dm=None, g_chi=None, mass_ratio=None, splitting=None,
                    omega_target=OMEGA_DM_H2_PLANCK2018, g_max=SQRT4PI, rtol=1e-4,
-                   extra_width=0.0) -> RelicTarget:
+                   extra_width=0.0, _probe=True) -> RelicTarget:
     """The model coupling g with Ωh²(g) = ``omega_target`` (secant in ln g, 4–6 Ωh²
     evaluations). KinematicsError if even g = ``g_max`` (default √4π) leaves too much dark
-    matter.
+    matter (with every channel closed at threshold, the message names the lightest). Where every
+    channel is closed at threshold and the target comes from the thermal tail alone
+    (forbidden annihilation), the warnings give the threshold's Boltzmann factor and the
+    measured change of the target for m_χ ∓ 1% (two more searches; ``_probe=False`` inside
+    them); a target within a factor 2 of ``g_max`` is said to be near the cap.
 
     >>> from mucast.units import GeV
     >>> t = thermal_target("lmu-ltau", 0.01 * GeV, dm="scalar")
@@ -538,9 +548,53 @@ def thermal_target(model, m_chi, dm=None, g_chi=None, mass_ratio=None, splitting
     g = math.exp(pts[-1][0])
     res = _with_domain(model, ann, mX, g, solved[pts[-1][0]], extra_width)
     y = (g_chi * g) ** 2 / mass_ratio**4
+    warns = list(res.warnings)
+    if _probe:
+        def shifted(f):
+            try:
+                return thermal_target(model, m_chi * f, ann.dm, g_chi, mass_ratio, splitting,
+                                      omega_target, g_max, rtol, extra_width,
+                                      _probe=False).coupling
+            except KinematicsError:
+                return None
+        warns += _forbidden_target_warnings(ann, g, res.x_f, shifted)
+    if g * _NEAR_CAP >= g_max:
+        warns.append(f"the target coupling g = {g:.4g} lies within a factor {_NEAR_CAP:g} of the"
+                     f" search's cap g_max = {g_max:.4g}"
+                     + (" (sqrt(4 pi), the perturbative limit: the tree-level rates are doubtful"
+                        " there)" if g_max == SQRT4PI else "")
+                     + ": a little less annihilation (a lighter m_chi, a larger omega_h2) leaves"
+                     " no coupling below the cap")
     return RelicTarget(model.name, ann.dm, float(m_chi), float(mass_ratio), float(g_chi),
                        splitting, g, y, float(res.omega_h2), float(omega_target),
-                       float(res.x_f), len(cache), list(res.warnings))
+                       float(res.x_f), len(cache), warns)
+
+
+def _forbidden_target_warnings(ann, g, x_f, shifted) -> list:
+    """Where every lepton channel is closed at threshold (2 m_f ≥ m1 + m2): the target comes
+    from the thermal tail alone (forbidden annihilation, Griest & Seckel, PRD 43 (1991) 3191),
+    suppressed at least by the threshold's Boltzmann factor e^{−x_f(2m_f − m1 − m2)/m1}; the
+    measured change of the target for m_χ ∓ 1% (``shifted(f)``: the coupling at m_χ·f, m_X/m_χ
+    fixed, or None where no coupling ≤ g_max works) is the size of its sensitivity."""
+    thr = [(2.0 * ch.mass, ch.name) for ch in ann.channels]
+    e0 = ann.m1 + ann.m2
+    if not thr or min(t for t, _ in thr) <= e0:
+        return []
+    t, name = min(thr)
+    boltz = (f"{math.exp(-x_f * (t - e0) / ann.m1):.2g} at x_f = {x_f:.3g}"
+             if math.isfinite(x_f) else "unknown (no freeze-out found)")
+    moves = []
+    for f in (1.0 - _FORBIDDEN_STEP, 1.0 + _FORBIDDEN_STEP):
+        gs = shifted(f)
+        moves.append(f"{gs / g - 1.0:+.1%}" if gs is not None else "no coupling <= g_max")
+    return [f"every annihilation channel is closed at rest (the lightest, {name} pairs, opens"
+            f" at sqrt(s) = {t / GeV:.4g} GeV = {t / e0:.4g} (m1 + m2)): the target comes only"
+            " from the thermal tail above that threshold (forbidden annihilation, Griest-Seckel"
+            " 1991), suppressed at least by its Boltzmann factor"
+            f" exp(-x_f (2 m_f - m1 - m2)/m1) = {boltz}; its sensitivity to the masses:"
+            f" m_chi {_FORBIDDEN_STEP:.0%} lower / higher (m_X/m_chi fixed) moves the coupling by"
+            f" {moves[0]} / {moves[1]} (measured); loop-induced final states open at rest"
+            " (photons through a lepton loop) are not included and not estimated here"]
 
 
 def _closed_channels_note(ann):
