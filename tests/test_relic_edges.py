@@ -234,6 +234,132 @@ def test_light_dark_matter_warns_with_what_applies():
     assert not any("BBN" in w or "T_nu" in w for w in heavy.warnings)
 
 
+def _bbn(warnings):
+    return [w for w in warnings if "BBN" in w]
+
+
+def test_bbn_statement_holds_at_its_mass():
+    """At m_chi = 0.5 MeV the warning said "< 1 MeV: excluded by BBN (m_chi > 0.4 MeV ...)":
+    0.5 > 0.4, a contradiction. Now each side of 0.4 MeV says what holds there (Sabti et al.,
+    JCAP 01 (2020) 004: BBN alone 0.4 MeV for any final state; BBN + CMB 3.7 MeV for purely
+    electro- or neutrinophilic species)."""
+    w = _bbn(relic.thermal_target("lmu-ltau", 0.5e-3 * GeV, dm="scalar").warnings)
+    assert len(w) == 1 and "1 MeV" not in w[0] and "excluded by BBN alone" not in w[0]
+    assert "0.5 MeV < 3.7 MeV" in w[0] and "neutrinos only" in w[0] and "neutrinophilic" in w[0]
+    w = _bbn(relic.thermal_target("dark-photon", 0.3e-3 * GeV, dm="scalar").warnings)
+    assert len(w) == 1 and "0.3 MeV < 0.4 MeV" in w[0] and "BBN alone" in w[0]
+    assert "any final state" in w[0] and "Sabti" in w[0]
+
+
+def test_bbn_cmb_bound_by_final_state():
+    """L_mu-L_tau at m_chi = 2 MeV annihilates into neutrinos only (2 m_chi < 2 m_mu) and had no
+    BBN warning (the rule was m_chi < 1 MeV for every model); the dark photon at 3 MeV into
+    electrons only; above 3.7 MeV nothing is said."""
+    for model, m, phil in (("lmu-ltau", 2e-3, "neutrinophilic"),
+                           ("dark-photon", 3e-3, "electrophilic")):
+        w = _bbn(relic.thermal_target(model, m * GeV, dm="scalar").warnings)
+        assert len(w) == 1 and phil in w[0] and "3.7 MeV" in w[0] and "Sabti" in w[0], w
+    assert not _bbn(relic.thermal_target("lmu-ltau", 4e-3 * GeV, dm="scalar").warnings)
+
+
+def test_final_state_rule():
+    """The rule of domain.final_state on the channels open at threshold: electrons and
+    neutrinos together are "mixed" (the 3.7 MeV bound is for purely electro- or neutrinophilic
+    species: said as not computed), and with no channel open the lightest one, reached in the
+    thermal tail."""
+    from types import SimpleNamespace as NS
+
+    from mucast.cosmology import domain
+    from mucast.units import MeV
+    e, nu, mu = NS(name="e", mass=0.511 * MeV), NS(name="nu_e", mass=0.0), NS(name="mu",
+                                                                             mass=105.7 * MeV)
+    def ann(m, *chans):
+        return NS(m1=m * MeV, m2=m * MeV, channels=list(chans))
+    assert domain.final_state(ann(2.0, e, nu, mu))[0] == "mixed"
+    assert domain.final_state(ann(2.0, nu, mu))[0] == "neutrinos"
+    assert domain.final_state(ann(2.0, e, mu))[0] == "electrons"
+    kind, text = domain.final_state(ann(0.3, e, mu))            # e closed at rest
+    assert kind == "electrons" and "thermal tail" in text
+    assert domain.final_state(ann(2.0, mu))[0] == "other"
+    w = domain.light_warnings(2.0 * MeV, domain.final_state(ann(2.0, e, nu)))
+    assert "not computed" in w[0] and "e+nu_e" in w[0]
+
+
+def test_sigmav_carries_the_light_mass_warnings():
+    """`relic sigmav --m-chi 1e-5` gave warnings [] while docs/relic.md says light freeze-out is
+    flagged: now BBN, the d.o.f. table's end and the measured neutrino-bath change."""
+    r = relic.sigmav_target(1e-5 * GeV)
+    text = " ".join(r.warnings)
+    assert "BBN alone" in text and "d.o.f. table" in text and "neutrinos only" in text
+    r = relic.sigmav_target(2e-3 * GeV)
+    assert "3.7 MeV" in r.warnings[0] and "no final state" in r.warnings[0]
+    assert relic.sigmav_target(10 * GeV).warnings == []
+    # the bath change is measured: Omega h^2 with T_nu/T_gamma at the <sigma v> found (the same
+    # solve as the target's, so it agrees to the solver's rtol 1e-8; 1e-6 leaves room)
+    import re
+
+    from mucast.cosmology.dof import t_nu_over_t_gamma
+    m = 2e-3 * GeV
+    sv = relic._from_cm3_s(r.sigmav_cm3_s)
+    alt = relic.solve_boltzmann(m, lambda xs: np.full_like(xs, sv), [(2.0, m)],
+                                bath_ratio=t_nu_over_t_gamma).omega_h2
+    said = float(re.search(r"changes by ([-+0-9.]+)%", r.warnings[1]).group(1)) / 100
+    assert said == pytest.approx(alt / r.omega_h2 - 1, abs=5e-4)     # printed to 0.1%
+
+
+def test_underflowing_tail_average_does_not_overflow_the_solver():
+    """muon-axial Dirac at 0.101 GeV (mu+mu- closed at rest): <sigma v> fell from 8e-46 to an
+    exact 0 at x = 817 and the spline of ln(lambda) over that jump overflowed (OverflowError,
+    a traceback from `relic target`). Now a target, and Omega h^2 smooth in g around it: the
+    neighbours at g(1 -+ 10%) bracket it and the power law through them gives the target's
+    Omega h^2 to 1% (measured 7e-4: curvature of ln Omega in ln g; a jump of the old kind
+    moved Omega h^2 by orders of magnitude)."""
+    t = relic.thermal_target("muon-axial", 0.101 * GeV, dm="dirac")
+    assert t.omega_h2 == pytest.approx(0.12, rel=1.5e-4)              # search rtol 1e-4
+    _, ann, mX, _ = relic._setup("muon-axial", "dirac", 0.101 * GeV, 3.0, 0.05, 0.0)
+    lo, hi = (relic._omega(ann, mX, t.coupling * f).omega_h2 for f in (0.9, 1.1))
+    assert lo > 0.12 > hi
+    w = math.log(1 / 0.9) / math.log(1.1 / 0.9)                       # ln g of the target
+    assert math.exp((1 - w) * math.log(lo) + w * math.log(hi)) == pytest.approx(t.omega_h2,
+                                                                               rel=0.01)
+
+
+def test_forbidden_channel_target_says_so_with_its_sensitivity():
+    """docs/relic.md said the search refuses where every channel is closed at threshold, but
+    muon-scalar Dirac at 90 MeV (mu+mu- closed at rest, m_chi < m_mu) returned 0.528 with no
+    warning. Now the warning names the channel, its threshold factor and the measured change of
+    the target for m_chi -+ 1%; checked here against the searches at 0.99 and 1.01 m_chi made
+    independently (the same search: equal to the printed 0.1%)."""
+    import re
+    m = 0.09 * GeV
+    t = relic.thermal_target("muon-scalar", m, dm="dirac")
+    w = [x for x in t.warnings if "closed at rest" in x]
+    assert len(w) == 1 and "mu pairs" in w[0] and "Griest-Seckel" in w[0], t.warnings
+    lo, hi = (relic.thermal_target("muon-scalar", m * f, dm="dirac", _probe=False).coupling
+              for f in (0.99, 1.01))
+    said = [float(v) / 100 for v in re.findall(r"coupling by ([-+0-9.]+)% / ([-+0-9.]+)%",
+                                               w[0])[0]]
+    assert said[0] == pytest.approx(lo / t.coupling - 1, abs=5e-4)
+    assert said[1] == pytest.approx(hi / t.coupling - 1, abs=5e-4)
+    assert said[0] > 0.1 and said[1] < -0.1                # steep: exp(-x_f 0.35) at x_f = 21
+    factor = math.exp(-t.x_freeze_out * (2 * MMU * GeV - 2 * m) / m)
+    assert f"= {factor:.2g} at x_f" in w[0]
+    # an open channel (L_mu-L_tau: neutrinos) says nothing of the kind
+    assert not any("closed at rest" in x
+                   for x in relic.thermal_target("lmu-ltau", m, dm="dirac").warnings)
+
+
+def test_target_near_the_cap_says_so():
+    """The dark photon's scalar at 0.3 MeV gives eps = 0.4999: a genuine root (Omega h^2 falls
+    through 0.12 there, about as eps^-0.75), far from the default cap sqrt(4 pi), so no cap
+    warning; with a cap of 0.9 it lies within a factor 2 of it and says so."""
+    t = relic.thermal_target("dark-photon", 0.3e-3 * GeV, dm="scalar")
+    assert t.coupling == pytest.approx(0.5, rel=1e-3)       # the audit's 0.4999 (search rtol)
+    assert not any("cap" in w for w in t.warnings)
+    near = relic.thermal_target("dark-photon", 0.3e-3 * GeV, dm="scalar", g_max=0.9)
+    assert any("within a factor 2 of the search's cap g_max = 0.9" in w for w in near.warnings)
+
+
 def test_neutrino_bath_ratio():
     """T_ν/T_γ: 1 above decoupling, → (4/11)^{1/3} (to 0.15%: decoupling at 2 MeV, where e± are
     not quite massless) once e± have annihilated; h_e → 7/2 for massless e±."""

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.stats import chi2, poisson
 
-from mucast.exceptions import InputError, UnknownNameError
+from mucast.exceptions import EmptyIntervalError, InputError, UnknownNameError
 from mucast.inference.stats import UpperLimit, cls_upper_limit_counting, feldman_cousins_interval, feldman_cousins_upper_limit, poisson_upper_limit, upper_limit
 
 # Feldman & Cousins, PRD 57 (1998) 3873 (arXiv:physics/9711021), Table IV: 90% C.L. intervals
@@ -137,11 +137,69 @@ def test_poisson_upper_limit():
         # independent formula: λ_up = ½ χ²_cl(2n+2)
         assert poisson_upper_limit(n, 0.0, 0.9) == pytest.approx(0.5 * chi2.ppf(0.9, 2 * n + 2),
                                                                 rel=1e-9)
+        # (n = 0, b = 1.5: λ_up = 3.00 > b, every n here has a non-empty interval)
         assert poisson_upper_limit(n, 1.5, 0.95) == pytest.approx(
-            max(0.5 * chi2.ppf(0.95, 2 * n + 2) - 1.5, 0.0), rel=1e-9, abs=1e-12)
+            0.5 * chi2.ppf(0.95, 2 * n + 2) - 1.5, rel=1e-9)
     ups = [poisson_upper_limit(n, 1.0) for n in range(15)]
     assert all(u2 > u1 for u1, u2 in itertools.pairwise(ups))
-    assert poisson_upper_limit(0, 5.0) == 0.0  # b alone exceeds λ_up: clipped at zero
+
+
+@pytest.mark.parametrize(("n", "b", "cl"), [(0, 5.0, 0.9), (0, 3.0, 0.9), (0, 2.31, 0.9),
+                                            (0, 1000.0, 0.9), (3, 12.0, 0.95), (10, 30.0, 0.9)])
+def test_poisson_empty_interval_is_refused(n, b, cl):
+    """b ≥ λ_up (P(N ≤ n | b) ≤ 1 − cl): the Neyman interval is empty; 0 was returned, an upper
+    limit that excluded every signal (audit: `upper-limit --observed 0 --background 3 --method
+    poisson` printed 0.0 without a warning). Refused, naming the method and the alternatives."""
+    assert poisson.cdf(n, b) <= 1 - cl                        # the case really is empty
+    for call in (lambda: poisson_upper_limit(n, b, cl),
+                 lambda: upper_limit(n, b, method="poisson", cl=cl)):
+        with pytest.raises(EmptyIntervalError, match=r"poisson .* interval is empty.*fc or cls") as e:
+            call()
+        assert "\n" not in str(e.value)
+        assert e.value.method == "poisson" and e.value.n_observed == n
+        # the probability stated is P(N ≤ n | b) (rel 1e-9: logsumexp against scipy's cdf;
+        # at b = 1000 both underflow to 0)
+        assert e.value.p_background == pytest.approx(poisson.cdf(n, b), rel=1e-9, abs=1e-300)
+    # an InputError (CLI exit 2) that survives a trip to a Dask worker and back
+    import pickle
+    back = pickle.loads(pickle.dumps(e.value))
+    assert isinstance(back, InputError) and back.method == "poisson" and str(back) == str(e.value)
+
+
+def test_poisson_just_inside_is_a_number_with_a_warning():
+    """b just below λ_up = 2.3026 (n = 0): μ_up = 0.10, a valid Neyman limit that profits from n
+    lying below b: said with its ratio to cls-exact (0.10/2.30 = 0.045; rel 1e-9: closed forms)."""
+    r = upper_limit(0, 2.2, method="poisson")
+    assert r.upper == pytest.approx(-math.log(0.1) - 2.2, rel=1e-9)
+    assert len(r.warnings) == 1 and "downward fluctuation" in r.warnings[0]
+    assert f"{r.upper / -math.log(0.1):.2g}" in r.warnings[0]
+    assert upper_limit(0, 0.07, method="poisson").warnings == ()   # seed 001's b: nothing to say
+
+
+@pytest.mark.parametrize("b", [3.0, 5.0, 30.0, 1000.0])
+def test_other_methods_at_large_background_and_n0(b):
+    """The degenerate case of the audit (n = 0, b large) for fc, cls-exact and cls-asymptotic:
+    a positive number, never 0, and a warning that the background-only hypothesis is rejected
+    (P(N = 0 | b) = e^-b < 0.1 for b > 2.30)."""
+    for method in ("fc", "cls-exact", "cls-asymptotic"):
+        r = upper_limit(0, b, method=method)
+        assert math.isfinite(r.upper) and r.upper > 0.5, (method, r.upper)
+        said = [w for w in r.warnings if "background-only hypothesis is itself rejected" in w]
+        assert len(said) == 1, (method, r.warnings)
+    # FC decreases with b (FC Sec. VI; 0.89 at b = 30) and says how far below cls-exact it is
+    fc = upper_limit(0, b, method="fc")
+    assert f"{fc.upper / -math.log(0.1):.2g} of the cls-exact one" in fc.warnings[0]
+    # cls-exact: b cancels at n = 0 (closed form −ln 0.1, rel 1e-9)
+    assert upper_limit(0, b, method="cls-exact").upper == pytest.approx(-math.log(0.1), rel=1e-9)
+
+
+def test_no_fluctuation_warning_where_none_is_due():
+    """n ≥ b, or n below b but not far: no warning (fc at n = 0, b = 2: 1.27 = 0.55 of cls-exact,
+    P(0 | 2) = 0.135 > 0.1)."""
+    for method in ("fc", "poisson", "cls-exact"):
+        assert upper_limit(3, 0.0, method=method).warnings == ()
+        assert upper_limit(5, 2.0, method=method).warnings == ()
+    assert upper_limit(0, 2.0, method="fc").warnings == ()
 
 
 @pytest.mark.parametrize("b", [0.0, 0.5, 3.0, 17.0, 500.0])
@@ -168,7 +226,8 @@ def test_upper_limit_dispatch_and_result():
     assert d == {"upper": r.upper, "lower": 0.0, "method": "fc", "cl": 0.9, "n_observed": 0,
                  "background": 0.0, "background_uncertainty": 0.0, "signal_systematic": 0.0,
                  "mot_uncertainty": 0.0, "warnings": []}
-    assert upper_limit(0, 3.0, method="poisson").upper == 0.0
+    with pytest.raises(EmptyIntervalError, match="poisson"):   # empty interval (see above)
+        upper_limit(0, 3.0, method="poisson")
     assert upper_limit(0, 3.0, method="cls-exact").upper == pytest.approx(2.302585, abs=1e-6)
     # the name of mucast <= 0.2 still works here, with a warning saying what it was read as
     old = upper_limit(0, 3.0, method="cls")

@@ -21,6 +21,28 @@ class KinematicsError(InputError):
     """The requested point is outside the kinematically allowed (or simulated) region."""
 
 
+class EmptyIntervalError(InputError):
+    """A statistical method has no confidence interval for this observation: the classical
+    Neyman ("poisson") interval is empty where the observed count lies below what the
+    background alone allows (its upper limit would be ≤ 0 and exclude every signal). Callers
+    that compute many limits from one observation (mediator curves) turn it into a null limit
+    with a status; everywhere else it is a one-line refusal (CLI exit code 2).
+    ``method``, ``n_observed``, ``background``, ``cl`` and ``p_background`` = P(N ≤ n | b)
+    describe the case."""
+
+    def __init__(self, message: str, *, method: str = "", n_observed: int = 0,
+                 background: float = 0.0, cl: float = 0.0, p_background: float = 0.0):
+        super().__init__(message)
+        self.method = method
+        self.n_observed = n_observed
+        self.background = background
+        self.cl = cl
+        self.p_background = p_background
+
+    def __reduce__(self):  # picklable (Dask workers): the keywords travel in the state
+        return (type(self), self.args, dict(self.__dict__))
+
+
 class DataFileError(MucastError):
     """A data file (TOML, CSV, WCxf) is unreadable or malformed."""
 

@@ -154,7 +154,7 @@ def cmd_curve(args):
 
 
 def cmd_sigmav(args):
-    from mucast.cosmology.relic import sigmav_for_abundance
+    from mucast.cosmology.relic import sigmav_target
     warn = []
     if args.mass is not None:
         if args.m_chi is not None:
@@ -164,10 +164,12 @@ def cmd_sigmav(args):
                     " every relic command)")
     if args.m_chi is None:
         raise InputError("--m-chi is required (the dark-matter mass in GeV)")
-    sv = sigmav_for_abundance(args.m_chi * GeV, args.omega_h2, args.self_conjugate, args.g_dof)
+    r = sigmav_target(args.m_chi * GeV, args.omega_h2, args.self_conjugate, args.g_dof)
+    sv = r.sigmav_cm3_s
     d = {"sigmav_cm3_s": sv, "m_chi_GeV": args.m_chi, "omega_h2": args.omega_h2,
-         "self_conjugate": args.self_conjugate, "g_dof": args.g_dof, "warnings": warn,
-         "mucast_version": __version__}
+         "self_conjugate": args.self_conjugate, "g_dof": args.g_dof,
+         "x_freeze_out": r.x_freeze_out if math.isfinite(r.x_freeze_out) else None,
+         "warnings": warn + r.warnings, "mucast_version": __version__}
     emit(args, d, f"<sigma v> = {sv:.4e} cm^3/s gives Omega h^2 = {args.omega_h2:g} for m_chi ="
                   f" {args.m_chi:g} GeV ({'self-conjugate' if args.self_conjugate else 'not self-conjugate'},"
                   f" {args.g_dof:g} states)")

@@ -30,6 +30,12 @@ def _methods() -> str:
                        " 001's method) for mediator limits. cls-asymptotic under-covers at low"
                        " counts: 1.44 events at n = 0 where the exact answer is 2.30; results"
                        " made with it carry a warning.", ""))
+    lines.append(_wrap("Observed n below the background b: where P(N <= n | b) <= 1 - CL the"
+                       " poisson (classical Neyman) interval is empty; upper-limit and the EFT"
+                       " commands refuse it, a mediator limit has status 'failed' and no"
+                       " coupling. fc and poisson limits far below cls-exact's (a downward"
+                       " fluctuation), and any limit where the background-only hypothesis is"
+                       " itself rejected, carry a warning.", ""))
     lines.append(_wrap("Names of mucast <= 0.2, still accepted with a warning: " + ", ".join(
         f"{k} -> {v or 'cls-exact (upper-limit, bound, scan) or cls-asymptotic (limit, curve)'}"
         for k, v in RENAMED.items()), ""))

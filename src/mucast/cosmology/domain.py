@@ -5,9 +5,12 @@ refuses in one line (KinematicsError):
 * late annihilation near a mediator pole (the measured change of Ωh² when the integration stops
   at x_end/10: kinetic decoupling, not modelled, decides that part);
 * a wide mediator, Γ_X/m_X > 0.3 (running-width Breit–Wigner, tree level);
-* m_χ < 1 MeV: BBN and N_eff (Sabti, Alvey, Escudero, Fairbairn, Blas, JCAP 01 (2020) 004:
-  m_χ > 0.4 MeV from BBN for any thermal relic, > 3.7 MeV with the CMB for purely electro- or
-  neutrinophilic ones), freeze-out below the d.o.f. table;
+* light dark matter, BBN and N_eff (Sabti, Alvey, Escudero, Fairbairn, Blas, JCAP 01 (2020)
+  004, at 2σ): m_χ < 0.4 MeV is excluded by BBN alone for any spin, s- or p-wave and final
+  state; 0.4 MeV ≤ m_χ < 3.7 MeV is excluded by BBN + CMB where the dark matter annihilates into
+  electrons only or neutrinos only — decided from the model's channels open at freeze-out
+  (:func:`final_state`), said as undecided for a mixed or unknown final state; freeze-out below
+  the d.o.f. table;
 * a neutrino-only bath after ν decoupling (T_ν < T_γ once e± annihilate): Ωh² recomputed with
   T_ν/T_γ from entropy conservation, the change is the stated doubt;
 * χχ → XX: for m_X < m_χ (Dirac, vector mediator) the leading s-wave at rest (Pospelov, Ritz,
@@ -31,11 +34,18 @@ from mucast.cosmology.dof import sm_dof
 from mucast.exceptions import KinematicsError
 from mucast.units import MeV, eV, keV
 
-__all__ = ["domain_warnings", "needs_bath_check", "xx_channel", "xx_extra",
-           "forbidden_xx_estimate"]
+__all__ = ["BBN_ANY", "BBN_CMB", "bath_warning", "domain_warnings", "final_state",
+           "light_warnings", "needs_bath_check", "xx_channel", "xx_extra", "forbidden_xx_estimate"]
 
 _T_NU_DEC = 2.0 * MeV           # neutrino decoupling (weak rates ~ H), the usual estimate
-_LIGHT = 1.0 * MeV              # below this m_χ, the BBN / N_eff statement
+#: Sabti, Alvey, Escudero, Fairbairn, Blas, JCAP 01 (2020) 004 (arXiv:1910.01649), 2σ: BBN alone
+#: excludes thermal dark matter below 0.4 MeV for any spin, number of states, s- or p-wave and
+#: final state; BBN + CMB (Planck) below 3.7 MeV for purely electrophilic and neutrinophilic
+#: species (their addendum, arXiv:2107.11232: unchanged for neutrinophilic ones, electrophilic
+#: ones "can vary moderately" with the new d(p,γ)³He rate)
+BBN_ANY = 0.4 * MeV
+BBN_CMB = 3.7 * MeV
+_SABTI = "Sabti et al., JCAP 01 (2020) 004"
 _WIDE = 0.3                     # Γ_X/m_X above which the mediator is called wide
 _STOP_WARN = 1e-3               # a measured doubt above this is said (targets: rtol 1e-4 in Ωh²)
 _XX_REFUSE = 0.1                # χχ → XX changing Ωh² by more than this (estimated): refused
@@ -69,27 +79,85 @@ def domain_warnings(model, ann, mX, g, res, extra_width=0.0, bath_check=None) ->
                    f" (g_chi = {ann.g_chi:.4g}): the running-width Breit-Wigner and the"
                    " tree-level (perturbative) treatment are doubtful")
     t_f = m1 / res.x_f if math.isfinite(res.x_f) else None
-    if m1 < _LIGHT:
-        msg = (f"m_chi = {m1 / MeV:.3g} MeV < 1 MeV: thermal dark matter this light is excluded"
-               " by BBN (m_chi > 0.4 MeV at 2 sigma for any spin and final state) and, coupled"
-               " only to electrons or only to neutrinos, by BBN + CMB (m_chi > 3.7 MeV):"
-               " Sabti et al., JCAP 01 (2020) 004; N_eff is not computed here")
-        if t_f is not None and t_f < sm_dof().T[0]:
-            msg += (f"; freeze-out at T = {t_f / keV:.3g} keV lies below the d.o.f. table"
-                    f" ({sm_dof().T[0] / keV:.3g} keV), held at its first row (photons and"
-                    " 3 neutrinos, exact once e+e- have annihilated)")
-        out.append(msg)
+    out += light_warnings(m1, final_state(ann), t_f)
     d = bath_check / res.omega_h2 - 1.0 if bath_check is not None and res.omega_h2 > 0 else 0.0
     if abs(d) > _STOP_WARN:
-        at = f"T = {t_f / MeV:.3g} MeV" if t_f is not None else "an undetermined T"
-        out.append(f"freeze-out at {at}, after neutrino decoupling"
-                   f" (~{_T_NU_DEC / MeV:g} MeV), into neutrinos only: the dark matter's bath is"
-                   " the neutrinos, colder than the photons once e+e- annihilate, while the"
-                   " solver uses T_gamma; with T_nu/T_gamma from entropy conservation"
-                   f" (-> (4/11)^(1/3)) Omega h^2 changes by {d:+.1%} (a coupling target by"
-                   f" about {math.sqrt(1.0 / (1.0 + d)) - 1.0:+.1%}): the size of this doubt;"
-                   " the heating of the neutrinos by the dark matter (N_eff) is not included")
+        out.append(bath_warning(t_f, d, "into neutrinos only"))
     return out
+
+
+def bath_warning(t_f, d, what, sigmav=False) -> str:
+    """The warning of a freeze-out after ν decoupling into neutrinos (``what``: "into
+    neutrinos only", or the condition under which it holds) with the measured change ``d`` of
+    Ωh² for a bath at T_ν, and what it means for a coupling target (Ω ∝ g⁻²) or, ``sigmav``,
+    for the ⟨σv⟩ needed (Ω ∝ 1/⟨σv⟩)."""
+    at = f"T = {t_f / MeV:.3g} MeV" if t_f is not None else "an undetermined T"
+    means = (f"the <sigma v> needed by about {d:+.1%}" if sigmav else
+             f"a coupling target by about {math.sqrt(1.0 / (1.0 + d)) - 1.0:+.1%}")
+    return (f"freeze-out at {at}, after neutrino decoupling (~{_T_NU_DEC / MeV:g} MeV), {what}:"
+            " the dark matter's bath is the neutrinos, colder than the photons once e+e-"
+            " annihilate, while the solver uses T_gamma; with T_nu/T_gamma from entropy"
+            f" conservation (-> (4/11)^(1/3)) Omega h^2 changes by {d:+.1%} ({means}): the size"
+            " of this doubt; the heating of the neutrinos by the dark matter (N_eff) is not"
+            " included")
+
+
+def final_state(ann) -> tuple:
+    """(kind, text): what the dark matter annihilates into at freeze-out, from the model's
+    lepton channels open at threshold (2 m_f < m1 + m2); where none is open, the lightest
+    channel, reached only in the thermal tail. kind: "neutrinos" or "electrons" (only those:
+    the BBN + CMB bound of Sabti et al. applies), "mixed" (electrons and neutrinos), "other"
+    (heavier leptons, through the tail only), "none" (no channel at all)."""
+    chans = list(ann.channels)
+    if not chans:
+        return "none", "no final state"
+    open_ = [ch for ch in chans if 2.0 * ch.mass < ann.m1 + ann.m2]
+    tail = not open_
+    if tail:
+        lightest = min(ch.mass for ch in chans)
+        open_ = [ch for ch in chans if ch.mass == lightest]
+    names = sorted({ch.name for ch in open_})
+    nu = all(n.startswith("nu") for n in names)
+    el = all(n == "e" for n in names)
+    kind = ("neutrinos" if nu else "electrons" if el else
+            "mixed" if set(names) <= {"e", "nu_e", "nu_mu", "nu_tau"} else "other")
+    text = {"neutrinos": "neutrinos only", "electrons": "electrons only"}.get(
+        kind, "+".join(names))
+    if tail:
+        text += " (closed at rest: only in the thermal tail)"
+    return kind, text
+
+
+def light_warnings(m1, final=None, t_f=None) -> list:
+    """The BBN / BBN + CMB statement for dark matter of mass ``m1`` [energy] (Sabti et al.,
+    module doc) given its final state (:func:`final_state`; None where there is none, a
+    constant ⟨σv⟩), and where freeze-out at ``t_f`` lies below the d.o.f. table."""
+    if m1 >= BBN_CMB:
+        return []
+    m = f"m_chi = {m1 / MeV:.3g} MeV"
+    kind, text = final if final is not None else (None, "")
+    if m1 < BBN_ANY:
+        msg = (f"{m} < {BBN_ANY / MeV:g} MeV: thermal dark matter this light is excluded by BBN"
+               f" alone (m_chi > {BBN_ANY / MeV:g} MeV at 2 sigma for any spin, s- or p-wave and"
+               f" any final state; {_SABTI}); N_eff is not computed here")
+    elif kind in ("neutrinos", "electrons"):
+        phil = "neutrinophilic" if kind == "neutrinos" else "electrophilic"
+        msg = (f"{m} < {BBN_CMB / MeV:g} MeV with annihilation into {text} at freeze-out:"
+               f" excluded by BBN + CMB for purely {phil} thermal dark matter (m_chi >"
+               f" {BBN_CMB / MeV:g} MeV at 2 sigma; {_SABTI}); BBN alone allows m_chi >"
+               f" {BBN_ANY / MeV:g} MeV; N_eff is not computed here")
+    else:
+        what = (f"this dark matter annihilates into {text}" if kind is not None else
+                "a constant <sigma v> has no final state")
+        msg = (f"{m} < {BBN_CMB / MeV:g} MeV: BBN + CMB exclude thermal dark matter below"
+               f" {BBN_CMB / MeV:g} MeV (2 sigma) where it annihilates into electrons only or"
+               f" neutrinos only ({_SABTI}); {what}, and whether a bound applies is not computed"
+               f" here (N_eff is not computed); BBN alone allows m_chi > {BBN_ANY / MeV:g} MeV")
+    if t_f is not None and t_f < sm_dof().T[0]:
+        msg += (f"; freeze-out at T = {t_f / keV:.3g} keV lies below the d.o.f. table"
+                f" ({sm_dof().T[0] / keV:.3g} keV), held at its first row (photons and"
+                " 3 neutrinos, exact once e+e- have annihilated)")
+    return [msg]
 
 
 def needs_bath_check(ann, res):

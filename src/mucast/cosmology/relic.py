@@ -39,7 +39,8 @@ from scipy.interpolate import CubicSpline
 from mucast import __version__
 from mucast.constants import M_PLANCK, OMEGA_DM_H2_PLANCK2018, RHO_CRIT_OVER_H2_GEV_CM3, T_EQ
 from mucast.cosmology.dof import sm_dof, t_nu_over_t_gamma
-from mucast.cosmology.domain import domain_warnings, needs_bath_check, xx_channel, xx_extra
+from mucast.cosmology.domain import (_T_NU_DEC, bath_warning, domain_warnings, light_warnings,
+                                     needs_bath_check, xx_channel, xx_extra)
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.models.mediator import get_model
 from mucast.cosmology import annihilation as _ann
@@ -49,7 +50,7 @@ from mucast.units import GeV, c_light, cm3, natural_to_area, second
 
 __all__ = ["FreezeOut", "RelicTarget", "omega_h2", "thermal_target", "target_curve",
            "target_curve_detailed", "resolve_dark", "sigmav_eff", "sigmav_for_abundance",
-           "sigmav_to_cm3_s", "DM_TYPES", "DARK_DEFAULTS"]
+           "sigmav_target", "SigmavTarget", "sigmav_to_cm3_s", "DM_TYPES", "DARK_DEFAULTS"]
 
 DM_TYPES = _ann.DM_TYPES
 SQRT4PI = math.sqrt(4.0 * math.pi)
@@ -122,6 +123,29 @@ class FreezeOut:
     Yeq: np.ndarray | None = field(repr=False, default=None)
 
 
+def _fill_underflow(xs, sv):
+    """⟨σv⟩ with its zeros (underflows of a Boltzmann-suppressed thermal average: a channel
+    closed at threshold, reached only in the tail, gave 8e-46 then exactly 0 at x = 817 for
+    muon-axial Dirac dark matter at 0.101 GeV) replaced by a continuation that is linear in x
+    in ln ⟨σv⟩ — the e^{−Δx} shape of the tail — from the last two positive points (interior
+    zeros: log-linear between neighbours; leading ones 1e-300). A jump from 1e-46 to the
+    1e-300 floor made the cubic spline of ln λ overshoot past e^709 (OverflowError in the ODE).
+    Every value concerned is far below any rate that matters (λ ≪ 1)."""
+    pos = sv > 0
+    if pos.all() or not pos.any():
+        return np.maximum(sv, 1e-300)
+    ip = np.flatnonzero(pos)
+    ln = np.log(sv[ip])
+    out = np.interp(xs, xs[ip], ln)
+    out[:ip[0]] = math.log(1e-300)
+    last = ip[-1]
+    if last < xs.size - 1:
+        slope = (min((ln[-1] - ln[-2]) / (xs[last] - xs[ip[-2]]), 0.0) if ip.size >= 2
+                 else 0.0)
+        out[last + 1:] = ln[-1] + slope * (xs[last + 1:] - xs[last])
+    return np.exp(np.maximum(out, math.log(1e-300)))
+
+
 def _n_grid_for(x_end, n_grid=240):
     """n_grid points up to x = 1000, and as densely in ln x beyond (35 per e-fold)."""
     return int(max(n_grid, math.ceil(n_grid * math.log(x_end) / math.log(1000.0))))
@@ -142,7 +166,7 @@ def solve_boltzmann(m, sigmav_fn, species, x0=1.0, x_end=1000.0, n_grid=240, rto
     sv = np.asarray(sigmav_fn(xs / r), dtype=float)
     if np.any(~np.isfinite(sv)) or np.any(sv < 0):
         raise FloatingPointError("non-finite or negative <sigma v>")
-    sv = np.maximum(sv, 1e-300)
+    sv = _fill_underflow(xs, sv)
     lam = math.sqrt(math.pi / 45.0) * M_PLANCK * m * dof.gstar_half(T) * sv / xs**2
     acc = np.zeros_like(xs)
     for gi, mi in species:
@@ -443,12 +467,22 @@ class RelicTarget:
         return d
 
 
+#: the relative step of m_χ by which the sensitivity of a forbidden-channel target is measured
+_FORBIDDEN_STEP = 0.01
+#: a target coupling within this factor of the search's cap g_max is said to be near it
+_NEAR_CAP = 2.0
+
+
 def thermal_target(model, m_chi, dm=None, g_chi=None, mass_ratio=None, splitting=None,
                    omega_target=OMEGA_DM_H2_PLANCK2018, g_max=SQRT4PI, rtol=1e-4,
-                   extra_width=0.0) -> RelicTarget:
+                   extra_width=0.0, _probe=True) -> RelicTarget:
     """The model coupling g with Ωh²(g) = ``omega_target`` (secant in ln g, 4–6 Ωh²
     evaluations). KinematicsError if even g = ``g_max`` (default √4π) leaves too much dark
-    matter.
+    matter (with every channel closed at threshold, the message names the lightest). Where every
+    channel is closed at threshold and the target comes from the thermal tail alone
+    (forbidden annihilation), the warnings give the threshold's Boltzmann factor and the
+    measured change of the target for m_χ ∓ 1% (two more searches; ``_probe=False`` inside
+    them); a target within a factor 2 of ``g_max`` is said to be near the cap.
 
     >>> from mucast.units import GeV
     >>> t = thermal_target("lmu-ltau", 0.01 * GeV, dm="scalar")
@@ -514,9 +548,53 @@ def thermal_target(model, m_chi, dm=None, g_chi=None, mass_ratio=None, splitting
     g = math.exp(pts[-1][0])
     res = _with_domain(model, ann, mX, g, solved[pts[-1][0]], extra_width)
     y = (g_chi * g) ** 2 / mass_ratio**4
+    warns = list(res.warnings)
+    if _probe:
+        def shifted(f):
+            try:
+                return thermal_target(model, m_chi * f, ann.dm, g_chi, mass_ratio, splitting,
+                                      omega_target, g_max, rtol, extra_width,
+                                      _probe=False).coupling
+            except KinematicsError:
+                return None
+        warns += _forbidden_target_warnings(ann, g, res.x_f, shifted)
+    if g * _NEAR_CAP >= g_max:
+        warns.append(f"the target coupling g = {g:.4g} lies within a factor {_NEAR_CAP:g} of the"
+                     f" search's cap g_max = {g_max:.4g}"
+                     + (" (sqrt(4 pi), the perturbative limit: the tree-level rates are doubtful"
+                        " there)" if g_max == SQRT4PI else "")
+                     + ": a little less annihilation (a lighter m_chi, a larger omega_h2) leaves"
+                     " no coupling below the cap")
     return RelicTarget(model.name, ann.dm, float(m_chi), float(mass_ratio), float(g_chi),
                        splitting, g, y, float(res.omega_h2), float(omega_target),
-                       float(res.x_f), len(cache), list(res.warnings))
+                       float(res.x_f), len(cache), warns)
+
+
+def _forbidden_target_warnings(ann, g, x_f, shifted) -> list:
+    """Where every lepton channel is closed at threshold (2 m_f ≥ m1 + m2): the target comes
+    from the thermal tail alone (forbidden annihilation, Griest & Seckel, PRD 43 (1991) 3191),
+    suppressed at least by the threshold's Boltzmann factor e^{−x_f(2m_f − m1 − m2)/m1}; the
+    measured change of the target for m_χ ∓ 1% (``shifted(f)``: the coupling at m_χ·f, m_X/m_χ
+    fixed, or None where no coupling ≤ g_max works) is the size of its sensitivity."""
+    thr = [(2.0 * ch.mass, ch.name) for ch in ann.channels]
+    e0 = ann.m1 + ann.m2
+    if not thr or min(t for t, _ in thr) <= e0:
+        return []
+    t, name = min(thr)
+    boltz = (f"{math.exp(-x_f * (t - e0) / ann.m1):.2g} at x_f = {x_f:.3g}"
+             if math.isfinite(x_f) else "unknown (no freeze-out found)")
+    moves = []
+    for f in (1.0 - _FORBIDDEN_STEP, 1.0 + _FORBIDDEN_STEP):
+        gs = shifted(f)
+        moves.append(f"{gs / g - 1.0:+.1%}" if gs is not None else "no coupling <= g_max")
+    return [f"every annihilation channel is closed at rest (the lightest, {name} pairs, opens"
+            f" at sqrt(s) = {t / GeV:.4g} GeV = {t / e0:.4g} (m1 + m2)): the target comes only"
+            " from the thermal tail above that threshold (forbidden annihilation, Griest-Seckel"
+            " 1991), suppressed at least by its Boltzmann factor"
+            f" exp(-x_f (2 m_f - m1 - m2)/m1) = {boltz}; its sensitivity to the masses:"
+            f" m_chi {_FORBIDDEN_STEP:.0%} lower / higher (m_X/m_chi fixed) moves the coupling by"
+            f" {moves[0]} / {moves[1]} (measured); loop-induced final states open at rest"
+            " (photons through a lepton loop) are not included and not estimated here"]
 
 
 def _closed_channels_note(ann):
@@ -549,26 +627,52 @@ def target_curve_detailed(model, masses, **kw) -> tuple:
     return out, why
 
 
+@dataclass
+class SigmavTarget:
+    """The constant s-wave ⟨σv⟩ [cm³/s] giving Ωh² (:func:`sigmav_target`), its freeze-out
+    x_f = m/T_f (Y = 2Y_eq; NaN if not found) and the domain's ``warnings``."""
+
+    sigmav_cm3_s: float
+    omega_h2: float
+    x_freeze_out: float
+    warnings: list = field(default_factory=list)
+
+
 def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=True,
                          g_dof=2.0, rtol=1e-5) -> float:
     """The constant s-wave ⟨σv⟩ [cm³/s] that gives ``omega_h2`` for dark matter of mass
     ``mass`` [energy] — the canonical check of Steigman, Dasgupta & Beacom, PRD 86 (2012)
     023506 (their conventions: self-conjugate, g = 2; non-self-conjugate: n = n_χ + n_χ̄ with
     g_dof states each and ⟨σv⟩/2 in the equation, so ≈ 2.08× the self-conjugate value).
+    :func:`sigmav_target` gives it with the domain's warnings.
 
     >>> from mucast.units import GeV
     >>> 2.2e-26 < sigmav_for_abundance(100 * GeV, 0.11) < 2.4e-26
     True
     """
+    return sigmav_target(mass, omega_h2, self_conjugate, g_dof, rtol).sigmav_cm3_s
+
+
+def sigmav_target(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=True, g_dof=2.0,
+                  rtol=1e-5) -> SigmavTarget:
+    """:func:`sigmav_for_abundance` with x_f and the warnings of its domain
+    (:mod:`mucast.cosmology.domain`): light dark matter (BBN; BBN + CMB where it annihilates into
+    electrons or neutrinos only — a constant ⟨σv⟩ has no final state, so that is said as
+    undecided), freeze-out below the d.o.f. table, no freeze-out found, and a freeze-out after
+    ν decoupling, with the measured change of Ωh² were the bath the neutrinos (T_ν)."""
     m = _positive("mass", mass, "GeV", GeV)
     om = _positive("omega_h2", omega_h2)
     g_dof = _positive("g_dof", g_dof)
     species, kappa = ([(g_dof, m)], 1.0) if self_conjugate else ([(2 * g_dof, m)], 0.5)
     lt = math.log(om)
+    solved = {}
 
-    def f(lsv):
+    def f(lsv, bath=1.0):
         sv = _from_cm3_s(math.exp(lsv))
-        r = solve_boltzmann(m, lambda xs: np.full_like(xs, kappa * sv), species)
+        r = solve_boltzmann(m, lambda xs: np.full_like(xs, kappa * sv), species,
+                            bath_ratio=bath)
+        if bath == 1.0:
+            solved[lsv] = r
         return math.log(r.omega_h2) - lt
 
     a = math.log(2.2e-26 if self_conjugate else 4.4e-26)
@@ -577,7 +681,18 @@ def sigmav_for_abundance(mass, omega_h2=OMEGA_DM_H2_PLANCK2018, self_conjugate=T
     fb = f(b)
     for _ in range(30):
         if abs(fb) < rtol:
-            return math.exp(b)
+            res = solved[b]
+            t_f = m / res.x_f if math.isfinite(res.x_f) else None
+            warns = light_warnings(m, None, t_f)
+            if not math.isfinite(res.x_f):
+                warns.append(f"no freeze-out found: Y stays within 2 Y_eq up to x ="
+                             f" {res.x_end:.3g}")
+            elif t_f is not None and t_f < _T_NU_DEC:
+                d = math.expm1(f(b, t_nu_over_t_gamma) - fb)
+                if abs(d) > 1e-3:
+                    warns.append(bath_warning(t_f, d, "if it annihilates into neutrinos only",
+                                              sigmav=True))
+            return SigmavTarget(math.exp(b), float(res.omega_h2), float(res.x_f), warns)
         c = b - fb * (b - a) / (fb - fa) if fb != fa else b + fb
         a, fa, b, fb = b, fb, c, f(c)
     raise KinematicsError("sigmav_for_abundance did not converge")

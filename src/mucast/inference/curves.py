@@ -53,7 +53,7 @@ from contextlib import contextmanager, nullcontext
 import numpy as np
 
 from mucast import __version__
-from mucast.exceptions import InputError, RuntimeFault
+from mucast.exceptions import EmptyIntervalError, InputError, RuntimeFault
 from mucast.inference import mediators as _med
 from mucast.inference.checkpoint import number_in, resumable_map, sequential
 from mucast.models.mediator import get_model
@@ -428,10 +428,17 @@ def _assemble(base, model, dataset, method, cl, constraint, masses_GeV, rows) ->
                                           zip(masses_GeV, rows, strict=True)
                                           if r["coupling"] is None]
         return out
-    lim = _med.events_limit(dataset, method, cl)
-    out.update({"n_up": lim.upper, "method": lim.method,
-                "warnings": list(lim.warnings) + _med.limit_warnings(
-                    model, dataset, np.asarray(masses_GeV, float) * GeV, notes, lim.upper)})
+    try:
+        lim = _med.events_limit(dataset, method, cl)
+    except EmptyIntervalError as e:  # no interval: every row is "failed" (coupling_limit_scan)
+        out.update({"n_up": None, "method": e.method, "warnings": [str(e)] + _med.limit_warnings(
+            model, dataset, np.asarray(masses_GeV, float) * GeV, notes, math.nan,
+            method=e.method)})
+    else:
+        out.update({"n_up": lim.upper, "method": lim.method,
+                    "warnings": list(lim.warnings) + _med.limit_warnings(
+                        model, dataset, np.asarray(masses_GeV, float) * GeV, notes, lim.upper,
+                        method=lim.method)})
     if rows and "y" in rows[0]:
         out["y"] = [r["y"] for r in rows]
         out["m_chi_GeV"] = [r["m_chi_GeV"] for r in rows]

@@ -28,7 +28,7 @@ import numpy as np
 
 from mucast import __version__
 from mucast.constants import ALPHA
-from mucast.exceptions import InputError, KinematicsError, UnknownNameError
+from mucast.exceptions import EmptyIntervalError, InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import SignalSetup, setup
 from mucast.inference import stats
 from mucast.inference.mediator_yields import (  # noqa: F401  (re-exported: one API for both)
@@ -253,7 +253,8 @@ class MediatorLimit:
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"coupling": self.coupling, "coupling_upper": self.coupling_upper,
-             "mass_GeV": self.mass / GeV, "n_up": self.n_up, "decays": self.decays,
+             "mass_GeV": self.mass / GeV,
+             "n_up": self.n_up if math.isfinite(self.n_up) else None, "decays": self.decays,
              "yield_at_g1": self.yield_at_g1, "yield_error_at_g1": self.yield_error,
              "branching_invisible": self.branching_invisible, "production": self.production,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
@@ -314,7 +315,8 @@ class MediatorLimitScan:
         ok = self.valid
         d = {"mass_GeV": (self.masses[ok] / GeV).tolist(), "coupling": self.coupling[ok].tolist(),
              "yield_at_g1": self.yield_at_g1[ok].tolist(),
-             "branching_invisible": self.branching_invisible[ok].tolist(), "n_up": self.n_up,
+             "branching_invisible": self.branching_invisible[ok].tolist(),
+             "n_up": self.n_up if math.isfinite(self.n_up) else None,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
              "mucast_version": self.version, "warnings": list(self.warnings)}
         if self.production is not None:
@@ -366,7 +368,10 @@ def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl
     decays = resolve_decays(model, decays, s)
     if decays == "computed" and model.invisible:
         model = replace(model, invisible=False)        # the widths decide, not a declaration
-    lim = events_limit(s, method, cl)
+    try:
+        lim = events_limit(s, method, cl)
+    except EmptyIntervalError as e:      # no interval, so no limit at any mass (notes.py)
+        return _empty_interval_scan(model, s, m, e, label, decays, production)
     n_up, method = lim.upper, lim.method
     n = m.shape[0]
     g = np.full(m.shape, np.inf)
@@ -491,12 +496,39 @@ def _tables_text(model, s) -> str:
     return "efficiency tables cover " + tables
 
 
-def limit_warnings(model, dataset, masses, notes, n_up) -> list:
-    """The warnings of a set of masses [energy] from their notes (mucast.inference.notes)."""
+def _empty_interval_scan(model, s, m, err, label, decays, production) -> MediatorLimitScan:
+    """The scan where the statistical method has no interval for the data set's n and b
+    (:class:`~mucast.exceptions.EmptyIntervalError`): every mass "failed" with the note
+    "empty-interval", N_up NaN (null in JSON), the reason first in the warnings."""
+    n = m.shape[0]
+    notes = tuple(((("empty-interval", None),),) * n)
+    g_chi = None if model.dark is None or model.parameter == "dark" else model.dark.coupling
+    m_chi = None if g_chi is None else np.broadcast_to(model.dark.masses(m)[0], m.shape)
+    warnings = (str(err),) + tuple(limit_warnings(model, s, m, notes, math.nan,
+                                                  method=err.method))
+    return MediatorLimitScan(m, np.full(m.shape, np.inf), np.zeros(m.shape),
+                             np.full(m.shape, np.nan), math.nan, s.name, label or model.name,
+                             err.method, float(err.cl),
+                             _choose_production(model, m, np.full(m.shape, 1e-3), production,
+                                                decays == "computed"),
+                             g_chi, None if m_chi is None else np.asarray(m_chi, float),
+                             warnings=warnings, model_spec=model.to_dict(),
+                             yield_error=np.zeros(m.shape),
+                             status=np.full(m.shape, "failed", dtype=object), notes=notes,
+                             coupling_upper=np.full(m.shape, np.inf),
+                             decays=decays,
+                             decays_by_region=(None,) * n)
+
+
+def limit_warnings(model, dataset, masses, notes, n_up, method=None) -> list:
+    """The warnings of a set of masses [energy] from their notes (mucast.inference.notes);
+    ``method``: the statistical method's name (said where its interval is empty)."""
     s = setup(dataset)
     return warnings_for(np.asarray(masses, float) / GeV, notes, dataset=s.name,
                         tables=_tables_text(model, s), n_up=n_up,
-                        coupling=model.coupling_name, model=model.name) + list(
+                        coupling=model.coupling_name, model=model.name,
+                        method=method or "chosen", n_obs=s.observed,
+                        background=float(s.background)) + list(
         s.efficiency_warnings(model.spin, np.asarray(masses, float)[_has_limit(notes)]))
 
 

@@ -17,12 +17,17 @@ __all__ = ["STATUSES", "NOTES", "warnings_for"]
 
 #: ok: a finite limit; no-efficiency: outside the data set's efficiency tables; no-limit: no
 #: coupling is excluded (the yield saturates below N_up); failed: no calculation holds there
+#: (also where the statistical method has no interval: note "empty-interval")
 STATUSES = ("ok", "no-efficiency", "no-limit", "failed")
 
 #: code -> text; "{m}" is the mass list, "{v}" the largest value over the masses, formatted
 NOTES = {
     "no-efficiency": "no limit at m = {m} GeV: outside the efficiency tables of data set {dataset}"
                      " ({tables})",
+    "empty-interval": "no limit at m = {m} GeV: the {method} interval on the signal events is"
+                      " empty for data set {dataset} (n = {n_obs}, b = {background:g}: the"
+                      " observation is below what the background alone allows), and an upper"
+                      " limit of 0 would exclude every {coupling}; use fc or cls-exact",
     "no-limit": "no limit at m = {m} GeV: the expected signal stays below N_up = {n_up:.3g}"
                 " events for every {coupling} (it saturates at {v:.3g} events as the visible"
                 " widths take over: Br(X -> invisible) falls like 1/{coupling}^2)",
@@ -115,7 +120,7 @@ def _runs(indices, masses_GeV):
 def warnings_for(masses_GeV, notes, **context) -> list:
     """The warning lines of a curve: ``notes[i]`` is the list of (code, value) of mass i (in the
     curve's order, so that neighbours form runs). ``context``: dataset, tables, n_up, coupling
-    (the coupling's name). Codes in the order of :data:`NOTES`."""
+    (the coupling's name), model, method, n_obs, background. Codes in the order of :data:`NOTES`."""
     by_code: dict[str, list] = {}
     for i, point in enumerate(notes):
         for code, value in point:

@@ -56,7 +56,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import gammainccinv, gammaln, logsumexp, pdtr, xlogy
 
-from mucast.exceptions import InputError, UnknownNameError
+from mucast.exceptions import EmptyIntervalError, InputError, UnknownNameError
 
 __all__ = [
     "MAX_BACKGROUND",
@@ -66,6 +66,7 @@ __all__ = [
     "cls_upper_limit_asymptotic",
     "cls_upper_limit_counting",
     "coverage_warnings",
+    "fluctuation_warnings",
     "resolve_method",
     "feldman_cousins_interval",
     "feldman_cousins_upper_limit",
@@ -389,25 +390,46 @@ def poisson_upper_limit(n_observed: int, background: float = 0.0, cl: float = 0.
     Q(n+1, λ_up) = 1 − cl (regularised upper incomplete gamma; equivalently
     λ_up = ½ χ²_{cl}(2n+2); see the PDG review "Statistics", section on Poisson limits).
 
-    For b larger than λ_up the subtraction gives μ_up ≤ 0 (the well-known unphysical result of
-    this method, FC Sec. II); we return max(μ_up, 0), so 0.0 is returned in that case.
+    For b ≥ λ_up, i.e. P(N ≤ n | b) ≤ 1 − cl, the interval is empty: the observation lies below
+    what the background alone allows and μ_up = λ_up − b ≤ 0 would exclude every signal (the
+    well-known unphysical result of this method, FC Sec. II). That case is refused with
+    :class:`~mucast.exceptions.EmptyIntervalError` (0 was returned up to mucast 0.4, a limit that
+    excluded every coupling); fc and cls-exact always give an interval.
 
     >>> round(poisson_upper_limit(0, 0.0), 4)   # −ln(0.1)
     2.3026
     >>> poisson_upper_limit(0, 5.0)
-    0.0
+    Traceback (most recent call last):
+    ...
+    mucast.exceptions.EmptyIntervalError: the poisson (classical Neyman) 90% CL interval is empty for n = 0, b = 5: P(N <= n | b) = 0.0067 <= 1 - CL = 0.1, the observation is below what the background alone allows, and its upper limit (<= 0) would exclude every signal; use fc or cls-exact
     """
     n = _check_n(n_observed)
     b = _check_b(background)
     c = _check_cl(cl)
     lam_up = float(gammainccinv(n + 1.0, 1.0 - c))
-    return max(lam_up - b, 0.0)
+    mu_up = lam_up - b
+    if not mu_up > 0.0:
+        log_p = _log_cdf(n, b)
+        raise EmptyIntervalError(
+            f"the poisson (classical Neyman) {100 * c:.6g}% CL interval is empty for n = {n},"
+            f" b = {b:g}: P(N <= n | b) = {_fmt_p(log_p)} <= 1 - CL = {1 - c:.3g}, the observation"
+            " is below what the background alone allows, and its upper limit (<= 0) would exclude"
+            " every signal; use fc or cls-exact",
+            method="poisson", n_observed=n, background=b, cl=c, p_background=math.exp(log_p))
+    return mu_up
 
 
 def _log_cdf(n: int, lam: float) -> float:
     """ln P(N ≤ n | λ), stable for deep tails (no underflow for λ ≫ n)."""
     k = np.arange(n + 1, dtype=float)
     return float(logsumexp(_poisson_logpmf(k, lam)))
+
+
+def _fmt_p(log_p: float) -> str:
+    """A probability from its logarithm, also where it underflows a float (e^-1000 = 1e-434)."""
+    if log_p > -700.0:
+        return f"{math.exp(log_p):.2g}"
+    return f"1e{log_p / math.log(10.0):.0f}"
 
 
 def cls_upper_limit_counting(n_observed: int, background: float, cl: float = 0.9) -> float:
@@ -543,6 +565,49 @@ def coverage_warnings(method: str, n_observed: int, background: float) -> list[s
     return []
 
 
+#: fc and poisson limits below this fraction of the cls-exact one are said to profit from a
+#: downward fluctuation (n below b): FC's own table stays above it until the background-only
+#: hypothesis is rejected (n = 0: b = 2, 1.27 = 0.55 of 2.30), poisson falls far below it first
+#: (n = 0, b = 2.2: 0.10 = 0.045 of 2.30)
+FLUCTUATION_RATIO = 0.5
+
+
+def fluctuation_warnings(method: str, n_observed: int, background: float, cl: float,
+                         upper: float) -> list[str]:
+    """The warning of a limit computed from an observation far below the background.
+
+    Where P(N ≤ n | b) < 1 − cl the background-only hypothesis is itself rejected at the
+    confidence level (the classical Neyman interval is empty there and ``poisson`` refuses): the
+    background estimate is in doubt, and fc's limit, which falls with b (FC Sec. VI; 0.89 at
+    n = 0, b = 30), excludes signals the experiment cannot see. CLs divides by that probability
+    (Read 2002) and is protected; asymptotic CLs is compared with the exact one. fc and poisson
+    limits below :data:`FLUCTUATION_RATIO` of the cls-exact limit are said with the ratio."""
+    n, b = int(n_observed), float(background)
+    if b == 0.0 or n >= b:
+        return []
+    log_p = _log_cdf(n, b)
+    rejected = log_p < math.log1p(-cl)
+    exact = cls_upper_limit_counting(n, b, cl) if method != "cls-exact" else upper
+    ratio = upper / exact
+    weak = method in ("fc", "poisson") and ratio < FLUCTUATION_RATIO
+    if not (rejected or weak):
+        return []
+    head = (f"n = {n} lies below the background expectation b = {b:g}: P(N <= n | b) = "
+            f"{_fmt_p(log_p)}")
+    if rejected:
+        head += (f" < 1 - CL = {1 - cl:.3g}, so the background-only hypothesis is itself"
+                 f" rejected at {100 * cl:.6g}% CL (check the background estimate)")
+    if method == "cls-exact":
+        return [head + "; CLs divides by that probability and stays conservative"]
+    if method == "cls-asymptotic":
+        return [head + f"; cls-exact gives N_up = {exact:.4g}, this limit differs from it by"
+                f" {100 * (ratio - 1):+.2g}%"]
+    return [head + f"; the {method} limit N_up = {upper:.4g} is {ratio:.2g} of the cls-exact one"
+            f" ({exact:.4g}): it profits from the downward fluctuation and excludes signals the"
+            " experiment is barely sensitive to (Read 2002; use cls-exact, or quote the"
+            " sensitivity beside it, FC Sec. VI)"]
+
+
 @dataclass(frozen=True)
 class UpperLimit:
     """Result of :func:`upper_limit`: the interval [lower, upper] on the signal mean μ.
@@ -596,7 +661,13 @@ def upper_limit(n_observed: int, background: float = 0.0, method: str = "fc",
     else:
         lo, up = 0.0, cls_upper_limit_asymptotic(n, b, c, float(background_uncertainty),
                                                  float(signal_systematic), float(mot_uncertainty))
+    if not (math.isfinite(up) and up > 0.0):  # pragma: no cover - every method above is > 0
+        raise EmptyIntervalError(f"the {method} upper limit is {up!r} for n = {n}, b = {b:g}: not"
+                                 " a positive number of events, no limit; use fc or cls-exact",
+                                 method=method, n_observed=n, background=b, cl=c,
+                                 p_background=math.exp(_log_cdf(n, b)))
     notes += coverage_warnings(method, n, b)
+    notes += fluctuation_warnings(method, n, b, c, float(up))
     return UpperLimit(upper=float(up), lower=float(lo), method=method, cl=c, n_observed=n,
                       background=b, background_uncertainty=float(background_uncertainty),
                       signal_systematic=float(signal_systematic),
