@@ -460,3 +460,32 @@ def test_lnle_pair_angles_follow_exact_amplitude():
         if col == 2:
             iso = np.full(len(counts), len(ev) / len(counts))
             assert _chi2_p(counts, iso) < P_MIN
+
+
+# ---- the samplers never loop without bound (audit: `generate zprime --mass 50` hung) ----------
+def test_t_sampler_stops_with_its_efficiency_instead_of_looping(monkeypatch):
+    """A t window of relative width 1e-6 (what a WW point at m = 50 GeV, 160 GeV met) has an
+    acceptance ~(t_hi − t_lo)/(2 t_hi) = 5e-7 per proposal: the sampler looped for minutes. With
+    a budget of 300 proposals a point is accepted with probability ~1.5e-4, so all three are
+    left and the error names the efficiency; an ordinary window passes the same budget."""
+    monkeypatch.setattr(EK, "_T_MAX_PROPOSALS", 300)
+    lo = np.full(3, 4.1e4 * GeV**2)
+    with pytest.raises(KinematicsError, match=r"3 of 3 points not accepted after 300 proposals "
+                                              r"each \(acceptance efficiency < 3e-03"):
+        EK._sample_t(lo, lo * (1 + 1e-6), PB, np.random.default_rng(1))
+    # a window [t_min, E²] of a 0.1 GeV Z′ at 160 GeV: acceptance ~0.8 per proposal
+    t = EK._sample_t(np.full(1000, 1e-6 * GeV**2), np.full(1000, (160 * GeV) ** 2), PB,
+                     np.random.default_rng(1))
+    assert np.all(t >= 1e-6 * GeV**2)
+
+
+def test_grid_sampler_stops_with_its_efficiency_instead_of_looping(monkeypatch):
+    """A density far below its grid envelope (here 0 off the grid's nodes) is refused once the
+    proposal budget (per event, plus 1e5) is spent, with the efficiency reached."""
+    from mucast.events import sample as ES
+    smp = ES._GridSampler(lambda p: np.ones(len(p)), [np.linspace(0.0, 1.0, 5)] * 2)
+    smp.density = lambda p: np.zeros(len(p))
+    monkeypatch.setattr(ES, "_MAX_PROPOSALS_PER_EVENT", 10)
+    with pytest.raises(KinematicsError, match=r"0 of 5 events after \d+ proposals \(acceptance "
+                                              r"efficiency 0\.0e\+00, below the floor 1e-01"):
+        smp.sample(5, np.random.default_rng(1))

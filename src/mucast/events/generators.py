@@ -26,7 +26,7 @@ from mucast.events.sample import DEFAULT_CHUNK, EventSample, _GridSampler, _W_NO
 def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
     """Sample n points and build their four-vectors; points whose recoil cannot be put on shell
     (a WW-approximation artefact at x → 1 − m_μ/E, ~1e-5 of events) are replaced by new draws
-    and counted (info["recoil_resampled"])."""
+    and counted (info["recoil_resampled"]); any left after 20 redraws raise KinematicsError."""
     pts, viol = sampler.sample(n, rng)
     x, kk, u, extra = to_xku(pts)
     mu, kv, nuc, t, _, good = _build_kinematics(x, kk, u, energy, tgt, t_max_choice, rng)
@@ -47,6 +47,12 @@ def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
         good[bad] = out[5]
         for key in extra:
             extra[key][bad] = _e[key]
+    bad = np.nonzero(~good)[0]
+    if bad.size:        # never silently: these events' muon would be off shell
+        raise KinematicsError(
+            f"recoil sampling stopped: {bad.size} of {n} events have no on-shell nuclear recoil "
+            f"after 20 redraws (on-shell efficiency {1.0 - (redo + bad.size) / (n + redo):.1e} "
+            "over all draws): outside the generator's domain")
     return pts, x, kk, u, mu, kv, nuc, t, extra, viol, redo
 
 
