@@ -489,3 +489,37 @@ def test_grid_sampler_stops_with_its_efficiency_instead_of_looping(monkeypatch):
     with pytest.raises(KinematicsError, match=r"0 of 5 events after \d+ proposals \(acceptance "
                                               r"efficiency 0\.0e\+00, below the floor 1e-01"):
         smp.sample(5, np.random.default_rng(1))
+
+
+def test_generators_domain(monkeypatch):
+    """The generators accept a system mass up to sqrt(2 E m_mu) (5.81 GeV at 160 GeV); beyond
+    it KinematicsError. Lifting that check reproduces the audit's hang (m = 50 GeV at 160 GeV,
+    an EFT pair at k = 60 GeV): with a small proposal budget the guard stops both in well under
+    a second with the efficiency, instead of looping."""
+    from mucast.events import generators as G
+    E0 = 160 * GeV
+    lim = G.system_mass_limit(E0)
+    assert lim / GeV == pytest.approx(math.sqrt(2 * 160 * M_MU / GeV))       # 5.8147
+    ev = E.generate_zprime(lim, 300, seed=1)                   # on the bound: exact bookkeeping
+    assert ev.info["envelope_violations"] == 0 and _conservation(ev) < 1e-9
+    for bad in (np.nextafter(lim, np.inf), 50 * GeV, 140 * GeV):
+        with pytest.raises(KinematicsError, match=r"mass must be in \(0, sqrt\(2 E m_mu\)\] = "
+                                                  r"\(0, 5\.815\] GeV at E = 160 GeV"):
+            E.generate_zprime(bad, 5, seed=1)
+    with pytest.raises(KinematicsError, match="pair mass k must be in"):
+        E.generate_eft("ll_2233", 5, seed=1, k=6 * GeV)
+    with pytest.raises(KinematicsError, match=r"k_max must be <= sqrt\(2 E m_mu\) = 5\.815 GeV"):
+        E.generate_eft("ll_2233", 5, seed=1, k_max=150 * GeV)
+    with pytest.raises(KinematicsError, match="empty pair-mass range"):
+        E.generate_eft("LN_22", 5, seed=1, m_N=20 * GeV)          # threshold 40 GeV
+    # the default k_max is 3 GeV, or the bound where lower (1.78 GeV at 15 GeV)
+    low = E.generate_eft("ll_2233", 20, seed=1, energy=15 * GeV, decay=False)
+    assert low.info["k_range_GeV"][1] == pytest.approx(G.system_mass_limit(15 * GeV) / GeV)
+    assert E.generate_eft("ll_2233", 20, seed=1, decay=False).info["k_range_GeV"][1] == 3.0
+
+    monkeypatch.setattr(G, "system_mass_limit", lambda e: e - M_MU)      # the domain lifted
+    monkeypatch.setattr(EK, "_T_MAX_PROPOSALS", 300)
+    with pytest.raises(KinematicsError, match="efficiency"):
+        E.generate_zprime(50 * GeV, 5, seed=1)
+    with pytest.raises(KinematicsError, match="efficiency"):
+        E.generate_eft("ll_2233", 5, seed=1, k=60 * GeV)
