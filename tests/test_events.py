@@ -460,3 +460,66 @@ def test_lnle_pair_angles_follow_exact_amplitude():
         if col == 2:
             iso = np.full(len(counts), len(ev) / len(counts))
             assert _chi2_p(counts, iso) < P_MIN
+
+
+# ---- the samplers never loop without bound (audit: `generate zprime --mass 50` hung) ----------
+def test_t_sampler_stops_with_its_efficiency_instead_of_looping(monkeypatch):
+    """A t window of relative width 1e-6 (what a WW point at m = 50 GeV, 160 GeV met) has an
+    acceptance ~(t_hi − t_lo)/(2 t_hi) = 5e-7 per proposal: the sampler looped for minutes. With
+    a budget of 300 proposals a point is accepted with probability ~1.5e-4, so all three are
+    left and the error names the efficiency; an ordinary window passes the same budget."""
+    monkeypatch.setattr(EK, "_T_MAX_PROPOSALS", 300)
+    lo = np.full(3, 4.1e4 * GeV**2)
+    with pytest.raises(KinematicsError, match=r"3 of 3 points not accepted after 300 proposals "
+                                              r"each \(acceptance efficiency < 3e-03"):
+        EK._sample_t(lo, lo * (1 + 1e-6), PB, np.random.default_rng(1))
+    # a window [t_min, E²] of a 0.1 GeV Z′ at 160 GeV: acceptance ~0.8 per proposal
+    t = EK._sample_t(np.full(1000, 1e-6 * GeV**2), np.full(1000, (160 * GeV) ** 2), PB,
+                     np.random.default_rng(1))
+    assert np.all(t >= 1e-6 * GeV**2)
+
+
+def test_grid_sampler_stops_with_its_efficiency_instead_of_looping(monkeypatch):
+    """A density far below its grid envelope (here 0 off the grid's nodes) is refused once the
+    proposal budget (per event, plus 1e5) is spent, with the efficiency reached."""
+    from mucast.events import sample as ES
+    smp = ES._GridSampler(lambda p: np.ones(len(p)), [np.linspace(0.0, 1.0, 5)] * 2)
+    smp.density = lambda p: np.zeros(len(p))
+    monkeypatch.setattr(ES, "_MAX_PROPOSALS_PER_EVENT", 10)
+    with pytest.raises(KinematicsError, match=r"0 of 5 events after \d+ proposals \(acceptance "
+                                              r"efficiency 0\.0e\+00, below the floor 1e-01"):
+        smp.sample(5, np.random.default_rng(1))
+
+
+def test_generators_domain(monkeypatch):
+    """The generators accept a system mass up to sqrt(2 E m_mu) (5.81 GeV at 160 GeV); beyond
+    it KinematicsError. Lifting that check reproduces the audit's hang (m = 50 GeV at 160 GeV,
+    an EFT pair at k = 60 GeV): with a small proposal budget the guard stops both in well under
+    a second with the efficiency, instead of looping."""
+    from mucast.events import generators as G
+    E0 = 160 * GeV
+    lim = G.system_mass_limit(E0)
+    assert lim / GeV == pytest.approx(math.sqrt(2 * 160 * M_MU / GeV))       # 5.8147
+    ev = E.generate_zprime(lim, 300, seed=1)                   # on the bound: exact bookkeeping
+    assert ev.info["envelope_violations"] == 0 and _conservation(ev) < 1e-9
+    for bad in (np.nextafter(lim, np.inf), 50 * GeV, 140 * GeV):
+        with pytest.raises(KinematicsError, match=r"mass must be in \(0, sqrt\(2 E m_mu\)\] = "
+                                                  r"\(0, 5\.815\] GeV at E = 160 GeV"):
+            E.generate_zprime(bad, 5, seed=1)
+    with pytest.raises(KinematicsError, match="pair mass k must be in"):
+        E.generate_eft("ll_2233", 5, seed=1, k=6 * GeV)
+    with pytest.raises(KinematicsError, match=r"k_max must be <= sqrt\(2 E m_mu\) = 5\.815 GeV"):
+        E.generate_eft("ll_2233", 5, seed=1, k_max=150 * GeV)
+    with pytest.raises(KinematicsError, match="empty pair-mass range"):
+        E.generate_eft("LN_22", 5, seed=1, m_N=20 * GeV)          # threshold 40 GeV
+    # the default k_max is 3 GeV, or the bound where lower (1.78 GeV at 15 GeV)
+    low = E.generate_eft("ll_2233", 20, seed=1, energy=15 * GeV, decay=False)
+    assert low.info["k_range_GeV"][1] == pytest.approx(G.system_mass_limit(15 * GeV) / GeV)
+    assert E.generate_eft("ll_2233", 20, seed=1, decay=False).info["k_range_GeV"][1] == 3.0
+
+    monkeypatch.setattr(G, "system_mass_limit", lambda e: e - M_MU)      # the domain lifted
+    monkeypatch.setattr(EK, "_T_MAX_PROPOSALS", 300)
+    with pytest.raises(KinematicsError, match="efficiency"):
+        E.generate_zprime(50 * GeV, 5, seed=1)
+    with pytest.raises(KinematicsError, match="efficiency"):
+        E.generate_eft("ll_2233", 5, seed=1, k=60 * GeV)

@@ -80,6 +80,37 @@ def test_generate_refuses_what_does_not_fit_the_disk(capsys, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("argv, option, limit", [
+    # the audit's hangs (no output for 40 s): 50, 100, 140 GeV at the 160 GeV beam
+    (["zprime", "--mass", "50"], "--mass", "[1e-06, 5.815]"),
+    (["zprime", "--mass", "100"], "--mass", "[1e-06, 5.815]"),
+    (["zprime", "--mass", "140"], "--mass", "[1e-06, 5.815]"),
+    (["zprime", "--mass", "5.82"], "--mass", "[1e-06, 5.815]"),       # just beyond the bound
+    (["zprime", "--mass", "2", "--energy", "15"], "--mass", "[1e-06, 1.78]"),
+    (["eft", "--operator", "ll_2233", "--kmax", "150"], "--kmax", "(0, 5.815]"),
+    (["eft", "--operator", "ll_2233", "--k", "60"], "--k", "(0, 5.815]"),
+])
+def test_generate_refuses_masses_beyond_the_generator_domain(capsys, tmp_path, argv, option,
+                                                             limit):
+    """m <= sqrt(2 E m_mu) (5.815 GeV at 160 GeV): one line naming the option, its range at this
+    --energy and the value, before any computation (no file)."""
+    code, out, err = run(capsys, "generate", *argv, "--events", "5", "--seed", "1",
+                         "--out", str(tmp_path / "x.csv"), "--json")
+    one_line_error(code, out, err)
+    assert f"{option} must be in {limit} GeV at --energy" in err, err
+    assert not any(tmp_path.iterdir())
+
+
+def test_generate_at_the_edge_of_the_domain(capsys, tmp_path):
+    """5.81 GeV (rho = m^2/(4 E m_mu) = 0.4994) is generated: energy-momentum bookkeeping and the
+    envelope are exact there (no violations)."""
+    code, o, err = run(capsys, "generate", "zprime", "--mass", "5.81", "--events", "200",
+                       "--seed", "1", "--out", str(tmp_path / "z.csv"), "--json")
+    assert code == 0, err
+    d = json.loads(o)
+    assert d["events"] == 200 and d["envelope_violations"] == 0
+
+
 @pytest.mark.parametrize("suffix", [".lhe", ".lhe.gz", ".csv", ".parquet"])
 def test_generate_every_format_round_trips(capsys, tmp_path, suffix):
     if suffix == ".parquet":

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from mucast._io import check_output_path
 from mucast.cli.common import add_mass_option, emit, integer, number
-from mucast.exceptions import DataFileError, UnknownNameError
+from mucast.exceptions import DataFileError, KinematicsError, UnknownNameError
 from mucast.units import GeV
 
 
@@ -44,6 +44,7 @@ def cmd_generate(args):
     fmt = event_io.format_from_path(args.out, args.format)
     path = Path(args.out)
     check_output_path(path, "--out")      # a link, a folder, a file not mucast's: refused now
+    _check_domain(args)
     if args.process == "eft":
         from mucast.models.eft import EFTModel, check_operator
         check_operator(args.operator)
@@ -61,7 +62,8 @@ def cmd_generate(args):
         kw = {} if args.k is None else {"k": args.k * GeV}
         chunks = events.iter_eft(args.operator, args.events, seed=args.seed,
                                  energy=args.energy * GeV, target=args.target, m_N=args.mN * GeV,
-                                 k_max=args.kmax * GeV, decay=decayed, **kw)
+                                 k_max=None if args.kmax is None else args.kmax * GeV,
+                                 decay=decayed, **kw)
     show = sys.stderr.isatty() and not args.quiet
     with tqdm(total=args.events, unit="ev", unit_scale=True, file=sys.stderr, disable=not show,
               desc=f"mucast generate {args.process}") as bar:
@@ -70,6 +72,21 @@ def cmd_generate(args):
             "seed": args.seed, "envelope_violations": totals.get("envelope_violations", 0),
             "totals": totals}
     emit(args, info, f"wrote {totals['events']} {args.process} events to {path} ({fmt})")
+
+
+def _check_domain(args):
+    """--mass, --k and --kmax against the generators' domain, m <= sqrt(2 E m_mu) (it depends on
+    --energy, so argparse cannot check it): one line naming the option and its range."""
+    from mucast.events.generators import system_mass_limit
+    lim = system_mass_limit(args.energy * GeV) / GeV
+    opts = [("--mass", getattr(args, "mass", None), "[1e-06, "),
+            ("--k", getattr(args, "k", None), "(0, "),
+            ("--kmax", getattr(args, "kmax", None), "(0, ")]
+    for opt, val, lo in opts:
+        if val is not None and val > lim:
+            raise KinematicsError(f"{opt} must be in {lo}{lim:.4g}] GeV at --energy {args.energy:g}"
+                                  f" GeV (the generator's domain, sqrt(2 E m_mu);"
+                                  f" docs/detector_model.md), got {val:g}")
 
 
 def cmd_acceptance(args):
@@ -121,7 +138,8 @@ def register(subparsers):
     common.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     z = gs.add_parser("zprime", parents=[common], help="mu N -> mu N Z' (WW)")
     z.add_argument("--mass", type=number("--mass", 1e-6, 1e5, unit="GeV"), required=True,
-                   help="Z' mass in GeV, in [1e-06, 1e+05]")
+                   help="Z' mass in GeV, in [1e-06, sqrt(2 E m_mu)]: up to 5.815 GeV at the"
+                        " default 160 GeV beam (the generator's domain, docs/detector_model.md)")
     z.add_argument("--decay", choices=("nu", "chi"), default=None, help="add the invisible decay products (isotropic)")
     z.add_argument("--spin", choices=("vector", "axial", "scalar", "pseudoscalar"), default="vector",
                    help="mediator spin: events from its own WW density (x and muon angle); default vector")
@@ -131,9 +149,12 @@ def register(subparsers):
     add_mass_option(e, "--m-N", alias="--mN", dest="mN",
                     help="HNL mass m_N in GeV, >= 0 (nuSMEFT operators only)")
     e.add_argument("--k", type=number("--k", 0, None, lo_open=True, unit="GeV"), default=None,
-                   help="fixed pair mass [GeV]")
-    e.add_argument("--kmax", type=number("--kmax", 0, None, lo_open=True, unit="GeV"), default=3.0,
-                   help="largest pair mass [GeV] (default 3, the end of seed 000's acceptance tables)")
+                   help="fixed pair mass [GeV], above the threshold and at most sqrt(2 E m_mu)"
+                        " (5.815 GeV at 160 GeV: the generator's domain)")
+    e.add_argument("--kmax", type=number("--kmax", 0, None, lo_open=True, unit="GeV"), default=None,
+                   help="largest pair mass [GeV], at most sqrt(2 E m_mu) (5.815 GeV at 160 GeV:"
+                        " the generator's domain); default 3, the end of seed 000's acceptance"
+                        " tables, or sqrt(2 E m_mu) where lower")
     e.add_argument("--no-decay", action="store_true", help="do not sample the two fermions")
     e.set_defaults(func=cmd_generate)
 

@@ -23,10 +23,30 @@ from mucast.events.pair_angles import _pair_masses, _pair_structure, _sample_pai
 from mucast.events.sample import DEFAULT_CHUNK, EventSample, _GridSampler, _W_NODES, _check_chunk, _check_energy, _check_n, _chunks, _target, _z_nodes
 
 
+#: the generators' domain: ρ = m²/(4 E m_μ) ≤ RHO_MAX for the emitted system's mass m (the Z′
+#: mass, the EFT pair mass k). ρ is the term m⁴/(4E²) that the small-angle limits of ũ (seed 001
+#: Eq. 17, the WW integrand's) drop, over the term m² m_μ/E they keep, at the soft-muon end
+#: x → 1 − m_μ/E: the larger ρ, the more WW points lie outside the exact phase space. Measured
+#: (validation/generator_domain.py, docs/detector_model.md "Domain of the generators"): at
+#: ρ = 1/2 the system is put at θ = 0 for 19% (160 GeV) and 35% (15 GeV) of the points and
+#: 0.4–0.8% of draws have no on-shell recoil (redrawn, counted); at ρ ≈ 1–2 the redraws reach
+#: 5–40%, from ρ ≈ 5–30 the grid envelope is violated, and by ρ ≈ 1 (1.06 GeV), 12 (15 GeV),
+#: 32 (160 GeV) the photon-virtuality window closes (the sampler looped there before its
+#: guard). At 160 GeV the bound, m ≤ 5.81 GeV, is also where WW holds (docs/validation.md).
+RHO_MAX = 0.5
+
+
+def system_mass_limit(energy):
+    """Largest mass of the emitted system (Z′ or EFT pair) the generators accept at beam energy
+    ``energy``: √(4 ρ_max E m_μ) = √(2 E m_μ) [energy] (5.81 GeV at 160 GeV; always below the
+    kinematic reach E − m_μ). See :data:`RHO_MAX`."""
+    return math.sqrt(4.0 * RHO_MAX * float(energy) * M_MU)
+
+
 def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
     """Sample n points and build their four-vectors; points whose recoil cannot be put on shell
     (a WW-approximation artefact at x → 1 − m_μ/E, ~1e-5 of events) are replaced by new draws
-    and counted (info["recoil_resampled"])."""
+    and counted (info["recoil_resampled"]); any left after 20 redraws raise KinematicsError."""
     pts, viol = sampler.sample(n, rng)
     x, kk, u, extra = to_xku(pts)
     mu, kv, nuc, t, _, good = _build_kinematics(x, kk, u, energy, tgt, t_max_choice, rng)
@@ -47,6 +67,12 @@ def _sample_kinematic(sampler, to_xku, n, energy, tgt, t_max_choice, rng):
         good[bad] = out[5]
         for key in extra:
             extra[key][bad] = _e[key]
+    bad = np.nonzero(~good)[0]
+    if bad.size:        # never silently: these events' muon would be off shell
+        raise KinematicsError(
+            f"recoil sampling stopped: {bad.size} of {n} events have no on-shell nuclear recoil "
+            f"after 20 redraws (on-shell efficiency {1.0 - (redo + bad.size) / (n + redo):.1e} "
+            "over all draws): outside the generator's domain")
     return pts, x, kk, u, mu, kv, nuc, t, extra, viol, redo
 
 
@@ -55,7 +81,8 @@ def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=Non
                 x_min=None, spin="vector"):
     """Yield :class:`EventSample` chunks of μN → μN X (WW, seed 001), ``n_events`` in total.
 
-    Parameters: ``mass`` [energy] in (0, E − m_μ); ``decay``: None (X left undecayed),
+    Parameters: ``mass`` [energy] in (0, √(2 E m_μ)] (:func:`system_mass_limit`, the generator's
+    domain: 5.81 GeV at 160 GeV; beyond it KinematicsError); ``decay``: None (X left undecayed),
     ``"nu"`` (ν_μ ν̄_μ, massless) or ``"chi"`` (χ χ̄ with m_χ, default m/3, seed 001); isotropic
     in the X rest frame. ``x_min``: restrict to x ≥ x_min (e.g. 0.5 for the signal region).
     ``spin``: the mediator's spin, "vector" (the Z′, default), "axial", "scalar" or
@@ -68,10 +95,12 @@ def iter_zprime(mass, n_events, seed=0, energy=160 * GeV, target="Pb", decay=Non
     chunk_size = _check_chunk(chunk_size)
     energy = _check_energy(energy)
     tgt = _target(target)
-    if not (isinstance(mass, numbers.Real) and math.isfinite(mass) and 0 < mass < energy - M_MU):
-        raise KinematicsError(f"mass must be in (0, E - m_mu) = (0, {(energy - M_MU) / GeV:.6g})"
-                              f" GeV, got {mass / GeV if isinstance(mass, numbers.Real) else mass!r}"
-                              " GeV")
+    m_lim = system_mass_limit(energy)
+    if not (isinstance(mass, numbers.Real) and math.isfinite(mass) and 0 < mass <= m_lim):
+        raise KinematicsError(f"mass must be in (0, sqrt(2 E m_mu)] = (0, {m_lim / GeV:.4g}] GeV at"
+                              f" E = {energy / GeV:g} GeV, the generator's domain"
+                              " (docs/detector_model.md), got"
+                              f" {mass / GeV if isinstance(mass, numbers.Real) else mass!r} GeV")
     spin = _mprod.check_spin(spin)
     if decay not in (None, "nu", "chi"):
         raise UnknownNameError(f"decay must be None, 'nu' or 'chi', got {decay!r}")
@@ -149,13 +178,15 @@ def _eft_model(model, m_N):
 
 
 def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=None,
-             k_max=3 * GeV, k_min=None, conventions=None, decay=True,
+             k_max=None, k_min=None, conventions=None, decay=True,
              chunk_size=DEFAULT_CHUNK):
     """Yield chunks of μN → μN χ1χ2 events for an operator name or :class:`EFTModel`.
 
     ``k``: if given, the pair mass is fixed (events from dσ/dx dũ at that k²; used for κ(k));
-    otherwise k is sampled from dσ/dk² on [max(threshold, k_min), k_max] (default up to 3 GeV,
-    the end of seed 000's simulated acceptance range). ``decay``: sample the two fermions from the
+    otherwise k is sampled from dσ/dk² on [max(threshold, k_min), k_max]. ``k_max``: default
+    3 GeV (the end of seed 000's simulated acceptance range) or :func:`system_mass_limit`
+    (√(2 E m_μ), the generator's domain) where that is lower; ``k`` and ``k_max`` beyond the
+    domain raise KinematicsError. ``decay``: sample the two fermions from the
     exact |M|² at the WW point for every operator, including LNLe_2222 (both SU(2) contractions of
     seed 000 Eq. (11), Appendix A / docs/appendix_a_check.md; d1 = ν, d2 = N̄ — the μ⁻ ν̄ N final
     state of the h.c. operator is not represented separately, see module doc); False skips it
@@ -170,21 +201,28 @@ def iter_eft(model, n_events, seed=0, energy=160 * GeV, target="Pb", m_N=0.0, k=
     mdl = _eft_model(model, m_N)
     conv = _conv.get(conventions)
     thr = mdl.threshold()
-    reach = energy - M_MU
+    k_lim = system_mass_limit(energy)
+    domain = f"sqrt(2 E m_mu) = {k_lim / GeV:.4g} GeV at E = {energy / GeV:g} GeV, the generator's domain"
     groups = _channel_groups(mdl, conv)
     if k is not None:
-        if not (isinstance(k, numbers.Real) and math.isfinite(k) and thr < k < reach):
-            raise KinematicsError(f"pair mass k must be in (threshold, E - m_mu) = ({thr / GeV:g},"
-                                  f" {reach / GeV:.6g}) GeV, got {k / GeV if isinstance(k, numbers.Real) else k!r} GeV")
+        if not (isinstance(k, numbers.Real) and math.isfinite(k) and thr < k <= k_lim):
+            raise KinematicsError(f"pair mass k must be in (threshold, sqrt(2 E m_mu)] = "
+                                  f"({thr / GeV:g}, {k_lim / GeV:.4g}] GeV at E = {energy / GeV:g}"
+                                  " GeV (the generator's domain), got"
+                                  f" {k / GeV if isinstance(k, numbers.Real) else k!r} GeV")
         k_lo = k_hi = float(k)
     else:
+        if k_max is None:
+            k_max = min(3 * GeV, k_lim)
         if not (isinstance(k_max, numbers.Real) and math.isfinite(k_max)):
             raise InputError(f"k_max must be a number (GeV), got {k_max!r}")
-        k_hi = min(float(k_max), reach * (1 - 1e-6))
+        if k_max > k_lim:
+            raise KinematicsError(f"k_max must be <= {domain}, got {k_max / GeV:g} GeV")
+        k_hi = float(k_max)
         k_lo = thr if k_min is None else max(thr, float(k_min))
         if not k_hi > k_lo:
             raise KinematicsError(f"empty pair-mass range: threshold/k_min {k_lo / GeV:g} GeV >= "
-                                  f"k_max {k_hi / GeV:g} GeV (kinematic reach {reach / GeV:.6g} GeV)")
+                                  f"k_max {k_hi / GeV:g} GeV (at most {domain})")
     def coords(pts):
         if k_lo == k_hi:
             kk = np.full(len(pts), k_lo)

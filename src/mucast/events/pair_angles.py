@@ -522,7 +522,9 @@ def _sample_pair_angles(mu_lab, kv_lab, x, k, u, energy, struct, rng, max_rounds
         out[todo[acc]] = d[acc]
         todo = todo[~acc]
     if todo.size:   # pragma: no cover - acceptance per round is ≥ ~1/3 for these |M|²
-        raise KinematicsError(f"pair-angle sampling did not converge for {todo.size} events")
+        raise KinematicsError(f"pair-angle sampling stopped: {todo.size} of {n} events not "
+                              f"accepted after {max_rounds} proposals each (acceptance "
+                              f"efficiency < {1.0 / max_rounds:.0e} there)")
     check = {"points": 0, "max_dev": 0.0}
     if method == "quadratic":
         chk = np.unique(np.linspace(0, n - 1, min(n, _CHECK_EVENTS)).astype(int))

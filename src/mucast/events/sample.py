@@ -21,6 +21,11 @@ from mucast.units import GeV
 
 DEFAULT_CHUNK = 200_000
 _MARGIN = 1.3
+#: proposal budget of the grid accept–reject, per event requested (plus a fixed 1e5): an
+#: acceptance efficiency below ~1/_MAX_PROPOSALS_PER_EVENT stops it with an error instead of
+#: looping. Inside the generators' domain the efficiency is 0.34–0.73 (Z′, 1.06–160 GeV;
+#: validation/generator_domain.py), 300 times above the floor
+_MAX_PROPOSALS_PER_EVENT = 1000
 
 
 # ----------------------------------------------------------------------------------------------
@@ -141,8 +146,16 @@ class _GridSampler:
         self.efficiency = 0.5
 
     def sample(self, n, rng):
+        """n points and the number of envelope violations met; raises KinematicsError (stating
+        the efficiency) once more than _MAX_PROPOSALS_PER_EVENT·n + 1e5 proposals were made."""
         out, have, viol, tried = [], 0, 0, 0
+        budget = _MAX_PROPOSALS_PER_EVENT * n + 100_000
         while have < n:
+            if tried >= budget:
+                raise KinematicsError(
+                    f"accept-reject sampling stopped: {have} of {n} events after {tried} "
+                    f"proposals (acceptance efficiency {have / tried:.1e}, below the floor "
+                    f"{1.0 / _MAX_PROPOSALS_PER_EVENT:.0e}): outside the generator's domain")
             m = int(min(4 * n, (n - have) / max(self.efficiency, 0.05) * 1.15)) + 64
             cell = np.minimum(np.searchsorted(self.cdf, rng.random(m)), len(self.cdf) - 1)
             pts = self.cell_lo[cell] + self.cell_w[cell] * rng.random((m, self.cell_lo.shape[1]))
