@@ -70,8 +70,38 @@ def cmd_generate(args):
         totals = event_io.write_events(chunks, path, fmt, progress=bar)
     info = {"process": args.process, "events": totals["events"], "out": str(path), "format": fmt,
             "seed": args.seed, "envelope_violations": totals.get("envelope_violations", 0),
-            "totals": totals}
+            "totals": totals, "warnings": _generate_warnings(args, totals)}
     emit(args, info, f"wrote {totals['events']} {args.process} events to {path} ({fmt})")
+
+
+def _generate_warnings(args, totals) -> list[str]:
+    """What a sample must say about itself: accept-reject envelope violations (the sample is
+    biased where they happen), events whose recoil was redrawn, and, for the mediator, where the
+    WW density the events follow is off from the exact tree level by more than its 2%
+    (mucast.processes.mediators.ww_domain)."""
+    n = max(int(totals.get("events", 0)), 1)
+    out = []
+    if totals.get("envelope_violations", 0):
+        out.append(f"{totals['envelope_violations']} accept-reject envelope violations: the"
+                   " sample is biased where the density exceeded its envelope")
+    if totals.get("recoil_resampled", 0):
+        out.append(f"{totals['recoil_resampled']} events ({100 * totals['recoil_resampled'] / n:.2g}%)"
+                   " had their nucleus recoil redrawn to stay on shell: a small bias near x -> 1")
+    if args.process == "zprime":
+        import numpy as np
+
+        from mucast.processes.mediators import ww_domain
+        spin = args.spin or "vector"
+        r, u, status = ww_domain.ww_correction(spin, np.array([args.mass * GeV]),
+                                               args.energy * GeV, args.target, None)
+        if status[0] == "outside":
+            out.append("the events follow the WW density, whose accuracy the exact/WW table does"
+                       " not know for this beam, target or mass (docs/models.md §2)")
+        elif abs(r[0] - 1) + u[0] > ww_domain.TOLERANCE:
+            out.append(f"the events follow the WW density, whose total is off from the exact tree"
+                       f" level by {100 * (abs(r[0] - 1) + u[0]):.2g}% here, beyond its stated 2%"
+                       " (docs/models.md §2): shapes and rates are WW's")
+    return out
 
 
 def _check_domain(args):

@@ -160,7 +160,16 @@ def cmd_xsec(args):
                "process": "mu N -> mu N chi chi-bar (through the photon)",
                "m_chi_GeV": args.mass, "coupling": args.coupling, "energy_GeV": args.energy,
                "target": tgt.name, "x_min": args.xmin, "theta_max": args.theta_max,
-               "model": model.to_dict(), "mucast_version": __version__}
+               "model": model.to_dict(), "warnings": [], "mucast_version": __version__}
+        # what the pair integral says about itself (mucast.processes.mediators.offshell)
+        if r.relative_error > 0.01:
+            out["warnings"].append(f"the pair integral's error estimate is"
+                                   f" {100 * r.relative_error:.2g}% of its value")
+        if args.approx == "auto" and r.parts.get("correction") == "unavailable":
+            out["warnings"].append("sigma_X(k) is WW's as is: the exact/WW table does not cover"
+                                   " this beam or target, so WW's error is not known"
+                                   " (docs/models.md §2)")
+        out["warnings"] += _coupling_warnings(model, args.mass * GeV, args.coupling)
         emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi-bar) = {out['sigma_pb']:.5e}"
                         f" pb (m_chi = {args.mass:g} GeV, eps = {args.coupling:g})")
         return
