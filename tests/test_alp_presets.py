@@ -13,6 +13,7 @@ import pytest
 from mucast.cli import main
 from mucast.constants import ALPHA, M_MU
 from mucast.inference import mediators as M
+from mucast.inference.mediator_yields import _escape_yields
 from mucast.models import widths as W
 from mucast.models.mediator import MediatorModel, get_model
 from mucast.units import GeV
@@ -76,7 +77,7 @@ def test_alp_photon_region_closes_and_its_edges_solve_the_yield():
                            mechanism="photon-fusion")
     C, inv1 = 0.0, 0.0
     V1 = float(alp.total_width(0.003 * GeV, 1.0))
-    esc = M._escape_yields(alp, np.array([0.003 * GeV]), s, y1,
+    esc = _escape_yields(alp, np.array([0.003 * GeV]), s, y1,
                            (np.array([C]), np.array([inv1]), np.array([V1])), (0.1, "E2", ALPHA))[0]
     for edge in (r.coupling, r.coupling_upper):
         assert float(esc(np.array([edge]))[0]) == pytest.approx(r.n_up, rel=1e-6)

@@ -12,6 +12,7 @@ from mucast.cli import main
 from mucast.exceptions import DataFileError
 from mucast.experiments.geometry import Geometry
 from mucast.inference import mediators as M
+from mucast.inference.mediator_yields import _escape_yields
 from mucast.models.mediator import MediatorModel
 from mucast.processes.mediators import production as P
 from mucast.units import GeV, m as metre, natural_to_length
@@ -86,7 +87,7 @@ def test_escape_yield_against_an_independent_calculation(mass, g):
     e^{-L/λ} across the spectrum, which both resolve)."""
     s = M.setup("2022")
     y1, _ = M.yield_per_g2(np.array([mass]), s, spin="vector")
-    esc = M._escape_yields(VISIBLE, np.array([mass]), s, y1, [np.array([v]) for v in (
+    esc = _escape_yields(VISIBLE, np.array([mass]), s, y1, [np.array([v]) for v in (
         VISIBLE.invisible_width(mass, 0.0), VISIBLE.invisible_width(mass, 1.0)
         - VISIBLE.invisible_width(mass, 0.0), VISIBLE.total_width(mass, 1.0)
         - VISIBLE.invisible_width(mass, 1.0))], (0.1, "E2", M.ALPHA))[0]
