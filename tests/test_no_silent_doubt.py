@@ -224,3 +224,19 @@ def test_every_json_command_prints_one_object_with_warnings(capsys, tmp_path, pa
     assert code == 0, err
     d = json.loads(out)
     assert isinstance(d, dict) and isinstance(d.get("warnings"), list), sorted(d)
+
+
+def test_a_splitting_is_refused_where_it_cannot_apply(capsys):
+    """relic target --dm dirac --splitting 0.3 (and the API) dropped the splitting silently and
+    printed splitting 0.0; limit refused the same input."""
+    from mucast.cosmology.relic import thermal_target
+    from mucast.exceptions import InputError
+    code, out, err = run(capsys, "relic", "target", "--dm", "dirac", "--splitting", "0.3",
+                         "--m-chi", "0.01")
+    assert code == 2 and "pseudo-Dirac" in err
+    with pytest.raises(InputError, match="pseudo-Dirac"):
+        thermal_target("lmu-ltau", 0.01 * GeV, dm="scalar", splitting=0.1)
+    # the text names the model's coupling (it said 'coupling =')
+    code, out, _ = run(capsys, "relic", "target", "--model", "dark-photon", "--dm", "scalar",
+                       "--m-chi", "0.01")
+    assert code == 0 and "epsilon = " in out

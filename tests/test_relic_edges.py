@@ -96,7 +96,8 @@ def sv_bruteforce(x, dm, m, ratio, g, gchi, split=0.1):
 
 
 def _mucast_sv(dm, m, ratio, g, gchi, xs, g_nodes=None):
-    _, ann, mX, _ = relic._setup("lmu-ltau", dm, m * GeV, ratio, gchi, 0.1)
+    _, ann, mX, _ = relic._setup("lmu-ltau", dm, m * GeV, ratio, gchi,
+                                  0.1 if dm == "pseudo-dirac" else None)
     return relic.ThermalAverage(ann, mX, np.asarray(xs, float), g_nodes or g)(g) * GeV**2
 
 
@@ -180,7 +181,7 @@ def test_stop_sensitivity_is_what_an_earlier_stop_gives():
     """The stated sensitivity (Ωh² stopping at x_end/10, read off the same solution) against
     a separate solve that ends at x_end/10 without a tail (the capped case: annihilation is
     taken to stop there): same to 1e-3 of the sensitivity (different ODE grids)."""
-    _, ann, mX, _ = relic._setup("lmu-ltau", "dirac", 0.1 * GeV, 2.0, 2.51, 0.1)
+    _, ann, mX, _ = relic._setup("lmu-ltau", "dirac", 0.1 * GeV, 2.0, 2.51, None)
     g = 3.09e-7
     full = relic._omega(ann, mX, g)
     assert not full.tail and full.stop_sensitivity > 0.05        # on the pole: followed to T_eq
@@ -196,7 +197,7 @@ def test_ordinary_targets_do_not_depend_on_x_end():
     """Off the pole, Ωh² with x_end = 1e3 and 1e5 agree to 1e-5 (the tail integrates g_*(T)
     through e± annihilation; before, s-wave at 0.1–1 GeV moved by 5.6–6.8e-4)."""
     for dm, m in (("dirac", 1.0), ("dirac", 0.1), ("scalar", 0.01)):
-        _, ann, mX, _ = relic._setup("lmu-ltau", dm, m * GeV, 3.0, 0.05, 0.1)
+        _, ann, mX, _ = relic._setup("lmu-ltau", dm, m * GeV, 3.0, 0.05, None)
         g = 1e-3
         sp, _ = relic.species(dm, ann.m1, ann.m2)
         om = []
@@ -374,7 +375,7 @@ def test_wide_mediator_warns():
     """Γ_X/m_X > 0.3 is said: √4π-ish g_χ and a Dirac pair far above threshold."""
     from mucast.cosmology import annihilation as A
     t = relic.thermal_target("lmu-ltau", 0.05 * GeV, dm="dirac", g_chi=3.5, mass_ratio=10.0)
-    _, ann, mX, _ = relic._setup("lmu-ltau", "dirac", 0.05 * GeV, 10.0, 3.5, 0.1)
+    _, ann, mX, _ = relic._setup("lmu-ltau", "dirac", 0.05 * GeV, 10.0, 3.5, None)
     ratio = float(A.total_width(mX, ann, t.coupling)) / mX
     assert ratio > 0.3 and any("wide mediator" in w for w in t.warnings)
     t = relic.thermal_target("lmu-ltau", 0.05 * GeV, dm="dirac", g_chi=0.05, mass_ratio=10.0)

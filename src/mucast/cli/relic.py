@@ -88,6 +88,12 @@ def _resolve(args, need_m_chi=True):
     return model, kw, m_chi, where
 
 
+def _coupling_name(model) -> str:
+    """The model's own name for its coupling (g_Z', epsilon, g_mu, ...)."""
+    from mucast.models.mediator import get_model
+    return get_model(model).coupling_name
+
+
 def cmd_target(args):
     from mucast.cosmology.relic import thermal_target
     model, kw, m_chi, where = _resolve(args)
@@ -96,7 +102,8 @@ def cmd_target(args):
     d["parameters_from"] = where
     xf = "n/a" if d["x_freeze_out"] is None else f"{t.x_freeze_out:.2f}"
     emit(args, d, f"{t.model} {t.dm} m_chi = {m_chi:g} GeV (m_X = {d['m_X_GeV']:.4g} GeV,"
-                  f" g_chi = {t.g_chi:g}): coupling = {t.coupling:.4e}, y = {t.y:.4e}"
+                  f" g_chi = {t.g_chi:g}): {_coupling_name(model)} = {t.coupling:.4e},"
+                  f" y = {t.y:.4e}"
                   f" (y_alpha = {t.y_alpha:.4e}), Omega h^2 = {t.omega_h2:.4f}, x_f = {xf}")
 
 
@@ -116,7 +123,8 @@ def cmd_omega(args):
          "parameters_from": where, "warnings": list(r.warnings), "mucast_version": __version__}
     xf = "n/a" if d["x_freeze_out"] is None else f"{r.x_f:.2f}"
     emit(args, d, f"{model.name} {kw['dm']} m_chi = {m_chi:g} GeV (m_X = {d['m_X_GeV']:.4g} GeV,"
-                  f" g_chi = {kw['g_chi']:g}), coupling {args.coupling:g}: Omega h^2 ="
+                  f" g_chi = {kw['g_chi']:g}), {_coupling_name(model)} = {args.coupling:g}:"
+                  f" Omega h^2 ="
                   f" {r.omega_h2:.5g} ({counts}), Y0 = {r.Y0:.4e}, x_f = {xf}")
 
 

@@ -125,6 +125,10 @@ def resolve_dark(model, dm=None, g_chi=None, mass_ratio=None, splitting=None):
     if dark is not None:
         from_file = {"dm": dark.kind, "g_chi": dark.coupling, "mass_ratio": dark.mass_ratio,
                      "splitting": dark.splitting if dark.kind == "pseudo-dirac" else None}
+    kind = dm if dm is not None else (dark.kind if dark is not None else None)
+    if splitting not in (None, 0, 0.0) and kind is not None and kind != "pseudo-dirac":
+        # as the mediator layer refuses it (models.mediator.DarkSector): not dropped silently
+        raise InputError(f"a splitting applies to pseudo-Dirac dark matter only, not {kind}")
     values, sources = {}, {}
     for k, v in given.items():
         if v is not None:
@@ -135,6 +139,8 @@ def resolve_dark(model, dm=None, g_chi=None, mass_ratio=None, splitting=None):
             values[k], sources[k] = DARK_DEFAULTS[k], "default"
         else:
             values[k], sources[k] = None, None
+    if values["dm"] != "pseudo-dirac":       # the default splitting is the pseudo-Dirac's only
+        values["splitting"], sources["splitting"] = 0.0, None
     return values, sources
 
 

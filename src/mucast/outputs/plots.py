@@ -70,7 +70,8 @@ def zprime_targets_detailed(m_min=1 * MeV / 3, m_max=5 * GeV / 3, points=40, g_c
     out, notes = {}, {}
     for dm in TARGET_TYPES:
         rows, why = target_curve_detailed("lmu-ltau", masses, dm=dm, g_chi=g_chi,
-                                          mass_ratio=mass_ratio, splitting=splitting)
+                                          mass_ratio=mass_ratio,
+                                          splitting=splitting if dm == "pseudo-dirac" else None)
         out[dm] = (masses, np.array([r.y if r else np.nan for r in rows]))
         notes[dm] = [list(r.warnings) if r else [f"no target: {w}"]
                      for r, w in zip(rows, why, strict=True)]
