@@ -57,8 +57,10 @@ def test_gm2_and_xsec_warn_beyond_perturbation_theory(capsys):
     assert "longitudinal" in d["warnings"][0]
     d = js(capsys, "xsec", "muon-axial", "--mass", "1e-6", "--coupling", "1e-3")
     assert any("211 > 1" in w for w in d["warnings"])
-    assert js(capsys, "gm2", "--model", "muon-scalar", "--mass", "0.1", "--coupling",
-              "1e-3")["warnings"] == []
+    # small coupling: no such warning (only the statement that the band is seed 001's target)
+    ws = js(capsys, "gm2", "--model", "muon-scalar", "--mass", "0.1", "--coupling",
+            "1e-3")["warnings"]
+    assert len(ws) == 1 and "seed 001's target" in ws[0] and "38(63)e-11" in ws[0]
 
 
 def test_upper_edge_beyond_perturbation_theory_is_said(capsys):
@@ -240,3 +242,21 @@ def test_a_splitting_is_refused_where_it_cannot_apply(capsys):
     code, out, _ = run(capsys, "relic", "target", "--model", "dark-photon", "--dm", "scalar",
                        "--m-chi", "0.01")
     assert code == 0 and "epsilon = " in out
+
+
+def test_a_refused_figure_leaves_nothing(capsys, tmp_path):
+    """plot limits --out mine2.png with a foreign mine2.pdf was refused but left a new PNG."""
+    (tmp_path / "mine2.pdf").write_text("mine")
+    code, out, err = run(capsys, "plot", "limits", "lmu-ltau", "--points", "10", "--out",
+                         tmp_path / "mine2.png")
+    assert code == 2 and sorted(p.name for p in tmp_path.iterdir()) == ["mine2.pdf"]
+    # the library too (a script calling the plotting functions)
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from mucast.exceptions import DataFileError
+    from mucast.outputs.figures import save_figure
+    with pytest.raises(DataFileError):
+        save_figure(Figure(), tmp_path / "mine2.png", tmp_path / "mine2.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine2.pdf"]

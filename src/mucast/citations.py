@@ -240,10 +240,17 @@ BIBTEX = {
   title = {Probing axion and flavored new physics with the {NA64$\\mu$} experiment},
   eprint = {2501.06294}, archivePrefix = {arXiv}, primaryClass = {hep-ph}, year = {2025}
 }""",
+    "Aliberti:2025wp": """@article{Aliberti:2025wp,
+  author = {Aliberti, R. and others},
+  title = {The anomalous magnetic moment of the muon in the {Standard Model}: an update},
+  eprint = {2505.21476}, archivePrefix = {arXiv}, primaryClass = {hep-ph}, year = {2025}
+}""",
 }
 
 #: fields not found in a stored source (the others were checked: module doc)
 UNVERIFIED = {
+    "Aliberti:2025wp": "the journal reference (not given: a stored summary names Physics Reports);"
+                       " title, first author, arXiv number and a_exp - a_SM = 38(63)e-11 checked",
     "NA64:2024nwj": "the published title (arXiv v1 is titled 'Exploration of the Muon g-2 and Light"
                     " Dark Matter explanations in NA64 with the CERN SPS high energy muon beam')",
     "NA64:2024prd": "journal reference (Phys. Rev. D 110 (2024) 112015); title and arXiv number checked",
@@ -312,7 +319,7 @@ COMMANDS = {
     "export": _EFT + ["Aebischer:2017ugx", "Feldman:1997qc"],
     "limit": _ZP + _STATS_Z + ["NA64:2024prd"] + _CCFR,
     "curve": _ZP + _STATS_Z + ["NA64:2024prd"],
-    "gm2": ["Leveille:1977rc", "NA64:2024nwj"],
+    "gm2": ["Leveille:1977rc", "NA64:2024nwj", "Aliberti:2025wp"],
     "plot": _ZP + ["Leveille:1977rc"] + _STATS_Z,
     "relic": _RELIC + ["NA64:2024nwj"] + _MEDIATOR,
     "relic sigmav": ["Steigman:2012nb", "Gondolo:1990dk", "Saikawa:2020swg", "Planck:2018vyg"],

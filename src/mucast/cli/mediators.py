@@ -260,7 +260,14 @@ def cmd_gm2(args):
         out.update({"band_2sigma_g_low": float(band.g_low[0]),
                     "band_g_central": float(band.g_central[0]),
                     "band_2sigma_g_high": float(band.g_high[0]), "target_delta_a_mu": band.delta_a,
-                    "target_sigma": band.sigma})
+                    "target_sigma": band.sigma,
+                    "target_source": "seed 001: a_mu(exp) - a_mu(SM) as quoted there (2023)"})
+        out["warnings"].append(
+            f"the g-2 band is seed 001's target, Delta a_mu = {band.delta_a:.3g} +- {band.sigma:.2g}"
+            " (2023 values); with the 2025 SM prediction (lattice HVP) and the final E989"
+            " average Delta a_mu = 38(63)e-11, consistent with zero (Aliberti et al.,"
+            " arXiv:2505.21476): the band is the seeds' target, not today's anomaly"
+            " (docs/models.md §4)")
         line = (f"Delta a_mu = {d:.4e}  (g-2 band at this mass: {out['band_2sigma_g_low']:.3e}"
                 f" < {model.coupling_name} < {out['band_2sigma_g_high']:.3e})")
     except InputError:
@@ -319,16 +326,17 @@ def cmd_limit(args):
         emit(args, r.to_dict(), why, [w for w in r.warnings if w not in why])
         return
     extra = f", y < {r.y:.3e}" if r.y is not None else ""
+    unit = f" {model.coupling_unit}" if model.coupling_unit else ""
     if r.coupling_upper is not None:
-        what = (f"{r.coupling:.4e} < {model.coupling_name} < {r.coupling_upper:.4e} excluded"
-                f" (decays in flight close the region)")
+        what = (f"{r.coupling:.4e}{unit} < {model.coupling_name} < {r.coupling_upper:.4e}{unit}"
+                f" excluded (decays in flight close the region)")
     elif r.decays == "computed" and not (r.branching_invisible or 0.0) > 0.999:
         # an open region: excluded from the limit up to where the search stops, not to infinity
-        what = (f"{model.coupling_name} < {r.coupling:.4e} (the excluded region does not close"
-                f" below {model.coupling_name} = {M.G_MAX:g}, where the search ends)")
+        what = (f"{model.coupling_name} < {r.coupling:.4e}{unit} (the excluded region does not"
+                f" close below {model.coupling_name} = {M.G_MAX:g}{unit}, where the search ends)")
     else:
-        what = f"{model.coupling_name} < {r.coupling:.4e}"
-    emit(args, r.to_dict(), f"{r.dataset} {r.model}: {what} at m = {args.mass:g} GeV"
+        what = f"{model.coupling_name} < {r.coupling:.4e}{unit}"
+    emit(args, {**r.to_dict(), "coupling_unit": model.coupling_unit or ""}, f"{r.dataset} {r.model}: {what} at m = {args.mass:g} GeV"
                             f" ({pct(args.cl)} CL, {r.method}, N_up = {r.n_up:.3f},"
                             f" {r.production}, decays {r.decays}{extra})")
 
@@ -355,7 +363,8 @@ def cmd_curve(args):
         head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit (CCFR trident computed"
                 f" by mucast, 95% CL {r['prescription']})")
     else:
-        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit ({pct(args.cl)} CL,"
+        head = (f"# {model.name}: mass [GeV], {model.coupling_name} limit"
+                f"{f' [{model.coupling_unit}]' if model.coupling_unit else ''} ({pct(args.cl)} CL,"
                 f" {r['method']}, data set {r['dataset']})")
     ups = r.get("coupling_upper") or [None] * len(r["coupling"])
     lines = [head + ("; upper edge of the excluded region where decays in flight close it"
@@ -373,6 +382,12 @@ def _figure_out(out: str) -> str:
     p = Path(out)
     if not out.strip() or p.name in ("", ".", "..") or p.is_dir():
         raise InputError(f"--out must name a file (FILE.png and FILE.pdf are written), got {out!r}")
+    # both files are checked before anything is computed or written: a foreign FILE.pdf left
+    # a new FILE.png behind when it was refused only at its own turn
+    from mucast._io import check_output_path
+    from mucast.outputs.figures import _outputs
+    for f in _outputs(out):
+        check_output_path(f, "--out")
     return out
 
 

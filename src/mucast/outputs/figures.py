@@ -89,8 +89,10 @@ def save_figure(fig, png, pdf, dpi=130):
     import io
 
     from mucast import __version__
-    from mucast._io import atomic_write_bytes
+    from mucast._io import atomic_write_bytes, check_output_path
 
+    for path in (png, pdf):      # both refused before either is written (never half a figure)
+        check_output_path(path)
     me = f"mucast {__version__}"
     for path, kw in ((png, {"format": "png", "dpi": dpi, "metadata": {"Software": me}}),
                      (pdf, {"format": "pdf", "metadata": {"CreationDate": None, "Creator": me,
