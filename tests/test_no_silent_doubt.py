@@ -260,3 +260,18 @@ def test_a_refused_figure_leaves_nothing(capsys, tmp_path):
     with pytest.raises(DataFileError):
         save_figure(Figure(), tmp_path / "mine2.png", tmp_path / "mine2.pdf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine2.pdf"]
+
+
+def test_overlay_messages_say_what_the_file_needs(tmp_path):
+    """docs/models.md did not say that a header line is required; a 3-column file got 'need at
+    least two rows of two numbers'."""
+    from mucast.exceptions import DataFileError
+    from mucast.outputs.plots import read_overlay
+    (tmp_path / "a.csv").write_text("0.01,1e-3\n0.1,1e-2\n")
+    with pytest.raises(DataFileError, match="header mass_GeV,coupling"):
+        read_overlay(tmp_path / "a.csv")
+    (tmp_path / "b.csv").write_text("mass_GeV,coupling\n0.01,1e-3,5\n0.1,1e-2,5\n")
+    with pytest.raises(DataFileError, match="found rows of 3"):
+        read_overlay(tmp_path / "b.csv")
+    (tmp_path / "c.csv").write_text("# label: mine\nmass_GeV,coupling\n0.01,1e-3\n0.1,1e-2\n")
+    assert read_overlay(tmp_path / "c.csv") is not None

@@ -39,8 +39,12 @@ def read_overlay(path) -> dict:
         raise DataFileError(f"overlay {p}: no data (expected the columns mass_GeV,coupling)")
     header = [h.strip() for h in reader[0]]
     if header != ["mass_GeV", "coupling"]:
-        raise DataFileError(f"overlay {p}: the columns must be mass_GeV,coupling, got"
-                            f" {','.join(header)}")
+        raise DataFileError(f"overlay {p}: the first line that is not a '#' comment must be the"
+                            f" header mass_GeV,coupling, got {','.join(header)}")
+    widths = {len(r) for r in reader[1:]}
+    if widths - {2}:
+        raise DataFileError(f"overlay {p}: every row must have two numbers (mass_GeV,coupling),"
+                            f" found rows of {', '.join(str(w) for w in sorted(widths - {2}))}")
     try:
         data = np.array([[float(a) for a in r] for r in reader[1:]], dtype=float)
     except ValueError as exc:
