@@ -47,3 +47,84 @@ def test_cli_gm2_messages_unchanged(capsys):
                         ("alp-photon", "alp-photon: no muon coupling, so no one-loop Delta a_mu")):
         assert main(["gm2", "--model", model, "--mass", "0.1", "--coupling", "1e-3"]) == 2
         assert text in capsys.readouterr().err
+
+
+# -- 3. inputs that escaped as TypeError/ValueError/IndexError/AttributeError/OverflowError ----
+def _refused(call, *words, exc=InputError):
+    with pytest.raises(exc) as e:
+        call()
+    msg = _one_line(e)
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def test_limit_masses_are_numbers_in_a_1d_array():
+    from mucast.inference import mediators as M
+    from mucast.inference.curves import limit_curve
+    _refused(lambda: M.coupling_limit("lmu-ltau", [0.1]), "mass must be a number")
+    # "0.1" was read as 0.1 MeV in hepunits and gave a limit at 1e-4 GeV
+    _refused(lambda: M.coupling_limit("lmu-ltau", "0.1"), "mass must be a number")
+    _refused(lambda: M.coupling_limit("lmu-ltau", None), "mass must be a number")
+    _refused(lambda: M.coupling_limit_scan("lmu-ltau", np.array([[0.1, 0.2]]) * GeV),
+             "masses", "1-D", "(1, 2)")
+    _refused(lambda: M.coupling_limit_scan("lmu-ltau", "abc"), "masses must be")
+    _refused(lambda: M.coupling_limit_scan("lmu-ltau", []), "masses must not be empty")
+    _refused(lambda: limit_curve("lmu-ltau", ["a"]), "masses must be")
+    _refused(lambda: M.signal_yield("lmu-ltau", "0.1", 1e-3), "mass must be a number")
+    _refused(lambda: M.sigma_signal_region("lmu-ltau", "0.1", 1e-3), "mass must be a number")
+    _refused(lambda: M.sigma_signal_region("lmu-ltau", 0.1 * GeV, "1e-3"), "coupling must be")
+
+
+def test_eft_mass_scan_takes_a_1d_array():
+    from mucast.inference.scans import eft_mass_scan
+    _refused(lambda: eft_mass_scan("LN_22", "2023-24", np.array([[0.1, 0.2]]) * GeV), "masses",
+             "1-D")
+    _refused(lambda: eft_mass_scan("LN_22", "2023-24", "abc"), "masses")
+
+
+def test_model_masses_are_numbers():
+    m = get_model("lmu-ltau")
+    _refused(lambda: m.widths("0.5", 1e-3), "mass must be")       # was 0.5 MeV
+    _refused(lambda: m.widths(None, 1e-3), "mass must be")        # was array([nan])
+    _refused(lambda: m.branching_invisible(0.1 * GeV, "1e-3"), "coupling must be")
+    _refused(lambda: m.delta_a_mu("0.1", 1e-3), "mass must be")
+
+
+def test_eft_targets_by_name():
+    from mucast.experiments.targets import Target
+    from mucast.processes.eft import production as eft
+    model = eft.EFTModel({"ll_2233": 1 / GeV**2})
+    a = eft.differential_cross_section(model, 0.8, 0.25 * GeV**2, 160 * GeV, "Pb")
+    b = eft.differential_cross_section(model, 0.8, 0.25 * GeV**2, 160 * GeV,
+                                       Target.from_name("Pb"))
+    assert float(a) == float(b) > 0
+    assert eft.cross_section(model, 160 * GeV, "Pb").value == \
+        eft.cross_section(model, 160 * GeV, Target.from_name("Pb")).value
+    from mucast.exceptions import UnknownNameError
+    _refused(lambda: eft.cross_section(model, 160 * GeV, "Pbx"), "unknown target",
+             exc=UnknownNameError)
+
+
+def test_orders_must_be_orders():
+    from mucast.inference.limits import bound
+    _refused(lambda: bound("ll_2233", orders=[1, 2]), "orders must be a mucast.integrate.Orders")
+
+
+def test_exact_cross_section_arguments():
+    from mucast.exceptions import KinematicsError
+    from mucast.processes.mediators import exact
+    args = ("vector", 0.1 * GeV, 1.0, 160 * GeV, "Pb")
+    _refused(lambda: exact.cross_section(*args, theta_max="0.1"), "theta_max must be a number")
+    _refused(lambda: exact.cross_section(*args, x_min=0.5, x_max=0.2), "empty x range",
+             exc=KinematicsError)
+    _refused(lambda: exact.cross_section(*args, x_min=float("nan")), "x_min must be finite")
+    _refused(lambda: exact.cross_section(*args, x_max=1e-9), "empty x range",
+             exc=KinematicsError)
+    _refused(lambda: exact.cross_section("vector", 0.1 * GeV, 1e200, 160 * GeV, "Pb"),
+             "coupling must be in (0, 1e+06]")
+    _refused(lambda: exact.cross_section(*args, neval=0), "neval must be an integer in")
+    _refused(lambda: exact.cross_section(*args, neval=10), "neval must be an integer in")
+    _refused(lambda: exact.cross_section(*args, max_iterations=0), "max_iterations")
+    _refused(lambda: exact.cross_section(*args, method=["fast"]), "method must be one of")
+

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from mucast import __version__
+from mucast._validate import real_number
 from mucast.constants import ALPHA
 from mucast.exceptions import EmptyIntervalError, InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import SignalSetup, setup
@@ -569,7 +570,7 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     """
     model = get_model(model)
     s = setup(dataset)
-    m = float(_masses([mass], s)[0])
+    m = float(_masses([real_number(mass, "mass")], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
                             t_max, alpha, label, seed, etl_rtol, decays)
     # every scan records its production, status and upper edge per mass

@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from mucast._io import read_toml
+from mucast._validate import real_array
 from mucast.constants import ALPHA, M_E, M_MU, M_PI_CHARGED, M_TAU
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.models import gm2 as _gm2
@@ -100,9 +101,10 @@ def _article(word):
 
 
 def _check_mass_coupling(m, g):
-    """Arrays (m, g) checked: masses finite and ≥ 0, couplings finite (InputError otherwise)."""
-    m = np.asarray(m, float)
-    g = np.asarray(g, float)
+    """Arrays (m, g) checked: numbers (not strings, None or booleans: "0.5" is not 0.5 MeV),
+    masses finite and ≥ 0, couplings finite (InputError otherwise)."""
+    m = real_array(m, "mass", max_ndim=None, unit_text=" [energy]")
+    g = real_array(g, "coupling", max_ndim=None)
     if not np.all(np.isfinite(m)) or np.any(m < 0):
         raise InputError(f"mass must be finite and >= 0 GeV, got {m / GeV!r}")
     if not np.all(np.isfinite(g)):

@@ -276,7 +276,7 @@ def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1,
     _check_x_min(x_min)
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
-    orders = orders or ORDERS
+    orders = Orders.check(orders, ORDERS)
     x, wx = _x_rule(m, energy, x_min, orders)
     m2 = np.broadcast_to((m ** 2)[:, None], x.shape)
     br = _ww_u_bracket(x, m2, energy, tgt, conv, orders.n_u, spin)
@@ -382,7 +382,7 @@ def cross_section_per_g2(masses, energy=160 * GeV, target="Pb", approx="ww", x_m
     _check_x_min(x_min)
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
-    orders = orders or ORDERS
+    orders = Orders.check(orders, ORDERS)
     flat = m.ravel()
     v = _sigma_over_g2_natural(flat, energy, tgt, conv, x_min, orders, approx, spin)
     vc = _sigma_over_g2_natural(flat, energy, tgt, conv, x_min, orders.coarse(), approx, spin)
@@ -413,7 +413,7 @@ def mean_boost(mass, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1, t
     spin = check_spin(spin)
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
-    orders = orders or ORDERS
+    orders = Orders.check(orders, ORDERS)
     x, wx = _x_rule(np.array([m]), energy, x_min, orders)
     br = _ww_u_bracket(x, np.full(x.shape, m * m), energy, tgt, conv, orders.n_u, spin)
     w = wx * br
