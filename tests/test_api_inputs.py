@@ -128,3 +128,22 @@ def test_exact_cross_section_arguments():
     _refused(lambda: exact.cross_section(*args, max_iterations=0), "max_iterations")
     _refused(lambda: exact.cross_section(*args, method=["fast"]), "method must be one of")
 
+
+# -- 2. a scan's JSON keeps every mass and the excluded region's upper edge -------------------
+def test_scan_to_dict_keeps_every_mass_and_the_upper_edge():
+    import json
+    from mucast.inference import mediators as M
+    d = M.coupling_limit_scan("muon-scalar", np.array([0.01, 0.05, 0.1]) * GeV).to_dict()
+    assert d["status"] == ["ok"] * 3 and d["production"] == ["on-shell"] * 3
+    # the regions close (decays in flight): the JSON showed their lower edges only
+    assert d["coupling_upper"] == pytest.approx([1.65, 0.046, 0.0081], rel=0.01)
+    d = M.coupling_limit_scan("lmu-ltau", np.array([0.1, 50.0]) * GeV).to_dict()
+    assert d["mass_GeV"] == [0.1, 50.0] and d["mass_GeV_with_limit"] == [0.1]
+    assert d["coupling"][0] > 0 and d["coupling"][1] is None
+    assert d["coupling_upper"] == [None, None] and d["status"] == ["ok", "no-efficiency"]
+    assert len(d["yield_at_g1"]) == len(d["branching_invisible"]) == 2
+    assert any("m = 50 GeV" in w for w in d["warnings"])
+    json.loads(json.dumps(d, allow_nan=False))        # strict JSON: null, never NaN
+    dark = M.coupling_limit_scan(M.legacy_zprime_model("dark"), np.array([0.1, 50.0]) * GeV)
+    d = dark.to_dict()
+    assert len(d["m_chi_GeV"]) == 2 and d["y"][0] > 0 and d["y"][1] is None
