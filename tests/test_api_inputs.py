@@ -147,3 +147,18 @@ def test_scan_to_dict_keeps_every_mass_and_the_upper_edge():
     dark = M.coupling_limit_scan(M.legacy_zprime_model("dark"), np.array([0.1, 50.0]) * GeV)
     d = dark.to_dict()
     assert len(d["m_chi_GeV"]) == 2 and d["y"][0] > 0 and d["y"][1] is None
+
+
+# -- 4. the exact engine says when it stopped above the requested error -----------------------
+def test_exact_result_warns_when_rtol_is_not_reached():
+    from mucast.processes.mediators import exact
+    r = exact.cross_section("vector", 0.1 * GeV, 1.0, 160 * GeV, "Pb", rtol=1e-6,
+                            max_iterations=2)
+    rel = r.uncertainty / r.value
+    assert rel > 1e-4
+    assert r.warnings == (f"the exact engine stopped at a relative error of {rel:.2g}, above the"
+                          " requested rtol = 1e-06 (its iteration limit): the error quoted is"
+                          " the one reached",)
+    assert r.to_dict()["warnings"] == list(r.warnings)
+    ok = exact.cross_section("vector", 0.1 * GeV, 1.0, 160 * GeV, "Pb", rtol=0.05)
+    assert ok.warnings == () and ok.to_dict()["warnings"] == []

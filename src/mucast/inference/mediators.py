@@ -312,8 +312,8 @@ class MediatorLimitScan:
         """JSON-ready: one entry per mass, every mass kept (as in the curves' JSON): ``coupling``
         null where no coupling is excluded (``status`` says why, the warnings name the mass),
         ``coupling_upper`` the upper edge of the excluded region (null where it stays open or
-        with decays "invisible"); ``mass_GeV_with_limit``: the masses with a limit (the 0.4
-        ``mass_GeV`` held only those)."""
+        with decays "invisible"); ``mass_GeV_with_limit``: the masses with a limit (what
+        ``mass_GeV`` held before this JSON kept every mass)."""
         ok = self.valid
         n = len(self.masses)
         up = self.coupling_upper if self.coupling_upper is not None else np.full(n, np.inf)

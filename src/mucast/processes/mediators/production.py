@@ -468,14 +468,10 @@ def cross_section(mass, coupling, energy=160 * GeV, target="Pb", approx="ww", x_
                                 rtol=rtol, seed=etl_options.get("seed", 0),
                                 method=etl_options.get("method", "fast"),
                                 neval=etl_options.get("neval", 8_000), alpha=float(alpha))
-        rel = r.uncertainty / r.value if r.value > 0 else 0.0
-        warns_etl = () if not rel > rtol * (1 + 1e-4) else (
-            f"the exact engine stopped at a relative error of {rel:.2g}, above the requested"
-            f" rtol = {rtol:g} (its iteration limit): the error quoted is the one reached",)
         return CrossSection(r.value, r.uncertainty, "etl",
                             {**inputs, "rtol": rtol, "n_eval": r.n_eval_total,
                              "q_value": None if math.isnan(r.q_value) else r.q_value},
-                            warnings=warns_etl)
+                            warnings=r.warnings)     # the exact engine's (rtol not reached)
     if approx == "auto":
         from mucast.processes.mediators import ww_domain
         notes: list[list] = [[]]

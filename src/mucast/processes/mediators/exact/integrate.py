@@ -57,7 +57,8 @@ def _ww_dsigma_dx_letter(spin, x, m, E, tgt, theta_max):
 @dataclass
 class ExactResult:
     """σ from the ETL vegas integration: value, uncertainty (areas, hepunits), vegas Q,
-    evaluations used, wall time [s], and the adapted vegas map (``integrator``, reusable)."""
+    evaluations used, wall time [s], the adapted vegas map (``integrator``, reusable) and
+    ``warnings`` (:func:`cross_section`: the requested ``rtol`` not reached)."""
 
     value: float
     uncertainty: float
@@ -66,12 +67,14 @@ class ExactResult:
     seconds: float
     inputs: dict = field(default_factory=dict)
     integrator: object = field(default=None, repr=False)
+    warnings: tuple = ()
 
     def to_dict(self):
         """JSON-ready: σ and its error in pb, masses and energies in GeV (the wall time is left
         out so that a seeded result serialises identically)."""
         d = {"sigma_pb": self.value / picobarn, "sigma_error_pb": self.uncertainty / picobarn,
-             "q_value": self.q_value, "n_eval_total": self.n_eval_total}
+             "q_value": self.q_value, "n_eval_total": self.n_eval_total,
+             "warnings": list(self.warnings)}
         for k, v in self.inputs.items():
             if k in ("mass", "energy", "nucleus_mass"):
                 d[k + "_GeV"] = v / GeV
@@ -354,7 +357,18 @@ def cross_section(spin, mass, coupling, energy, target, *, x_min=None, x_max=Non
         raise InputError(f"nucleus_mass must be finite and > 0, got {nucleus_mass!r}")
     cfg = METHODS[method]
     nitn = (0, int(max_iterations)) if method == "fast" else (6, int(max_iterations))
-    return etl_sigma(letter, float(mass), float(coupling), float(energy), target, x_min=x_min,
-                     x_max=x_max, theta_max=float(theta_max), neval=int(neval), seed=seed,
-                     nitn=nitn, rtol=float(rtol), alpha=float(alpha),
-                     nucleus_mass=nucleus_mass, **cfg)
+    r = etl_sigma(letter, float(mass), float(coupling), float(energy), target, x_min=x_min,
+                  x_max=x_max, theta_max=float(theta_max), neval=int(neval), seed=seed,
+                  nitn=nitn, rtol=float(rtol), alpha=float(alpha),
+                  nucleus_mass=nucleus_mass, **cfg)
+    rel = r.uncertainty / r.value if r.value > 0 else 0.0
+    if rel > rtol * (1 + 1e-4):
+        r.warnings = (rtol_warning(rel, rtol),)
+    return r
+
+
+def rtol_warning(rel, rtol) -> str:
+    """The warning of a vegas run that stopped (at its iteration limit) at a relative error
+    ``rel`` above the requested ``rtol``."""
+    return (f"the exact engine stopped at a relative error of {rel:.2g}, above the requested"
+            f" rtol = {rtol:g} (its iteration limit): the error quoted is the one reached")
