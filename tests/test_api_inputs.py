@@ -162,3 +162,24 @@ def test_exact_result_warns_when_rtol_is_not_reached():
     assert r.to_dict()["warnings"] == list(r.warnings)
     ok = exact.cross_section("vector", 0.1 * GeV, 1.0, 160 * GeV, "Pb", rtol=0.05)
     assert ok.warnings == () and ok.to_dict()["warnings"] == []
+
+
+# -- 5. long mass scans: the (masses x x-nodes x u-nodes) arrays are built in chunks -----------
+def test_sigma_per_g2_memory_is_bounded_and_chunks_move_no_number(monkeypatch):
+    import tracemalloc
+    from mucast.processes.mediators import production as P
+    m = np.geomspace(0.005, 4.0, 2000) * GeV
+    P.cross_section_per_g2(m[:3])
+    tracemalloc.start()
+    try:
+        full = P.cross_section_per_g2(m)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / m.size < 30_000          # bytes per mass: 89 kB in one pass
+    x, w = P.x_spectrum(m[:200])
+    monkeypatch.setattr(P, "MASS_CHUNK", 7)  # chunk edges inside the arrays: bit-identical
+    small = P.cross_section_per_g2(m)
+    assert np.array_equal(full[0], small[0]) and np.array_equal(full[1], small[1])
+    x7, w7 = P.x_spectrum(m[:200])
+    assert np.array_equal(x, x7) and np.array_equal(w, w7)

@@ -252,8 +252,32 @@ def _x_rule(mass, energy, x_min, orders):
     return x, wx
 
 
+#: masses per vectorised pass: one pass holds (masses × x nodes × ũ nodes) arrays, ~85 kB per
+#: mass at the default orders, so a 1e5-mass curve peaked at 8.6 GB. Each mass's row is computed
+#: alone (no reduction across masses), so the chunks change no number (bit-identical).
+MASS_CHUNK = 256
+
+
+def _by_chunks(func, mass, *args):
+    """func(mass, *args) over 1-D ``mass`` in chunks of :data:`MASS_CHUNK`, concatenated along
+    the first axis (func returns an array or a tuple of arrays indexed by mass first)."""
+    mass = np.asarray(mass, dtype=float)
+    if mass.ndim != 1 or mass.size <= MASS_CHUNK:
+        return func(mass, *args)
+    parts = [func(mass[i:i + MASS_CHUNK], *args) for i in range(0, mass.size, MASS_CHUNK)]
+    if isinstance(parts[0], tuple):
+        return tuple(np.concatenate(p, axis=0) for p in zip(*parts, strict=True))
+    return np.concatenate(parts, axis=0)
+
+
 def _sigma_over_g2_natural(mass, energy, target, conv, x_min, orders, approx, spin="vector"):
-    """σ/g² in natural units [1/energy²] for an array of masses (one vectorised pass)."""
+    """σ/g² in natural units [1/energy²] for an array of masses (vectorised, in chunks of
+    :data:`MASS_CHUNK` masses)."""
+    return _by_chunks(_sigma_over_g2_chunk, mass, energy, target, conv, x_min, orders, approx,
+                      spin)
+
+
+def _sigma_over_g2_chunk(mass, energy, target, conv, x_min, orders, approx, spin):
     x, wx = _x_rule(mass, energy, x_min, orders)
     m2 = np.broadcast_to((np.asarray(mass, float) ** 2)[:, None], x.shape)
     if approx == "ww":
@@ -277,6 +301,10 @@ def x_spectrum(masses, energy=160 * GeV, target="Pb", x_min=None, theta_max=0.1,
     tgt = _target(target)
     conv = _conventions(theta_max, t_max, alpha)
     orders = Orders.check(orders, ORDERS)
+    return _by_chunks(_x_spectrum_chunk, m, energy, x_min, tgt, conv, orders, spin)
+
+
+def _x_spectrum_chunk(m, energy, x_min, tgt, conv, orders, spin):
     x, wx = _x_rule(m, energy, x_min, orders)
     m2 = np.broadcast_to((m ** 2)[:, None], x.shape)
     br = _ww_u_bracket(x, m2, energy, tgt, conv, orders.n_u, spin)
