@@ -349,7 +349,7 @@ def cross_section(spin, mass, coupling, energy, target, *, x_min=None, x_max=Non
     for name, v, (lo, hi) in (("neval", neval, NEVAL_RANGE),
                               ("max_iterations", max_iterations, ITERATIONS_RANGE)):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not (
-                lo <= v <= hi):
+                lo <= int(v) <= hi):
             raise InputError(f"{name} must be an integer in [{lo:g}, {hi:g}], got {v!r}")
     if not 0 < real_number(alpha, "alpha") < 1:
         raise InputError(f"alpha must be in (0, 1), got {alpha!r}")
