@@ -8,7 +8,7 @@ import mucast
 
 #: layer of each package / top-level module (docs/architecture.md)
 LAYER = {
-    "units": 0, "constants": 0, "exceptions": 0, "_io": 0, "_schema": 0, "citations": 0, "integrate": 0,
+    "units": 0, "constants": 0, "exceptions": 0, "_io": 0, "_schema": 0, "_validate": 0, "citations": 0, "integrate": 0,
     "experiments": 1, "models": 1, "processes.conventions": 1,
     "processes": 2,
     "cosmology.dof": 1,

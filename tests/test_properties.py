@@ -18,6 +18,7 @@ from mucast import experiments
 from mucast.inference import yields
 from mucast.inference import mediators as zl
 from mucast.models.mediator import ALLOWED_DM, PRESETS, get_model
+from mucast.exceptions import InputError
 from mucast.constants import M_MU
 from mucast.integrate import Orders
 from mucast.inference.limits import bound
@@ -174,15 +175,18 @@ def test_widths_branching_and_g2_finite(lm, lg, preset, dm, lgc, ratio):
                                 splitting=0.1 if allowed[dm] == "pseudo-dirac" else None)
     gam = float(model.total_width(m, gz))
     br = float(model.branching_invisible(m, gz))
-    da = float(model.delta_a_mu(m, gz))
+    if model.production == "photon-fusion":      # no muon coupling: no one-loop Δa_μ (refused)
+        with pytest.raises(InputError):
+            model.delta_a_mu(m, gz)
+        da = 0.0
+    else:
+        da = float(model.delta_a_mu(m, gz))
     assert finite(gam, br, da)
     assert gam >= 0 and 0 <= br <= 1     # Γ = 0 below every open channel
     inv_open = (model.dark is None and model.has_invisible_channel) or (
         model.dark is not None and float(model.dark.threshold(m)) < m) or preset == "lmu-ltau"
     assert (br > 0) == inv_open
-    if model.production == "photon-fusion":      # no muon coupling: no one-loop Δa_μ
-        assert da == 0.0
-    else:
+    if model.production != "photon-fusion":
         assert np.sign(da) == (1 if model.spin in ("vector", "scalar") else -1)
         assert float(model.delta_a_mu(m, 1.0)) * gz**2 == pytest.approx(da, rel=1e-12)
     if model.dark is None and preset == "lmu-ltau":   # Br independent of g, Γ ∝ g²

@@ -75,5 +75,18 @@ class Orders:
     def default(cls):
         return cls()
 
+    @classmethod
+    def check(cls, orders, default: "Orders | None" = None) -> "Orders":
+        """``orders`` (None: ``default``, or :meth:`default`) checked to be an :class:`Orders`
+        (InputError otherwise: a list [1, 2] failed deep inside with AttributeError)."""
+        if orders is None:
+            return default if default is not None else cls.default()
+        if not isinstance(orders, Orders):
+            from mucast._validate import short_repr
+            from mucast.exceptions import InputError
+            raise InputError(f"orders must be a mucast.integrate.Orders (or None), got"
+                             f" {short_repr(orders)}")
+        return orders
+
     def coarse(self) -> "Orders":
         return Orders(*(max(4, (2 * n) // 3) for n in (self.n_u, self.n_xa, self.n_xb, self.n_k)))

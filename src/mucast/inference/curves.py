@@ -53,6 +53,7 @@ from contextlib import contextmanager, nullcontext
 import numpy as np
 
 from mucast import __version__
+from mucast._validate import real_array
 from mucast.exceptions import EmptyIntervalError, InputError, RuntimeFault
 from mucast.inference import mediators as _med
 from mucast.inference.checkpoint import number_in, resumable_map, sequential
@@ -351,7 +352,7 @@ def limit_curve(model, masses, dataset="2022", method=_med.DEFAULT_METHOD, cl=0.
     The same numbers and the same warnings on every path (serial, workers, scheduler,
     checkpoint): each point's notes are kept, and the warnings are made from them at the end."""
     model = get_model(model)
-    masses = np.atleast_1d(np.asarray(masses, dtype=float))
+    masses = np.atleast_1d(real_array(masses, "masses", unit_text=" [energy]"))
     if masses.size == 0 or not np.all(np.isfinite(masses)) or not np.all(masses > 0):
         raise InputError("masses must be finite and > 0")
     if workers is not None and (int(workers) < 0 or int(workers) != workers):

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from mucast import __version__
+from mucast._validate import real_array, real_number, short_repr
 from mucast.constants import ALPHA
 from mucast.exceptions import InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import setup
@@ -75,10 +76,14 @@ DEFAULT_METHOD = "cls-asymptotic"
 PRODUCTIONS = ("auto", "on-shell", "off-shell", "narrow")
 
 
-def _masses(masses, s):
-    m = np.atleast_1d(np.asarray(masses, dtype=float))
+def _masses(masses, s, name="masses"):
+    """The masses [energy] of a scan as a 1-D float array: numbers (a string "0.1" is not read
+    as 0.1 MeV), finite, > 0 and below the beam's reach (InputError, KinematicsError)."""
+    m = np.atleast_1d(real_array(masses, name, unit_text=" [energy]"))
+    if m.size == 0:
+        raise InputError(f"{name} must not be empty")
     if not np.all(np.isfinite(m)) or not np.all(m > 0):
-        raise InputError(f"mass must be finite and > 0 GeV, got {m / GeV!r}")
+        raise InputError(f"mass must be finite and > 0 GeV, got {short_repr(m / GeV)}")
     reach = s.energy - _prod.M_MU
     if np.any(m >= reach):
         raise KinematicsError(f"mass must be below the beam's reach E - m_mu = {reach / GeV:.6g}"
@@ -295,7 +300,7 @@ def signal_yield(model, mass, coupling, dataset="2022", production="auto", appro
     model = get_model(model)
     g = _check_coupling(coupling)
     s = setup(dataset)
-    m = float(_masses([mass], s)[0])
+    m = float(_masses([real_number(mass, "mass")], s)[0])
     _check_reach(model, [m], s)
     decays = resolve_decays(model, decays, s)
     if decays == "computed" and model.invisible:
@@ -447,9 +452,10 @@ def sigma_signal_region(model, mass, coupling, dataset="2022", theta_max=0.1):
     """σ(x ≥ x_min) [area] of the on-shell production at (m, g) (``/ picobarn`` to read)."""
     model = get_model(model)
     s = setup(dataset)
-    v, _ = _prod.cross_section_per_g2(np.array([float(mass)]), s.energy, s.target, "ww", s.x_min,
-                                      theta_max, spin=model.spin)
-    return float(v[0]) * float(model.g_mu(coupling)) ** 2
+    m = _masses([real_number(mass, "mass")], s)
+    v, _ = _prod.cross_section_per_g2(m, s.energy, s.target, "ww", s.x_min, theta_max,
+                                      spin=model.spin)
+    return float(v[0]) * float(model.g_mu(_check_coupling(coupling))) ** 2
 
 
 # ----------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from mucast import __version__
+from mucast._validate import real_number
 from mucast.constants import ALPHA
 from mucast.exceptions import EmptyIntervalError, InputError, KinematicsError, UnknownNameError
 from mucast.experiments.selection import SignalSetup, setup
@@ -308,20 +309,38 @@ class MediatorLimitScan:
         return thermal_y(self.coupling, self.g_chi, self.m_chi, self.masses)
 
     def to_dict(self) -> dict:
+        """JSON-ready: one entry per mass, every mass kept (as in the curves' JSON): ``coupling``
+        null where no coupling is excluded (``status`` says why, the warnings name the mass),
+        ``coupling_upper`` the upper edge of the excluded region (null where it stays open or
+        with decays "invisible"); ``mass_GeV_with_limit``: the masses with a limit (what
+        ``mass_GeV`` held before this JSON kept every mass)."""
         ok = self.valid
-        d = {"mass_GeV": (self.masses[ok] / GeV).tolist(), "coupling": self.coupling[ok].tolist(),
-             "yield_at_g1": self.yield_at_g1[ok].tolist(),
-             "branching_invisible": self.branching_invisible[ok].tolist(),
-             "n_up": self.n_up if math.isfinite(self.n_up) else None,
+        n = len(self.masses)
+        up = self.coupling_upper if self.coupling_upper is not None else np.full(n, np.inf)
+        d = {"mass_GeV": (self.masses / GeV).tolist(), "coupling": _nulls(self.coupling),
+             "coupling_upper": _nulls(up),
+             "status": ([str(v) for v in self.status] if self.status is not None else
+                        ["ok" if v else "no-limit" for v in ok]),
+             "yield_at_g1": _nulls(self.yield_at_g1),
+             "branching_invisible": _nulls(self.branching_invisible),
+             "mass_GeV_with_limit": (self.masses[ok] / GeV).tolist(),
+             "n_up": self.n_up if math.isfinite(self.n_up) else None, "decays": self.decays,
              "dataset": self.dataset, "model": self.model, "method": self.method, "cl": self.cl,
              "mucast_version": self.version, "warnings": list(self.warnings)}
+        if self.yield_error is not None:
+            d["yield_error_at_g1"] = _nulls(self.yield_error)
         if self.production is not None:
-            d["production"] = [str(p) for p in self.production[ok]]
+            d["production"] = [str(p) for p in self.production]
         y = self.y
         if self.g_chi is not None and self.m_chi is not None and y is not None:
-            d.update({"g_chi": self.g_chi, "m_chi_GeV": (self.m_chi[ok] / GeV).tolist(),
-                      "y": y[ok].tolist()})
+            d.update({"g_chi": self.g_chi, "m_chi_GeV": (self.m_chi / GeV).tolist(),
+                      "y": _nulls(np.where(ok, y, np.nan))})
         return d
+
+
+def _nulls(a) -> list:
+    """A float array as a JSON list with null where it is not finite (no limit, not computed)."""
+    return [float(v) if math.isfinite(v) else None for v in np.asarray(a, float)]
 
 
 def coupling_limit_scan(model, masses, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
@@ -569,7 +588,7 @@ def coupling_limit(model, mass, dataset="2022", method=DEFAULT_METHOD, cl=0.9,
     """
     model = get_model(model)
     s = setup(dataset)
-    m = float(_masses([mass], s)[0])
+    m = float(_masses([real_number(mass, "mass")], s)[0])
     r = coupling_limit_scan(model, np.array([m]), s, method, cl, production, approx, theta_max,
                             t_max, alpha, label, seed, etl_rtol, decays)
     # every scan records its production, status and upper edge per mass

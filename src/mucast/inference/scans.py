@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from mucast import __version__
+from mucast._validate import real_array
 from mucast.processes import conventions as _conv
 from mucast import experiments as _exp
 from mucast.exceptions import InputError, KinematicsError
@@ -136,7 +137,7 @@ def eft_mass_scan(operator, dataset, masses, conventions=None, method="fc", cl=0
         raise InputError(f"mass scans apply to νSMEFT operators {eft.NUSMEFT_OPERATORS}, not {operator!r}")
     conv = _conv.get(conventions)
     exp = _exp.get(dataset)
-    masses = np.atleast_1d(np.asarray(masses, dtype=float))
+    masses = np.atleast_1d(real_array(masses, "masses", unit_text=" [energy]"))
     if np.any(~np.isfinite(masses)) or np.any(masses < 0):
         raise InputError("m_N values must be finite and >= 0")
     if masses.size == 0:  # issue 6: an empty scan was returned silently

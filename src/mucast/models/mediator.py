@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from mucast._io import read_toml
+from mucast._validate import real_array
 from mucast.constants import ALPHA, M_E, M_MU, M_PI_CHARGED, M_TAU
 from mucast.exceptions import DataFileError, InputError, UnknownNameError
 from mucast.models import gm2 as _gm2
@@ -100,9 +101,10 @@ def _article(word):
 
 
 def _check_mass_coupling(m, g):
-    """Arrays (m, g) checked: masses finite and ≥ 0, couplings finite (InputError otherwise)."""
-    m = np.asarray(m, float)
-    g = np.asarray(g, float)
+    """Arrays (m, g) checked: numbers (not strings, None or booleans: "0.5" is not 0.5 MeV),
+    masses finite and ≥ 0, couplings finite (InputError otherwise)."""
+    m = real_array(m, "mass", max_ndim=None, unit_text=" [energy]")
+    g = real_array(g, "coupling", max_ndim=None)
     if not np.all(np.isfinite(m)) or np.any(m < 0):
         raise InputError(f"mass must be finite and >= 0 GeV, got {m / GeV!r}")
     if not np.all(np.isfinite(g)):
@@ -348,6 +350,16 @@ class MediatorModel:
         return self.dark.coupling * np.ones_like(np.asarray(g, float))
 
     @property
+    def mediator_is_photon(self) -> bool:
+        """The mediator is the photon (a fixed mediator mass 0: the millicharge): it has no
+        decays, lifetime or g-2 of its own."""
+        return self.mass is not None and self.mass == 0
+
+    def _refuse_photon(self, what):
+        if self.mediator_is_photon:
+            raise InputError(f"{self.name}: the mediator is the photon; {what}")
+
+    @property
     def has_invisible_channel(self) -> bool:
         return self.dark is not None or self.invisible or (
             self.spin in ("vector", "axial") and any(self.charges.get(n, 0) for n in NEUTRINOS))
@@ -360,7 +372,12 @@ class MediatorModel:
         mucast.models.hadrons), gamma_gamma (spin 0: the charged-lepton loops), nu_e, nu_mu,
         nu_tau, chi (0 where closed; vectorised in m). ``mediator_mass``: the mass that fixes a
         dark mass given as a ratio m_X/m_χ (default m; an off-shell pair of mass k = m through a
-        mediator of mass M needs M here)."""
+        mediator of mass M needs M here). A model whose mediator is the photon (the millicharge)
+        has widths only off shell, those of a virtual photon of mass k = m: ``mediator_mass``
+        (0) is then required, and InputError is raised without it."""
+        if mediator_mass is None:
+            self._refuse_photon("it has no decays of its own (the widths at mass k of a virtual"
+                                " photon, for the pair's spectral function, need mediator_mass=0)")
         m, g = _check_mass_coupling(m, g)
         out = {}
         for f in CHARGED:
@@ -441,7 +458,10 @@ class MediatorModel:
     def decays(self, m, g, mediator_mass=None) -> Decays:
         """Every partial width, the total width, Br(invisible), the proper lifetime and decay
         length of X at one mass m [energy] and coupling g (:class:`mucast.models.decays.Decays`,
-        with its warnings)."""
+        with its warnings). Refused (InputError) when the mediator is the photon (the
+        millicharge): it is stable and massless, and the millicharged particle χ is stable."""
+        self._refuse_photon("it is stable and massless and the millicharged particle is stable:"
+                            " no decays, lifetime or branching ratios")
         m_arr, g_arr = _check_mass_coupling(m, g)
         if m_arr.ndim or g_arr.ndim:
             raise InputError("decays() takes one mass and one coupling")
@@ -453,10 +473,16 @@ class MediatorModel:
 
     # -- g − 2 -------------------------------------------------------------------------------
     def delta_a_mu(self, m, g):
-        """One-loop Δa_μ of X (mucast.models.gm2), g_μ = the model's muon coupling at g; 0 for an
-        ALP coupled to photons only (it enters at two loops, Barr–Zee type: not computed)."""
+        """One-loop Δa_μ of X (mucast.models.gm2), g_μ = the model's muon coupling at g.
+        Refused (InputError) for the millicharge (its mediator is the photon) and for an ALP
+        coupled to photons only (it enters at two loops, Barr–Zee type: not computed); the CLI's
+        ``gm2`` shows these messages."""
+        self._refuse_photon("mucast has no g-2 prediction for it")
         if self.production == "photon-fusion":
-            return np.zeros(np.broadcast(np.asarray(m, float), np.asarray(g, float)).shape)
+            raise InputError(f"{self.name}: no muon coupling, so no one-loop Delta a_mu (its"
+                             " photon coupling enters g-2 only at two loops, Barr-Zee type, which"
+                             " mucast does not compute)")
+        _check_mass_coupling(m, g)
         return _gm2.delta_a_mu(m, np.abs(self.g_mu(g)), self.spin) if self.parameter == "sm" \
             else _gm2.delta_a_mu(m, abs(self.charges["mu"]), self.spin) * np.ones_like(
                 np.asarray(g, float))

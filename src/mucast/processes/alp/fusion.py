@@ -207,10 +207,7 @@ def _coupling(value):
 
 
 def _check_orders(orders):
-    orders = orders or ORDERS
-    if not isinstance(orders, Orders):
-        raise InputError("orders must be a mucast.integrate.Orders")
-    return orders
+    return Orders.check(orders, ORDERS)
 
 
 # ----------------------------------------------------------------------------------------------

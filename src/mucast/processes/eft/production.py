@@ -22,6 +22,7 @@ import numpy as np
 from mucast.processes import conventions as _conv
 from mucast.constants import M_MU
 from mucast.exceptions import InputError
+from mucast.experiments.targets import Target
 from mucast.processes.flux import photon_flux
 from mucast.integrate import Orders, QuadResult, mapped_rule
 from mucast.processes.kinematics import t_min as _t_min
@@ -137,7 +138,8 @@ def k_spectrum_terms(structure: str, k, energy, target, conventions=None, orders
     Shape (n_terms, len(k)); units: energy^(2·dim) as the C_n,j (hepunits).
     """
     conv = _conv.get(conventions)
-    orders = orders or Orders.default()
+    target = Target.from_name(target)      # a name or a Target
+    orders = Orders.check(orders)
     k = np.atleast_1d(np.asarray(k, dtype=float))
     x, wx = _x_nodes(k, energy, orders)
     k2 = np.broadcast_to((k**2)[:, None], x.shape)
@@ -175,7 +177,8 @@ def dsigma_dk2(model: EFTModel, k, energy, target, conventions=None, orders=None
     (1/energy⁴; use ``natural_to_area(·)`` for area/energy²). Zero below threshold.
     """
     conv = _conv.get(conventions)
-    orders = orders or Orders.default()
+    target = Target.from_name(target)      # a name or a Target
+    orders = Orders.check(orders)
     energy = check_energy(energy)
     k = np.atleast_1d(np.asarray(k, dtype=float))
     total = np.zeros_like(k)
@@ -201,6 +204,7 @@ def differential_cross_section(model: EFTModel, x, k2, energy, target, conventio
     True
     """
     conv = _conv.get(conventions)
+    target = Target.from_name(target)      # a name or a Target
     energy = check_energy(energy)
     x = np.asarray(x, dtype=float)
     k2 = np.asarray(k2, dtype=float)
@@ -277,7 +281,8 @@ def k_integral(model: EFTModel, energy, target, weight_fn=None, k_max=None, brea
     ``result.parts["tail"]`` (the k panels are split there, so it costs nothing extra).
     """
     conv = _conv.get(conventions)
-    orders = orders or Orders.default()
+    target = Target.from_name(target)      # a name or a Target
+    orders = Orders.check(orders)
     energy = check_energy(energy)
     k_reach = energy - M_MU
     k_hi = k_reach if k_max is None else min(k_max, k_reach)

@@ -16,11 +16,13 @@ All energies are hepunits (MeV = 1); the natural-unit result becomes an area thr
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from mucast._validate import real_number
 from mucast.constants import ALPHA, M_MU
 from mucast.exceptions import InputError, KinematicsError
 from mucast.processes.flux import form_factor_squared
@@ -55,7 +57,8 @@ def _ww_dsigma_dx_letter(spin, x, m, E, tgt, theta_max):
 @dataclass
 class ExactResult:
     """σ from the ETL vegas integration: value, uncertainty (areas, hepunits), vegas Q,
-    evaluations used, wall time [s], and the adapted vegas map (``integrator``, reusable)."""
+    evaluations used, wall time [s], the adapted vegas map (``integrator``, reusable) and
+    ``warnings`` (:func:`cross_section`: the requested ``rtol`` not reached)."""
 
     value: float
     uncertainty: float
@@ -64,12 +67,14 @@ class ExactResult:
     seconds: float
     inputs: dict = field(default_factory=dict)
     integrator: object = field(default=None, repr=False)
+    warnings: tuple = ()
 
     def to_dict(self):
         """JSON-ready: σ and its error in pb, masses and energies in GeV (the wall time is left
         out so that a seeded result serialises identically)."""
         d = {"sigma_pb": self.value / picobarn, "sigma_error_pb": self.uncertainty / picobarn,
-             "q_value": self.q_value, "n_eval_total": self.n_eval_total}
+             "q_value": self.q_value, "n_eval_total": self.n_eval_total,
+             "warnings": list(self.warnings)}
         for k, v in self.inputs.items():
             if k in ("mass", "energy", "nucleus_mass"):
                 d[k + "_GeV"] = v / GeV
@@ -105,7 +110,8 @@ def _x_bounds(m, E, x_min, x_max):
     xa = x_lo if x_min is None else max(float(x_min), x_lo)
     xb = x_hi if x_max is None else min(float(x_max), x_hi)
     if not xa < xb:
-        raise ValueError(f"empty x range [{xa}, {xb}]")
+        raise KinematicsError(f"empty x range [{xa:.6g}, {xb:.6g}]: x = E_X/E lies in"
+                              f" ({x_lo:.6g}, {x_hi:.6g}) = (m/E, 1 - m_mu/E)")
     return math.log(max(xa, x_lo * (1 + 1e-12))), math.log(min(xb, x_hi * (1 - 1e-12)))
 
 
@@ -291,6 +297,15 @@ METHODS = {
 }
 
 
+#: the largest coupling :func:`cross_section` takes (σ ∝ g²; far beyond any tree-level use, and
+#: 1e200 overflowed a double inside the amplitude)
+MAX_COUPLING = 1e6
+#: evaluations per vegas iteration (vegas itself needs > 2; below 1000 the 4-D map is not
+#: sampled and σ came out orders of magnitude off) and kept iterations
+NEVAL_RANGE = (1_000, 100_000_000)
+ITERATIONS_RANGE = (1, 10_000)
+
+
 def cross_section(spin, mass, coupling, energy, target, *, x_min=None, x_max=None,
                   theta_max=0.1, rtol=0.005, neval=8_000, seed=0, max_iterations=40,
                   alpha=ALPHA, method="fast", nucleus_mass=None) -> ExactResult:
@@ -311,20 +326,49 @@ def cross_section(spin, mass, coupling, energy, target, *, x_min=None, x_max=Non
     True
     """
     letter = _spin(spin)
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise InputError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     for name, v in (("mass", mass), ("coupling", coupling), ("energy", energy)):
-        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+        if not real_number(v, name) > 0:
             raise InputError(f"{name} must be finite and > 0, got {v!r}")
+    if coupling > MAX_COUPLING:    # σ ∝ g²: 1e200 overflowed inside the amplitude
+        raise InputError(f"coupling must be in (0, {MAX_COUPLING:g}] (sigma scales as g^2),"
+                         f" got {coupling!r}")
     if mass >= energy - M_MU:
         raise KinematicsError(f"mass must be below E - m_mu = {(energy - M_MU) / GeV:.6g} GeV")
-    if not (isinstance(rtol, (int, float)) and 0 <= rtol < 1):
+    if not 0 <= real_number(rtol, "rtol") < 1:
         raise InputError(f"rtol must be in [0, 1), got {rtol!r}")
-    if not (0 < theta_max <= math.pi):
-        raise InputError(f"theta_max must be in (0, pi], got {theta_max}")
+    if not 0 < real_number(theta_max, "theta_max") <= math.pi:
+        raise InputError(f"theta_max must be in (0, pi], got {theta_max!r}")
+    for name, v in (("x_min", x_min), ("x_max", x_max)):
+        if v is not None and not 0 <= real_number(v, name) <= 1:
+            raise InputError(f"{name} must be in [0, 1] (x = E_X/E) or None, got {v!r}")
+    if x_min is not None and x_max is not None and not x_min < x_max:
+        raise KinematicsError(f"empty x range: x_min = {x_min!r} must be below x_max ="
+                              f" {x_max!r}")
+    for name, v, (lo, hi) in (("neval", neval, NEVAL_RANGE),
+                              ("max_iterations", max_iterations, ITERATIONS_RANGE)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not (
+                lo <= int(v) <= hi):
+            raise InputError(f"{name} must be an integer in [{lo:g}, {hi:g}], got {v!r}")
+    if not 0 < real_number(alpha, "alpha") < 1:
+        raise InputError(f"alpha must be in (0, 1), got {alpha!r}")
+    if nucleus_mass is not None and not real_number(nucleus_mass, "nucleus_mass") > 0:
+        raise InputError(f"nucleus_mass must be finite and > 0, got {nucleus_mass!r}")
     cfg = METHODS[method]
     nitn = (0, int(max_iterations)) if method == "fast" else (6, int(max_iterations))
-    return etl_sigma(letter, float(mass), float(coupling), float(energy), target, x_min=x_min,
-                     x_max=x_max, theta_max=float(theta_max), neval=int(neval), seed=seed,
-                     nitn=nitn, rtol=float(rtol), alpha=float(alpha),
-                     nucleus_mass=nucleus_mass, **cfg)
+    r = etl_sigma(letter, float(mass), float(coupling), float(energy), target, x_min=x_min,
+                  x_max=x_max, theta_max=float(theta_max), neval=int(neval), seed=seed,
+                  nitn=nitn, rtol=float(rtol), alpha=float(alpha),
+                  nucleus_mass=nucleus_mass, **cfg)
+    rel = r.uncertainty / r.value if r.value > 0 else 0.0
+    if rel > rtol * (1 + 1e-4):
+        r.warnings = (rtol_warning(rel, rtol),)
+    return r
+
+
+def rtol_warning(rel, rtol) -> str:
+    """The warning of a vegas run that stopped (at its iteration limit) at a relative error
+    ``rel`` above the requested ``rtol``."""
+    return (f"the exact engine stopped at a relative error of {rel:.2g}, above the requested"
+            f" rtol = {rtol:g} (its iteration limit): the error quoted is the one reached")
