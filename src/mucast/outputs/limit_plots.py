@@ -40,7 +40,7 @@ def read_overlay(path) -> dict:
     header = [h.strip() for h in reader[0]]
     if header != ["mass_GeV", "coupling"]:
         raise DataFileError(f"overlay {p}: the first line that is not a '#' comment must be the"
-                            f" header mass_GeV,coupling, got {','.join(header)}")
+                            f" header naming the columns mass_GeV,coupling, got {','.join(header)}")
     widths = {len(r) for r in reader[1:]}
     if widths - {2}:
         raise DataFileError(f"overlay {p}: every row must have two numbers (mass_GeV,coupling),"
