@@ -323,7 +323,7 @@ def _read_wcxf(args):
                    scale=(args.scale if args.scale is not None else 2.0) * GeV)
     if wc.ignored:
         shown = ", ".join(wc.ignored[:8]) + (", ..." if len(wc.ignored) > 8 else "")
-        why = ("not a flavour-diagonal nu-nu-mu-mu vector operator VnueLL/LR_ii22"
+        why = ("not a nu-nu-mu-mu vector operator VnueLL/LR_ij22"
                if wc.eft == "WET" else "no tree-level nu-nu-mu-mu operator")
         print(f"note: {len(wc.ignored)} coefficient(s) of {args.wcxf} are not used by mucast"
               f" ({why}): {shown}", file=sys.stderr)

@@ -3,9 +3,10 @@ the ``wcxf`` package, optionally run and matched with ``wilson`` (issue 13; docs
 
 Accepted:
 
-* ``eft: WET``, ``basis: JMS`` — the operators of μN → μN ν_iν̄_i, ``VnueLL_ii22`` and
-  ``VnueLR_ii22`` (i = 1, 2, 3; the ν_e channel included); every other coefficient is listed
-  as ignored (a one-line note on stderr from the CLI).
+* ``eft: WET``, ``basis: JMS`` — the operators of μN → μN ν_iν̄_j, ``VnueLL_ij22`` and
+  ``VnueLR_ij22`` (i ≤ j = 1, 2, 3; the ν_e channel and the lepton-flavour-violating pairs
+  included); every other coefficient is listed as ignored (a one-line note on stderr from the
+  CLI).
 * ``eft: SMEFT`` in the ``Warsaw`` basis (or ``Warsaw up`` / ``Warsaw mass``, identical for the
   leptonic operators used here):
 
@@ -31,14 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mucast.exceptions import DataFileError, InputError
-from mucast.models.eft import SMEFT_NU_E, SMEFT_OPERATORS, WET_OPERATORS, EFTModel
+from mucast.models.eft import (SMEFT_LFV, SMEFT_NU_E, SMEFT_OPERATORS, WET_LFV, WET_OPERATORS,
+                               EFTModel)
 from mucast.units import GeV
 
 ACCEPTED_BASES = ("Warsaw", "Warsaw up", "Warsaw mass")
 #: what mucast reads per EFT: {eft: (bases)}
 ACCEPTED = {"SMEFT": ACCEPTED_BASES, "WET": ("JMS",)}
 #: the tree-level SMEFT operators mucast maps (seed 000 Eq. 8 and the ν_e channel)
-SMEFT_TREE = SMEFT_OPERATORS + SMEFT_NU_E
+SMEFT_TREE = SMEFT_OPERATORS + SMEFT_NU_E + tuple(SMEFT_LFV)
+#: the WET (JMS) names mucast reads: flavour-diagonal and LFV ν_i ν̄_j μ̄μ vector operators
+WET_READ = WET_OPERATORS + WET_LFV
 #: SMEFT coefficients (name prefixes) that feed ν̄νμ̄μ at tree level through Z couplings or G_F
 #: (seed 000 Eq. 4) and are dropped without running
 FEEDERS = ("phil1_", "phil3_", "phie_", "ll_1221", "phiWB")
@@ -245,7 +249,7 @@ def run_to_wet(values: dict, eft: str, basis: str, file_scale_gev: float, scale_
         except Exception as exc:            # wilson raises many kinds
             raise InputError(f"wilson could not run this point to {scale_gev:g} GeV:"
                              f" {_one_line(exc)}") from None
-    return {k: complex(out.get(k, 0.0)) for k in WET_OPERATORS}
+    return {k: complex(out.get(k, 0.0)) for k in WET_READ}
 
 
 def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInput:
@@ -284,8 +288,8 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
         notes.append(f"run and matched with wilson from {file_scale:g} GeV ({eft}) to"
                      f" {scale_gev:g} GeV ({_target_eft(scale_gev)}, JMS)")
     elif eft == "WET":
-        used = {k: v for k, v in values.items() if k in WET_OPERATORS and v != 0}
-        ignored = sorted(k for k in values if k not in WET_OPERATORS)
+        used = {k: v for k, v in values.items() if k in WET_READ and v != 0}
+        ignored = sorted(k for k in values if k not in WET_READ)
         out_scale = file_scale
         notes.append(f"WET (JMS) coefficients taken at the scale of the file, {file_scale:g} GeV;"
                      " no running applied")
@@ -304,7 +308,7 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
             warns.append(f"the file's scale {file_scale:g} GeV is below M_Z: SMEFT is not the EFT"
                          " there; give WET (JMS) coefficients, or use --run")
     if not used:
-        names = ", ".join(WET_OPERATORS if (run or eft == "WET") else SMEFT_TREE)
+        names = ", ".join(WET_READ if (run or eft == "WET") else SMEFT_TREE)
         raise DataFileError(f"{p}: none of {names} is non-zero{' after running' if run else ''};"
                             " nothing to compute")
     if ignored:

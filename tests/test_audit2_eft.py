@@ -1,0 +1,109 @@
+"""The second audit of the EFT commands (0.4.0): data-set defaults, lepton-flavour-violating
+neutrino operators, EFT validity of `yield`, warnings of `conventions`/`export`, table1 at other
+settings, the --scale range, repeated --coef, --n-type, messages in the user's units, citations."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mucast.cli import main
+from mucast.inference.likelihood import quadratic_form
+from mucast.inference.yields import signal_yield
+from mucast.models.eft import LFV_PAIRS, WET_LFV, EFTModel
+from mucast.units import GeV
+
+U = 1.0 / GeV**2
+
+
+def _json(capsys, *argv, code=0):
+    assert main(list(argv)) == code
+    out, err = capsys.readouterr()
+    return json.loads(out) if code == 0 else err
+
+
+def _file(tmp_path, text, name="wc.yaml"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+# ------------------------------------------------------------------ 1. data-set defaults
+def test_plane_defaults_to_the_published_data_and_trident_to_its_projection(capsys, tmp_path):
+    """plane said "default 2022" and ran `future` (a --wcxf point "excluded" by 1e14 MOT);
+    trident is seed 000's Eq. 24, "future combined sensitivity"."""
+    f = _file(tmp_path, "eft: WET\nbasis: JMS\nscale: 2\nvalues:\n  VnueLL_3322: 0.001\n")
+    d = _json(capsys, "plane", "--wcxf", str(f), "--json")
+    assert d["dataset"] == "2022" and d["excluded"] is False
+    assert _json(capsys, "plane", "--wcxf", str(f), "--dataset", "future", "--json")["excluded"]
+    assert _json(capsys, "trident", "--json")["plane"]["dataset"] == "future"
+    for cmd, default in (("plane", "2022"), ("trident", "future")):
+        with pytest.raises(SystemExit):
+            main([cmd, "--help"])
+        assert f"(default {default}" in " ".join(capsys.readouterr().out.split())
+
+
+# --------------------------------------------------------- 2. lepton-flavour violation
+def _rotation(rng):
+    """A random 3x3 unitary (QR of a complex Gaussian matrix)."""
+    q, r = np.linalg.qr(rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3)))
+    return q * (np.diag(r) / abs(np.diag(r)))
+
+
+def _entries(cll, clr):
+    """{JMS name: value [GeV^-2]} of hermitian 3x3 matrices in the neutrino flavours: the
+    diagonal and the independent i < j entries (ji is their conjugate, implied)."""
+    out = {}
+    for i in range(3):
+        out[f"VnueLL_{i + 1}{i + 1}22"] = cll[i, i].real
+        out[f"VnueLR_{i + 1}{i + 1}22"] = clr[i, i].real
+    for ij in LFV_PAIRS.values():
+        i, j = int(ij[0]) - 1, int(ij[1]) - 1
+        out[f"VnueLL_{ij}22"] = complex(cll[i, j])
+        out[f"VnueLR_{ij}22"] = complex(clr[i, j])
+    return out
+
+
+def test_lfv_yield_is_invariant_under_a_rotation_of_the_neutrino_flavours():
+    """Independent evaluation: massless neutrinos, so a unitary rotation of the ν_L flavours
+    changes nothing observable; diagonal matrices (computed with the flavour-diagonal code that
+    0.3 already had) rotated into general ones must give the same yield with the LFV entries
+    counted. Fails without them (the yield drops by the off-diagonal weight) and with the h.c.
+    not counted (×2 on the off-diagonal part). Tolerance 1e-9: the same integrals, summed in
+    another order."""
+    rng = np.random.default_rng(11)
+    for _ in range(5):
+        dll, dlr = np.diag(rng.normal(size=3) * 1e-2), np.diag(rng.normal(size=3) * 1e-2)
+        ref = signal_yield(EFTModel({k: v * U for k, v in _entries(dll, dlr).items() if v}),
+                           "2023-24").value
+        V = _rotation(rng)
+        c = _entries(V @ dll @ V.conj().T, V @ dlr @ V.conj().T)
+        assert max(abs(c[n]) for n in WET_LFV) > 1e-3           # really off-diagonal
+        y = signal_yield(EFTModel({k: v * U for k, v in c.items()}), "2023-24").value
+        assert y == pytest.approx(ref, rel=1e-9)
+        q = quadratic_form("2023-24", nusmeft=False)           # the export agrees
+        assert q.events(c) == pytest.approx(ref, rel=1e-9)
+
+
+def test_lfv_from_files_and_cli(capsys, tmp_path):
+    """VnueLL_2322 was dropped from a WET file with warnings [] (alone: "nothing to
+    compute"); SMEFT le_2322 = (ν̄_μ γ P_L ν_τ)(μ̄ γ P_R μ) + ... was "not nu-nu-mu-mu"."""
+    one = _json(capsys, "yield", "--coef", "VnueLL_3322=0.01", "--dataset", "2023-24",
+                "--json")["yield"]
+    f = _file(tmp_path, "eft: WET\nbasis: JMS\nscale: 2\nvalues:\n  VnueLL_2322: 0.01\n"
+                        "  VnueLL_3322: 0.01\n")
+    d = _json(capsys, "yield", "--wcxf", str(f), "--dataset", "2023-24", "--json")
+    assert d["yield"] == pytest.approx(3 * one, rel=1e-9)         # 1 (diagonal) + 2 (LFV)
+    f = _file(tmp_path, "eft: WET\nbasis: JMS\nscale: 2\nvalues:\n  VnueLL_2322: 0.01\n")
+    assert _json(capsys, "yield", "--wcxf", str(f), "--dataset", "2023-24",
+                 "--json")["yield"] == pytest.approx(2 * one, rel=1e-9)
+    lr = _json(capsys, "yield", "--coef", "VnueLR_3322=0.01", "--dataset", "2023-24",
+               "--json")["yield"]
+    f = _file(tmp_path, "eft: SMEFT\nbasis: Warsaw\nscale: 100\nvalues:\n  le_2322: 0.01\n")
+    d = _json(capsys, "yield", "--wcxf", str(f), "--dataset", "2023-24", "--json")
+    assert d["yield"] == pytest.approx(2 * lr, rel=1e-9) and not d["wcxf"]["ignored"]
+    b = _json(capsys, "bound", "VnueLL_2322", "--dataset", "2023-24", "--json")["bound"]
+    b0 = _json(capsys, "bound", "VnueLL_3322", "--dataset", "2023-24", "--json")["bound"]
+    assert b == pytest.approx(b0 / 2**0.5, rel=1e-9)
