@@ -107,3 +107,17 @@ def test_lfv_from_files_and_cli(capsys, tmp_path):
     b = _json(capsys, "bound", "VnueLL_2322", "--dataset", "2023-24", "--json")["bound"]
     b0 = _json(capsys, "bound", "VnueLL_3322", "--dataset", "2023-24", "--json")["bound"]
     assert b == pytest.approx(b0 / 2**0.5, rel=1e-9)
+
+
+# ------------------------------------------------------------------ 3. EFT validity of yield
+def test_yield_warns_below_the_pair_threshold_like_bound_and_xsec(capsys):
+    """`yield --coef LN_22=10 --m-N 0.5`: Λ = 0.32 GeV < 2 m_N = 1 GeV, 2.2e6 events with
+    warnings []; now the warning of bound/scan/xsec eft (one function)."""
+    d = _json(capsys, "yield", "--coef", "LN_22=10", "--m-N", "0.5", "--dataset", "2023-24",
+              "--json")
+    assert any("Lambda = 0.3162 GeV" in w and "does not hold" in w for w in d["warnings"])
+    d = _json(capsys, "yield", "--coef", "LN_22=1e-3", "--m-N", "0.5", "--dataset", "2023-24",
+              "--json")                                           # Λ = 31.6 GeV: valid
+    assert not any("Lambda" in w for w in d["warnings"])
+    d = _json(capsys, "xsec", "eft", "LN_22", "--coefficient", "10", "--m-N", "0.5", "--json")
+    assert any("Lambda = 0.3162 GeV" in w for w in d["warnings"])

@@ -246,14 +246,8 @@ def cmd_xsec_eft(args):
            "operator": args.operator, "coefficient_GeV-2": args.coefficient, "mN_GeV": args.mN,
            "energy_GeV": args.energy, "target": tgt.name, "conventions": args.conventions,
            "warnings": [], "mucast_version": __version__}
-    from mucast.inference.limits import pair_threshold
-    thr = float(pair_threshold(args.operator, args.mN * GeV)) / GeV
-    lam = abs(args.coefficient) ** -0.5 if args.coefficient else math.inf
-    if thr > 0 and lam < thr:      # the rule of bound and scan (inference.limits.threshold_warning)
-        out["warnings"].append(
-            f"Lambda = |C|^-1/2 = {lam:.4g} GeV is below the mass of the invisible final state"
-            f" ({thr:g} GeV): a contact operator cannot describe its production, so this cross"
-            " section does not hold (the EFT does not hold here)")
+    from mucast.inference.limits import model_threshold_warnings   # the rule of bound and scan
+    out["warnings"] += model_threshold_warnings(model, "this cross section does not hold")
     emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi) = {out['sigma_pb']:.4e} pb"
          f" (+- {out['sigma_error_pb']:.1e})")
 
@@ -287,7 +281,9 @@ def cmd_yield(args):
     y = signal_yield(model, exp, _conventions(args))
     out = y.to_dict()
     from mucast.inference.limits import edge_warning
-    out["warnings"] = edge_warning(y.edge_fraction, exp) + (list(wc.warnings) if wc else [])
+    from mucast.inference.limits import model_threshold_warnings   # the rule of bound and scan
+    out["warnings"] = (edge_warning(y.edge_fraction, exp) + (list(wc.warnings) if wc else [])
+                       + model_threshold_warnings(model, "this yield does not hold"))
     lines = []
     if wc is not None:
         out["wcxf"] = wc.to_dict()
