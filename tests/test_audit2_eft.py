@@ -121,3 +121,22 @@ def test_yield_warns_below_the_pair_threshold_like_bound_and_xsec(capsys):
     assert not any("Lambda" in w for w in d["warnings"])
     d = _json(capsys, "xsec", "eft", "LN_22", "--coefficient", "10", "--m-N", "0.5", "--json")
     assert any("Lambda = 0.3162 GeV" in w for w in d["warnings"])
+
+
+# -------------------------------------------- 4. conventions and export: the warnings of bound
+@pytest.mark.parametrize("op, alias, mN", [("LN_22", "ln_2211", "1.3"), ("LNLe_2222", "lnle_2122", "2.9")])
+def test_conventions_and_export_warn_where_bound_does(capsys, op, alias, mN):
+    """`conventions --m-N 1.49` (LN_22 0.599, warnings []) and `export likelihood --m-N 1.3` (an
+    entry 100% from the last bin, warnings []): the edge and threshold warnings of `bound`."""
+    b = _json(capsys, "bound", op, "--m-N", mN, "--dataset", "2022", "--json")
+    assert len(b["warnings"]) == 2                                     # edge + threshold
+    e = _json(capsys, "export", "likelihood", "--m-N", mN, "--dataset", "2022", "--json")
+    mine = [w for w in e["warnings"] if w.startswith(f"{alias} ({op}) entry")]
+    assert any("last bin" in w for w in mine) and any("below the mass" in w for w in mine)
+    assert any(f"{b['bound']:.4g} GeV^-2" in w for w in mine)           # the same number
+    c = _json(capsys, "conventions", "--m-N", mN, "--dataset", "2022", "--json")
+    row = next(r for r in c["rows"] if r["operator"] == op)
+    assert row["warnings"] == b["warnings"]
+    assert [w for w in c["warnings"] if w.startswith(f"{op}: ")] == [f"{op}: {w}" for w in b["warnings"]]
+    e = _json(capsys, "export", "likelihood", "--m-N", "0.1", "--dataset", "2022", "--json")
+    assert e["warnings"] == []                                          # valid: nothing said

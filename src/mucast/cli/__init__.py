@@ -113,7 +113,7 @@ def cmd_conventions(args):
     if args.mN > 0 and len(skipped) == len(NUSMEFT_OPERATORS):
         raise MucastError(f"m_N = {args.mN:g} GeV: no nuSMEFT row can be computed; "
                           f"{table_end_reason('LNLe_2222', args.dataset)}")
-    r["warnings"] = [f"{op} left out: m_N = {args.mN:g} GeV is beyond"
+    r["warnings"] = r.get("warnings", []) + [f"{op} left out: m_N = {args.mN:g} GeV is beyond"
                      f" {closing_mass(op, args.dataset) / GeV:g} GeV, where"
                      f" {table_end_reason(op, args.dataset)}" for op in skipped]
     names = list(r["switches"])

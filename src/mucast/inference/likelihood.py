@@ -108,12 +108,27 @@ def quadratic_form(dataset="2022", m_N=0.0, conventions=None, method="fc", cl=0.
     warns = []
     if nusmeft:
         diag, beyond = [], []
+        from mucast.inference.limits import edge_warning, threshold_warning
+        n_up = events_limit(exp, method, cl).upper
         for op in ("eN_22", "LN_22", "LNLe_2222"):
             try:
-                diag.append(signal_yield(EFTModel({op: unit}, m_N=m_N), exp, conv).value)
+                y = signal_yield(EFTModel({op: unit}, m_N=m_N), exp, conv)
             except KinematicsError as exc:    # beyond the acceptance tables at this m_N
                 beyond.append((op, exc))
                 diag.append(0.0)
+            else:
+                diag.append(y.value)
+                # the warnings `bound` gives at this m_N (0.4 audit: an entry 100% from the
+                # table's last bin, and one whose single-operator bound sits below threshold,
+                # were exported with warnings [])
+                who = f"{_ALIAS_OF[op]} ({op}) entry"
+                warns += [f"{who}: {w}" for w in edge_warning(y.edge_fraction, exp)]
+                if y.value > 0:
+                    c_max = math.sqrt(n_up / y.value) / GeV**2            # [energy^-2]
+                    warns += [f"{who}: {w}" for w in threshold_warning(
+                        op, c_max ** -0.5, m_N,
+                        f"its single-operator bound |C| < {c_max * GeV**2:.4g} GeV^-2 is not"
+                        " a physical bound")]
             names.append(_ALIAS_OF[op])
         if len(beyond) == 3:
             # the rule of `bound`: no entry can be computed at this m_N, so nothing is exported

@@ -122,21 +122,26 @@ def convention_factors(dataset="2023-24", m_N=0.0, operators=None, acceptance="s
     variants = [(n, c) for n, _, c in CONVENTION_SWITCHES] + [
         ("paper", {"amplitudes": "paper", "nucleus_mass": 207.0 * GeV, "ll_identical_factor": 1.0})]
     from mucast.inference.yields import closing_mass
-    rows, skipped = [], []
+    rows, skipped, warns = [], [], []
     for op in ops:
         mN = m_N if op in NUSMEFT_OPERATORS else 0.0
         if mN >= closing_mass(op, ds):
             skipped.append(op)
             continue
-        b0 = bound(op, ds, m_N=mN, conventions=_conv.DEFAULT).bound
-        row = {"operator": op, "mN_GeV": mN / GeV, "bound_default_GeV-2": b0 * GeV**2}
+        r0 = bound(op, ds, m_N=mN, conventions=_conv.DEFAULT)
+        b0 = r0.bound
+        # what `bound` says at this m_N (edge-dominated last bin, below threshold): 0.4 audit,
+        # LN_22 at m_N = 1.49 GeV printed 0.599 GeV^-2 with warnings []
+        warns += [f"{op}: {w}" for w in r0.warnings]
+        row = {"operator": op, "mN_GeV": mN / GeV, "bound_default_GeV-2": b0 * GeV**2,
+               "warnings": list(r0.warnings)}
         for name, changes in variants:
             b = bound(op, ds, m_N=mN, conventions=_conv.DEFAULT.replace(name=name, **changes)).bound
             row[name] = {"bound_ratio": b / b0, "yield_ratio": (b0 / b) ** 2}
         rows.append(row)
     return {"dataset": ds.name, "mN_GeV": m_N / GeV,
             "switches": {n: d for n, d, _ in CONVENTION_SWITCHES} | {"paper": "all of the above"},
-            "rows": rows, "skipped_beyond_table_end": skipped}
+            "rows": rows, "skipped_beyond_table_end": skipped, "warnings": warns}
 
 
 
