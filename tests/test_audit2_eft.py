@@ -140,3 +140,17 @@ def test_conventions_and_export_warn_where_bound_does(capsys, op, alias, mN):
     assert [w for w in c["warnings"] if w.startswith(f"{op}: ")] == [f"{op}: {w}" for w in b["warnings"]]
     e = _json(capsys, "export", "likelihood", "--m-N", "0.1", "--dataset", "2022", "--json")
     assert e["warnings"] == []                                          # valid: nothing said
+
+
+# ------------------------------------------------------- 5. table1 at settings not the seed's
+def test_table1_at_other_settings_says_it_is_not_like_for_like(capsys):
+    """`table1 --cl 0.95` gave ratio and status "calibration" with no warning."""
+    d = _json(capsys, "table1", "--json")
+    assert d["warnings"] == [] and all(r["like_for_like"] for r in d["rows"])
+    for argv, key in ((["--cl", "0.95"], "cl = 0.95"), (["--method", "cls-exact"], "method = cls-exact"),
+                      (["--theta-max", "0.2"], "theta_max = 0.2"), (["--t-max", "E2"], "t_max = E2")):
+        d = _json(capsys, "table1", *argv, "--json")
+        assert [w for w in d["warnings"] if "not like for like" in w] == [
+            w for w in d["warnings"] if key in w and "not like for like" in w], argv
+        assert any(key in w for w in d["warnings"]), argv
+        assert not any(r["like_for_like"] for r in d["rows"])

@@ -448,7 +448,14 @@ def build_parser() -> argparse.ArgumentParser:
     common(s)
     s.set_defaults(func=cmd_bound)
 
-    s = sub.add_parser("table1", help="Table I of seed 000 beside mucast's bounds")
+    s = sub.add_parser("table1", help="Table I of seed 000 beside mucast's bounds (FC, 90%% CL,"
+                                      " theta_max 0.1, as the seed; other --method/--cl/--theta-max/"
+                                      "--t-max are computed but warned: not like for like)",
+                       description="Table I of seed 000 beside mucast's bounds. The seed's numbers are"
+                                   " Feldman-Cousins at 90% CL with theta_max = 0.1 rad and t_max ="
+                                   " m_mu^2 + k^2; with another --method, --cl, --theta-max or"
+                                   " --t-max the table is computed at that setting and each changed"
+                                   " setting is warned (the ratio is then not like for like).")
     common(s, dataset=False)
     add_acceptance_option(s)
     s.set_defaults(func=cmd_table1)
