@@ -154,3 +154,25 @@ def test_table1_at_other_settings_says_it_is_not_like_for_like(capsys):
             w for w in d["warnings"] if key in w and "not like for like" in w], argv
         assert any(key in w for w in d["warnings"]), argv
         assert not any(r["like_for_like"] for r in d["rows"])
+
+
+# ------------------------------------------------------------------- 6. the scales of --run
+def test_scale_range_and_file_scales_warned_with_and_without_run(capsys, tmp_path):
+    """--scale had no upper limit (a 2 GeV WET file run to 1e6 GeV without a word); WET files
+    at 500 GeV (above M_Z) or 0.5 GeV (below the 1 GeV floor) were used as is; a SMEFT file at
+    50 GeV warned without --run but not with it."""
+    f = _file(tmp_path, "eft: WET\nbasis: JMS\nscale: 2\nvalues:\n  VnueLL_3322: 0.01\n")
+    err = _json(capsys, "yield", "--wcxf", str(f), "--run", "--scale", "1e6", code=2)
+    assert "--scale must be in [1, 91.1876] GeV" in err and "Traceback" not in err
+    pytest.importorskip("wilson")
+    d = _json(capsys, "yield", "--wcxf", str(f), "--run", "--scale", "50", "--json")
+    assert any("above the process's scale" in w for w in d["warnings"])
+    assert not _json(capsys, "yield", "--wcxf", str(f), "--run", "--json")["warnings"]
+    for text, key in (("eft: WET\nbasis: JMS\nscale: 500\n", "above M_Z"),
+                      ("eft: WET\nbasis: JMS\nscale: 0.5\n", "below 1 GeV"),
+                      ("eft: SMEFT\nbasis: Warsaw\nscale: 50\n", "below M_Z")):
+        name = "VnueLL_3322" if "WET" in text else "ll_2233"
+        g = _file(tmp_path, text + f"values:\n  {name}: 0.01\n", "f.yaml")
+        for run in ([], ["--run"]):
+            d = _json(capsys, "yield", "--wcxf", str(g), *run, "--json")
+            assert any(key in w for w in d["warnings"]), (text, run)

@@ -334,8 +334,10 @@ def _add_wcxf_options(s, what="the coefficients"):
     s.add_argument("--run", action="store_true",
                    help="run and match the --wcxf file with wilson down to --scale (needs"
                         " pip install \"mucast[wilson]\")")
-    s.add_argument("--scale", type=number("--scale", 1.0, None, unit="GeV"), default=None,
-                   help="low scale of --run in GeV, >= 1 (default 2)")
+    # WET below M_Z; above 5 GeV (beyond the process's ~GeV scale) the result warns
+    s.add_argument("--scale", type=number("--scale", 1.0, 91.1876, unit="GeV"), default=None,
+                   help="low scale of --run in GeV, in [1, 91.1876] (WET, below M_Z; default 2,"
+                        " the process's scale; warned above 5)")
 
 
 def cmd_export_likelihood(args):

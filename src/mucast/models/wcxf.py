@@ -49,6 +49,9 @@ FEEDERS = ("phil1_", "phil3_", "phie_", "ll_1221", "phiWB")
 #: default low scale of the running [GeV], and the lowest one supported
 DEFAULT_SCALE_GEV = 2.0
 LOWEST_SCALE_GEV = 1.0
+#: above this low scale of the running a warning: the process's scale is sqrt(k^2) <= 3 GeV
+#: (the acceptance tables), and m_b (WET-5 above it) is the next threshold
+PROCESS_SCALE_MAX_GEV = 5.0
 M_Z_GEV = 91.1876
 _M_B_GEV, _M_C_GEV = 4.18, 1.27
 
@@ -280,6 +283,33 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
     values = {k: complex(v) for k, v in wc.dict.items()}
     scale_gev = float(scale) / GeV
     notes, warns, dropped = [], [], []
+    if run and not (LOWEST_SCALE_GEV <= scale_gev <= M_Z_GEV):
+        # the low scale of the running is where WET describes the process (0.4 audit: 1e6 GeV
+        # was run to without a word)
+        raise InputError(f"the running's low scale must be in [{LOWEST_SCALE_GEV:g}, {M_Z_GEV:g}]"
+                         f" GeV (WET, below M_Z), got {scale_gev:g} GeV; the process's scale is"
+                         f" ~{DEFAULT_SCALE_GEV:g} GeV")
+    if run and scale_gev > PROCESS_SCALE_MAX_GEV:
+        warns.append(f"--scale {scale_gev:g} GeV is above the process's scale (sqrt(k^2) <= 3 GeV"
+                     f" in the acceptance tables; default {DEFAULT_SCALE_GEV:g} GeV): the running"
+                     f" from {scale_gev:g} GeV down to it is not applied")
+    # the file's own scale, the same words with and without --run (0.4 audit)
+    if eft == "WET" and file_scale > M_Z_GEV:
+        warns.append(f"the file's scale {file_scale:g} GeV is above M_Z: WET (W, Z, t, h"
+                     " integrated out) is not the EFT there; give SMEFT coefficients at that"
+                     " scale" + (" (wilson ran WET from there as given)" if run else
+                                 ", or WET ones below M_Z"))
+    if eft == "WET" and file_scale < LOWEST_SCALE_GEV:
+        warns.append(f"the file's scale {file_scale:g} GeV is below {LOWEST_SCALE_GEV:g} GeV, the"
+                     " lowest scale mucast's running supports"
+                     + (": wilson ran it up from there, outside the supported range"
+                        if run else ": the coefficients are used as they are")
+                     + " (the QED running of these operators is small: ~0.3% in the yield of"
+                       " VnueLL_3322 between 0.5 and 2 GeV)")
+    if eft == "SMEFT" and file_scale < M_Z_GEV and run:
+        warns.append(f"the file's scale {file_scale:g} GeV is below M_Z: SMEFT is not the EFT"
+                     " there, and wilson ran it up to M_Z as if it were; give WET (JMS)"
+                     " coefficients")
     if run:
         wet = run_to_wet(values, eft, wc.basis, file_scale, scale_gev)
         used = {k: v for k, v in wet.items() if v != 0}
