@@ -176,3 +176,25 @@ def test_scale_range_and_file_scales_warned_with_and_without_run(capsys, tmp_pat
         for run in ([], ["--run"]):
             d = _json(capsys, "yield", "--wcxf", str(g), *run, "--json")
             assert any(key in w for w in d["warnings"]), (text, run)
+
+
+# ---------------------------------------------- 7-9. --coef twice, --n-type, messages in GeV^-2
+@pytest.mark.parametrize("argv, msg", [
+    (["yield", "--coef", "ll_2233=0.01", "--coef", "ll_2233=0.02"], "--coef ll_2233 given twice"),
+    (["bound", "ll_2222", "--n-type", "majorana"], "--n-type applies to eN_22 and LN_22"),
+    (["bound", "LNLe_2222", "--n-type", "majorana"], "--n-type applies to eN_22 and LN_22"),
+    (["bound", "ll_2222", "--n-type", "dirac"], "--n-type applies to eN_22 and LN_22"),
+    (["yield", "--coef", "ll_2233=1e300"], "ll_2233 = 1e+300 GeV^-2"),
+])
+def test_refused_in_one_line_in_the_users_units(capsys, argv, msg):
+    """A repeated --coef kept the last value; --n-type was echoed without effect; 1e300 GeV^-2
+    was printed as 1e+294 (hepunits)."""
+    err = _json(capsys, *argv, code=2)
+    assert msg in err and len(err.strip().splitlines()) == 1
+
+
+def test_n_type_refused_by_the_library_too():
+    from mucast.exceptions import InputError
+    with pytest.raises(InputError, match="n_type"):
+        EFTModel({"ll_2222": U}, n_type="majorana")
+    assert EFTModel({"LN_22": U}, m_N=0.1 * GeV, n_type="majorana").n_type == "majorana"

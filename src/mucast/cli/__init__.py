@@ -77,8 +77,11 @@ def cmd_bound(args):
         raise MucastError("give an OPERATOR (e.g. ll_2233) or --wcxf FILE")
     if args.run:
         raise MucastError("--run applies to --wcxf files")
+    if args.n_type is not None and args.operator not in ("eN_22", "LN_22", "ne_1122", "ln_2211"):
+        raise MucastError(f"--n-type applies to eN_22 and LN_22 (an N N-bar pair) only; {args.operator}"
+                          " makes none")
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
-              method=args.method, cl=args.cl, n_type=args.n_type)
+              method=args.method, cl=args.cl, n_type=args.n_type or "dirac")
     emit(args, r.to_dict(),
          f"{args.operator} ({exp.name}, m_N = {args.mN:.7g} GeV, {args.conventions} conventions):"
          f" |C| < {r.bound * GeV**2:.4g} GeV^-2, Lambda > {sig(r.Lambda / GeV)} GeV"
@@ -261,6 +264,8 @@ def cmd_yield(args):
         if "=" not in item:
             raise MucastError(f"--coef expects NAME=VALUE (GeV^-2), got {item!r}")
         k, v = item.split("=", 1)
+        if k.strip() in coeffs:       # the last value was kept silently (0.4 audit)
+            raise MucastError(f"--coef {k.strip()} given twice; give each coefficient once")
         try:
             coeffs[k.strip()] = float(v) / GeV**2
         except ValueError:
@@ -444,9 +449,10 @@ def build_parser() -> argparse.ArgumentParser:
                         " nuSMEFT names ne_1122, ln_2211, lnle_2122)")
     _add_wcxf_options(s)
     mass_n(s)
-    s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
-                   help="N for eN_22/LN_22: Dirac with vector current (seed 000, default), Dirac with"
-                        " only N_R in the current, or Majorana (docs/conventions.md)")
+    s.add_argument("--n-type", default=None, choices=["dirac", "dirac_R", "majorana"],
+                   help="N for eN_22/LN_22 only (refused for other operators): Dirac with vector"
+                        " current (seed 000, default), Dirac with only N_R in the current, or"
+                        " Majorana (docs/conventions.md)")
     common(s)
     s.set_defaults(func=cmd_bound)
 

@@ -147,7 +147,9 @@ class EFTModel:
             if isinstance(v, bool) or not isinstance(v, numbers.Number) or not cmath.isfinite(v):
                 raise InputError(f"coefficient {k} must be a finite number (GeV^-2 in hepunits), got {v!r}")
             if not math.isfinite(abs(v) * abs(v) * 4.0):  # issue 6: |C|² overflowed (OverflowError)
-                raise InputError(f"coefficient {k} = {v!r} is too large: |C|² overflows a double")
+                # in GeV^-2, as the user typed it (0.4 audit: 1e300 was printed as 1e+294, hepunits)
+                raise InputError(f"coefficient {k} = {abs(v) * GeV**2:g} GeV^-2 (modulus) is too large:"
+                                 " |C|² overflows a double")
         if isinstance(self.m_N, bool) or not isinstance(self.m_N, numbers.Real):  # issue 6: TypeError
             raise InputError(f"m_N must be a number (an energy), got {self.m_N!r}")
         if not (math.isfinite(self.m_N) and self.m_N >= 0):
@@ -166,6 +168,11 @@ class EFTModel:
                 f" as in seed 000); got {', '.join(nu)}")
         if self.n_type not in N_TYPES:
             raise InputError(f"n_type must be one of {N_TYPES}, got {self.n_type!r}")
+        if self.n_type != "dirac" and not any(self.coefficients.get(k) for k in ("eN_22", "LN_22")):
+            # as m_N: a property of a particle the model does not make is refused, not echoed
+            # (0.4 audit: bound ll_2222 --n-type majorana printed n_type without effect)
+            raise InputError(f"n_type (--n-type) applies to eN_22 and LN_22 (an N N-bar pair) only;"
+                             f" {', '.join(self.coefficients)} make(s) none, got {self.n_type!r}")
 
     @classmethod
     def single(cls, operator: str, value: float = 1.0 / GeV**2, m_N: float = 0.0) -> "EFTModel":
