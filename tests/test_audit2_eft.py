@@ -198,3 +198,18 @@ def test_n_type_refused_by_the_library_too():
     with pytest.raises(InputError, match="n_type"):
         EFTModel({"ll_2222": U}, n_type="majorana")
     assert EFTModel({"LN_22": U}, m_N=0.1 * GeV, n_type="majorana").n_type == "majorana"
+
+
+# ------------------------------------------------------------------------------- 10. cite
+def test_cite_names_wilson_and_the_bases_and_refuses_unknown_sub_commands(capsys):
+    """yield/bound/export never cited wilson, JMS or Warsaw; `cite limit foo` exited 0."""
+    for cmd, keys in ((["yield"], ("Aebischer:2018bkb", "Jenkins:2017jig", "Grzadkowski:2010es")),
+                      (["bound"], ("Aebischer:2018bkb", "Jenkins:2017jig", "Grzadkowski:2010es")),
+                      (["export", "likelihood"], ("Jenkins:2017jig", "Aebischer:2017ugx"))):
+        assert main(["cite", *cmd]) == 0
+        out = capsys.readouterr().out
+        assert all(f"@article{{{k}," in out for k in keys), cmd
+    for cmd in (["limit", "foo"], ["relic", "foo"], ["export", "foo"]):
+        err = _json(capsys, "cite", *cmd, code=2)
+        assert "unknown sub-command 'foo'" in err and len(err.strip().splitlines()) == 1
+    assert main(["cite", "limit", "dark-photon"]) == 0 and main(["cite", "relic", "target"]) == 0

@@ -384,6 +384,19 @@ def cmd_reproduce(args):
 def cmd_cite(args):
     """`mucast cite`: BibTeX of the papers a command uses."""
     from mucast.citations import for_command
+    words = [w for w in args.for_command if w != "cite"] if args.for_command[:1] == ["cite"] else args.for_command
+    # each word must be a sub-command of the one before (0.4 audit: `cite limit foo` and
+    # `cite relic foo` printed the papers of `limit` and `relic` and exited 0)
+    parser, path = build_parser(), ["mucast"]
+    for w in words:
+        subs = next((a.choices for a in parser._actions
+                     if isinstance(a, argparse._SubParsersAction)), None)
+        if subs is None:
+            break
+        if w not in subs:
+            raise MucastError(f"unknown sub-command {w!r} of '{' '.join(path)}' for cite; known:"
+                              f" {', '.join(subs)}")
+        parser, path = subs[w], path + [w]
     print(for_command(" ".join(args.for_command) or None), end="")
 
 
