@@ -391,8 +391,8 @@ def cmd_cite(args):
     for w in words:
         subs = next((a.choices for a in parser._actions
                      if isinstance(a, argparse._SubParsersAction)), None)
-        if subs is None:
-            break
+        if subs is None or (len(path) == 1 and w not in subs):
+            break                       # an unknown command: the message of citations.keys_for
         if w not in subs:
             raise MucastError(f"unknown sub-command {w!r} of '{' '.join(path)}' for cite; known:"
                               f" {', '.join(subs)}")
