@@ -128,7 +128,7 @@ def test_run_without_wilson_names_the_extra(tmp_path, monkeypatch, capsys):
 
 def test_scale_below_the_running_range(tmp_path, capsys):
     p = _file(tmp_path, "eft: SMEFT\nbasis: Warsaw\nscale: 1000\nvalues:\n  ll_2233: 1.0e-4\n")
-    with pytest.raises(InputError, match="down to 1 GeV"):
+    with pytest.raises(InputError, match=r"low scale must be in \[1, 91.1876\] GeV"):
         read_wcxf(p, run=True, scale=0.5 * GeV)
     assert main(["yield", "--wcxf", str(p), "--run", "--scale", "0.5"]) == 2
     assert "--scale" in capsys.readouterr().err

@@ -83,6 +83,25 @@ BIBTEX = {
   journal = {Comput. Phys. Commun.}, volume = {232}, pages = {71}, year = {2018},
   eprint = {1712.05298}, archivePrefix = {arXiv}, primaryClass = {hep-ph}
 }""",
+    # -- WCxf input: the running (wilson), the bases it names (JMS, Warsaw) ---------------------
+    "Aebischer:2018bkb": """@article{Aebischer:2018bkb,
+  author = {Aebischer, Jason and Kumar, Jacky and Straub, David M.},
+  title = {{Wilson}: a {Python} package for the running and matching of {Wilson} coefficients above and below the electroweak scale},
+  journal = {Eur. Phys. J. C}, volume = {78}, pages = {1026}, year = {2018},
+  eprint = {1804.05033}, archivePrefix = {arXiv}, primaryClass = {hep-ph}
+}""",
+    "Jenkins:2017jig": """@article{Jenkins:2017jig,
+  author = {Jenkins, Elizabeth E. and Manohar, Aneesh V. and Stoffer, Peter},
+  title = {Low-Energy Effective Field Theory below the Electroweak Scale: Operators and Matching},
+  journal = {JHEP}, volume = {03}, pages = {016}, year = {2018},
+  eprint = {1709.04486}, archivePrefix = {arXiv}, primaryClass = {hep-ph}
+}""",
+    "Grzadkowski:2010es": """@article{Grzadkowski:2010es,
+  author = {Grzadkowski, B. and Iskrzy{\'n}ski, M. and Misiak, M. and Rosiek, J.},
+  title = {Dimension-Six Terms in the {Standard Model} Lagrangian},
+  journal = {JHEP}, volume = {10}, pages = {085}, year = {2010},
+  eprint = {1008.4884}, archivePrefix = {arXiv}, primaryClass = {hep-ph}
+}""",
     # -- relic targets (mucast.cosmology) ----------------------------------------------------
     "Gondolo:1990dk": """@article{Gondolo:1990dk,
   author = {Gondolo, Paolo and Gelmini, Graciela},
@@ -273,11 +292,18 @@ UNVERIFIED = {
     "Pospelov:2008plb": "volume (one citing document); authors, title, journal, pages, year checked",
     "Binder:2017prd": "journal, volume, pages, year of publication; authors, title, arXiv number"
                       " checked",
+    "Aebischer:2018bkb": "journal, volume, pages, year (Eur. Phys. J. C 78 (2018) 1026); title,"
+                         " authors and arXiv number checked against wilson 2.5.2's own citation",
+    "Jenkins:2017jig": "journal, volume, pages (JHEP 03 (2018) 016); title and arXiv number"
+                       " checked",
 }
 #: the keys above are mucast's own (Author:YEARtag), not INSPIRE texkeys, except where a stored
 #: INSPIRE record gave one (Bjorken:2009mm and the older entries)
 
 _EFT = ["Crivelli:2025seed000", "Kirpichnikov:2021jev", "Liu:2017htz", "Kim:1973he"]
+#: a WCxf file (--wcxf): the format, the bases it names (Warsaw for SMEFT, JMS for WET) and the
+#: running with wilson (--run)
+_WCXF = ["Aebischer:2017ugx", "Aebischer:2018bkb", "Jenkins:2017jig", "Grzadkowski:2010es"]
 _ZP = ["NA64:2024nwj", "Kirpichnikov:2021jev", "Liu:2017htz", "Kim:1973he", "Bjorken:2009mm"]
 _STATS_Z = ["Cowan:2010js", "pyhf_joss", "Feldman:1997qc"]
 _RELIC = ["Gondolo:1990dk", "Edsjo:1997bg", "Griest:1990kh", "Saikawa:2020swg", "Planck:2018vyg",
@@ -307,16 +333,17 @@ _MEDIATOR = _HADRONS + _LOOPS + _ALP + _MIXING
 
 COMMANDS = {
     "upper-limit": ["Feldman:1997qc", "Cowan:2010js", "pyhf_joss"],
-    "bound": _EFT + ["Feldman:1997qc", "NA64:2024prd", "Aebischer:2017ugx"],
+    "bound": _EFT + ["Feldman:1997qc", "NA64:2024prd"] + _WCXF,
     "table1": _EFT + ["Feldman:1997qc", "NA64:2024prd"],
     "conventions": _EFT + ["Feldman:1997qc"],
     "scan": _EFT + ["Feldman:1997qc"],
-    "plane": _EFT + ["Feldman:1997qc", "Aebischer:2017ugx"],
+    "plane": _EFT + ["Feldman:1997qc"] + _WCXF,
     "trident": _EFT + ["Feldman:1997qc", "Falkowski:2017pss"],
     "xsec": _EFT + _ZP,
     "xsec eft": _EFT,
-    "yield": _EFT + ["Aebischer:2017ugx"],
-    "export": _EFT + ["Aebischer:2017ugx", "Feldman:1997qc"],
+    "yield": _EFT + _WCXF,
+    # the matrix is in the JMS names (WCxf); nothing is run
+    "export": _EFT + ["Aebischer:2017ugx", "Jenkins:2017jig", "Feldman:1997qc"],
     "limit": _ZP + _STATS_Z + ["NA64:2024prd"] + _CCFR,
     "curve": _ZP + _STATS_Z + ["NA64:2024prd"],
     "gm2": ["Leveille:1977rc", "NA64:2024nwj", "Aliberti:2025wp"],

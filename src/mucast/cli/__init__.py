@@ -77,8 +77,11 @@ def cmd_bound(args):
         raise MucastError("give an OPERATOR (e.g. ll_2233) or --wcxf FILE")
     if args.run:
         raise MucastError("--run applies to --wcxf files")
+    if args.n_type is not None and args.operator not in ("eN_22", "LN_22", "ne_1122", "ln_2211"):
+        raise MucastError(f"--n-type applies to eN_22 and LN_22 (an N N-bar pair) only; {args.operator}"
+                          " makes none")
     r = bound(args.operator, exp, m_N=args.mN * GeV, conventions=_conventions(args),
-              method=args.method, cl=args.cl, n_type=args.n_type)
+              method=args.method, cl=args.cl, n_type=args.n_type or "dirac")
     emit(args, r.to_dict(),
          f"{args.operator} ({exp.name}, m_N = {args.mN:.7g} GeV, {args.conventions} conventions):"
          f" |C| < {r.bound * GeV**2:.4g} GeV^-2, Lambda > {sig(r.Lambda / GeV)} GeV"
@@ -113,7 +116,7 @@ def cmd_conventions(args):
     if args.mN > 0 and len(skipped) == len(NUSMEFT_OPERATORS):
         raise MucastError(f"m_N = {args.mN:g} GeV: no nuSMEFT row can be computed; "
                           f"{table_end_reason('LNLe_2222', args.dataset)}")
-    r["warnings"] = [f"{op} left out: m_N = {args.mN:g} GeV is beyond"
+    r["warnings"] = r.get("warnings", []) + [f"{op} left out: m_N = {args.mN:g} GeV is beyond"
                      f" {closing_mass(op, args.dataset) / GeV:g} GeV, where"
                      f" {table_end_reason(op, args.dataset)}" for op in skipped]
     names = list(r["switches"])
@@ -246,14 +249,8 @@ def cmd_xsec_eft(args):
            "operator": args.operator, "coefficient_GeV-2": args.coefficient, "mN_GeV": args.mN,
            "energy_GeV": args.energy, "target": tgt.name, "conventions": args.conventions,
            "warnings": [], "mucast_version": __version__}
-    from mucast.inference.limits import pair_threshold
-    thr = float(pair_threshold(args.operator, args.mN * GeV)) / GeV
-    lam = abs(args.coefficient) ** -0.5 if args.coefficient else math.inf
-    if thr > 0 and lam < thr:      # the rule of bound and scan (inference.limits.threshold_warning)
-        out["warnings"].append(
-            f"Lambda = |C|^-1/2 = {lam:.4g} GeV is below the mass of the invisible final state"
-            f" ({thr:g} GeV): a contact operator cannot describe its production, so this cross"
-            " section does not hold (the EFT does not hold here)")
+    from mucast.inference.limits import model_threshold_warnings   # the rule of bound and scan
+    out["warnings"] += model_threshold_warnings(model, "this cross section does not hold")
     emit(args, out, f"sigma(mu {tgt.name} -> mu {tgt.name} chi chi) = {out['sigma_pb']:.4e} pb"
          f" (+- {out['sigma_error_pb']:.1e})")
 
@@ -267,6 +264,8 @@ def cmd_yield(args):
         if "=" not in item:
             raise MucastError(f"--coef expects NAME=VALUE (GeV^-2), got {item!r}")
         k, v = item.split("=", 1)
+        if k.strip() in coeffs:       # the last value was kept silently (0.4 audit)
+            raise MucastError(f"--coef {k.strip()} given twice; give each coefficient once")
         try:
             coeffs[k.strip()] = float(v) / GeV**2
         except ValueError:
@@ -287,7 +286,9 @@ def cmd_yield(args):
     y = signal_yield(model, exp, _conventions(args))
     out = y.to_dict()
     from mucast.inference.limits import edge_warning
-    out["warnings"] = edge_warning(y.edge_fraction, exp) + (list(wc.warnings) if wc else [])
+    from mucast.inference.limits import model_threshold_warnings   # the rule of bound and scan
+    out["warnings"] = (edge_warning(y.edge_fraction, exp) + (list(wc.warnings) if wc else [])
+                       + model_threshold_warnings(model, "this yield does not hold"))
     lines = []
     if wc is not None:
         out["wcxf"] = wc.to_dict()
@@ -323,7 +324,7 @@ def _read_wcxf(args):
                    scale=(args.scale if args.scale is not None else 2.0) * GeV)
     if wc.ignored:
         shown = ", ".join(wc.ignored[:8]) + (", ..." if len(wc.ignored) > 8 else "")
-        why = ("not a flavour-diagonal nu-nu-mu-mu vector operator VnueLL/LR_ii22"
+        why = ("not a nu-nu-mu-mu vector operator VnueLL/LR_ij22"
                if wc.eft == "WET" else "no tree-level nu-nu-mu-mu operator")
         print(f"note: {len(wc.ignored)} coefficient(s) of {args.wcxf} are not used by mucast"
               f" ({why}): {shown}", file=sys.stderr)
@@ -338,8 +339,10 @@ def _add_wcxf_options(s, what="the coefficients"):
     s.add_argument("--run", action="store_true",
                    help="run and match the --wcxf file with wilson down to --scale (needs"
                         " pip install \"mucast[wilson]\")")
-    s.add_argument("--scale", type=number("--scale", 1.0, None, unit="GeV"), default=None,
-                   help="low scale of --run in GeV, >= 1 (default 2)")
+    # WET below M_Z; above 5 GeV (beyond the process's ~GeV scale) the result warns
+    s.add_argument("--scale", type=number("--scale", 1.0, 91.1876, unit="GeV"), default=None,
+                   help="low scale of --run in GeV, in [1, 91.1876] (WET, below M_Z; default 2,"
+                        " the process's scale; warned above 5)")
 
 
 def cmd_export_likelihood(args):
@@ -381,6 +384,19 @@ def cmd_reproduce(args):
 def cmd_cite(args):
     """`mucast cite`: BibTeX of the papers a command uses."""
     from mucast.citations import for_command
+    words = [w for w in args.for_command if w != "cite"] if args.for_command[:1] == ["cite"] else args.for_command
+    # each word must be a sub-command of the one before (0.4 audit: `cite limit foo` and
+    # `cite relic foo` printed the papers of `limit` and `relic` and exited 0)
+    parser, path = build_parser(), ["mucast"]
+    for w in words:
+        subs = next((a.choices for a in parser._actions
+                     if isinstance(a, argparse._SubParsersAction)), None)
+        if subs is None or (len(path) == 1 and w not in subs):
+            break                       # an unknown command: the message of citations.keys_for
+        if w not in subs:
+            raise MucastError(f"unknown sub-command {w!r} of '{' '.join(path)}' for cite; known:"
+                              f" {', '.join(subs)}")
+        parser, path = subs[w], path + [w]
     print(for_command(" ".join(args.for_command) or None), end="")
 
 
@@ -399,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"mucast {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    def common(sp, dataset=True, stat=True):
+    def common(sp, dataset=True, stat=True, dataset_default="2022", dataset_why=""):
         sp.epilog = HELP_EPILOG
         sp.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         sp.add_argument("--conventions", default="default", choices=["default", "paper"],
@@ -411,8 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--t-max", default=None, choices=["mmu2_plus_k2", "E2"],
                         help="photon virtuality cut of the flux (default mmu2_plus_k2, seed 000)")
         if dataset:
-            sp.add_argument("--dataset", default="2022", choices=list(DATASETS),
-                            metavar="D", help="data set (default 2022; mucast help datasets)")
+            # the default stated from the value itself (plane's help said 2022 while a
+            # parser-level default ran `future`, 0.4 audit)
+            sp.add_argument("--dataset", default=dataset_default, choices=list(DATASETS),
+                            metavar="D", help=f"data set (default {dataset_default}{dataset_why};"
+                                              " mucast help datasets)")
             sp.add_argument("--experiment", metavar="FILE",
                             help="a user experiment TOML file (overrides --dataset)")
             add_acceptance_option(sp)
@@ -443,13 +462,21 @@ def build_parser() -> argparse.ArgumentParser:
                         " nuSMEFT names ne_1122, ln_2211, lnle_2122)")
     _add_wcxf_options(s)
     mass_n(s)
-    s.add_argument("--n-type", default="dirac", choices=["dirac", "dirac_R", "majorana"],
-                   help="N for eN_22/LN_22: Dirac with vector current (seed 000, default), Dirac with"
-                        " only N_R in the current, or Majorana (docs/conventions.md)")
+    s.add_argument("--n-type", default=None, choices=["dirac", "dirac_R", "majorana"],
+                   help="N for eN_22/LN_22 only (refused for other operators): Dirac with vector"
+                        " current (seed 000, default), Dirac with only N_R in the current, or"
+                        " Majorana (docs/conventions.md)")
     common(s)
     s.set_defaults(func=cmd_bound)
 
-    s = sub.add_parser("table1", help="Table I of seed 000 beside mucast's bounds")
+    s = sub.add_parser("table1", help="Table I of seed 000 beside mucast's bounds (FC, 90%% CL,"
+                                      " theta_max 0.1, as the seed; other --method/--cl/--theta-max/"
+                                      "--t-max are computed but warned: not like for like)",
+                       description="Table I of seed 000 beside mucast's bounds. The seed's numbers are"
+                                   " Feldman-Cousins at 90% CL with theta_max = 0.1 rad and t_max ="
+                                   " m_mu^2 + k^2; with another --method, --cl, --theta-max or"
+                                   " --t-max the table is computed at that setting and each changed"
+                                   " setting is warned (the ratio is then not like for like).")
     common(s, dataset=False)
     add_acceptance_option(s)
     s.set_defaults(func=cmd_table1)
@@ -475,20 +502,24 @@ def build_parser() -> argparse.ArgumentParser:
     common(s)
     s.set_defaults(func=cmd_scan)
 
-    s = sub.add_parser("plane", help="fit of the SMEFT bound region to the quadratic form of Eq. (23)")
+    s = sub.add_parser("plane", help="fit of the SMEFT bound region to the quadratic form of Eq. (23)"
+                                     " (seed 000's Eq. 23 is the future projection: --dataset future)")
     s.add_argument("--alpha", default="tau", choices=["mu", "tau"],
                    help="neutrino flavour of the (ll, le) plane: tau (default) or mu")
     _add_wcxf_options(s, "a point to place in the plane")
-    common(s)
-    s.set_defaults(func=cmd_plane, dataset="future")
+    # the real data by default, as every other command: a --wcxf point was declared
+    # "excluded" by the projected 1e14 MOT set-up (0.4 audit)
+    common(s, dataset_why=", the published data; Eq. 23 of seed 000: --dataset future")
+    s.set_defaults(func=cmd_plane)
 
     s = sub.add_parser("trident", help="Eq. (24): NA64mu plane combined with the trident flat direction")
     s.add_argument("--c-hat-max", type=number("--c-hat-max", 0, 100, lo_open=True), default=0.21,
                    help="trident bound on [c_hat_LL]_mumumumu, in (0, 100] (68%% CL)")
     s.add_argument("--z-scale", type=number("--z-scale", 0, 10, lo_open=True), default=1.645,
                    help="68%% -> 90%% CL scaling of the band, in (0, 10] (default 1.645)")
-    common(s)
-    s.set_defaults(func=cmd_trident, dataset="future")
+    # seed 000 calls Eq. (24) "the following future combined sensitivity": a projection
+    common(s, dataset_default="future", dataset_why=", the projection of seed 000's Eq. 24")
+    s.set_defaults(func=cmd_trident)
 
     s = sub.add_parser("xsec", help="total cross sections (pb)")
     xs = s.add_subparsers(dest="process", metavar="PROCESS", required=True)

@@ -33,7 +33,9 @@ TABLE_SETS = {
 OPERATORS = ("ll_2222", "ll_2233", "le_2222", "le_3322", "eN_22", "LN_22", "LNLe_2222")
 NUSMEFT_OPERATORS = ("eN_22", "LN_22", "LNLe_2222")
 ALL_OPERATORS = OPERATORS + ("ll_1122", "le_1122") + tuple(
-    f"Vnue{c}_{i}{i}22" for i in (1, 2, 3) for c in ("LL", "LR"))
+    f"Vnue{c}_{i}{i}22" for i in (1, 2, 3) for c in ("LL", "LR")) + tuple(
+    f"Vnue{c}_{ij}22" for ij in ("12", "13", "23") for c in ("LL", "LR")) + (
+    "ll_1222", "ll_1322", "ll_2223", "le_1222", "le_1322", "le_2322")
 NUSMEFT_ALIASES = ("ne_1122", "ln_2211", "lnle_2122")
 
 #: upper-limit methods and their one-line descriptions (mucast.inference.stats)

@@ -99,7 +99,8 @@ def _channel_groups(model, conv):
     groups: dict = {}
     chans = model.channels(conv)
     i = 0
-    for alpha in ("e", "mu", "tau"):
+    from mucast.models.eft import LFV_PAIRS
+    for alpha in ("e", "mu", "tau") + tuple(LFV_PAIRS):     # the order of EFTModel.channels
         eps_v, eps_a = _smeft_eps(model, conv, alpha)
         n = int(bool(eps_v)) + int(bool(eps_a))
         if n:

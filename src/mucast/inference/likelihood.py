@@ -10,7 +10,9 @@ per neutrino flavour the two channels are ε^V = −(V_LL + V_LR)/2, ε^A = −(
 
 block diagonal in the flavours, with Y_V, Y_A the yields of unit |ε^V|², |ε^A|² (massless
 neutrinos: the same for every flavour). For real coefficients this is Cᵀ M C with the symmetric
-M exported here. With ``m_N``, the νSMEFT operators (provisional names ne_1122, ln_2211,
+M exported here. The lepton-flavour-violating VnueLL/LR_ij22 (i < j) follow as the last entries,
+with twice the diagonal block (the final states ν_i ν̄_j and, through the hermitian conjugate,
+ν_j ν̄_i). With ``m_N``, the νSMEFT operators (provisional names ne_1122, ln_2211,
 lnle_2122) are appended as diagonal entries — their interference with each other and with the
 SM-neutrino operators is not computed (seed 000: one operator at a time).
 
@@ -32,7 +34,7 @@ from mucast import experiments as _exp
 from mucast.exceptions import InputError, KinematicsError
 from mucast.inference.limits import events_limit
 from mucast.inference.yields import closing_mass, signal_yield, table_end_reason
-from mucast.models.eft import NUSMEFT_ALIASES, WET_OPERATORS, EFTModel
+from mucast.models.eft import NUSMEFT_ALIASES, WET_LFV, WET_OPERATORS, EFTModel
 from mucast.processes import conventions as _conv
 from mucast.units import GeV
 
@@ -106,12 +108,27 @@ def quadratic_form(dataset="2022", m_N=0.0, conventions=None, method="fc", cl=0.
     warns = []
     if nusmeft:
         diag, beyond = [], []
+        from mucast.inference.limits import edge_warning, threshold_warning
+        n_up = events_limit(exp, method, cl).upper
         for op in ("eN_22", "LN_22", "LNLe_2222"):
             try:
-                diag.append(signal_yield(EFTModel({op: unit}, m_N=m_N), exp, conv).value)
+                y = signal_yield(EFTModel({op: unit}, m_N=m_N), exp, conv)
             except KinematicsError as exc:    # beyond the acceptance tables at this m_N
                 beyond.append((op, exc))
                 diag.append(0.0)
+            else:
+                diag.append(y.value)
+                # the warnings `bound` gives at this m_N (0.4 audit: an entry 100% from the
+                # table's last bin, and one whose single-operator bound sits below threshold,
+                # were exported with warnings [])
+                who = f"{_ALIAS_OF[op]} ({op}) entry"
+                warns += [f"{who}: {w}" for w in edge_warning(y.edge_fraction, exp)]
+                if y.value > 0:
+                    c_max = math.sqrt(n_up / y.value) / GeV**2            # [energy^-2]
+                    warns += [f"{who}: {w}" for w in threshold_warning(
+                        op, c_max ** -0.5, m_N,
+                        f"its single-operator bound |C| < {c_max * GeV**2:.4g} GeV^-2 is not"
+                        " a physical bound")]
             names.append(_ALIAS_OF[op])
         if len(beyond) == 3:
             # the rule of `bound`: no entry can be computed at this m_N, so nothing is exported
@@ -127,6 +144,17 @@ def quadratic_form(dataset="2022", m_N=0.0, conventions=None, method="fc", cl=0.
         notes.append("nuSMEFT entries (provisional names ne_1122 = eN_22, ln_2211 = LN_22,"
                      " lnle_2122 = LNLe_2222) are diagonal: their interference is not computed;"
                      f" m_N = {m_N / GeV:g} GeV")
+    # the lepton-flavour-violating pairs, appended last (the indices of the entries above do
+    # not move): each VnueLL/LR_ij22 (i < j) makes nu_i nubar_j and, through its hermitian
+    # conjugate (implied in WCxf/JMS), nu_j nubar_i: twice the diagonal block (EFTModel.channels)
+    n0 = len(names)
+    names += list(WET_LFV)
+    M = np.pad(M, ((0, len(WET_LFV)), (0, len(WET_LFV))))
+    for k in range(len(WET_LFV) // 2):
+        M[n0 + 2 * k:n0 + 2 * k + 2, n0 + 2 * k:n0 + 2 * k + 2] = 2.0 * block
+    notes.append("the lepton-flavour-violating entries VnueLL/LR_ij22 (i < j, complex; the ji"
+                 " entry is their hermitian conjugate, counted here) are last: twice the diagonal"
+                 " block (final states nu_i nubar_j and nu_j nubar_i); N(C) = C^dagger M C")
     lim = events_limit(exp, method, cl)
     return QuadraticForm(tuple(names), M, exp.name, exp.observed, float(exp.background),
                          0.0, m_N / GeV, lim.upper, lim.method, float(cl), conv.name,

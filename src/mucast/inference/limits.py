@@ -56,18 +56,31 @@ def pair_threshold(operator: str, m_N) -> np.ndarray:
     return 0.0 * np.asarray(m_N, float)
 
 
-def threshold_warning(operator: str, Lambda: float, m_N: float) -> list[str]:
+def threshold_warning(operator: str, Lambda: float, m_N: float,
+                      what: str = "this is not a physical bound") -> list[str]:
     """The warning of a bound whose scale Λ = |C|^(-1/2) is below the mass of the lightest final
     state the operator makes (:func:`pair_threshold`): a contact interaction of scale Λ cannot
     describe the production of a state heavier than Λ (the momentum through the operator is at
     least that mass), so the number is not a physical bound. One rule for `bound` and `scan`
-    (issue 17: scan printed Λ = 47 MeV at m_N = 1.5 GeV)."""
+    (issue 17: scan printed Λ = 47 MeV at m_N = 1.5 GeV), and, with ``what`` naming the number,
+    for `yield` and `xsec eft` (:func:`model_threshold_warnings`)."""
     thr = float(pair_threshold(operator, m_N))
     if not (thr > 0 and Lambda < thr):
         return []
     return [f"Lambda = {Lambda / GeV:.4g} GeV is below the mass of the invisible final state"
-            f" ({thr / GeV:g} GeV): a contact operator cannot describe its production, so this"
-            " is not a physical bound (the EFT does not hold here)"]
+            f" ({thr / GeV:g} GeV): a contact operator cannot describe its production, so"
+            f" {what} (the EFT does not hold here)"]
+
+
+def model_threshold_warnings(model, what: str) -> list[str]:
+    """:func:`threshold_warning` for every operator of an EFTModel, Λ = |C|^(-1/2) of its own
+    coefficient (a yield or cross section at a point; 0.4 audit: `yield --coef LN_22=10
+    --m-N 0.5` gave 2.2e6 events at Λ = 0.32 GeV < 2 m_N with warnings [])."""
+    out = []
+    for op, c in model.coefficients.items():
+        if c:
+            out += [f"{op}: {w}" for w in threshold_warning(op, abs(c) ** -0.5, model.m_N, what)]
+    return out
 
 
 @dataclass(frozen=True)

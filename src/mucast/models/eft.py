@@ -55,10 +55,21 @@ OPERATORS = SMEFT_OPERATORS + NUSMEFT_OPERATORS
 SMEFT_NU_E = ("ll_1122", "le_1122")
 #: WET, JMS basis (WCxf): the flavour-diagonal ν_iν̄_i μ̄μ vector operators, i = e, μ, τ
 WET_OPERATORS = tuple(f"Vnue{c}_{i}{i}22" for i in (1, 2, 3) for c in ("LL", "LR"))
+#: the lepton-flavour-violating neutrino pairs (i < j): key -> JMS indices
+LFV_PAIRS = {"e-mu": "12", "e-tau": "13", "mu-tau": "23"}
+#: WET, JMS basis: (ν̄_i γ P_L ν_j)(μ̄ γ P_{L,R} μ), i < j — the independent WCxf entries (complex;
+#: the entry ji is the hermitian conjugate, implied: WCxf and JMS add h.c. for a non-hermitian
+#: operator, and the basis lists VnueLL_2322, not VnueLL_3222)
+WET_LFV = tuple(f"Vnue{c}_{ij}22" for ij in LFV_PAIRS.values() for c in ("LL", "LR"))
+#: the SMEFT (Warsaw, WCxf) operators whose tree-level match gives WET_LFV, with coefficient 1
+#: (wilson 2.5.2: ll_1222 -> VnueLL_1222, ll_1322 -> VnueLL_1322, ll_2223 -> VnueLL_2322 — ll_2322
+#: is redundant with ll_2223 and not in the basis —, le_ij22 -> VnueLR_ij22)
+SMEFT_LFV = {"ll_1222": "VnueLL_1222", "ll_1322": "VnueLL_1322", "ll_2223": "VnueLL_2322",
+             "le_1222": "VnueLR_1222", "le_1322": "VnueLR_1322", "le_2322": "VnueLR_2322"}
 #: provisional WCxf-style νSMEFT names → mucast's (docs/wet.md: no νSMEFT basis is released)
 NUSMEFT_ALIASES = {"ne_1122": "eN_22", "ln_2211": "LN_22", "lnle_2122": "LNLe_2222"}
 #: every coefficient name an EFTModel accepts
-ALL_OPERATORS = OPERATORS + SMEFT_NU_E + WET_OPERATORS
+ALL_OPERATORS = OPERATORS + SMEFT_NU_E + WET_OPERATORS + WET_LFV + tuple(SMEFT_LFV)
 
 #: human-readable names used in tables and plots
 LATEX = {
@@ -83,7 +94,8 @@ def check_operator(name: str) -> str:
     if name not in ALL_OPERATORS:
         raise UnknownNameError(f"unknown operator {name!r}; known: {', '.join(OPERATORS)}, the"
                                f" ν_e channel {', '.join(SMEFT_NU_E)}, WET (JMS)"
-                               f" {', '.join(WET_OPERATORS)}, aliases"
+                               f" {', '.join(WET_OPERATORS)}, lepton-flavour-violating"
+                               f" {', '.join(WET_LFV)} (SMEFT {', '.join(SMEFT_LFV)}), aliases"
                                f" {', '.join(NUSMEFT_ALIASES)}")
     return name
 
@@ -135,7 +147,9 @@ class EFTModel:
             if isinstance(v, bool) or not isinstance(v, numbers.Number) or not cmath.isfinite(v):
                 raise InputError(f"coefficient {k} must be a finite number (GeV^-2 in hepunits), got {v!r}")
             if not math.isfinite(abs(v) * abs(v) * 4.0):  # issue 6: |C|² overflowed (OverflowError)
-                raise InputError(f"coefficient {k} = {v!r} is too large: |C|² overflows a double")
+                # in GeV^-2, as the user typed it (0.4 audit: 1e300 was printed as 1e+294, hepunits)
+                raise InputError(f"coefficient {k} = {abs(v) * GeV**2:g} GeV^-2 (modulus) is too large:"
+                                 " |C|² overflows a double")
         if isinstance(self.m_N, bool) or not isinstance(self.m_N, numbers.Real):  # issue 6: TypeError
             raise InputError(f"m_N must be a number (an energy), got {self.m_N!r}")
         if not (math.isfinite(self.m_N) and self.m_N >= 0):
@@ -154,6 +168,11 @@ class EFTModel:
                 f" as in seed 000); got {', '.join(nu)}")
         if self.n_type not in N_TYPES:
             raise InputError(f"n_type must be one of {N_TYPES}, got {self.n_type!r}")
+        if self.n_type != "dirac" and not any(self.coefficients.get(k) for k in ("eN_22", "LN_22")):
+            # as m_N: a property of a particle the model does not make is refused, not echoed
+            # (0.4 audit: bound ll_2222 --n-type majorana printed n_type without effect)
+            raise InputError(f"n_type (--n-type) applies to eN_22 and LN_22 (an N N-bar pair) only;"
+                             f" {', '.join(self.coefficients)} make(s) none, got {self.n_type!r}")
 
     @classmethod
     def single(cls, operator: str, value: float = 1.0 / GeV**2, m_N: float = 0.0) -> "EFTModel":
@@ -167,19 +186,26 @@ class EFTModel:
             ε^V_αα/v² = −(f_α C_ll + C_le)/2,   ε^A_αα/v² = −(f_α C_ll − C_le)/2,
         f_τ = 1 and f_μ = ``conventions.ll_identical_factor`` (2 in the WCxf normalisation).
         V–A interference vanishes after the neutrino phase-space integration.
+
+        Lepton-flavour-violating pairs (i < j, :data:`LFV_PAIRS`): L ⊃ C_ij O_ij + C_ij* O_ij†
+        makes ν_i ν̄_j and, through the h.c., ν_j ν̄_i — two final states that interfere with no
+        other, each with the kinematics of a diagonal pair of the same Dirac structure (massless
+        neutrinos) — so each pair is a channel of weight 2|ε|² (docs/wet.md; tested against the
+        invariance of Σ_ij |C_ij|² under a rotation of the neutrino flavours).
         """
         conv = _conv.get(conventions)
         out: list[Channel] = []
-        for alpha in ("e", "mu", "tau"):
+        for alpha in ("e", "mu", "tau") + tuple(LFV_PAIRS):
             vll, vlr = self.wet(alpha, conv)
             if vll == 0.0 and vlr == 0.0:
                 continue
             eps_v = -0.5 * (vll + vlr)
             eps_a = -0.5 * (vll - vlr)
+            states = 2.0 if alpha in LFV_PAIRS else 1.0    # ν_i ν̄_j and ν_j ν̄_i
             if eps_v:
-                out.append(Channel("V", abs(eps_v) ** 2, 0.0, 0.0))
+                out.append(Channel("V", states * abs(eps_v) ** 2, 0.0, 0.0))
             if eps_a:
-                out.append(Channel("A", abs(eps_a) ** 2, 0.0, 0.0))
+                out.append(Channel("A", states * abs(eps_a) ** 2, 0.0, 0.0))
         c = self.coefficients
         for name in NUSMEFT_OPERATORS:
             v = c.get(name, 0.0)
@@ -189,10 +215,16 @@ class EFTModel:
         return out
 
     def wet(self, flavour: str, conventions=None):
-        """(V_LL, V_LR) [1/energy²] of the flavour ``flavour`` (e, mu, tau): the JMS coefficients
-        of (ν̄γP_Lν)(μ̄γP_{L,R}μ) at tree level, SMEFT and WET names added (module doc)."""
+        """(V_LL, V_LR) [1/energy²] of the flavour ``flavour`` (e, mu, tau, or an LFV pair of
+        :data:`LFV_PAIRS`): the JMS coefficients of (ν̄γP_Lν)(μ̄γP_{L,R}μ) at tree level, SMEFT
+        and WET names added (module doc)."""
         conv = _conv.get(conventions)
         c = self.coefficients
+        if flavour in LFV_PAIRS:
+            ij = LFV_PAIRS[flavour]
+            smeft = {w: s for s, w in SMEFT_LFV.items()}
+            return tuple(c.get(f"Vnue{h}_{ij}22", 0.0) + c.get(smeft[f"Vnue{h}_{ij}22"], 0.0)
+                         for h in ("LL", "LR"))
         i = {"e": "1", "mu": "2", "tau": "3"}[flavour]
         ll, le = {"e": ("ll_1122", "le_1122"), "mu": ("ll_2222", "le_2222"),
                   "tau": ("ll_2233", "le_3322")}[flavour]

@@ -3,9 +3,10 @@ the ``wcxf`` package, optionally run and matched with ``wilson`` (issue 13; docs
 
 Accepted:
 
-* ``eft: WET``, ``basis: JMS`` — the operators of μN → μN ν_iν̄_i, ``VnueLL_ii22`` and
-  ``VnueLR_ii22`` (i = 1, 2, 3; the ν_e channel included); every other coefficient is listed
-  as ignored (a one-line note on stderr from the CLI).
+* ``eft: WET``, ``basis: JMS`` — the operators of μN → μN ν_iν̄_j, ``VnueLL_ij22`` and
+  ``VnueLR_ij22`` (i ≤ j = 1, 2, 3; the ν_e channel and the lepton-flavour-violating pairs
+  included); every other coefficient is listed as ignored (a one-line note on stderr from the
+  CLI).
 * ``eft: SMEFT`` in the ``Warsaw`` basis (or ``Warsaw up`` / ``Warsaw mass``, identical for the
   leptonic operators used here):
 
@@ -31,20 +32,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mucast.exceptions import DataFileError, InputError
-from mucast.models.eft import SMEFT_NU_E, SMEFT_OPERATORS, WET_OPERATORS, EFTModel
+from mucast.models.eft import (SMEFT_LFV, SMEFT_NU_E, SMEFT_OPERATORS, WET_LFV, WET_OPERATORS,
+                               EFTModel)
 from mucast.units import GeV
 
 ACCEPTED_BASES = ("Warsaw", "Warsaw up", "Warsaw mass")
 #: what mucast reads per EFT: {eft: (bases)}
 ACCEPTED = {"SMEFT": ACCEPTED_BASES, "WET": ("JMS",)}
 #: the tree-level SMEFT operators mucast maps (seed 000 Eq. 8 and the ν_e channel)
-SMEFT_TREE = SMEFT_OPERATORS + SMEFT_NU_E
+SMEFT_TREE = SMEFT_OPERATORS + SMEFT_NU_E + tuple(SMEFT_LFV)
+#: the WET (JMS) names mucast reads: flavour-diagonal and LFV ν_i ν̄_j μ̄μ vector operators
+WET_READ = WET_OPERATORS + WET_LFV
 #: SMEFT coefficients (name prefixes) that feed ν̄νμ̄μ at tree level through Z couplings or G_F
 #: (seed 000 Eq. 4) and are dropped without running
 FEEDERS = ("phil1_", "phil3_", "phie_", "ll_1221", "phiWB")
 #: default low scale of the running [GeV], and the lowest one supported
 DEFAULT_SCALE_GEV = 2.0
 LOWEST_SCALE_GEV = 1.0
+#: above this low scale of the running a warning: the process's scale is sqrt(k^2) <= 3 GeV
+#: (the acceptance tables), and m_b (WET-5 above it) is the next threshold
+PROCESS_SCALE_MAX_GEV = 5.0
 M_Z_GEV = 91.1876
 _M_B_GEV, _M_C_GEV = 4.18, 1.27
 
@@ -245,7 +252,7 @@ def run_to_wet(values: dict, eft: str, basis: str, file_scale_gev: float, scale_
         except Exception as exc:            # wilson raises many kinds
             raise InputError(f"wilson could not run this point to {scale_gev:g} GeV:"
                              f" {_one_line(exc)}") from None
-    return {k: complex(out.get(k, 0.0)) for k in WET_OPERATORS}
+    return {k: complex(out.get(k, 0.0)) for k in WET_READ}
 
 
 def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInput:
@@ -276,6 +283,33 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
     values = {k: complex(v) for k, v in wc.dict.items()}
     scale_gev = float(scale) / GeV
     notes, warns, dropped = [], [], []
+    if run and not (LOWEST_SCALE_GEV <= scale_gev <= M_Z_GEV):
+        # the low scale of the running is where WET describes the process (0.4 audit: 1e6 GeV
+        # was run to without a word)
+        raise InputError(f"the running's low scale must be in [{LOWEST_SCALE_GEV:g}, {M_Z_GEV:g}]"
+                         f" GeV (WET, below M_Z), got {scale_gev:g} GeV; the process's scale is"
+                         f" ~{DEFAULT_SCALE_GEV:g} GeV")
+    if run and scale_gev > PROCESS_SCALE_MAX_GEV:
+        warns.append(f"--scale {scale_gev:g} GeV is above the process's scale (sqrt(k^2) <= 3 GeV"
+                     f" in the acceptance tables; default {DEFAULT_SCALE_GEV:g} GeV): the running"
+                     f" from {scale_gev:g} GeV down to it is not applied")
+    # the file's own scale, the same words with and without --run (0.4 audit)
+    if eft == "WET" and file_scale > M_Z_GEV:
+        warns.append(f"the file's scale {file_scale:g} GeV is above M_Z: WET (W, Z, t, h"
+                     " integrated out) is not the EFT there; give SMEFT coefficients at that"
+                     " scale" + (" (wilson ran WET from there as given)" if run else
+                                 ", or WET ones below M_Z"))
+    if eft == "WET" and file_scale < LOWEST_SCALE_GEV:
+        warns.append(f"the file's scale {file_scale:g} GeV is below {LOWEST_SCALE_GEV:g} GeV, the"
+                     " lowest scale mucast's running supports"
+                     + (": wilson ran it up from there, outside the supported range"
+                        if run else ": the coefficients are used as they are")
+                     + " (the QED running of these operators is small: ~0.3% in the yield of"
+                       " VnueLL_3322 between 0.5 and 2 GeV)")
+    if eft == "SMEFT" and file_scale < M_Z_GEV and run:
+        warns.append(f"the file's scale {file_scale:g} GeV is below M_Z: SMEFT is not the EFT"
+                     " there, and wilson ran it up to M_Z as if it were; give WET (JMS)"
+                     " coefficients")
     if run:
         wet = run_to_wet(values, eft, wc.basis, file_scale, scale_gev)
         used = {k: v for k, v in wet.items() if v != 0}
@@ -284,8 +318,8 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
         notes.append(f"run and matched with wilson from {file_scale:g} GeV ({eft}) to"
                      f" {scale_gev:g} GeV ({_target_eft(scale_gev)}, JMS)")
     elif eft == "WET":
-        used = {k: v for k, v in values.items() if k in WET_OPERATORS and v != 0}
-        ignored = sorted(k for k in values if k not in WET_OPERATORS)
+        used = {k: v for k, v in values.items() if k in WET_READ and v != 0}
+        ignored = sorted(k for k in values if k not in WET_READ)
         out_scale = file_scale
         notes.append(f"WET (JMS) coefficients taken at the scale of the file, {file_scale:g} GeV;"
                      " no running applied")
@@ -304,7 +338,7 @@ def read_wcxf(path, run: bool = False, scale=DEFAULT_SCALE_GEV * GeV) -> WCxfInp
             warns.append(f"the file's scale {file_scale:g} GeV is below M_Z: SMEFT is not the EFT"
                          " there; give WET (JMS) coefficients, or use --run")
     if not used:
-        names = ", ".join(WET_OPERATORS if (run or eft == "WET") else SMEFT_TREE)
+        names = ", ".join(WET_READ if (run or eft == "WET") else SMEFT_TREE)
         raise DataFileError(f"{p}: none of {names} is non-zero{' after running' if run else ''};"
                             " nothing to compute")
     if ignored:
