@@ -268,7 +268,7 @@ def test_overlay_messages_say_what_the_file_needs(tmp_path):
     from mucast.exceptions import DataFileError
     from mucast.outputs.plots import read_overlay
     (tmp_path / "a.csv").write_text("0.01,1e-3\n0.1,1e-2\n")
-    with pytest.raises(DataFileError, match="header mass_GeV,coupling"):
+    with pytest.raises(DataFileError, match="header naming the columns mass_GeV,coupling"):
         read_overlay(tmp_path / "a.csv")
     (tmp_path / "b.csv").write_text("mass_GeV,coupling\n0.01,1e-3,5\n0.1,1e-2,5\n")
     with pytest.raises(DataFileError, match="found rows of 3"):
