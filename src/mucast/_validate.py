@@ -32,15 +32,20 @@ def real_array(value, name: str, *, max_ndim: int | None = 1,
     kind = ("a number or an array of numbers" if max_ndim is None else "a number"
             if max_ndim == 0 else "a number or a 1-D array of numbers" if max_ndim == 1 else
             f"a number or an array of at most {max_ndim} dimensions")
-    bad = InputError(f"{name} must be {kind}{unit_text}, got {short_repr(value)}")
+
+    def bad():
+        # built only when raised: repr() of a large array costs more than the check itself
+        # (it was 60% of a warm 50-mass curve when built on every call)
+        return InputError(f"{name} must be {kind}{unit_text}, got {short_repr(value)}")
+
     if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
-        raise bad
+        raise bad()
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError):         # ragged sequences
-        raise bad from None
+        raise bad() from None
     if arr.dtype.kind not in "iuf":
-        raise bad
+        raise bad()
     if max_ndim is not None and arr.ndim > max_ndim:
         raise InputError(f"{name} must be {kind}{unit_text}, got an array of shape {arr.shape}")
     try:
