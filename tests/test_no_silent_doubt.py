@@ -275,3 +275,11 @@ def test_overlay_messages_say_what_the_file_needs(tmp_path):
         read_overlay(tmp_path / "b.csv")
     (tmp_path / "c.csv").write_text("# label: mine\nmass_GeV,coupling\n0.01,1e-3\n0.1,1e-2\n")
     assert read_overlay(tmp_path / "c.csv") is not None
+
+
+def test_generate_eft_names_m_N_when_its_threshold_is_out_of_range(capsys, tmp_path):
+    """generate eft --operator LN_22 --m-N 3 said 'empty pair-mass range: threshold/k_min 6 GeV
+    >= k_max 3 GeV', naming no option."""
+    code, out, err = run(capsys, "generate", "eft", "--operator", "LN_22", "--m-N", "3",
+                         "--events", "5", "--out", tmp_path / "q.csv")
+    assert code == 2 and "--m-N must be below 1.5 GeV" in err and not list(tmp_path.iterdir())

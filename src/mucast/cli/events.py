@@ -117,6 +117,18 @@ def _check_domain(args):
             raise KinematicsError(f"{opt} must be in {lo}{lim:.4g}] GeV at --energy {args.energy:g}"
                                   f" GeV (the generator's domain, sqrt(2 E m_mu);"
                                   f" docs/detector_model.md), got {val:g}")
+    if getattr(args, "process", None) == "eft" and getattr(args, "mN", 0.0):
+        # the pair's threshold (2 m_N for N N-bar, m_N for N nu-bar) must lie below the largest
+        # pair mass generated: say it with --m-N's own range, not as an empty k range
+        from mucast.inference.limits import pair_threshold
+        per = float(pair_threshold(args.operator, args.mN * GeV)) / GeV / args.mN
+        top = args.kmax if args.kmax is not None else min(3.0, lim)
+        if per > 0 and args.mN * per >= top:
+            raise KinematicsError(
+                f"--m-N must be below {top / per:.4g} GeV for {args.operator} (its pair threshold"
+                f" {'2 m_N' if per == 2 else 'm_N'} must lie below the largest pair mass"
+                f" generated, {top:g} GeV: --kmax, at most sqrt(2 E m_mu) = {lim:.4g} GeV),"
+                f" got {args.mN:g}")
 
 
 def cmd_acceptance(args):
