@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench_releases import trees  # the same git-archive trees (this folder is on sys.path)
 from mucast.experiments.targets import Target
 from mucast.processes.mediators import exact
 from mucast.units import GeV, MeV
@@ -92,19 +93,6 @@ print(json.dumps({"value": r.value, "err": r.uncertainty, "cpu": time.process_ti
 """
 
 
-def _trees(tmp: Path) -> dict[str, Path]:
-    out = {}
-    for tag in ("v0.2.0", "v0.3.0"):
-        dest = tmp / tag
-        dest.mkdir()
-        arch = subprocess.run(["git", "-C", str(HERE), "archive", tag, "src"], check=True,
-                              capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(dest)], input=arch, check=True)
-        out[tag] = dest / "src"
-    out["now"] = HERE / "src"
-    return out
-
-
 def _point(tree, src, m, xmin, rtol, seed):
     env = {**os.environ, "PYTHONPATH": str(src), "OMP_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -128,7 +116,7 @@ def main(argv=None):
     tmp = Path(tempfile.mkdtemp(prefix="mucast-bench-exact-"))
     r02, r03 = [], []
     try:
-        src = _trees(tmp)
+        src = trees(tmp, {})
         for i, (m, xmin) in enumerate(pts):
             old = _point("v0.2.0", src["v0.2.0"], m, xmin, 0.0, i + 1)
             rel = old["err"] / old["value"]

@@ -21,10 +21,10 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
 PREPARE = {"na64mu_2023-24.json": ["export", "likelihood", "--dataset", "2023-24", "--json"]}
 
 
-def snippets():
+def snippets(language="python"):
     for doc in DOCUMENTS:
         text = doc.read_text(encoding="utf-8")
-        for i, m in enumerate(re.finditer(r"^```python\n(.*?)^```", text, re.S | re.M)):
+        for i, m in enumerate(re.finditer(rf"^```{language}\n(.*?)^```", text, re.S | re.M)):
             line = text[:m.start()].count("\n") + 1
             yield pytest.param(m.group(1), id=f"{doc.relative_to(ROOT)}:{line}#{i + 1}")
 
@@ -46,15 +46,7 @@ def test_snippet_runs_as_written(code, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
 
 
-def toml_snippets():
-    for doc in DOCUMENTS:
-        text = doc.read_text(encoding="utf-8")
-        for i, m in enumerate(re.finditer(r"^```toml\n(.*?)^```", text, re.S | re.M)):
-            line = text[:m.start()].count("\n") + 1
-            yield pytest.param(m.group(1), id=f"{doc.relative_to(ROOT)}:{line}#{i + 1}")
-
-
-@pytest.mark.parametrize("text", list(toml_snippets()))
+@pytest.mark.parametrize("text", list(snippets("toml")))
 def test_toml_snippet_loads_as_written(text, tmp_path):
     """Every TOML example of the documents is a file mucast reads as it stands (docs/models.md
     put hadrons, hadron_coupling and loop_mixing under [model.charges], where the strict reader

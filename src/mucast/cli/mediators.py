@@ -114,14 +114,12 @@ def _coupling_warnings(model, mass, coupling) -> list[str]:
     """A warning where X's effective coupling at this point exceeds 1
     (MediatorModel.perturbative_coupling: |g_f|, |g_chi|, and for an axial vector its
     longitudinal mode's 2 g m_f/m_X): the tree-level numbers printed do not hold there."""
-    import numpy as np
     y = float(model.perturbative_coupling(mass, coupling))
     if not y > 1.0:
         return []
     how = ("its longitudinal mode's coupling 2 g m_f/m_X: the axial current is not conserved"
-           if model.spin == "axial" and y > float(np.max(np.abs(
-               [model.sm_coupling(f, coupling) for f in ("e", "mu", "tau")]
-               + [model.g_chi(coupling)]))) else "the coupling itself")
+           if y > float(model.perturbative_coupling(mass, coupling, longitudinal=False))
+           else "the coupling itself")
     return [f"X's effective coupling is {y:.3g} > 1 at m = {mass / GeV:g} GeV ({how}):"
             " perturbation theory, and so these numbers, do not hold there"]
 

@@ -126,8 +126,8 @@ class SignalSetup:
         others = [_other_model(t.efficiency.source) for t in self.triggers]
         if others and all(o is not None for o in others):
             mh = m[hit]
-            this = sum(t.mot * t.efficiency(mh, spin) for t in self.triggers)
-            other = sum(t.mot * o[2](mh, spin) for t, o in zip(self.triggers, others, strict=True))
+            this = self._mot_weighted([t.efficiency for t in self.triggers], mh, spin)
+            other = self._mot_weighted([o[2] for o in others], mh, spin)
             with np.errstate(divide="ignore", invalid="ignore"):
                 r = np.where(other > 0, this / other, np.inf)
             i = int(np.argmax(np.abs(np.log(np.where(np.isfinite(r) & (r > 0), r, 1.0)))))
@@ -140,6 +140,10 @@ class SignalSetup:
         return (f"at {where} the signal efficiency rests on an assumption of its table: {texts}{size}"
                 " (docs/models.md §3)")
 
+    def _mot_weighted(self, tables, m, spin):
+        """Σ_t MOT_t ε_t(m) for one table per trigger (this data set's or another model's)."""
+        return sum(t.mot * e(m, spin) for t, e in zip(self.triggers, tables, strict=True))
+
     def _spin_model_spread(self, spin, masses):
         if spin == "vector" or masses is None:
             return None
@@ -149,10 +153,9 @@ class SignalSetup:
         m = np.atleast_1d(np.asarray(masses, dtype=float))
 
         def ratio(tables):
-            num = sum(t.mot * e(m, spin) for t, e in zip(self.triggers, tables, strict=True))
-            den = sum(t.mot * e(m, "vector") for t, e in zip(self.triggers, tables, strict=True))
             with np.errstate(divide="ignore", invalid="ignore"):
-                return num / den
+                return self._mot_weighted(tables, m, spin) / self._mot_weighted(tables, m,
+                                                                                "vector")
 
         r_this = ratio([t.efficiency for t in self.triggers])
         r_other = ratio([o[2] for o in others])

@@ -308,13 +308,14 @@ class MediatorModel:
     def g_mu(self, g):
         return self.sm_coupling("mu", g)
 
-    def perturbative_coupling(self, m, g):
+    def perturbative_coupling(self, m, g, longitudinal=True):
         """The largest dimensionless coupling of X at mass ``m`` [energy] and model coupling
         ``g``: max |g_f| over the charged leptons (an ALP's equivalent Yukawa) and |g_χ|; for an
         axial vector also its longitudinal mode's coupling 2|g_f| m_f/m_X (and 2|g_χ| m_χ/m_X):
         the axial current is not conserved, so by the equivalence theorem a light axial vector
         couples like a pseudoscalar of Yukawa 2 g_f m_f/m_X (k_μ ψ̄γ^μγ⁵ψ = 2m_f ψ̄iγ⁵ψ), which
-        grows without bound as m_X → 0. The tree-level formulas (σ, Γ, Δa_μ) assume it ≲ 1."""
+        grows without bound as m_X → 0. The tree-level formulas (σ, Γ, Δa_μ) assume it ≲ 1.
+        ``longitudinal=False``: the couplings themselves, without the axial longitudinal term."""
         m = np.asarray(m, float)
         g = np.asarray(g, float)
         out = np.zeros(np.broadcast(m, g).shape)
@@ -324,7 +325,7 @@ class MediatorModel:
             pairs.append((np.abs(self.g_chi(g)), self.dark.masses(m)[0]))
         for gf, mf in pairs:
             out = np.maximum(out, gf)
-            if self.spin == "axial":
+            if self.spin == "axial" and longitudinal:
                 with np.errstate(divide="ignore"):
                     out = np.maximum(out, 2.0 * gf * mf / m)
         return out

@@ -340,9 +340,12 @@ def correction_factor(ratio, uncertainty, status):
     return factor, doubt
 
 
-def _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed, index):
+def _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed, index,
+                 notes=None):
     """σ(x ≥ x_min)/g² [area] and its error for masses ``m`` by the exact engine (vegas, mass
-    ``index[i]`` seeded with ``seed + index[i]``); 0 where the process is closed."""
+    ``index[i]`` seeded with ``seed + index[i]``); 0 where the process is closed. Where the
+    engine says it stopped above ``etl_rtol`` (its result's warnings), notes[index[i]] gets
+    ("etl-rtol", the relative error reached)."""
     from mucast.exceptions import KinematicsError
     from mucast.processes.mediators import exact
     vals, errs = [], []
@@ -353,6 +356,8 @@ def _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, see
                                     alpha=alpha)
             vals.append(r.value)
             errs.append(r.uncertainty)
+            if notes is not None and r.warnings:
+                notes[int(i)].append(("etl-rtol", float(r.uncertainty / r.value)))
         except KinematicsError:
             vals.append(0.0)
             errs.append(0.0)
@@ -380,10 +385,8 @@ def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, thet
     alpha = ALPHA if alpha is None else alpha
     m = np.atleast_1d(np.asarray(masses, dtype=float))
     if approx == "etl":
-        v, e = _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed,
-                            range(len(m)))
-        _rtol_notes(v, e, etl_rtol, range(len(m)), notes)
-        return v, e
+        return _exact_sigma(spin, m, energy, target, x_min, theta_max, alpha, etl_rtol, seed,
+                            range(len(m)), notes)
     v, e = _prod.cross_section_per_g2(m, energy, target, "ww" if approx == "auto" else approx,
                                       x_min, theta_max, t_max, alpha, spin=spin)
     table_conventions = (float(theta_max), t_max, float(alpha)) == (0.1, "E2", float(ALPHA))
@@ -416,16 +419,5 @@ def cross_section_per_g2(masses, energy, target, approx="auto", x_min=None, thet
             notes[i].append(("exact-used", None))
     if out.size:
         v[out], e[out] = _exact_sigma(spin, m[out], energy, target, x_min, theta_max, alpha,
-                                      etl_rtol, seed, out)
-        _rtol_notes(v[out], e[out], etl_rtol, out, notes)
+                                      etl_rtol, seed, out, notes)
     return v, e
-
-
-def _rtol_notes(v, e, rtol, index, notes):
-    """("etl-rtol", reached relative error) where the exact engine stopped above the requested
-    ``rtol`` (its iteration limit): the error quoted is the one reached, and the user is told."""
-    if notes is None:
-        return
-    for vi, ei, i in zip(v, e, index, strict=True):
-        if vi > 0 and ei / vi > rtol * (1 + 1e-4):
-            notes[int(i)].append(("etl-rtol", float(ei / vi)))
